@@ -1,0 +1,275 @@
+"""The ``loupe`` command.
+
+Sub-commands: ``preview`` (schema and first rows) and ``convert`` (write a table
+as Parquet, CSV, Arrow or NDJSON). With no sub-command, ``loupe [FILE]`` is
+meant to open the desktop app. Exit codes: 0 on success, 2 for input Loupe
+cannot read or options that do not fit, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import polars as pl
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from core.convert import OUTPUT_FORMATS, convert
+from core.errors import LoupeError, OptionError
+from core.infer import parse_override
+from core.table import Preview, ReadOptions, open_table
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130
+_COMMANDS = ("preview", "convert")
+
+
+def _version() -> str:
+    """The installed version of Loupe."""
+    try:
+        return version("loupe")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="loupe",
+        description="Open any tabular file, see its rows at once, and profile it locally.",
+    )
+    parser.add_argument("--version", action="version", version=f"loupe {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    reading = argparse.ArgumentParser(add_help=False)
+    group = reading.add_argument_group("reading")
+    group.add_argument("--sheet", help="workbook sheet, by name or 0-based number (default: the first)")
+    group.add_argument("--encoding", help="text encoding, e.g. cp1252 (default: detected)")
+    group.add_argument("--delimiter", help="field separator, e.g. ';' or 'tab' (default: detected)")
+    header = group.add_mutually_exclusive_group()
+    header.add_argument("--header", dest="has_header", action="store_const", const=True,
+                        help="the first row names the columns")
+    header.add_argument("--no-header", dest="has_header", action="store_const", const=False,
+                        help="the first row is data")
+    group.add_argument("--lenient", action="store_true",
+                       help="read ragged rows (padding short ones, cutting long ones) instead of failing")
+    group.add_argument("--type", dest="types", action="append", default=[], metavar="NAME=TYPE",
+                       help="force a column's type: str, int, float, bool, date, datetime "
+                            "(date:FORMAT for a strptime format); repeatable")
+    group.add_argument("--no-infer", action="store_true", help="keep text columns as text")
+
+    preview = sub.add_parser("preview", parents=[reading], help="show the schema and first rows",
+                             description="Show a table's schema and first rows without reading the whole file.")
+    preview.add_argument("file")
+    preview.add_argument("--rows", type=int, default=20, metavar="N", help="rows to show (default 20)")
+    preview.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    conv = sub.add_parser("convert", parents=[reading], help="write a table as Parquet, CSV, Arrow or NDJSON",
+                          description="Convert a table; the output format follows DST's extension "
+                                      f"({', '.join(sorted(OUTPUT_FORMATS))}).")
+    conv.add_argument("src")
+    conv.add_argument("dst")
+    return parser
+
+
+def _read_options(args: argparse.Namespace) -> ReadOptions:
+    """ReadOptions from the shared reading flags."""
+    types: dict[str, str] = {}
+    for spec in args.types:
+        name, kind, fmt = parse_override(spec)
+        types[name] = f"{kind.value}:{fmt}" if fmt else kind.value
+    delimiter = args.delimiter
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(
+            delimiter.lower(), delimiter
+        )
+        if len(delimiter) != 1:
+            raise OptionError(f"--delimiter must be one character, not {args.delimiter!r}")
+    if args.encoding is not None:
+        try:
+            "".encode(args.encoding)
+        except LookupError:
+            raise OptionError(f"unknown encoding {args.encoding!r}") from None
+    return ReadOptions(
+        sheet=args.sheet,
+        encoding=args.encoding,
+        delimiter=delimiter,
+        has_header=args.has_header,
+        lenient=args.lenient,
+        types=types,
+        infer=not args.no_infer,
+    )
+
+
+def _json_value(value: Any) -> Any:
+    """A cell as a JSON value."""
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    return value
+
+
+def _print_preview_json(preview: Preview) -> None:
+    """The preview as one JSON document on stdout."""
+    frame = preview.frame
+    document = {
+        "source": preview.info.to_dict(),
+        "schema": [{"name": n, "dtype": str(t)} for n, t in frame.schema.items()],
+        "rows": [[_json_value(v) for v in row] for row in frame.iter_rows()],
+        "truncated": preview.truncated,
+    }
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_preview(preview: Preview, console: Console) -> None:
+    """The preview as readable tables."""
+    info = preview.info
+    frame = preview.frame
+    facts = [info.format.value]
+    if info.compression.value != "none":
+        facts.append(f"{info.compression.value}-compressed")
+    if info.encoding:
+        facts.append(info.encoding)
+    if info.dialect:
+        facts.append(info.dialect.describe())
+    if info.sheet is not None:
+        facts.append(f"sheet {info.sheet!r} of {', '.join(repr(s) for s in info.sheets)}")
+    console.print(f"[bold]{info.path}[/bold]  ({'; '.join(facts)})", highlight=False)
+    schema = RichTable(title=f"{frame.width} columns (types from {info.inference})", title_justify="left")
+    schema.add_column("column")
+    schema.add_column("type")
+    schema.add_column("how")
+    for name, dtype in frame.schema.items():
+        column_type = info.column_types.get(name)
+        how = "stored" if column_type is None else column_type.source
+        if column_type is not None and column_type.candidate.fmt:
+            how += f" {column_type.candidate.fmt}"
+        schema.add_row(name, _dtype_name(dtype), how)
+    console.print(schema)
+    more = " (more follow)" if preview.truncated else ""
+    rows = RichTable(title=f"first {frame.height} rows{more}", title_justify="left")
+    for name in frame.columns:
+        numeric = frame.schema[name].is_numeric()
+        rows.add_column(
+            name, justify="right" if numeric else "left", no_wrap=True, overflow="ellipsis", max_width=32
+        )
+    for row in frame.iter_rows():
+        rows.add_row(*("[dim]∅[/dim]" if v is None else _cell_text(v) for v in row))
+    console.print(rows)
+
+
+def _cell_text(value: Any) -> str:
+    """A cell for the terminal, markup escaped."""
+    return escape(str(value).replace("\r\n", "⏎").replace("\n", "⏎"))
+
+
+def _dtype_name(dtype: pl.DataType) -> str:
+    """A short type name: Int64, Date, Datetime[us, UTC]."""
+    if isinstance(dtype, pl.Datetime):
+        zone = f", {dtype.time_zone}" if dtype.time_zone else ""
+        return f"Datetime[{dtype.time_unit}{zone}]"
+    return str(dtype)
+
+
+def _console_width(frame: pl.DataFrame) -> int | None:
+    """Width for output that is not a terminal: wide enough not to squeeze columns."""
+    if sys.stdout.isatty():
+        return None
+    widths = [
+        min(32, max([len(name), *(len(str(v)) for v in frame.get_column(name).head(50))])) + 3
+        for name in frame.columns
+    ]
+    return max(100, sum(widths) + 1)
+
+
+def _run(argv: Sequence[str]) -> int:
+    """Parse ``argv`` and run the sub-command."""
+    parser = _build_parser()
+    if not argv or not (argv[0] in _COMMANDS or argv[0].startswith("-")):
+        # `loupe [FILE ...]` is the desktop app's entry.
+        sys.stderr.write(
+            "The desktop app is not part of this version yet; "
+            "use 'loupe preview FILE' or 'loupe convert SRC DST' (see 'loupe --help').\n"
+        )
+        return EXIT_INPUT if argv else EXIT_OK
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    options = _read_options(args)
+    if args.command == "preview":
+        if args.rows < 0:
+            raise OptionError("--rows must be 0 or more")
+        with open_table(args.file, options) as table:
+            preview = table.preview(args.rows)
+        if args.json:
+            _print_preview_json(preview)
+        else:
+            console = Console(highlight=False, width=_console_width(preview.frame))
+            _print_preview(preview, console)
+        for warning in preview.info.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        return EXIT_OK
+    if args.command == "convert":
+        with open_table(args.src, options) as table:
+            written = convert(table, args.dst)
+            warnings = table.info.warnings
+        for warning in warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        sys.stderr.write(f"wrote {written}\n")
+        return EXIT_OK
+    parser.error(f"unknown command {args.command}")
+    return EXIT_INPUT  # pragma: no cover - parser.error exits
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``loupe`` command; returns the exit code."""
+    try:
+        return _run(sys.argv[1:] if argv is None else argv)
+    except LoupeError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `loupe preview big.csv | head`: the reader left; nothing is wrong.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except pl.exceptions.PolarsError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        sys.stderr.write(f"error: {first}\n")
+        return EXIT_INPUT
+    except Exception as exc:
+        if os.environ.get("LOUPE_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"error: internal error ({type(exc).__name__}: {exc}); "
+            "run again with LOUPE_DEBUG=1 for details\n"
+        )
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

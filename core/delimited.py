@@ -1,0 +1,342 @@
+"""Delimited text: dialect sniffing, ragged-row checks, and lazy scanning.
+
+The dialect (delimiter, quote character, header, decimal comma) is sniffed
+from the head of the file with the standard library's CSV parser; reading is
+Polars' CSV reader with every column as text, so that :mod:`core.infer` can
+decide the types from the whole column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from core.errors import ParseError, RaggedRowsError
+
+__all__ = [
+    "Dialect",
+    "find_ragged_line",
+    "read_text",
+    "scan",
+    "sniff_dialect",
+    "spread_sample",
+    "unique_names",
+]
+
+_DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_RECORDS = 500
+_TYPED = re.compile(
+    r"^\s*(?:[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
+    r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}.*"
+    r"|true|false|TRUE|FALSE|True|False)\s*$"
+)
+_COMMA_DECIMAL = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
+_DOT_DECIMAL = re.compile(r"^\s*[+-]?\d+\.\d+\s*$")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a delimited file is written.
+
+    Attributes:
+        delimiter: the field separator.
+        quote: the quote character, or None when fields are never quoted.
+        has_header: whether the first record names the columns.
+        decimal_comma: whether numbers use a decimal comma (``3,14``).
+    """
+
+    delimiter: str = ","
+    quote: str | None = '"'
+    has_header: bool = True
+    decimal_comma: bool = False
+
+    def describe(self) -> str:
+        """A one-line description for ``loupe preview``."""
+        names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+        parts = [f"delimiter {names.get(self.delimiter, repr(self.delimiter))}"]
+        parts.append(f"quote {self.quote!r}" if self.quote else "no quoting")
+        parts.append("header" if self.has_header else "no header")
+        if self.decimal_comma:
+            parts.append("decimal comma")
+        return ", ".join(parts)
+
+
+def _complete_lines(text: str, *, at_eof: bool) -> str:
+    """Drop a final line cut by the sample's end."""
+    if at_eof:
+        return text
+    cut = text.rfind("\n")
+    return text[: cut + 1] if cut >= 0 else text
+
+
+def _records(text: str, delimiter: str, quote: str | None, limit: int) -> list[list[str]]:
+    """Up to ``limit`` non-blank records of ``text`` parsed with the given dialect."""
+    reader = csv.reader(
+        io.StringIO(text),
+        delimiter=delimiter,
+        quotechar=quote or '"',
+        quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
+        strict=False,
+    )
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def sniff_dialect(
+    text: str,
+    *,
+    at_eof: bool,
+    extension: str = "",
+    delimiter: str | None = None,
+    has_header: bool | None = None,
+) -> Dialect:
+    """Guess the dialect of delimited text from its head.
+
+    Args:
+        text: the head of the file, decoded.
+        at_eof: whether ``text`` is the whole file.
+        extension: the file's extension, a hint (``.tsv`` favours tabs).
+        delimiter: force the delimiter.
+        has_header: force the header choice.
+
+    Returns:
+        The dialect. A file with one column gets ``,`` as delimiter.
+    """
+    text = _complete_lines(text, at_eof=at_eof)
+    quote = _sniff_quote(text)
+    if delimiter is None:
+        delimiter = _sniff_delimiter(text, quote, extension)
+    rows = _records(text, delimiter, quote, _SNIFF_RECORDS)
+    if has_header is None:
+        has_header = _sniff_header(rows)
+    body = rows[1:] if has_header else rows
+    decimal_comma = delimiter != "," and _sniff_decimal_comma(body)
+    return Dialect(delimiter, quote, has_header, decimal_comma)
+
+
+def _sniff_quote(text: str) -> str | None:
+    """Double quotes unless single quotes clearly wrap the fields."""
+    double = len(re.findall(r'(?:^|[,;\t|])"', text, re.MULTILINE))
+    single = len(re.findall(r"(?:^|[,;\t|])'[^'\n]*'(?=[,;\t|]|$)", text, re.MULTILINE))
+    return "'" if single > 2 * max(double, 1) else '"'
+
+
+def _sniff_delimiter(text: str, quote: str | None, extension: str) -> str:
+    """The candidate that splits records into the most consistent number of fields > 1."""
+    best, best_score = ",", (0.0, 0)
+    preferred = "\t" if extension in (".tsv", ".tab") else "|" if extension == ".psv" else None
+    for delim in _DELIMITERS:
+        rows = _records(text, delim, quote, 200)
+        if not rows:
+            continue
+        widths = Counter(len(r) for r in rows)
+        width, freq = widths.most_common(1)[0]
+        if width < 2:
+            continue
+        consistency = freq / len(rows)
+        score = (consistency + (0.5 if delim == preferred else 0.0), width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _sniff_header(rows: Sequence[Sequence[str]]) -> bool:
+    """A header when some column is typed in the body but not in the first row."""
+    if len(rows) < 2:
+        return True
+    first, body = rows[0], rows[1:]
+    if any(not cell.strip() for cell in first) and not any(_TYPED.match(c) for c in first):
+        return True
+    votes = 0
+    for col, head_cell in enumerate(first):
+        cells = [r[col] for r in body if col < len(r) and r[col].strip()]
+        if not cells:
+            continue
+        typed = sum(1 for c in cells if _TYPED.match(c)) / len(cells)
+        if typed >= 0.9:
+            votes += -1 if _TYPED.match(head_cell) else 1
+    if votes < 0:
+        return False
+    if votes == 0 and len(set(first)) < len(first):
+        return False
+    return True
+
+
+def _sniff_decimal_comma(body: Sequence[Sequence[str]]) -> bool:
+    """Decimal commas outnumber decimal points in the sampled cells."""
+    commas = dots = 0
+    for row in body:
+        for cell in row:
+            if _COMMA_DECIMAL.match(cell):
+                commas += 1
+            elif _DOT_DECIMAL.match(cell):
+                dots += 1
+    return commas > 0 and commas > dots
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Column names made non-empty and unique (``a``, ``a_2``, ``column_3``)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(names):
+        base = raw.strip() or f"column_{i + 1}"
+        name, n = base, 1
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def _header_names(text: str, dialect: Dialect) -> list[str]:
+    """Column names from the first record, or ``column_N`` without a header."""
+    rows = _records(text, dialect.delimiter, dialect.quote, 1)
+    if not rows:
+        return []
+    if dialect.has_header:
+        return unique_names(rows[0])
+    return [f"column_{i + 1}" for i in range(len(rows[0]))]
+
+
+def _csv_options(dialect: Dialect, names: Sequence[str], *, lenient: bool) -> dict[str, object]:
+    """Keyword arguments shared by Polars' CSV readers."""
+    return {
+        "has_header": dialect.has_header,
+        "separator": dialect.delimiter,
+        "quote_char": dialect.quote,
+        "schema": dict.fromkeys(names, pl.String),
+        "truncate_ragged_lines": lenient,
+        "raise_if_empty": False,
+    }
+
+
+def check_ragged(
+    path: Path, text: str, dialect: Dialect, *, at_eof: bool, line_offset: int = 0
+) -> tuple[int, int, int] | None:
+    """First record in ``text`` whose field count differs from the header's.
+
+    Returns:
+        ``(line, fields, expected)`` for the first ragged record, or None.
+    """
+    text = _complete_lines(text, at_eof=at_eof)
+    reader = csv.reader(
+        io.StringIO(text),
+        delimiter=dialect.delimiter,
+        quotechar=dialect.quote or '"',
+        quoting=csv.QUOTE_MINIMAL if dialect.quote else csv.QUOTE_NONE,
+        strict=False,
+    )
+    expected: int | None = None
+    try:
+        for row in reader:
+            if not row:
+                continue
+            if expected is None:
+                expected = len(row)
+            elif len(row) != expected:
+                return reader.line_num + line_offset, len(row), expected
+    except csv.Error as exc:
+        raise ParseError(path, str(exc), line=reader.line_num + line_offset) from None
+    return None
+
+
+def find_ragged_line(path: Path, display: Path, dialect: Dialect) -> RaggedRowsError | None:
+    """Scan a whole plain UTF-8 file for its first ragged record (the slow path of errors)."""
+    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
+        reader = csv.reader(
+            fh,
+            delimiter=dialect.delimiter,
+            quotechar=dialect.quote or '"',
+            quoting=csv.QUOTE_MINIMAL if dialect.quote else csv.QUOTE_NONE,
+            strict=False,
+        )
+        expected: int | None = None
+        for row in reader:
+            if not row:
+                continue
+            if expected is None:
+                expected = len(row)
+            elif len(row) != expected:
+                return ragged_error(display, reader.line_num, len(row), expected)
+    return None
+
+
+def ragged_error(path: Path, line: int, fields: int, expected: int) -> RaggedRowsError:
+    """The error for a ragged record, with the hint to read leniently."""
+    return RaggedRowsError(
+        path,
+        f"this row has {fields} fields where the header has {expected} "
+        "(open with --lenient to read it anyway, padding or cutting such rows)",
+        line=line,
+    )
+
+
+def read_text(
+    data: bytes, dialect: Dialect, *, at_eof: bool, rows: int | None, lenient: bool
+) -> pl.DataFrame:
+    """Parse the head of a file (UTF-8 bytes) into a text-typed DataFrame."""
+    text = data.decode("utf-8", "replace")
+    names = _header_names(text, dialect)
+    if not names:
+        return pl.DataFrame()
+    if not at_eof:
+        cut = data.rfind(b"\n")
+        data = data[: cut + 1] if cut >= 0 else data
+    return pl.read_csv(
+        io.BytesIO(data), n_rows=rows, **_csv_options(dialect, names, lenient=lenient)  # type: ignore[arg-type]
+    )
+
+
+def scan(path: Path, head: bytes, dialect: Dialect, *, lenient: bool) -> pl.LazyFrame:
+    """A lazy, text-typed scan of a plain UTF-8 delimited file."""
+    names = _header_names(head.decode("utf-8", "replace"), dialect)
+    return pl.scan_csv(path, **_csv_options(dialect, names, lenient=lenient))  # type: ignore[arg-type]
+
+
+def spread_sample(
+    path: Path, dialect: Dialect, names: Sequence[str], *, chunks: int = 48, chunk_bytes: int = 1 << 20
+) -> pl.DataFrame:
+    """Rows from byte ranges spread through a large file, for type inference.
+
+    Each range starts after a newline; ranges that do not parse cleanly (a cut
+    inside a quoted field) are skipped.
+    """
+    size = path.stat().st_size
+    frames: list[pl.DataFrame] = []
+    with path.open("rb") as fh:
+        for i in range(1, chunks + 1):
+            fh.seek(size * i // (chunks + 1))
+            block = fh.read(chunk_bytes)
+            start, end = block.find(b"\n") + 1, block.rfind(b"\n") + 1
+            if start <= 0 or end <= start:
+                continue
+            try:
+                frame = pl.read_csv(
+                    io.BytesIO(block[start:end]),
+                    has_header=False,
+                    new_columns=list(names),
+                    separator=dialect.delimiter,
+                    quote_char=dialect.quote,
+                    schema=dict.fromkeys(names, pl.String),
+                    truncate_ragged_lines=False,
+                )
+            except pl.exceptions.PolarsError:
+                continue
+            frames.append(frame)
+    return pl.concat(frames) if frames else pl.DataFrame(schema=dict.fromkeys(names, pl.String))

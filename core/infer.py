@@ -1,0 +1,315 @@
+"""Type inference for text columns: numbers, booleans, dates and datetimes.
+
+Text formats (CSV, JSON strings, Excel text cells) arrive as strings. A column
+becomes a typed column only when *every* value that is not a missing-value
+token parses as that type, checked over the whole column or a large sample
+spread through the file — never just the first rows. Inference runs in two
+steps so that it stays one pass over the data:
+
+1. :func:`candidates` narrows each column to the types its sample supports;
+2. :func:`failure_counts` counts, in one lazy query, the values that each
+   remaining candidate would lose; the first candidate that loses none wins
+   (:func:`choose`).
+
+Missing-value tokens (``NA``, ``N/A``, ``NULL``, ``NaN``, ``#N/A``, empty, …)
+become missing only in columns that end up numeric, boolean or temporal; in a
+text column they stay the values they are. Codes with leading zeros
+(``08123``) stay text.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from core.errors import OptionError
+
+__all__ = [
+    "MISSING_TOKENS",
+    "Candidate",
+    "ColumnType",
+    "Kind",
+    "candidates",
+    "cast_expr",
+    "choose",
+    "failure_counts",
+    "parse_override",
+]
+
+MISSING_TOKENS: tuple[str, ...] = (
+    "", "NA", "N/A", "n/a", "na", "NULL", "null", "Null", "NaN", "nan", "NAN",
+    "#N/A", "#NA", "None", "none", "-", "--", "?",
+)  # fmt: skip
+
+_TRUE = ("true", "yes", "y", "t")
+_FALSE = ("false", "no", "n", "f")
+_LEADING_ZERO = r"^[+-]?0[0-9]"
+
+
+class Kind(enum.StrEnum):
+    """Target types of inference and of user overrides."""
+
+    STR = "str"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    DATE = "date"
+    DATETIME = "datetime"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One way to read a text column.
+
+    Attributes:
+        kind: the target type.
+        fmt: the strptime format for dates and datetimes.
+        decimal_comma: numbers written with a decimal comma.
+    """
+
+    kind: Kind
+    fmt: str | None = None
+    decimal_comma: bool = False
+
+    def describe(self) -> str:
+        """Short human description, e.g. ``date (%d/%m/%Y)``."""
+        extra = self.fmt or ("decimal comma" if self.decimal_comma else None)
+        return f"{self.kind.value} ({extra})" if extra else self.kind.value
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """The type chosen for a column, and how sure Loupe is of it.
+
+    Attributes:
+        name: column name.
+        candidate: how the column is read.
+        source: ``inferred`` or ``override``.
+        lost: values that did not parse under an override and became missing.
+    """
+
+    name: str
+    candidate: Candidate
+    source: str = "inferred"
+    lost: int = 0
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y%m%d")
+_DATETIME_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f%:z",
+    "%Y-%m-%dT%H:%M:%S%.fZ",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+)
+# Cheap shape tests that keep expensive strptime attempts off columns that
+# cannot be dates at all.
+_DATE_SHAPE = r"^\d{1,4}[-/.]?\d{1,2}[-/.]?\d{1,4}$"
+_DATETIME_SHAPE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[T ]\d{1,2}:\d{2}"
+
+
+def _clean(name: str) -> pl.Expr:
+    """The column's values, trimmed."""
+    return pl.col(name).str.strip_chars()
+
+
+def _present(name: str) -> pl.Expr:
+    """True where the value is not missing and not a missing-value token."""
+    value = _clean(name)
+    return value.is_not_null() & ~value.is_in(MISSING_TOKENS)
+
+
+def _parse(name: str, cand: Candidate) -> pl.Expr:
+    """The column parsed as ``cand``; null where it does not parse or is a token."""
+    value = pl.when(_present(name)).then(_clean(name))
+    match cand.kind:
+        case Kind.INT:
+            return value.cast(pl.Int64, strict=False)
+        case Kind.FLOAT:
+            if cand.decimal_comma:
+                value = value.str.replace(",", ".", literal=True)
+            return value.cast(pl.Float64, strict=False)
+        case Kind.BOOL:
+            lowered = value.str.to_lowercase()
+            return (
+                pl.when(lowered.is_in(_TRUE))
+                .then(pl.lit(True))
+                .when(lowered.is_in(_FALSE))
+                .then(pl.lit(False))
+                .otherwise(pl.lit(None, dtype=pl.Boolean))
+            )
+        case Kind.DATE:
+            return value.str.strptime(pl.Date, cand.fmt, strict=False)
+        case Kind.DATETIME:
+            fmt = cand.fmt
+            if fmt is not None and fmt.endswith("Z"):
+                return value.str.strptime(
+                    pl.Datetime("us", "UTC"), fmt, strict=False
+                )
+            return value.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        case Kind.STR:
+            return pl.col(name)
+
+
+def _failures(name: str, cand: Candidate) -> pl.Expr:
+    """Count of present values that ``cand`` cannot represent."""
+    lost = _present(name) & _parse(name, cand).is_null()
+    if cand.kind in (Kind.INT, Kind.FLOAT):
+        # Codes with leading zeros must stay text, as must integers too long for
+        # a float to hold exactly.
+        value = _clean(name)
+        lost = lost | (_present(name) & value.str.contains(_LEADING_ZERO))
+        if cand.kind is Kind.FLOAT:
+            lost = lost | (_present(name) & value.str.contains(r"^[+-]?\d{16,}$"))
+    return lost.sum()
+
+
+def cast_expr(name: str, cand: Candidate) -> pl.Expr:
+    """Expression that reads text column ``name`` as ``cand``, keeping the name."""
+    return _parse(name, cand).alias(name)
+
+
+def _ordered_candidates(decimal_comma: bool) -> list[Candidate]:
+    """All candidates, most specific first."""
+    numbers = [Candidate(Kind.INT), Candidate(Kind.FLOAT)]
+    if decimal_comma:
+        numbers.append(Candidate(Kind.FLOAT, decimal_comma=True))
+    return [
+        Candidate(Kind.BOOL),
+        *numbers,
+        *(Candidate(Kind.DATE, fmt) for fmt in _DATE_FORMATS),
+        *(Candidate(Kind.DATETIME, fmt) for fmt in _DATETIME_FORMATS),
+    ]
+
+
+def candidates(
+    sample: pl.DataFrame, columns: Iterable[str], *, decimal_comma: bool = False
+) -> dict[str, list[Candidate]]:
+    """Narrow each text column to the types its sample supports.
+
+    Args:
+        sample: rows of the table, text columns as strings.
+        columns: the text columns to consider.
+        decimal_comma: also try numbers written ``3,14``.
+
+    Returns:
+        For each column, the candidates (most specific first) under which no
+        sampled value is lost. Columns with no present value get none and stay text.
+    """
+    columns = [c for c in columns if sample.schema.get(c) == pl.String]
+    if not columns or sample.height == 0:
+        return {c: [] for c in columns}
+    ordered = _ordered_candidates(decimal_comma)
+    shapes = sample.select(
+        *(_present(c).sum().alias(f"p|{c}") for c in columns),
+        *(
+            (_present(c) & ~_clean(c).str.contains(_DATE_SHAPE)).sum().alias(f"d|{c}")
+            for c in columns
+        ),
+        *(
+            (_present(c) & ~_clean(c).str.contains(_DATETIME_SHAPE)).sum().alias(f"t|{c}")
+            for c in columns
+        ),
+    ).row(0, named=True)
+    plan: dict[str, list[Candidate]] = {}
+    for c in columns:
+        if shapes[f"p|{c}"] == 0:
+            plan[c] = []
+            continue
+        plan[c] = [
+            cand
+            for cand in ordered
+            if not (cand.kind is Kind.DATE and shapes[f"d|{c}"])
+            and not (cand.kind is Kind.DATETIME and shapes[f"t|{c}"])
+        ]
+    counts = failure_counts(sample.lazy(), plan, streaming=False)
+    return {c: [cand for cand in plan[c] if counts[c][cand] == 0] for c in plan}
+
+
+def failure_counts(
+    frame: pl.LazyFrame,
+    plan: Mapping[str, Sequence[Candidate]],
+    *,
+    streaming: bool = True,
+) -> dict[str, dict[Candidate, int]]:
+    """Count, in one query over ``frame``, the values each candidate would lose.
+
+    Args:
+        frame: the table, text columns as strings.
+        plan: candidates to check per column.
+        streaming: run on Polars' streaming engine (bounded memory).
+
+    Returns:
+        ``{column: {candidate: lost values}}``.
+    """
+    exprs = [
+        _failures(c, cand).alias(f"{c}\x00{i}")
+        for c, cands in plan.items()
+        for i, cand in enumerate(cands)
+    ]
+    if not exprs:
+        return {c: {} for c in plan}
+    row = frame.select(exprs).collect(engine="streaming" if streaming else "in-memory").row(
+        0, named=True
+    )
+    return {
+        c: {cand: int(row[f"{c}\x00{i}"] or 0) for i, cand in enumerate(cands)}
+        for c, cands in plan.items()
+    }
+
+
+def choose(
+    plan: Mapping[str, Sequence[Candidate]], counts: Mapping[str, Mapping[Candidate, int]]
+) -> dict[str, Candidate]:
+    """The first candidate per column that loses no value; text when none does."""
+    chosen: dict[str, Candidate] = {}
+    for c, cands in plan.items():
+        chosen[c] = next(
+            (cand for cand in cands if counts.get(c, {}).get(cand, 1) == 0), Candidate(Kind.STR)
+        )
+    return chosen
+
+
+_KIND_ALIASES = {
+    "str": Kind.STR, "string": Kind.STR, "text": Kind.STR, "utf8": Kind.STR,
+    "int": Kind.INT, "integer": Kind.INT, "int64": Kind.INT,
+    "float": Kind.FLOAT, "double": Kind.FLOAT, "float64": Kind.FLOAT, "number": Kind.FLOAT,
+    "bool": Kind.BOOL, "boolean": Kind.BOOL,
+    "date": Kind.DATE, "datetime": Kind.DATETIME, "timestamp": Kind.DATETIME,
+}  # fmt: skip
+
+
+def parse_override(spec: str) -> tuple[str, Kind, str | None]:
+    """Parse a user's ``NAME=TYPE`` or ``NAME=TYPE:FORMAT`` type override.
+
+    Raises:
+        OptionError: no ``=``, or an unknown type name.
+    """
+    name, sep, rest = spec.rpartition("=")
+    if not sep or not name:
+        raise OptionError(f"type override {spec!r} is not NAME=TYPE (e.g. zip=str)")
+    type_name, _, fmt = rest.partition(":")
+    kind = _KIND_ALIASES.get(type_name.strip().lower())
+    if kind is None:
+        known = ", ".join(k.value for k in Kind)
+        raise OptionError(f"unknown type {type_name!r} in {spec!r}; use one of {known}")
+    return name, kind, fmt or None
+
+
+def override_candidates(kind: Kind, fmt: str | None, *, decimal_comma: bool) -> list[Candidate]:
+    """Candidates to try, in order, for a column the user forced to ``kind``."""
+    if kind is Kind.STR:
+        return [Candidate(Kind.STR)]
+    if fmt is not None:
+        return [Candidate(kind, fmt)]
+    return [c for c in _ordered_candidates(decimal_comma) if c.kind is kind]

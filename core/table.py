@@ -1,0 +1,544 @@
+"""Opening a file as a table: :func:`open_table` and :class:`Table`.
+
+A :class:`Table` is cheap to create: it detects the format, the encoding and
+(for delimited text) the dialect from the first bytes. :meth:`Table.preview`
+returns the first rows without reading the whole file; :meth:`Table.lazy`
+returns the whole table as a typed Polars ``LazyFrame`` for the engines. Any
+failure, early or while the engines collect, surfaces as a
+:class:`~core.errors.SourceError` naming the file (use :meth:`Table.reading`
+around a collect).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.feather as feather
+
+from core import delimited, excel, infer
+from core.delimited import Dialect
+from core.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncodingError,
+    LoupeError,
+    OptionError,
+    ParseError,
+    SourceError,
+)
+from core.formats import Compression, Format
+from core.infer import Candidate, ColumnType, Kind
+from core.source import Source
+
+__all__ = ["Preview", "ReadInfo", "ReadOptions", "Table", "open_table"]
+
+HEAD_BYTES = 4 * 1024 * 1024
+MAX_HEAD_BYTES = 64 * 1024 * 1024
+INFER_SAMPLE_ROWS = 20_000
+# Up to this much plain content, inference checks every value of every column
+# in one streaming pass; above it, a sample spread through the file.
+FULL_SCAN_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a file; every field defaults to detection.
+
+    Attributes:
+        sheet: sheet name or 0-based index, for workbooks.
+        encoding: a Python codec name, for text files.
+        delimiter: the field separator, for delimited text.
+        has_header: whether the first row names the columns.
+        lenient: read ragged rows (padding or cutting them) instead of failing.
+        types: per-column type overrides, ``{"zip": "str", "day": "date:%d/%m/%Y"}``.
+        infer: infer types of text columns (False keeps all text as text).
+    """
+
+    sheet: str | int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    has_header: bool | None = None
+    lenient: bool = False
+    types: Mapping[str, str] = field(default_factory=dict)
+    infer: bool = True
+
+
+@dataclass
+class ReadInfo:
+    """How a file was read, for reports and the ``preview`` command.
+
+    Attributes:
+        path: the file.
+        format: table format.
+        compression: the compression around it.
+        size_bytes: size on disk.
+        encoding: text encoding, for text formats.
+        dialect: the delimited-text dialect.
+        sheet: the sheet read, for workbooks.
+        sheets: every sheet of a workbook.
+        inference: what the column types were inferred from.
+        column_types: the type chosen for each text column.
+        warnings: things the user should know (lenient reading, lost values).
+    """
+
+    path: Path
+    format: Format
+    compression: Compression
+    size_bytes: int
+    encoding: str | None = None
+    dialect: Dialect | None = None
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    inference: str = ""
+    column_types: dict[str, ColumnType] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready summary."""
+        return {
+            "path": str(self.path),
+            "format": self.format.value,
+            "compression": self.compression.value,
+            "size_bytes": self.size_bytes,
+            "encoding": self.encoding,
+            "dialect": None
+            if self.dialect is None
+            else {
+                "delimiter": self.dialect.delimiter,
+                "quote": self.dialect.quote,
+                "has_header": self.dialect.has_header,
+                "decimal_comma": self.dialect.decimal_comma,
+            },
+            "sheet": self.sheet,
+            "sheets": self.sheets,
+            "inference": self.inference,
+            "column_types": {
+                name: {"type": t.candidate.describe(), "source": t.source, "lost": t.lost}
+                for name, t in self.column_types.items()
+            },
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of a table and how they were read.
+
+    Attributes:
+        frame: the rows, typed.
+        info: how the file was read.
+        truncated: whether the file has more rows than shown (False when unknown
+            to be more, e.g. the whole file fit in the preview).
+    """
+
+    frame: pl.DataFrame
+    info: ReadInfo
+    truncated: bool
+
+
+def open_table(path: str | os.PathLike[str], options: ReadOptions | None = None) -> Table:
+    """Open ``path`` as a table (read-only).
+
+    Args:
+        path: the file.
+        options: how to read it; detection where left out.
+
+    Returns:
+        A :class:`Table`; close it (or use it as a context manager) to delete
+        temporary copies of compressed or non-UTF-8 files.
+
+    Raises:
+        SourceError: the file cannot be read as a table.
+        OptionError: an option does not fit the file.
+    """
+    return Table(path, options or ReadOptions())
+
+
+class Table:
+    """A file opened as a table. See :func:`open_table`."""
+
+    def __init__(self, path: str | os.PathLike[str], options: ReadOptions) -> None:
+        self.options = options
+        self.source = Source(path, encoding=options.encoding)
+        self.path = self.source.path
+        self.info = ReadInfo(
+            path=self.path,
+            format=self.source.format,
+            compression=self.source.compression,
+            size_bytes=self.source.size,
+            encoding=self.source.encoding,
+        )
+        self._head: bytes | None = None
+        self._head_at_eof = False
+        self._sample: pl.DataFrame | None = None
+        self._lazy: pl.LazyFrame | None = None
+        self._workbook: excel.Workbook | None = None
+        if self.format is Format.DELIMITED:
+            self._init_delimited()
+        elif self.format in (Format.EXCEL, Format.ODS):
+            self._workbook = excel.Workbook(self.path)
+            self.info.sheets = self._workbook.sheet_names
+            self.info.sheet = self._workbook.resolve(options.sheet)
+        elif options.sheet is not None:
+            raise OptionError(f"{self.path}: --sheet applies to workbooks, not {self.format.value} files")
+
+    @property
+    def format(self) -> Format:
+        """The table format."""
+        return self.source.format
+
+    def close(self) -> None:
+        """Release temporary copies."""
+        self.source.close()
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ---------------------------------------------------------------
+
+    def preview(self, rows: int = 50) -> Preview:
+        """The first ``rows`` rows, typed from a larger head sample, without a full read.
+
+        Raises:
+            SourceError: the head of the file cannot be read.
+        """
+        sample = self._head_sample()
+        with self.reading():
+            chosen = self._infer(sample, sample.lazy(), streaming=False)
+            frame = self._apply(sample.head(rows).lazy(), chosen).collect()
+        self.info.inference = f"first {sample.height:,} rows"
+        truncated = sample.height > rows or not self._sample_is_whole()
+        return Preview(frame, self.info, truncated)
+
+    def lazy(self) -> pl.LazyFrame:
+        """The whole table, typed, as a LazyFrame (inference runs once, then cached).
+
+        Collect it inside :meth:`reading` so failures name the file.
+
+        Raises:
+            SourceError: the file cannot be read.
+        """
+        if self._lazy is None:
+            with self.reading():
+                raw = self._raw_lazy()
+                sample = self._head_sample()
+                check, streaming, basis = self._verification_frame(raw, sample)
+                chosen = self._infer(sample, check, streaming=streaming)
+                self.info.inference = basis
+                self._lazy = self._apply(raw, chosen)
+        return self._lazy
+
+    def collect(self) -> pl.DataFrame:
+        """The whole table in memory."""
+        lazy = self.lazy()
+        with self.reading():
+            return lazy.collect()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Turn any failure while reading into a :class:`SourceError` naming the file."""
+        try:
+            yield
+        except LoupeError:
+            raise
+        except pl.exceptions.PolarsError as exc:
+            raise self._translate(exc) from None
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise CorruptFileError(self.path, _first_line(exc)) from None
+
+    # -- per-format raw frames ---------------------------------------------------
+
+    def _init_delimited(self) -> None:
+        """Sniff the dialect from the head."""
+        head = self._head_bytes()
+        text = head.decode("utf-8", "replace")
+        if not text.strip():
+            raise EmptyFileError(self.path, "the file holds only blank lines")
+        self.info.dialect = delimited.sniff_dialect(
+            text,
+            at_eof=self._head_at_eof,
+            extension=self.path.suffix.lower()
+            if self.source.compression is Compression.NONE
+            else Path(self.path.stem).suffix.lower(),
+            delimiter=self.options.delimiter,
+            has_header=self.options.has_header,
+        )
+        ragged = delimited.check_ragged(self.path, text, self.info.dialect, at_eof=self._head_at_eof)
+        if ragged is not None:
+            line, fields, expected = ragged
+            if not self.options.lenient:
+                raise delimited.ragged_error(self.path, line, fields, expected)
+            self.info.warnings.append(
+                f"ragged rows read leniently: line {line} has {fields} fields, the header "
+                f"{expected}; short rows are padded with missing values, long rows cut"
+            )
+
+    def _head_bytes(self) -> bytes:
+        """The plain head, grown until it holds a complete first line (bounded)."""
+        if self._head is None:
+            size = HEAD_BYTES
+            while True:
+                head = self.source.head(size + 1)
+                at_eof = len(head) <= size
+                if at_eof or b"\n" in head[:size] or size >= MAX_HEAD_BYTES:
+                    break
+                size *= 4
+            if not at_eof and b"\n" not in head[:size]:
+                raise ParseError(
+                    self.path,
+                    f"no line break in the first {MAX_HEAD_BYTES // 2**20} MB; "
+                    "this is not line-oriented text",
+                    line=1,
+                )
+            self._head, self._head_at_eof = head[:size], at_eof
+        return self._head
+
+    def _sample_is_whole(self) -> bool:
+        """Whether the head sample holds the whole table."""
+        if self.format in (Format.DELIMITED, Format.NDJSON):
+            self._head_bytes()
+            return self._head_at_eof and (
+                self._sample is None or self._sample.height < INFER_SAMPLE_ROWS
+            )
+        return self._sample is not None and self._sample.height < INFER_SAMPLE_ROWS
+
+    def _head_sample(self) -> pl.DataFrame:
+        """Up to INFER_SAMPLE_ROWS leading rows, text columns still text."""
+        if self._sample is None:
+            with self.reading():
+                self._sample = self._read_head_sample()
+        return self._sample
+
+    def _read_head_sample(self) -> pl.DataFrame:
+        """Format-specific head read."""
+        match self.format:
+            case Format.DELIMITED:
+                assert self.info.dialect is not None
+                try:
+                    return delimited.read_text(
+                        self._head_bytes(),
+                        self.info.dialect,
+                        at_eof=self._head_at_eof,
+                        rows=INFER_SAMPLE_ROWS,
+                        lenient=self.options.lenient,
+                    )
+                except pl.exceptions.PolarsError as exc:
+                    raise self._translate(exc) from None
+            case Format.NDJSON:
+                head = self._head_bytes()
+                if not self._head_at_eof:
+                    head = head[: head.rfind(b"\n") + 1]
+                try:
+                    frame = pl.read_ndjson(io.BytesIO(head), infer_schema_length=None)
+                except pl.exceptions.PolarsError:
+                    raise self._json_error(head, ndjson=True) from None
+                return frame.head(INFER_SAMPLE_ROWS)
+            case Format.EXCEL | Format.ODS:
+                assert self._workbook is not None and self.info.sheet is not None
+                return self._workbook.read(self.info.sheet, rows=INFER_SAMPLE_ROWS)
+            case _:
+                return self._raw_lazy().head(INFER_SAMPLE_ROWS).collect()
+
+    def _raw_lazy(self) -> pl.LazyFrame:
+        """The whole table as stored: text formats as text, binary formats typed."""
+        match self.format:
+            case Format.DELIMITED:
+                assert self.info.dialect is not None
+                return delimited.scan(
+                    self.source.plain_path(),
+                    self._head_bytes(),
+                    self.info.dialect,
+                    lenient=self.options.lenient,
+                )
+            case Format.NDJSON:
+                plain = self.source.plain_path()
+                try:
+                    # Typing from every line: a late float in an int field must widen it.
+                    frame = pl.scan_ndjson(plain, infer_schema_length=None)
+                    frame.collect_schema()
+                except pl.exceptions.PolarsError:
+                    raise self._json_error(plain.read_bytes(), ndjson=True) from None
+                return frame
+            case Format.JSON:
+                plain = self.source.plain_path()
+                try:
+                    return pl.read_json(plain, infer_schema_length=None).lazy()
+                except pl.exceptions.PolarsError:
+                    raise self._json_error(plain.read_bytes(), ndjson=False) from None
+            case Format.PARQUET:
+                self._check_parquet_footer()
+                frame = pl.scan_parquet(self.source.plain_path())
+                frame.collect_schema()
+                return frame
+            case Format.ARROW:
+                frame = pl.scan_ipc(self.source.plain_path())
+                frame.collect_schema()
+                return frame
+            case Format.ARROW_STREAM:
+                return pl.read_ipc_stream(self.source.plain_path()).lazy()
+            case Format.FEATHER_V1:
+                table = feather.read_table(str(self.source.plain_path()))
+                return pl.DataFrame(pl.from_arrow(table)).lazy()
+            case Format.EXCEL | Format.ODS:
+                assert self._workbook is not None and self.info.sheet is not None
+                return self._workbook.read(self.info.sheet).lazy()
+
+    def _check_parquet_footer(self) -> None:
+        """A Parquet file ends with its footer and ``PAR1``; a cut file does not."""
+        path = self.source.plain_path()
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            fh.seek(max(0, size - 4))
+            if size < 12 or fh.read(4) != b"PAR1":
+                raise CorruptFileError(
+                    self.path, "truncated Parquet file (the footer is missing); re-copy or re-export it"
+                )
+
+    def _verification_frame(
+        self, raw: pl.LazyFrame, sample: pl.DataFrame
+    ) -> tuple[pl.LazyFrame, bool, str]:
+        """What inference checks candidates against: every value, or a spread sample."""
+        if self.format is Format.DELIMITED and self.source.plain_size() > FULL_SCAN_BYTES:
+            assert self.info.dialect is not None
+            spread = delimited.spread_sample(
+                self.source.plain_path(), self.info.dialect, sample.columns
+            )
+            frame = pl.concat([sample, spread], how="vertical_relaxed")
+            return frame.lazy(), False, f"a sample of {frame.height:,} rows spread through the file"
+        return raw, True, "every value"
+
+    # -- inference -------------------------------------------------------------
+
+    def _infer(
+        self, sample: pl.DataFrame, check: pl.LazyFrame, *, streaming: bool
+    ) -> dict[str, ColumnType]:
+        """Choose a type for every text column (and apply overrides)."""
+        overrides = self._overrides(sample.columns)
+        decimal_comma = bool(self.info.dialect and self.info.dialect.decimal_comma)
+        text_columns = [
+            c for c, t in sample.schema.items() if t == pl.String and c not in overrides
+        ]
+        plan: dict[str, list[Candidate]] = (
+            infer.candidates(sample, text_columns, decimal_comma=decimal_comma)
+            if self.options.infer
+            else {}
+        )
+        forced = {
+            c: infer.override_candidates(kind, fmt, decimal_comma=decimal_comma)
+            for c, (kind, fmt) in overrides.items()
+            if sample.schema[c] == pl.String
+        }
+        counts = infer.failure_counts(check, {**plan, **forced}, streaming=streaming)
+        chosen = {
+            c: ColumnType(c, cand) for c, cand in infer.choose(plan, counts).items()
+        }
+        for c, cands in forced.items():
+            best = min(cands, key=lambda cand: counts[c][cand])
+            chosen[c] = ColumnType(c, best, source="override", lost=counts[c][best])
+            if counts[c][best]:
+                self.info.warnings.append(
+                    f"column {c!r}: {counts[c][best]:,} values could not be read as "
+                    f"{best.describe()} and are shown as missing"
+                )
+        for c, (kind, fmt) in overrides.items():
+            if c not in forced:
+                chosen[c] = ColumnType(c, Candidate(kind, fmt), source="override")
+        self.info.column_types = chosen
+        return chosen
+
+    def _overrides(self, columns: list[str]) -> dict[str, tuple[Kind, str | None]]:
+        """The user's type overrides, checked against the columns."""
+        parsed: dict[str, tuple[Kind, str | None]] = {}
+        for name, spec in self.options.types.items():
+            _, kind, fmt = infer.parse_override(f"{name}={spec}")
+            if name not in columns:
+                shown = ", ".join(columns[:20])
+                raise OptionError(f"{self.path}: no column named {name!r} (columns: {shown})")
+            parsed[name] = (kind, fmt)
+        return parsed
+
+    def _apply(self, frame: pl.LazyFrame, chosen: Mapping[str, ColumnType]) -> pl.LazyFrame:
+        """Cast the frame's columns to their chosen types."""
+        schema = frame.collect_schema()
+        exprs = []
+        for name, col_type in chosen.items():
+            cand = col_type.candidate
+            if cand.kind is Kind.STR and schema[name] == pl.String:
+                continue
+            if schema[name] == pl.String:
+                exprs.append(infer.cast_expr(name, cand))
+            else:
+                exprs.append(pl.col(name).cast(_DTYPES[cand.kind], strict=False))
+        return frame.with_columns(exprs) if exprs else frame
+
+    # -- errors ----------------------------------------------------------------
+
+    def _translate(self, exc: pl.exceptions.PolarsError) -> SourceError:
+        """A Polars error as a SourceError naming the file (and line where possible)."""
+        message = str(exc)
+        if self.format is Format.DELIMITED and "more fields" in message:
+            assert self.info.dialect is not None
+            found = delimited.find_ragged_line(
+                self.source.plain_path(), self.path, self.info.dialect
+            )
+            if found is not None:
+                return found
+        if "invalid utf-8" in message.lower() or "utf8" in message.lower():
+            return EncodingError(
+                self.path,
+                "the text is not valid UTF-8 throughout; pass --encoding (e.g. cp1252)",
+            )
+        if isinstance(exc, pl.exceptions.ComputeError | pl.exceptions.NoDataError):
+            return ParseError(self.path, _first_line(exc))
+        return CorruptFileError(self.path, _first_line(exc))
+
+    def _json_error(self, data: bytes, *, ndjson: bool) -> SourceError:
+        """Locate malformed JSON with the standard parser, for a line number."""
+        text = data.decode("utf-8", "replace")
+        if not text.strip():
+            return EmptyFileError(self.path, "the file holds only blank lines")
+        if ndjson:
+            for number, line in enumerate(text.splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    return ParseError(self.path, f"invalid JSON: {exc.msg}", line=number)
+                if not isinstance(value, dict):
+                    return ParseError(self.path, "each line must be a JSON object", line=number)
+            return ParseError(self.path, "the JSON lines do not form a table")
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return ParseError(self.path, f"invalid JSON: {exc.msg}", line=exc.lineno)
+        if not isinstance(value, list):
+            return ParseError(self.path, "expected an array of records ([{...}, ...])")
+        return ParseError(self.path, "the JSON records do not form a table")
+
+
+_DTYPES: dict[Kind, pl.DataType] = {
+    Kind.STR: pl.String(),
+    Kind.INT: pl.Int64(),
+    Kind.FLOAT: pl.Float64(),
+    Kind.BOOL: pl.Boolean(),
+    Kind.DATE: pl.Date(),
+    Kind.DATETIME: pl.Datetime("us"),
+}
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception's message."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
