@@ -25,7 +25,9 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 def _run(*args: str | Path, **env: str) -> None:
     """Run a command, stopping with its exit code if it fails."""
     print("+", " ".join(str(a) for a in args), flush=True)
-    result = subprocess.run([str(a) for a in args], cwd=ROOT, env={**os.environ, **env}, check=False)
+    result = subprocess.run(
+        [str(a) for a in args], cwd=ROOT, env={**os.environ, **env}, check=False
+    )
     if result.returncode != 0:
         sys.exit(result.returncode)
 

@@ -13,11 +13,28 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-CITIES = ["Lyon", "São Paulo", "München", "Zürich", "Kraków", "Québec", "Oslo", "Austin",
-          "Nairobi", "Osaka", "Reykjavík", "Córdoba"]
+CITIES = [
+    "Lyon",
+    "São Paulo",
+    "München",
+    "Zürich",
+    "Kraków",
+    "Québec",
+    "Oslo",
+    "Austin",
+    "Nairobi",
+    "Osaka",
+    "Reykjavík",
+    "Córdoba",
+]
 CHANNELS = ["web", "store", "phone", "partner"]
-COMMENTS = ["fast delivery", "box damaged, item fine", "would buy again",
-            'late, but polite "support"', "two lines:\nfirst, then second"]
+COMMENTS = [
+    "fast delivery",
+    "box damaged, item fine",
+    "would buy again",
+    'late, but polite "support"',
+    "two lines:\nfirst, then second",
+]
 
 
 def orders(rows: int, seed: int = 7) -> pl.DataFrame:
@@ -28,26 +45,40 @@ def orders(rows: int, seed: int = 7) -> pl.DataFrame:
     amount = np.round(rng.lognormal(3.5, 1.0, rows), 2)
     quantity = rng.poisson(2.0, rows) + 1
     discount = np.where(rng.random(rows) < 0.7, 0.0, np.round(rng.random(rows) * 0.3, 2))
-    city = rng.choice(len(CITIES), rows, p=np.linspace(3, 1, len(CITIES)) / np.linspace(3, 1, len(CITIES)).sum())
-    frame = pl.DataFrame({
-        "order_id": np.arange(1, rows + 1),
-        "customer_zip": [f"{z:05d}" for z in rng.integers(0, 99999, rows)],
-        "ordered_at": (start + seconds.astype("timedelta64[s]")).astype("datetime64[ms]"),
-        "ship_date": (start + seconds.astype("timedelta64[s]") + rng.integers(1, 10, rows).astype("timedelta64[D]")).astype("datetime64[D]"),
-        "city": np.array(CITIES)[city],
-        "channel": np.array(CHANNELS)[rng.integers(0, len(CHANNELS), rows)],
-        "quantity": quantity,
-        "amount": amount,
-        "discount": discount,
-        "gift": np.where(rng.random(rows) < 0.1, "yes", "no"),
-        "rating": rng.integers(1, 6, rows).astype(float),
-        "comment": np.array(COMMENTS)[rng.integers(0, len(COMMENTS), rows)],
-    })
+    city = rng.choice(
+        len(CITIES), rows, p=np.linspace(3, 1, len(CITIES)) / np.linspace(3, 1, len(CITIES)).sum()
+    )
+    frame = pl.DataFrame(
+        {
+            "order_id": np.arange(1, rows + 1),
+            "customer_zip": [f"{z:05d}" for z in rng.integers(0, 99999, rows)],
+            "ordered_at": (start + seconds.astype("timedelta64[s]")).astype("datetime64[ms]"),
+            "ship_date": (
+                start
+                + seconds.astype("timedelta64[s]")
+                + rng.integers(1, 10, rows).astype("timedelta64[D]")
+            ).astype("datetime64[D]"),
+            "city": np.array(CITIES)[city],
+            "channel": np.array(CHANNELS)[rng.integers(0, len(CHANNELS), rows)],
+            "quantity": quantity,
+            "amount": amount,
+            "discount": discount,
+            "gift": np.where(rng.random(rows) < 0.1, "yes", "no"),
+            "rating": rng.integers(1, 6, rows).astype(float),
+            "comment": np.array(COMMENTS)[rng.integers(0, len(COMMENTS), rows)],
+        }
+    )
     missing = rng.random(rows) < 0.05
     frame = frame.with_columns(
         pl.when(pl.Series(missing)).then(None).otherwise(pl.col("rating")).alias("rating"),
-        pl.when(pl.Series(rng.random(rows) < 0.8)).then(None).otherwise(pl.col("comment")).alias("comment"),
-        pl.when(pl.Series(rng.random(rows) < 0.02)).then(pl.lit("NA")).otherwise(pl.col("amount").cast(pl.String)).alias("amount"),
+        pl.when(pl.Series(rng.random(rows) < 0.8))
+        .then(None)
+        .otherwise(pl.col("comment"))
+        .alias("comment"),
+        pl.when(pl.Series(rng.random(rows) < 0.02))
+        .then(pl.lit("NA"))
+        .otherwise(pl.col("amount").cast(pl.String))
+        .alias("amount"),
     )
     return frame
 

@@ -54,30 +54,61 @@ def _build_parser() -> argparse.ArgumentParser:
 
     reading = argparse.ArgumentParser(add_help=False)
     group = reading.add_argument_group("reading")
-    group.add_argument("--sheet", help="workbook sheet, by name or 0-based number (default: the first)")
+    group.add_argument(
+        "--sheet", help="workbook sheet, by name or 0-based number (default: the first)"
+    )
     group.add_argument("--encoding", help="text encoding, e.g. cp1252 (default: detected)")
     group.add_argument("--delimiter", help="field separator, e.g. ';' or 'tab' (default: detected)")
     header = group.add_mutually_exclusive_group()
-    header.add_argument("--header", dest="has_header", action="store_const", const=True,
-                        help="the first row names the columns")
-    header.add_argument("--no-header", dest="has_header", action="store_const", const=False,
-                        help="the first row is data")
-    group.add_argument("--lenient", action="store_true",
-                       help="read ragged rows (padding short ones, cutting long ones) instead of failing")
-    group.add_argument("--type", dest="types", action="append", default=[], metavar="NAME=TYPE",
-                       help="force a column's type: str, int, float, bool, date, datetime "
-                            "(date:FORMAT for a strptime format); repeatable")
+    header.add_argument(
+        "--header",
+        dest="has_header",
+        action="store_const",
+        const=True,
+        help="the first row names the columns",
+    )
+    header.add_argument(
+        "--no-header",
+        dest="has_header",
+        action="store_const",
+        const=False,
+        help="the first row is data",
+    )
+    group.add_argument(
+        "--lenient",
+        action="store_true",
+        help="read ragged rows (padding short ones, cutting long ones) instead of failing",
+    )
+    group.add_argument(
+        "--type",
+        dest="types",
+        action="append",
+        default=[],
+        metavar="NAME=TYPE",
+        help="force a column's type: str, int, float, bool, date, datetime "
+        "(date:FORMAT for a strptime format); repeatable",
+    )
     group.add_argument("--no-infer", action="store_true", help="keep text columns as text")
 
-    preview = sub.add_parser("preview", parents=[reading], help="show the schema and first rows",
-                             description="Show a table's schema and first rows without reading the whole file.")
+    preview = sub.add_parser(
+        "preview",
+        parents=[reading],
+        help="show the schema and first rows",
+        description="Show a table's schema and first rows without reading the whole file.",
+    )
     preview.add_argument("file")
-    preview.add_argument("--rows", type=int, default=20, metavar="N", help="rows to show (default 20)")
+    preview.add_argument(
+        "--rows", type=int, default=20, metavar="N", help="rows to show (default 20)"
+    )
     preview.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    conv = sub.add_parser("convert", parents=[reading], help="write a table as Parquet, CSV, Arrow or NDJSON",
-                          description="Convert a table; the output format follows DST's extension "
-                                      f"({', '.join(sorted(OUTPUT_FORMATS))}).")
+    conv = sub.add_parser(
+        "convert",
+        parents=[reading],
+        help="write a table as Parquet, CSV, Arrow or NDJSON",
+        description="Convert a table; the output format follows DST's extension "
+        f"({', '.join(sorted(OUTPUT_FORMATS))}).",
+    )
     conv.add_argument("src")
     conv.add_argument("dst")
     return parser
@@ -156,7 +187,9 @@ def _print_preview(preview: Preview, console: Console) -> None:
     if info.sheet is not None:
         facts.append(f"sheet {info.sheet!r} of {', '.join(repr(s) for s in info.sheets)}")
     console.print(f"[bold]{info.path}[/bold]  ({'; '.join(facts)})", highlight=False)
-    schema = RichTable(title=f"{frame.width} columns (types from {info.inference})", title_justify="left")
+    schema = RichTable(
+        title=f"{frame.width} columns (types from {info.inference})", title_justify="left"
+    )
     schema.add_column("column")
     schema.add_column("type")
     schema.add_column("how")
@@ -172,7 +205,11 @@ def _print_preview(preview: Preview, console: Console) -> None:
     for name in frame.columns:
         numeric = frame.schema[name].is_numeric()
         rows.add_column(
-            name, justify="right" if numeric else "left", no_wrap=True, overflow="ellipsis", max_width=32
+            name,
+            justify="right" if numeric else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            max_width=32,
         )
     for row in frame.iter_rows():
         rows.add_row(*("[dim]∅[/dim]" if v is None else _cell_text(v) for v in row))

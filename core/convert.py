@@ -50,7 +50,9 @@ def convert(table: Table, destination: str | os.PathLike[str]) -> Path:
     kind = OUTPUT_FORMATS.get(dst.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(OUTPUT_FORMATS))
-        raise OptionError(f"{dst}: unknown output format {dst.suffix or '(none)'}; use one of {known}")
+        raise OptionError(
+            f"{dst}: unknown output format {dst.suffix or '(none)'}; use one of {known}"
+        )
     if dst.exists() and dst.resolve() == table.path.resolve():
         raise OutputError(f"{dst}: refusing to overwrite the source file")
     if not dst.parent.is_dir():

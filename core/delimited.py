@@ -172,9 +172,8 @@ def _sniff_header(rows: Sequence[Sequence[str]]) -> bool:
             votes += -1 if _TYPED.match(head_cell) else 1
     if votes < 0:
         return False
-    if votes == 0 and len(set(first)) < len(first):
-        return False
-    return True
+    # Repeated values in the first row, and no typed column to vote: data, not names.
+    return not (votes == 0 and len(set(first)) < len(first))
 
 
 def _sniff_decimal_comma(body: Sequence[Sequence[str]]) -> bool:
@@ -220,7 +219,8 @@ def _csv_options(dialect: Dialect, names: Sequence[str], *, lenient: bool) -> di
         "has_header": dialect.has_header,
         "separator": dialect.delimiter,
         "quote_char": dialect.quote,
-        "schema": dict.fromkeys(names, pl.String),
+        "infer_schema": False,
+        "new_columns": list(names),
         "truncate_ragged_lines": lenient,
         "raise_if_empty": False,
     }
@@ -299,7 +299,9 @@ def read_text(
         cut = data.rfind(b"\n")
         data = data[: cut + 1] if cut >= 0 else data
     return pl.read_csv(
-        io.BytesIO(data), n_rows=rows, **_csv_options(dialect, names, lenient=lenient)  # type: ignore[arg-type]
+        io.BytesIO(data),
+        n_rows=rows,
+        **_csv_options(dialect, names, lenient=lenient),  # type: ignore[arg-type]
     )
 
 
@@ -310,7 +312,12 @@ def scan(path: Path, head: bytes, dialect: Dialect, *, lenient: bool) -> pl.Lazy
 
 
 def spread_sample(
-    path: Path, dialect: Dialect, names: Sequence[str], *, chunks: int = 48, chunk_bytes: int = 1 << 20
+    path: Path,
+    dialect: Dialect,
+    names: Sequence[str],
+    *,
+    chunks: int = 48,
+    chunk_bytes: int = 1 << 20,
 ) -> pl.DataFrame:
     """Rows from byte ranges spread through a large file, for type inference.
 

@@ -69,7 +69,10 @@ def detect_encoding(samples: Sequence[bytes], *, first_is_head: bool = True) -> 
         bomless = bomless_utf16(samples[0])
         if bomless:
             return bomless
-    if all(_is_utf8(chunk, starts_at_boundary=(i == 0 and first_is_head)) for i, chunk in enumerate(samples)):
+    if all(
+        _is_utf8(chunk, starts_at_boundary=(i == 0 and first_is_head))
+        for i, chunk in enumerate(samples)
+    ):
         return UTF8
     return _legacy_encoding(b"".join(samples))
 
@@ -105,10 +108,7 @@ def _is_utf8(chunk: bytes, *, starts_at_boundary: bool) -> bool:
 
 def _legacy_encoding(sample: bytes) -> str:
     """A single-byte code page for non-UTF-8 text; cp1252 unless clearly another."""
-    if any(b in _CP1252_UNDEFINED for b in sample):
-        default = "latin_1"
-    else:
-        default = "cp1252"
+    default = "latin_1" if any(b in _CP1252_UNDEFINED for b in sample) else "cp1252"
     matches = from_bytes(sample[: 1 << 20])
     best = matches.best()
     if (

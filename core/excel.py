@@ -50,7 +50,9 @@ class Workbook:
         available = ", ".join(repr(s) for s in self.sheet_names)
         if sheet is None:
             return self.sheet_names[0]
-        if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in self.sheet_names):
+        if isinstance(sheet, int) or (
+            isinstance(sheet, str) and sheet.isdigit() and sheet not in self.sheet_names
+        ):
             index = int(sheet)
             if 0 <= index < len(self.sheet_names):
                 return self.sheet_names[index]
@@ -93,12 +95,16 @@ def _tidy(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(fixes) if fixes else frame
 
 
-def _translate(path: Path, exc: Exception, sheet: str | None) -> CorruptFileError | EncryptedFileError:
+def _translate(
+    path: Path, exc: Exception, sheet: str | None
+) -> CorruptFileError | EncryptedFileError:
     """A fastexcel error as a one-line SourceError."""
     text = str(exc)
     if "password" in text.lower() or "encrypt" in text.lower():
         return EncryptedFileError(
-            path, "the workbook is password-protected; save an unprotected copy and open that", sheet=sheet
+            path,
+            "the workbook is password-protected; save an unprotected copy and open that",
+            sheet=sheet,
         )
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     return CorruptFileError(path, f"cannot read the workbook ({first})", sheet=sheet)

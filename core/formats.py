@@ -302,7 +302,11 @@ def _text_format(head: bytes, ext: str) -> Format:
 
 def _ascii_view(head: bytes) -> str:
     """Best-effort text of the head for sniffing characters, BOMs and NULs dropped."""
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
         if head.startswith(bom):
             return head[len(bom) :].decode(codec, "ignore")
     return head.replace(b"\x00", b"").decode("latin-1")

@@ -131,7 +131,7 @@ def _present(name: str) -> pl.Expr:
 
 def _parse(name: str, cand: Candidate) -> pl.Expr:
     """The column parsed as ``cand``; null where it does not parse or is a token."""
-    value = pl.when(_present(name)).then(_clean(name))
+    value: pl.Expr = pl.when(_present(name)).then(_clean(name))
     match cand.kind:
         case Kind.INT:
             return value.cast(pl.Int64, strict=False)
@@ -153,9 +153,7 @@ def _parse(name: str, cand: Candidate) -> pl.Expr:
         case Kind.DATETIME:
             fmt = cand.fmt
             if fmt is not None and fmt.endswith("Z"):
-                return value.str.strptime(
-                    pl.Datetime("us", "UTC"), fmt, strict=False
-                )
+                return value.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
             return value.str.strptime(pl.Datetime("us"), fmt, strict=False)
         case Kind.STR:
             return pl.col(name)
@@ -259,8 +257,10 @@ def failure_counts(
     ]
     if not exprs:
         return {c: {} for c in plan}
-    row = frame.select(exprs).collect(engine="streaming" if streaming else "in-memory").row(
-        0, named=True
+    row = (
+        frame.select(exprs)
+        .collect(engine="streaming" if streaming else "in-memory")
+        .row(0, named=True)
     )
     return {
         c: {cand: int(row[f"{c}\x00{i}"] or 0) for i, cand in enumerate(cands)}

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 import zstandard
 
@@ -50,13 +50,13 @@ class Source:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, encoding: str | None = None) -> None:
+        self._tmpdir: Path | None = None
+        self._plain: Path | None = None
         self.path = Path(path).expanduser()
         if self.path.is_dir():
             raise FileAccessError(self.path, "this is a folder, not a file")
         self.detected: Detected = detect(self.path)
         self.size = self.path.stat().st_size
-        self._tmpdir: Path | None = None
-        self._plain: Path | None = None
         self.encoding: str | None = None
         if self.detected.format in _TEXT_FORMATS:
             self.encoding = encoding or detect_encoding(self._encoding_samples())
@@ -136,17 +136,18 @@ class Source:
         self.close()
 
     @contextmanager
-    def _open_raw(self) -> Iterator[IO[bytes]]:
+    def _open_raw(self) -> Iterator[_Readable]:
         """The decompressed byte stream, read-only."""
+        # The streams are closed by this context manager's finally clause.
         try:
-            stream: IO[bytes]
+            stream: _Readable
             match self.compression:
                 case Compression.NONE:
                     stream = self.path.open("rb")
                 case Compression.GZIP:
-                    stream = gzip.open(self.path, "rb")
+                    stream = gzip.open(self.path, "rb")  # noqa: SIM115
                 case Compression.BZIP2:
-                    stream = bz2.open(self.path, "rb")
+                    stream = bz2.open(self.path, "rb")  # noqa: SIM115
                 case Compression.ZSTD:
                     fh = self.path.open("rb")
                     stream = zstandard.ZstdDecompressor().stream_reader(fh, closefd=True)
@@ -176,7 +177,7 @@ class Source:
                 samples.append(fh.read())
         return samples
 
-    def _copy_plain(self, raw: IO[bytes], out: IO[bytes]) -> None:
+    def _copy_plain(self, raw: _Readable, out: IO[bytes]) -> None:
         """Stream ``raw`` into ``out`` as UTF-8, dropping any BOM."""
         encoding = strip_bom(self.encoding) if self.encoding else None
         decoder = (
@@ -198,6 +199,14 @@ class Source:
                     out.write(decoder.decode(b"", final=True).encode(UTF8))
                 return
             out.write(decoder.decode(block).encode(UTF8) if decoder else block)
+
+
+class _Readable(Protocol):
+    """What the readers need of a byte stream."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
 
 
 class _ZipMember(io.RawIOBase):
@@ -233,7 +242,7 @@ def _boms_for(encoding: str) -> list[bytes]:
     }.get(encoding, [])
 
 
-def _read_block(raw: IO[bytes], size: int, path: Path) -> bytes:
+def _read_block(raw: _Readable, size: int, path: Path) -> bytes:
     """One read, with decompression errors turned into CorruptFileError."""
     try:
         return raw.read(size)
@@ -241,7 +250,7 @@ def _read_block(raw: IO[bytes], size: int, path: Path) -> bytes:
         raise CorruptFileError(path, f"damaged or truncated compressed data ({exc})") from None
 
 
-def _read_exactly(raw: IO[bytes], size: int, path: Path) -> bytes:
+def _read_exactly(raw: _Readable, size: int, path: Path) -> bytes:
     """Read up to ``size`` bytes, looping over short reads of decompressors."""
     parts: list[bytes] = []
     remaining = size

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -181,14 +182,16 @@ class Table:
         self._sample: pl.DataFrame | None = None
         self._lazy: pl.LazyFrame | None = None
         self._workbook: excel.Workbook | None = None
+        if options.sheet is not None and self.format not in (Format.EXCEL, Format.ODS):
+            raise OptionError(
+                f"{self.path}: --sheet applies to workbooks, not {self.format.value} files"
+            )
         if self.format is Format.DELIMITED:
             self._init_delimited()
         elif self.format in (Format.EXCEL, Format.ODS):
             self._workbook = excel.Workbook(self.path)
             self.info.sheets = self._workbook.sheet_names
             self.info.sheet = self._workbook.resolve(options.sheet)
-        elif options.sheet is not None:
-            raise OptionError(f"{self.path}: --sheet applies to workbooks, not {self.format.value} files")
 
     @property
     def format(self) -> Format:
@@ -274,7 +277,9 @@ class Table:
             delimiter=self.options.delimiter,
             has_header=self.options.has_header,
         )
-        ragged = delimited.check_ragged(self.path, text, self.info.dialect, at_eof=self._head_at_eof)
+        ragged = delimited.check_ragged(
+            self.path, text, self.info.dialect, at_eof=self._head_at_eof
+        )
         if ragged is not None:
             line, fields, expected = ragged
             if not self.options.lenient:
@@ -388,7 +393,10 @@ class Table:
             case Format.ARROW_STREAM:
                 return pl.read_ipc_stream(self.source.plain_path()).lazy()
             case Format.FEATHER_V1:
-                table = feather.read_table(str(self.source.plain_path()))
+                with warnings.catch_warnings():
+                    # Legacy files are what this branch exists for.
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    table = feather.read_table(str(self.source.plain_path()))
                 return pl.DataFrame(pl.from_arrow(table)).lazy()
             case Format.EXCEL | Format.ODS:
                 assert self._workbook is not None and self.info.sheet is not None
@@ -402,7 +410,8 @@ class Table:
             fh.seek(max(0, size - 4))
             if size < 12 or fh.read(4) != b"PAR1":
                 raise CorruptFileError(
-                    self.path, "truncated Parquet file (the footer is missing); re-copy or re-export it"
+                    self.path,
+                    "truncated Parquet file (the footer is missing); re-copy or re-export it",
                 )
 
     def _verification_frame(
@@ -440,9 +449,7 @@ class Table:
             if sample.schema[c] == pl.String
         }
         counts = infer.failure_counts(check, {**plan, **forced}, streaming=streaming)
-        chosen = {
-            c: ColumnType(c, cand) for c, cand in infer.choose(plan, counts).items()
-        }
+        chosen = {c: ColumnType(c, cand) for c, cand in infer.choose(plan, counts).items()}
         for c, cands in forced.items():
             best = min(cands, key=lambda cand: counts[c][cand])
             chosen[c] = ColumnType(c, best, source="override", lost=counts[c][best])
