@@ -32,6 +32,7 @@ __all__ = [
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_RECORDS = 500
+_SNIFF_CHARS = 256 * 1024
 _TYPED = re.compile(
     r"^\s*(?:[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
     r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}.*"
@@ -117,6 +118,9 @@ def sniff_dialect(
     Returns:
         The dialect. A file with one column gets ``,`` as delimiter.
     """
+    # The first lines tell the dialect; scanning megabytes of regexes would not tell more.
+    if len(text) > _SNIFF_CHARS:
+        text, at_eof = text[:_SNIFF_CHARS], False
     text = _complete_lines(text, at_eof=at_eof)
     quote = _sniff_quote(text)
     if delimiter is None:

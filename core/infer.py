@@ -47,6 +47,7 @@ MISSING_TOKENS: tuple[str, ...] = (
 _TRUE = ("true", "yes", "y", "t")
 _FALSE = ("false", "no", "n", "f")
 _LEADING_ZERO = r"^[+-]?0[0-9]"
+_QUICK_ROWS = 500
 
 
 class Kind(enum.StrEnum):
@@ -230,8 +231,15 @@ def candidates(
             if not (cand.kind is Kind.DATE and shapes[f"d|{c}"])
             and not (cand.kind is Kind.DATETIME and shapes[f"t|{c}"])
         ]
-    counts = failure_counts(sample.lazy(), plan, streaming=False)
-    return {c: [cand for cand in plan[c] if counts[c][cand] == 0] for c in plan}
+    # Most candidates fail on the first few hundred rows; only the survivors are
+    # checked against the whole sample.
+    for rows in (_QUICK_ROWS, None):
+        part = sample if rows is None else sample.head(rows)
+        counts = failure_counts(part.lazy(), plan, streaming=False)
+        plan = {c: [cand for cand in plan[c] if counts[c][cand] == 0] for c in plan}
+        if rows is not None and sample.height <= rows:
+            break
+    return plan
 
 
 def failure_counts(

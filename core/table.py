@@ -218,7 +218,7 @@ class Table:
         """
         sample = self._head_sample()
         with self.reading():
-            chosen = self._infer(sample, sample.lazy(), streaming=False)
+            chosen = self._infer(sample, None, streaming=False)
             frame = self._apply(sample.head(rows).lazy(), chosen).collect()
         self.info.inference = f"first {sample.height:,} rows"
         truncated = sample.height > rows or not self._sample_is_whole()
@@ -430,9 +430,13 @@ class Table:
     # -- inference -------------------------------------------------------------
 
     def _infer(
-        self, sample: pl.DataFrame, check: pl.LazyFrame, *, streaming: bool
+        self, sample: pl.DataFrame, check: pl.LazyFrame | None, *, streaming: bool
     ) -> dict[str, ColumnType]:
-        """Choose a type for every text column (and apply overrides)."""
+        """Choose a type for every text column (and apply overrides).
+
+        ``check`` is what the sample's candidates are verified against; None when
+        the sample is all there is to check (the preview).
+        """
         overrides = self._overrides(sample.columns)
         decimal_comma = bool(self.info.dialect and self.info.dialect.decimal_comma)
         text_columns = [
@@ -448,7 +452,12 @@ class Table:
             for c, (kind, fmt) in overrides.items()
             if sample.schema[c] == pl.String
         }
-        counts = infer.failure_counts(check, {**plan, **forced}, streaming=streaming)
+        if check is None:
+            # Candidates already survived the whole sample; only overrides need counts.
+            counts = infer.failure_counts(sample.lazy(), forced, streaming=False)
+            counts.update({c: dict.fromkeys(cands, 0) for c, cands in plan.items()})
+        else:
+            counts = infer.failure_counts(check, {**plan, **forced}, streaming=streaming)
         chosen = {c: ColumnType(c, cand) for c, cand in infer.choose(plan, counts).items()}
         for c, cands in forced.items():
             best = min(cands, key=lambda cand: counts[c][cand])
