@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from datagen import orders  # noqa: E402
+from datagen import orders
 
 DATA = Path(__file__).resolve().parent / "data"
 BIN = Path(sys.executable).parent
@@ -92,7 +92,9 @@ def main() -> None:
     ratio_convert = statistics.median(times["loupe convert to parquet"]) / statistics.median(
         times["duckdb copy to parquet"]
     )
-    print(f"preview time / duckdb: {ratio_preview:.2f}x; convert time / duckdb: {ratio_convert:.2f}x")
+    print(
+        f"preview time / duckdb: {ratio_preview:.2f}x; convert time / duckdb: {ratio_convert:.2f}x"
+    )
 
 
 def _peak(cmd: list[str]) -> float:

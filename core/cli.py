@@ -202,8 +202,8 @@ def _print_preview(preview: Preview, console: Console) -> None:
     console.print(schema)
     more = " (more follow)" if preview.truncated else ""
     rows = RichTable(title=f"first {frame.height} rows{more}", title_justify="left")
-    for name in frame.columns:
-        numeric = frame.schema[name].is_numeric()
+    for name, dtype in frame.schema.items():
+        numeric = dtype.is_numeric()
         rows.add_column(
             name,
             justify="right" if numeric else "left",

@@ -9,7 +9,7 @@ renamed), and the source file can never be the destination.
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from pathlib import Path
 
 import polars as pl
@@ -58,9 +58,9 @@ def convert(table: Table, destination: str | os.PathLike[str]) -> Path:
     if not dst.parent.is_dir():
         raise OutputError(f"{dst}: the folder {dst.parent} does not exist")
     frame = table.lazy()
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".part", dir=dst.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    # The sink creates the file itself, so it gets the user's usual permissions
+    # (mkstemp would make it private); the random part keeps concurrent runs apart.
+    tmp = dst.with_name(f".{dst.name}.{uuid.uuid4().hex[:12]}.part")
     try:
         with table.reading():
             _sink(frame, tmp, kind)

@@ -12,9 +12,10 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -79,13 +80,7 @@ def _complete_lines(text: str, *, at_eof: bool) -> str:
 
 def _records(text: str, delimiter: str, quote: str | None, limit: int) -> list[list[str]]:
     """Up to ``limit`` non-blank records of ``text`` parsed with the given dialect."""
-    reader = csv.reader(
-        io.StringIO(text),
-        delimiter=delimiter,
-        quotechar=quote or '"',
-        quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
-        strict=False,
-    )
+    reader = _reader(io.StringIO(text), delimiter, quote)
     rows: list[list[str]] = []
     try:
         for row in reader:
@@ -230,55 +225,53 @@ def _csv_options(dialect: Dialect, names: Sequence[str], *, lenient: bool) -> di
     }
 
 
+def _reader(lines: Iterable[str], delimiter: str, quote: str | None) -> Any:
+    """The standard library's CSV reader for a dialect (lenient about stray quotes)."""
+    return csv.reader(
+        lines,
+        delimiter=delimiter,
+        quotechar=quote or '"',
+        quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
+        strict=False,
+    )
+
+
+def _first_ragged(lines: Iterable[str], dialect: Dialect) -> tuple[int, int, int] | None:
+    """``(line, fields, expected)`` of the first record whose width differs from the first's."""
+    reader = _reader(lines, dialect.delimiter, dialect.quote)
+    expected: int | None = None
+    for row in reader:
+        if not row:
+            continue
+        if expected is None:
+            expected = len(row)
+        elif len(row) != expected:
+            return reader.line_num, len(row), expected
+    return None
+
+
 def check_ragged(
-    path: Path, text: str, dialect: Dialect, *, at_eof: bool, line_offset: int = 0
+    path: Path, text: str, dialect: Dialect, *, at_eof: bool
 ) -> tuple[int, int, int] | None:
-    """First record in ``text`` whose field count differs from the header's.
+    """First record in the head ``text`` whose field count differs from the header's.
 
     Returns:
         ``(line, fields, expected)`` for the first ragged record, or None.
+
+    Raises:
+        ParseError: the text is not parseable CSV at all.
     """
-    text = _complete_lines(text, at_eof=at_eof)
-    reader = csv.reader(
-        io.StringIO(text),
-        delimiter=dialect.delimiter,
-        quotechar=dialect.quote or '"',
-        quoting=csv.QUOTE_MINIMAL if dialect.quote else csv.QUOTE_NONE,
-        strict=False,
-    )
-    expected: int | None = None
     try:
-        for row in reader:
-            if not row:
-                continue
-            if expected is None:
-                expected = len(row)
-            elif len(row) != expected:
-                return reader.line_num + line_offset, len(row), expected
+        return _first_ragged(io.StringIO(_complete_lines(text, at_eof=at_eof)), dialect)
     except csv.Error as exc:
-        raise ParseError(path, str(exc), line=reader.line_num + line_offset) from None
-    return None
+        raise ParseError(path, str(exc)) from None
 
 
 def find_ragged_line(path: Path, display: Path, dialect: Dialect) -> RaggedRowsError | None:
     """Scan a whole plain UTF-8 file for its first ragged record (the slow path of errors)."""
     with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
-        reader = csv.reader(
-            fh,
-            delimiter=dialect.delimiter,
-            quotechar=dialect.quote or '"',
-            quoting=csv.QUOTE_MINIMAL if dialect.quote else csv.QUOTE_NONE,
-            strict=False,
-        )
-        expected: int | None = None
-        for row in reader:
-            if not row:
-                continue
-            if expected is None:
-                expected = len(row)
-            elif len(row) != expected:
-                return ragged_error(display, reader.line_num, len(row), expected)
-    return None
+        found = _first_ragged(fh, dialect)
+    return None if found is None else ragged_error(display, *found)
 
 
 def ragged_error(path: Path, line: int, fields: int, expected: int) -> RaggedRowsError:

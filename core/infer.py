@@ -44,10 +44,14 @@ MISSING_TOKENS: tuple[str, ...] = (
     "#N/A", "#NA", "None", "none", "-", "--", "?",
 )  # fmt: skip
 
+_FLOAT_TOKENS = tuple(t for t in MISSING_TOKENS if t.lower() in ("nan", "inf", "-inf"))
 _TRUE = ("true", "yes", "y", "t")
 _FALSE = ("false", "no", "n", "f")
 _LEADING_ZERO = r"^[+-]?0[0-9]"
 _QUICK_ROWS = 500
+# Names of the long (unpivoted) sample's columns; control characters keep them
+# apart from any real column name.
+_COL, _VAL = "\x00column", "\x00value"
 
 
 class Kind(enum.StrEnum):
@@ -115,7 +119,7 @@ _DATETIME_FORMATS = (
 )
 # Cheap shape tests that keep expensive strptime attempts off columns that
 # cannot be dates at all.
-_DATE_SHAPE = r"^\d{1,4}[-/.]?\d{1,2}[-/.]?\d{1,4}$"
+_DATE_SHAPE = r"^(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{8})$"
 _DATETIME_SHAPE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[T ]\d{1,2}:\d{2}"
 
 
@@ -132,11 +136,14 @@ def _present(name: str) -> pl.Expr:
 
 def _parse(name: str, cand: Candidate) -> pl.Expr:
     """The column parsed as ``cand``; null where it does not parse or is a token."""
-    value: pl.Expr = pl.when(_present(name)).then(_clean(name))
+    # Tokens cannot survive an integer, boolean or date parse; among floats only
+    # the NaN spellings would, so only they are masked.
+    value = _clean(name)
     match cand.kind:
         case Kind.INT:
             return value.cast(pl.Int64, strict=False)
         case Kind.FLOAT:
+            value = pl.when(~value.is_in(_FLOAT_TOKENS)).then(value)
             if cand.decimal_comma:
                 value = value.str.replace(",", ".", literal=True)
             return value.cast(pl.Float64, strict=False)
@@ -205,41 +212,74 @@ def candidates(
         For each column, the candidates (most specific first) under which no
         sampled value is lost. Columns with no present value get none and stay text.
     """
-    columns = [c for c in columns if sample.schema.get(c) == pl.String]
+    schema = sample.schema  # built anew on each access: read it once
+    columns = [c for c in columns if schema.get(c) == pl.String]
     if not columns or sample.height == 0:
         return {c: [] for c in columns}
-    ordered = _ordered_candidates(decimal_comma)
-    shapes = sample.select(
-        *(_present(c).sum().alias(f"p|{c}") for c in columns),
-        *(
-            (_present(c) & ~_clean(c).str.contains(_DATE_SHAPE)).sum().alias(f"d|{c}")
-            for c in columns
-        ),
-        *(
-            (_present(c) & ~_clean(c).str.contains(_DATETIME_SHAPE)).sum().alias(f"t|{c}")
-            for c in columns
-        ),
-    ).row(0, named=True)
-    plan: dict[str, list[Candidate]] = {}
-    for c in columns:
-        if shapes[f"p|{c}"] == 0:
-            plan[c] = []
-            continue
-        plan[c] = [
-            cand
-            for cand in ordered
-            if not (cand.kind is Kind.DATE and shapes[f"d|{c}"])
-            and not (cand.kind is Kind.DATETIME and shapes[f"t|{c}"])
-        ]
+    plan = {c: _ordered_candidates(decimal_comma) for c in columns}
     # Most candidates fail on the first few hundred rows; only the survivors are
     # checked against the whole sample.
     for rows in (_QUICK_ROWS, None):
         part = sample if rows is None else sample.head(rows)
-        counts = failure_counts(part.lazy(), plan, streaming=False)
-        plan = {c: [cand for cand in plan[c] if counts[c][cand] == 0] for c in plan}
+        plan = _narrow(part, plan)
         if rows is not None and sample.height <= rows:
             break
     return plan
+
+
+def _narrow(part: pl.DataFrame, plan: Mapping[str, list[Candidate]]) -> dict[str, list[Candidate]]:
+    """Drop the candidates that lose a value of ``part``.
+
+    The sample is unpivoted into one long (column, value) frame so that each
+    candidate is one expression over all the columns that still have it: the
+    cost grows with the number of values, not with columns times candidates,
+    which keeps tables of thousands of columns quick.
+    """
+    live = [c for c, cands in plan.items() if cands]
+    if not live:
+        return dict(plan)
+    long = (
+        part.select(live)
+        .unpivot(variable_name=_COL, value_name=_VAL)
+        .filter(_present(_VAL))
+        .with_columns(
+            _clean(_VAL).str.contains(_DATE_SHAPE).alias("date_shape"),
+            _clean(_VAL).str.contains(_DATETIME_SHAPE).alias("datetime_shape"),
+        )
+    )
+    shapes = long.group_by(_COL).agg(
+        pl.col("date_shape").all().alias("dates"),
+        pl.col("datetime_shape").all().alias("datetimes"),
+    )
+    present = {row[_COL]: row for row in shapes.iter_rows(named=True)}
+    narrowed: dict[str, list[Candidate]] = {}
+    for c, cands in plan.items():
+        shape = present.get(c)
+        # No value at all (or only tokens): nothing to type, the column stays text.
+        narrowed[c] = (
+            []
+            if shape is None
+            else [
+                cand
+                for cand in cands
+                if not (cand.kind is Kind.DATE and not shape["dates"])
+                and not (cand.kind is Kind.DATETIME and not shape["datetimes"])
+            ]
+        )
+    distinct = list(dict.fromkeys(cand for cands in narrowed.values() for cand in cands))
+    for cand in distinct:
+        holders = [c for c, cands in narrowed.items() if cand in cands]
+        lost = (
+            long.filter(pl.col(_COL).is_in(holders))
+            .group_by(_COL)
+            .agg(_failures(_VAL, cand).alias("lost"))
+            .filter(pl.col("lost") > 0)
+            .get_column(_COL)
+            .to_list()
+        )
+        for c in lost:
+            narrowed[c] = [x for x in narrowed[c] if x != cand]
+    return narrowed
 
 
 def failure_counts(

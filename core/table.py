@@ -439,9 +439,8 @@ class Table:
         """
         overrides = self._overrides(sample.columns)
         decimal_comma = bool(self.info.dialect and self.info.dialect.decimal_comma)
-        text_columns = [
-            c for c, t in sample.schema.items() if t == pl.String and c not in overrides
-        ]
+        schema = sample.schema
+        text_columns = [c for c, t in schema.items() if t == pl.String and c not in overrides]
         plan: dict[str, list[Candidate]] = (
             infer.candidates(sample, text_columns, decimal_comma=decimal_comma)
             if self.options.infer
@@ -450,7 +449,7 @@ class Table:
         forced = {
             c: infer.override_candidates(kind, fmt, decimal_comma=decimal_comma)
             for c, (kind, fmt) in overrides.items()
-            if sample.schema[c] == pl.String
+            if schema[c] == pl.String
         }
         if check is None:
             # Candidates already survived the whole sample; only overrides need counts.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polars as pl
@@ -25,6 +26,10 @@ def test_convert_round_trips_values(mixed_csv: Path, tmp_path: Path, suffix: str
     assert frame.equals(expected)
     assert frame["note"][2] == 'multi\nline, with "quotes"'
     assert not list(tmp_path.glob(".out*.part"))
+    # Same permissions as any file the user creates (umask applies), not private ones.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_convert_rejects_unknown_extension_and_missing_folder(

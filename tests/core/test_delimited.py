@@ -221,3 +221,21 @@ def test_preview_does_not_read_the_whole_file(write: Write) -> None:
         preview = table.preview(5)
         assert preview.frame["id"].to_list() == [0, 1, 2, 3, 4]
         assert preview.truncated
+
+
+def test_wide_table_types_every_column(write: Write) -> None:
+    columns = 1500
+    header = ",".join(f"c{i}" for i in range(columns))
+    rows = [
+        ",".join(str(r * i) if i % 3 else f"2024-01-{r + 1:02d}" for i in range(columns))
+        for r in range(5)
+    ]
+    path = write("wide.csv", "\n".join([header, *rows]) + "\n")
+    with open_table(path) as table:
+        preview = table.preview(2).frame
+        frame = table.collect()
+    assert frame.width == columns
+    assert {frame.schema[f"c{i}"] for i in range(1, columns, 3)} == {pl.Int64}
+    assert {frame.schema[f"c{i}"] for i in range(0, columns, 3)} == {pl.Date}
+    assert frame["c1499"].to_list() == [r * 1499 for r in range(5)]
+    assert preview.equals(frame.head(2))
