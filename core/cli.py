@@ -187,21 +187,22 @@ def _print_preview(preview: Preview, console: Console) -> None:
     if info.sheet is not None:
         facts.append(f"sheet {info.sheet!r} of {', '.join(repr(s) for s in info.sheets)}")
     console.print(f"[bold]{info.path}[/bold]  ({'; '.join(facts)})", highlight=False)
-    schema = RichTable(
-        title=f"{frame.width} columns (types from {info.inference})", title_justify="left"
-    )
+    console.print(f"{frame.width} columns, types from {info.inference}:", highlight=False)
+    schema = RichTable()
     schema.add_column("column")
     schema.add_column("type")
     schema.add_column("how")
     for name, dtype in frame.schema.items():
         column_type = info.column_types.get(name)
-        how = "stored" if column_type is None else column_type.source
-        if column_type is not None and column_type.candidate.fmt:
-            how += f" {column_type.candidate.fmt}"
+        if column_type is None:
+            how = "as stored in the file"
+        else:
+            how = f"{column_type.source} as {escape(column_type.candidate.describe())}"
         schema.add_row(name, _dtype_name(dtype), how)
     console.print(schema)
     more = " (more follow)" if preview.truncated else ""
-    rows = RichTable(title=f"first {frame.height} rows{more}", title_justify="left")
+    console.print(f"first {frame.height} rows{more}:", highlight=False)
+    rows = RichTable()
     for name, dtype in frame.schema.items():
         numeric = dtype.is_numeric()
         rows.add_column(

@@ -39,8 +39,10 @@ _TYPED = re.compile(
     r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}.*"
     r"|true|false|TRUE|FALSE|True|False)\s*$"
 )
-_COMMA_DECIMAL = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
-_DOT_DECIMAL = re.compile(r"^\s*[+-]?\d+\.\d+\s*$")
+_COMMA_DECIMAL = re.compile(r"^\s*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+\s*$")
+_DOT_DECIMAL = re.compile(r"^\s*[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+\s*$")
+# 1.234 is a decimal in one locale and a thousand in another: it does not vote.
+_AMBIGUOUS = re.compile(r"^\s*[+-]?\d{1,3}[.,]\d{3}\s*$")
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,8 @@ def _sniff_decimal_comma(body: Sequence[Sequence[str]]) -> bool:
     commas = dots = 0
     for row in body:
         for cell in row:
+            if _AMBIGUOUS.match(cell):
+                continue
             if _COMMA_DECIMAL.match(cell):
                 commas += 1
             elif _DOT_DECIMAL.match(cell):

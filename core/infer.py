@@ -20,6 +20,7 @@ text column they stay the values they are. Codes with leading zeros
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -73,16 +74,38 @@ class Candidate:
         kind: the target type.
         fmt: the strptime format for dates and datetimes.
         decimal_comma: numbers written with a decimal comma.
+        thousands: the digit-group separator numbers are written with, if any.
     """
 
     kind: Kind
     fmt: str | None = None
     decimal_comma: bool = False
+    thousands: str | None = None
 
     def describe(self) -> str:
         """Short human description, e.g. ``date (%d/%m/%Y)``."""
-        extra = self.fmt or ("decimal comma" if self.decimal_comma else None)
-        return f"{self.kind.value} ({extra})" if extra else self.kind.value
+        extras = [self.fmt] if self.fmt else []
+        if self.decimal_comma:
+            extras.append("decimal comma")
+        if self.thousands:
+            extras.append(f"thousands {self.thousands!r}")
+        return f"{self.kind.value} ({', '.join(extras)})" if extras else self.kind.value
+
+
+def _number_guard(cand: Candidate) -> str | None:
+    """The pattern a number must match under ``cand``, where a plain cast is not enough.
+
+    Digit groups must be exactly three digits (so ``1,5`` is never read as 15),
+    and a decimal-comma number has no point in it (so ``1.234`` is not 1.234).
+    """
+    if cand.thousands is None and not cand.decimal_comma:
+        return None
+    point = "," if cand.decimal_comma else r"\."
+    whole = r"\d+"
+    if cand.thousands is not None:
+        whole = rf"(?:\d{{1,3}}(?:{re.escape(cand.thousands)}\d{{3}})+|\d+)"
+    fraction = rf"(?:{point}\d+)?" if cand.kind is Kind.FLOAT else ""
+    return rf"^[+-]?{whole}{fraction}$"
 
 
 @dataclass(frozen=True)
@@ -139,13 +162,18 @@ def _parse(name: str, cand: Candidate) -> pl.Expr:
     # Tokens cannot survive an integer, boolean or date parse; among floats only
     # the NaN spellings would, so only they are masked.
     value = _clean(name)
+    guard = _number_guard(cand)
+    if guard is not None:
+        value = pl.when(value.str.contains(guard)).then(value)
+        if cand.thousands is not None:
+            value = value.str.replace_all(cand.thousands, "", literal=True)
+        if cand.decimal_comma:
+            value = value.str.replace(",", ".", literal=True)
     match cand.kind:
         case Kind.INT:
             return value.cast(pl.Int64, strict=False)
         case Kind.FLOAT:
             value = pl.when(~value.is_in(_FLOAT_TOKENS)).then(value)
-            if cand.decimal_comma:
-                value = value.str.replace(",", ".", literal=True)
             return value.cast(pl.Float64, strict=False)
         case Kind.BOOL:
             lowered = value.str.to_lowercase()
@@ -187,9 +215,23 @@ def cast_expr(name: str, cand: Candidate) -> pl.Expr:
 
 def _ordered_candidates(decimal_comma: bool) -> list[Candidate]:
     """All candidates, most specific first."""
-    numbers = [Candidate(Kind.INT), Candidate(Kind.FLOAT)]
     if decimal_comma:
-        numbers.append(Candidate(Kind.FLOAT, decimal_comma=True))
+        # Where the comma is the decimal mark, a point can only group thousands;
+        # point-decimals come last, for the odd column exported differently.
+        numbers = [
+            Candidate(Kind.INT),
+            Candidate(Kind.INT, thousands="."),
+            Candidate(Kind.FLOAT, decimal_comma=True),
+            Candidate(Kind.FLOAT, decimal_comma=True, thousands="."),
+            Candidate(Kind.FLOAT),
+        ]
+    else:
+        numbers = [
+            Candidate(Kind.INT),
+            Candidate(Kind.INT, thousands=","),
+            Candidate(Kind.FLOAT),
+            Candidate(Kind.FLOAT, thousands=","),
+        ]
     return [
         Candidate(Kind.BOOL),
         *numbers,

@@ -239,3 +239,26 @@ def test_wide_table_types_every_column(write: Write) -> None:
     assert {frame.schema[f"c{i}"] for i in range(0, columns, 3)} == {pl.Date}
     assert frame["c1499"].to_list() == [r * 1499 for r in range(5)]
     assert preview.equals(frame.head(2))
+
+
+def test_thousands_separators(write: Write) -> None:
+    us = write(
+        "us.csv", 'amount,count,code\n"1,234.50","1,000",1\n"-12.25","12,345",2\n"999",7,3\n'
+    )
+    de = write(
+        "de.csv", "Betrag;Anzahl;Kurs\n1.234,50;1.000;1.234\n-0,75;12.345;5.678\n3;7;9.000\n"
+    )
+    odd = write("odd.csv", 'v\n"1,5"\n"2,25"\n')
+    with open_table(us) as table:
+        frame = table.collect()
+    assert frame["amount"].to_list() == [1234.5, -12.25, 999.0]
+    assert frame["count"].to_list() == [1000, 12345, 7]
+    with open_table(de) as table:
+        frame = table.collect()
+    assert frame["Betrag"].to_list() == [1234.5, -0.75, 3.0]
+    assert frame["Anzahl"].to_list() == [1000, 12345, 7]
+    # With a decimal comma, a point only groups thousands.
+    assert frame["Kurs"].to_list() == [1234, 5678, 9000]
+    with open_table(odd) as table:
+        # Badly grouped digits in a comma-decimal-free file are not numbers.
+        assert table.collect()["v"].to_list() == ["1,5", "2,25"]
