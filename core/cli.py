@@ -186,7 +186,7 @@ def _print_preview(preview: Preview, console: Console) -> None:
         facts.append(info.dialect.describe())
     if info.sheet is not None:
         facts.append(f"sheet {info.sheet!r} of {', '.join(repr(s) for s in info.sheets)}")
-    console.print(f"[bold]{info.path}[/bold]  ({'; '.join(facts)})", highlight=False)
+    console.print(f"[bold]{escape(str(info.path))}[/bold]  ({escape('; '.join(facts))})")
     console.print(f"{frame.width} columns, types from {info.inference}:", highlight=False)
     schema = RichTable()
     schema.add_column("column")
@@ -198,7 +198,7 @@ def _print_preview(preview: Preview, console: Console) -> None:
             how = "as stored in the file"
         else:
             how = f"{column_type.source} as {escape(column_type.candidate.describe())}"
-        schema.add_row(name, _dtype_name(dtype), how)
+        schema.add_row(escape(name), escape(_dtype_name(dtype)), how)
     console.print(schema)
     more = " (more follow)" if preview.truncated else ""
     console.print(f"first {frame.height} rows{more}:", highlight=False)
@@ -206,7 +206,7 @@ def _print_preview(preview: Preview, console: Console) -> None:
     for name, dtype in frame.schema.items():
         numeric = dtype.is_numeric()
         rows.add_column(
-            name,
+            escape(name),
             justify="right" if numeric else "left",
             no_wrap=True,
             overflow="ellipsis",

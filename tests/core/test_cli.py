@@ -119,3 +119,15 @@ def test_no_command_mentions_the_desktop_app(mixed_csv: Path) -> None:
     result = loupe(mixed_csv)
     assert result.returncode == 2
     assert "desktop app" in result.stderr
+
+
+def test_names_that_look_like_markup_are_shown_verbatim(tmp_path: Path) -> None:
+    folder = tmp_path / "[red]reports"
+    folder.mkdir()
+    path = folder / "m.csv"
+    path.write_text("[bold]x,when\n1,2024-01-01\n")
+    result = loupe("preview", path)
+    assert result.returncode == 0, result.stderr
+    assert str(path) in result.stdout
+    assert result.stdout.count("[bold]x") == 2  # schema table and rows table
+    assert "Datetime" not in result.stdout and "Date " in result.stdout
