@@ -347,7 +347,7 @@ class Table:
                 try:
                     frame = pl.read_ndjson(io.BytesIO(head), infer_schema_length=None)
                 except pl.exceptions.PolarsError:
-                    raise self._json_error(head, ndjson=True) from None
+                    frame = self._json_fallback(head, ndjson=True)
                 return frame.head(INFER_SAMPLE_ROWS)
             case Format.EXCEL | Format.ODS:
                 assert self._workbook is not None and self.info.sheet is not None
@@ -370,17 +370,21 @@ class Table:
                 plain = self.source.plain_path()
                 try:
                     # Typing from every line: a late float in an int field must widen it.
+                    if plain.stat().st_size <= FULL_SCAN_BYTES:
+                        # Read now: a field whose types clash fails only when
+                        # collected, and the fallback must get its chance.
+                        return pl.read_ndjson(plain, infer_schema_length=None).lazy()
                     frame = pl.scan_ndjson(plain, infer_schema_length=None)
                     frame.collect_schema()
                 except pl.exceptions.PolarsError:
-                    raise self._json_error(plain.read_bytes(), ndjson=True) from None
+                    return self._json_fallback(plain.read_bytes(), ndjson=True).lazy()
                 return frame
             case Format.JSON:
                 plain = self.source.plain_path()
                 try:
                     return pl.read_json(plain, infer_schema_length=None).lazy()
                 except pl.exceptions.PolarsError:
-                    raise self._json_error(plain.read_bytes(), ndjson=False) from None
+                    return self._json_fallback(plain.read_bytes(), ndjson=False).lazy()
             case Format.PARQUET:
                 self._check_parquet_footer()
                 frame = pl.scan_parquet(self.source.plain_path())
@@ -518,29 +522,58 @@ class Table:
             return ParseError(self.path, _first_line(exc))
         return CorruptFileError(self.path, _first_line(exc))
 
-    def _json_error(self, data: bytes, *, ndjson: bool) -> SourceError:
-        """Locate malformed JSON with the standard parser, for a line number."""
+    def _json_fallback(self, data: bytes, *, ndjson: bool) -> pl.DataFrame:
+        """Read JSON that Polars refused: a parse error with its line, or a table of mixed columns.
+
+        Polars needs one type per field; real exports mix numbers, text and
+        objects in a field. Such fields become text (objects as JSON) instead
+        of failing the whole file.
+        """
         text = data.decode("utf-8", "replace")
         if not text.strip():
-            return EmptyFileError(self.path, "the file holds only blank lines")
+            raise EmptyFileError(self.path, "the file holds only blank lines")
+        records: list[object] = []
         if ndjson:
             for number, line in enumerate(text.splitlines(), start=1):
                 if not line.strip():
                     continue
                 try:
-                    value = json.loads(line)
+                    records.append(json.loads(line))
                 except json.JSONDecodeError as exc:
-                    return ParseError(self.path, f"invalid JSON: {exc.msg}", line=number)
-                if not isinstance(value, dict):
-                    return ParseError(self.path, "each line must be a JSON object", line=number)
-            return ParseError(self.path, "the JSON lines do not form a table")
+                    raise ParseError(self.path, f"invalid JSON: {exc.msg}", line=number) from None
+                if not isinstance(records[-1], dict):
+                    raise ParseError(self.path, "each line must be a JSON object", line=number)
+        else:
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ParseError(self.path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+            if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+                raise ParseError(self.path, "expected an array of records ([{...}, ...])")
+            records = value
+        return _records_frame([r for r in records if isinstance(r, dict)])
+
+
+def _records_frame(records: list[dict[str, object]]) -> pl.DataFrame:
+    """Columns from JSON records; a field whose values do not share a type becomes text."""
+    names = list(dict.fromkeys(key for record in records for key in record))
+    columns: list[pl.Series] = []
+    for name in names:
+        values = [record.get(name) for record in records]
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return ParseError(self.path, f"invalid JSON: {exc.msg}", line=exc.lineno)
-        if not isinstance(value, list):
-            return ParseError(self.path, "expected an array of records ([{...}, ...])")
-        return ParseError(self.path, "the JSON records do not form a table")
+            columns.append(pl.Series(name, values))
+        except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+            columns.append(
+                pl.Series(
+                    name,
+                    [
+                        v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                        for v in values
+                    ],
+                    dtype=pl.String,
+                )
+            )
+    return pl.DataFrame(columns)
 
 
 _DTYPES: dict[Kind, pl.DataType] = {

@@ -292,3 +292,13 @@ def test_encrypted_xlsx(xlsx: Path, tmp_path: Path) -> None:
         EncryptedFileError, match=r"locked\.xlsx: the workbook is password-protected"
     ):
         open_table(locked)
+
+
+def test_json_fields_of_mixed_types_become_text(write: Write) -> None:
+    data = '[{"a": 1, "b": 2}, {"a": "x", "b": 3}, {"a": {"n": 1}, "b": null}, {"a": [1, "é"]}]'
+    with open_table(write("mixed.json", data)) as table:
+        frame = table.collect()
+    assert frame["a"].to_list() == ["1", "x", '{"n": 1}', '[1, "é"]']
+    assert frame["b"].to_list() == [2, 3, None, None]
+    with open_table(write("mixed.ndjson", '{"a": 1}\n{"a": {"k": true}}\n')) as table:
+        assert table.collect()["a"].to_list() == ["1", '{"k": true}']
