@@ -34,8 +34,8 @@ def _run(*args: str | Path, **env: str) -> None:
 
 def _install(lock: str) -> None:
     """Create .venv and install ``requirements/<lock>.lock`` and Loupe into it, if not done yet."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"Loupe needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not (3, 11) <= sys.version_info[:2] <= (3, 12):
+        sys.exit(f"Loupe runs on Python 3.11 or 3.12; this is {sys.version.split()[0]}")
     lock_file = ROOT / "requirements" / f"{lock}.lock"
     stamp = VENV / f".installed-{lock}"
     digest = hashlib.sha256(

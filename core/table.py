@@ -213,10 +213,19 @@ class Table:
     def preview(self, rows: int = 50) -> Preview:
         """The first ``rows`` rows, typed from a larger head sample, without a full read.
 
+        Asking for more rows than the head sample holds reads (and types) the
+        whole table instead.
+
         Raises:
             SourceError: the head of the file cannot be read.
         """
         sample = self._head_sample()
+        if rows > sample.height and not self._sample_is_whole():
+            # More rows than the head sample holds: read them from the whole table.
+            lazy = self.lazy()
+            with self.reading():
+                frame = lazy.head(rows + 1).collect()
+            return Preview(frame.head(rows), self.info, frame.height > rows)
         with self.reading():
             chosen = self._infer(sample, None, streaming=False)
             frame = self._apply(sample.head(rows).lazy(), chosen).collect()

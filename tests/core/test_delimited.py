@@ -262,3 +262,13 @@ def test_thousands_separators(write: Write) -> None:
     with open_table(odd) as table:
         # Badly grouped digits in a comma-decimal-free file are not numbers.
         assert table.collect()["v"].to_list() == ["1,5", "2,25"]
+
+
+def test_preview_of_more_rows_than_the_head_sample(write: Write) -> None:
+    rows = INFER_SAMPLE_ROWS + 300
+    path = write("many.csv", "n\n" + "".join(f"{i}\n" for i in range(rows)))
+    with open_table(path) as table:
+        preview = table.preview(rows - 1)
+        assert preview.frame["n"].to_list() == list(range(rows - 1))
+        assert preview.truncated
+        assert not table.preview(rows + 10).truncated

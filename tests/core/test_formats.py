@@ -302,3 +302,18 @@ def test_json_fields_of_mixed_types_become_text(write: Write) -> None:
     assert frame["b"].to_list() == [2, 3, None, None]
     with open_table(write("mixed.ndjson", '{"a": 1}\n{"a": {"k": true}}\n')) as table:
         assert table.collect()["a"].to_list() == ["1", '{"k": true}']
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        (ACCENTED.encode("utf-16-le"), "utf-16-le"),
+        (ACCENTED.encode("utf-16-be"), "utf-16-be"),
+        (codecs.BOM_UTF32_LE + ACCENTED.encode("utf-32-le"), "utf-32-le"),
+    ],
+)
+def test_utf16_without_bom_and_utf32(write: Write, raw: bytes, encoding: str) -> None:
+    with open_table(write("wide_chars.csv", raw)) as table:
+        frame = table.collect()
+        assert table.info.encoding == encoding
+    assert frame.equals(pl.read_csv(io.StringIO(ACCENTED), infer_schema=False))
