@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -22,17 +23,21 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from core.config import ENGINES, ProfileConfig, load_config
 from core.convert import OUTPUT_FORMATS, convert
-from core.errors import LoupeError, OptionError
+from core.engine import ProfileResult, profile_table
+from core.errors import LoupeError, OptionError, OutputError
 from core.infer import parse_override
-from core.table import Preview, ReadOptions, open_table
+from core.profile import dumps, load_profile, merge_profiles
+from core.summary import print_summary
+from core.table import Preview, ReadOptions, Table, open_table
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130
-_COMMANDS = ("preview", "convert")
+_COMMANDS = ("preview", "convert", "profile")
 
 
 def _version() -> str:
@@ -111,6 +116,28 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     conv.add_argument("src")
     conv.add_argument("dst")
+
+    prof = sub.add_parser(
+        "profile",
+        parents=[reading],
+        help="profile a table: types, missing values, distributions, correlations, alerts",
+        description="Profile a table and print a summary, or write the profile as JSON.",
+    )
+    prof.add_argument("file", nargs="?", help="the table (leave out with --merge)")
+    prof.add_argument(
+        "--json", metavar="PATH", help="write the profile as JSON to PATH ('-' for stdout)"
+    )
+    prof.add_argument("--engine", choices=ENGINES, help="memory, streaming or auto (default)")
+    prof.add_argument("--sample", type=int, metavar="N", help="profile only the first N rows")
+    prof.add_argument(
+        "--config", metavar="PATH", help="TOML or JSON file of settings and alert thresholds"
+    )
+    prof.add_argument(
+        "--merge",
+        nargs="+",
+        metavar="PROFILE",
+        help="merge profiles (JSON files written by --json) into one",
+    )
     return parser
 
 
@@ -277,8 +304,73 @@ def _run(argv: Sequence[str]) -> int:
             sys.stderr.write(f"warning: {warning}\n")
         sys.stderr.write(f"wrote {written}\n")
         return EXIT_OK
+    if args.command == "profile":
+        return _profile(args, options)
     parser.error(f"unknown command {args.command}")
     return EXIT_INPUT  # pragma: no cover - parser.error exits
+
+
+def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
+    """The ``profile`` command."""
+    config = load_config(args.config, engine=args.engine, sample=args.sample)
+    if args.merge:
+        if args.file:
+            raise OptionError("give either FILE or --merge, not both")
+        profiles = [load_profile(path) for path in args.merge]
+        profile = merge_profiles(profiles, config, names=args.merge)
+    else:
+        if not args.file:
+            raise OptionError("profile needs a FILE (or --merge PROFILE ...)")
+        with open_table(args.file, options) as table:
+            result = _profile_with_progress(table, config)
+            profile = result.profile
+            for warning in table.info.warnings:
+                sys.stderr.write(f"warning: {warning}\n")
+    if args.json:
+        text = dumps(profile)
+        if args.json == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            _write_text(Path(args.json), text)
+            sys.stderr.write(f"wrote {args.json}\n")
+    else:
+        print_summary(profile, Console(highlight=False, width=None if sys.stdout.isatty() else 140))
+    return EXIT_OK
+
+
+def _profile_with_progress(table: Table, config: ProfileConfig) -> ProfileResult:
+    """Profile, with a progress bar on stderr when it is a terminal."""
+    if not sys.stderr.isatty():
+        return profile_table(table, config)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading", total=1.0)
+
+        def report(phase: str, fraction: float) -> None:
+            bar.update(task, description=phase, completed=fraction)
+
+        return profile_table(table, config, progress=report)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file completely or not at all."""
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: the folder {path.parent} does not exist")
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        partial.write_text(text + "\n", encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise OutputError(f"{path}: {exc.strerror or exc}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,6 +37,7 @@ __all__ = [
     "cast_expr",
     "choose",
     "failure_counts",
+    "ordered_candidates",
     "parse_override",
 ]
 
@@ -213,7 +214,7 @@ def cast_expr(name: str, cand: Candidate) -> pl.Expr:
     return _parse(name, cand).alias(name)
 
 
-def _ordered_candidates(decimal_comma: bool) -> list[Candidate]:
+def ordered_candidates(decimal_comma: bool) -> list[Candidate]:
     """All candidates, most specific first."""
     if decimal_comma:
         # Where the comma is the decimal mark, a point can only group thousands;
@@ -258,7 +259,7 @@ def candidates(
     columns = [c for c in columns if schema.get(c) == pl.String]
     if not columns or sample.height == 0:
         return {c: [] for c in columns}
-    plan = {c: _ordered_candidates(decimal_comma) for c in columns}
+    plan = {c: ordered_candidates(decimal_comma) for c in columns}
     # Most candidates fail on the first few hundred rows; only the survivors are
     # checked against the whole sample.
     for rows in (_QUICK_ROWS, None):
@@ -402,4 +403,4 @@ def override_candidates(kind: Kind, fmt: str | None, *, decimal_comma: bool) -> 
         return [Candidate(Kind.STR)]
     if fmt is not None:
         return [Candidate(kind, fmt)]
-    return [c for c in _ordered_candidates(decimal_comma) if c.kind is kind]
+    return [c for c in ordered_candidates(decimal_comma) if c.kind is kind]

@@ -251,6 +251,24 @@ class Table:
                 self._lazy = self._apply(raw, chosen)
         return self._lazy
 
+    def estimated_rows(self) -> int | None:
+        """Rows the table probably has, from the head's bytes per row (None if unknown).
+
+        Exact for files whose head sample is the whole table; meant for progress bars.
+        """
+        if self.format not in (Format.DELIMITED, Format.NDJSON):
+            return None
+        sample = self._head_sample()
+        if self._sample_is_whole():
+            return sample.height
+        head = self._head_bytes()
+        if not sample.height or not head:
+            return None
+        plain_size = self.source.size * (
+            4 if self.source.compression is not Compression.NONE else 1
+        )
+        return int(plain_size * sample.height / len(head))
+
     def collect(self) -> pl.DataFrame:
         """The whole table in memory."""
         lazy = self.lazy()

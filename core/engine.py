@@ -1,0 +1,208 @@
+"""The profiling engines: in memory, or streaming in batches with bounded memory.
+
+Both feed the same :class:`~core.partial.PartialProfile`, so they give the same
+profile (the in-memory engine computes exact quantiles of high-cardinality
+columns where streaming estimates them). ``auto`` picks the in-memory engine
+when the table comfortably fits in the memory this process may use (free
+memory, a cgroup limit, ``ulimit -v``), streaming otherwise.
+
+Progress goes to a callback as ``(phase, fraction)``; a ``cancel`` callable
+returning True stops the work at the next check with :class:`Cancelled`.
+Neither knows about threads: the desktop drives them from a worker.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from core.config import ProfileConfig
+from core.errors import LoupeError
+from core.partial import PartialProfile
+from core.profile import build_profile
+from core.table import Table
+
+__all__ = ["Cancelled", "ProfileResult", "choose_engine", "profile_table"]
+
+Progress = Callable[[str, float], None]
+# A Polars frame takes about this many times the CSV's size in memory, and the
+# profile's own work needs about as much again.
+_MEMORY_FACTOR = 4.0
+
+
+class Cancelled(LoupeError):
+    """The user cancelled the profile."""
+
+
+@dataclass(frozen=True)
+class ProfileResult:
+    """A finished profile.
+
+    Attributes:
+        profile: the profile document (deterministic: no timings in it).
+        engine: the engine that ran.
+        seconds: wall time taken.
+    """
+
+    profile: dict[str, Any]
+    engine: str
+    seconds: float
+
+
+def available_memory() -> int:
+    """Bytes this process may still use: free memory, capped by cgroup and ``ulimit -v``."""
+    limits: list[int] = []
+    try:
+        limits.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        limits.append(8 << 30)
+    try:
+        meminfo = Path("/proc/meminfo").read_text()
+        for line in meminfo.splitlines():
+            if line.startswith("MemAvailable:"):
+                limits.append(int(line.split()[1]) * 1024)
+    except OSError:
+        pass
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < (1 << 60):
+            limits.append(int(text))
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        # ulimit -v caps virtual size: what is left is the limit minus what is mapped.
+        try:
+            mapped = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf(
+                "SC_PAGE_SIZE"
+            )
+        except (OSError, ValueError):
+            mapped = 0
+        limits.append(soft - mapped)
+    return max(min(limits), 0)
+
+
+def choose_engine(table: Table, config: ProfileConfig) -> str:
+    """The engine ``auto`` stands for, given the table's size and the memory at hand."""
+    if config.engine != "auto":
+        return config.engine
+    size = table.source.size * (8 if table.source.compression.value != "none" else 1)
+    if config.sample is not None:
+        size = min(size, config.sample * 200)
+    return "memory" if size * _MEMORY_FACTOR < available_memory() else "streaming"
+
+
+def profile_table(
+    table: Table,
+    config: ProfileConfig,
+    *,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ProfileResult:
+    """Profile an open table.
+
+    Args:
+        table: the table (see :func:`core.table.open_table`).
+        config: settings and thresholds.
+        progress: called with a phase name and the fraction done (0 to 1).
+        cancel: polled between steps; True stops the work.
+
+    Returns:
+        The profile, the engine used and the time taken.
+
+    Raises:
+        SourceError: the file fails while being read.
+        Cancelled: ``cancel`` returned True.
+    """
+    started = time.perf_counter()
+    report = progress or (lambda phase, fraction: None)
+    stop = cancel or (lambda: False)
+    engine = choose_engine(table, config)
+    report("reading", 0.0)
+    lazy = table.lazy()
+    if config.sample is not None:
+        lazy = lazy.head(config.sample)
+    schema = lazy.collect_schema()
+    partial = PartialProfile(
+        schema,
+        exact_distinct_limit=config.exact_distinct_limit,
+        sample_rows=config.correlation_sample,
+    )
+    with table.reading():
+        if engine == "memory":
+            _in_memory(lazy, partial, report, stop)
+        else:
+            _streaming(table, lazy, partial, config, report, stop)
+    _check(stop)
+    report("correlations and alerts", 0.9)
+    source = {
+        "path": str(table.path),
+        "name": table.path.name,
+        "format": table.info.format.value,
+        "size_bytes": table.info.size_bytes,
+        "read": table.info.to_dict(),
+    }
+    profile = build_profile(partial, config, source=source, engine=engine)
+    report("done", 1.0)
+    return ProfileResult(profile, engine, time.perf_counter() - started)
+
+
+def _check(stop: Callable[[], bool]) -> None:
+    """Raise Cancelled if asked to stop."""
+    if stop():
+        raise Cancelled("profiling cancelled")
+
+
+def _in_memory(
+    lazy: pl.LazyFrame, partial: PartialProfile, report: Progress, stop: Callable[[], bool]
+) -> None:
+    """Read the whole table, then summarise it in one pass."""
+    query = lazy.collect(background=True)
+    # Polling keeps cancellation responsive while Polars reads on its own threads.
+    while (frame := query.fetch()) is None:
+        if stop():
+            query.cancel()
+            raise Cancelled("profiling cancelled")
+        time.sleep(0.02)
+    report("summarising columns", 0.5)
+    _check(stop)
+    partial.update(frame, exact_quantiles=True)
+
+
+def _streaming(
+    table: Table,
+    lazy: pl.LazyFrame,
+    partial: PartialProfile,
+    config: ProfileConfig,
+    report: Progress,
+    stop: Callable[[], bool],
+) -> None:
+    """Summarise the table batch by batch."""
+    expected = _estimated_rows(table, config)
+    batches = lazy.collect_batches(chunk_size=config.chunk_rows)
+    try:
+        for batch in batches:
+            if stop():
+                raise Cancelled("profiling cancelled")
+            partial.update(batch)
+            if expected:
+                report("reading and summarising", min(0.89, 0.89 * partial.rows / expected))
+    finally:
+        stop_batches = getattr(batches, "stop", None)
+        if stop_batches is not None:
+            stop_batches()
+
+
+def _estimated_rows(table: Table, config: ProfileConfig) -> int | None:
+    """Rows expected (for progress only)."""
+    if config.sample is not None:
+        return config.sample
+    return table.estimated_rows()

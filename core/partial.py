@@ -1,0 +1,550 @@
+"""The mergeable state of a profile: what one pass over some rows accumulates.
+
+A :class:`PartialProfile` absorbs chunks of a table (:meth:`~PartialProfile.update`)
+and combines with the partial of other rows (:meth:`~PartialProfile.merge`), so
+the same code profiles a file in one piece, chunk by chunk, or in parallel
+across machines. :mod:`core.profile` turns a partial into the profile document.
+
+Besides each column's summaries (:mod:`core.sketches`) a partial keeps:
+
+- the 64-bit hash of every row (exact duplicate counts across chunks);
+- a uniform sample of rows: the ``k`` rows with the smallest hashes. Taking
+  the smallest hashes of a union is the same as taking the smallest of each
+  part's smallest, so the sample merges exactly and deterministically;
+- co-missing counts of every pair of columns (nullity correlation) and the
+  most common missing-value patterns;
+- the first and last rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+import zstandard
+
+from core.errors import LoupeError
+from core.sketches import Digest, Moments, Values
+
+__all__ = ["QUANTILES", "ColumnPartial", "PartialProfile", "StateError", "family"]
+
+STATE_VERSION = 1
+EDGE_ROWS = 10
+MAX_NULLITY_COLUMNS = 500
+MAX_PATTERNS = 2048
+MAX_STATE_HASHES = 2_000_000
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+_HASH_SEED = 0x10EC0DE
+
+
+class StateError(LoupeError):
+    """A serialized partial profile that cannot be used (other version, damaged)."""
+
+
+def family(dtype: pl.DataType) -> str:
+    """How a column is summarised: numeric, boolean, datetime, string or other."""
+    if dtype == pl.Boolean:
+        return "boolean"
+    if dtype.is_numeric():
+        return "numeric"
+    if dtype in (pl.Date,) or isinstance(dtype, pl.Datetime):
+        return "datetime"
+    if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
+        return "string"
+    return "other"
+
+
+def _value_kind(dtype: pl.DataType) -> str:
+    """The decoding kind of a column's encoded values."""
+    if dtype == pl.Boolean:
+        return "bool"
+    if dtype.is_integer():
+        return "int"
+    if dtype.is_numeric():
+        return "float"
+    if dtype == pl.Date:
+        return "date"
+    if isinstance(dtype, pl.Datetime):
+        return "datetime"
+    return "str"
+
+
+@dataclass
+class ColumnPartial:
+    """What has been accumulated for one column.
+
+    Attributes:
+        name: column name.
+        dtype: Polars data type, as text.
+        family: numeric, boolean, datetime, string or other.
+        rows: rows seen.
+        missing: nulls (and NaN for floats).
+        moments: finite values (numeric), epoch microseconds (datetime), or
+            string lengths (string and other).
+        digest: distribution of the same values as ``moments``.
+        values: value frequencies.
+        zeros, negatives, infinite: numeric counts.
+        empty: empty strings.
+        trues: true values (boolean).
+        exact_quantiles: quantiles computed exactly in a single pass over all rows;
+            dropped by merges.
+    """
+
+    name: str
+    dtype: str
+    family: str
+    values: Values
+    rows: int = 0
+    missing: int = 0
+    moments: Moments = field(default_factory=Moments)
+    digest: Digest = field(default_factory=Digest)
+    zeros: int = 0
+    negatives: int = 0
+    infinite: int = 0
+    empty: int = 0
+    trues: int = 0
+    exact_quantiles: dict[str, float] | None = None
+
+    def merge(self, other: ColumnPartial) -> ColumnPartial:
+        """Absorb the partial of the same column over other rows (in place)."""
+        if other.dtype != self.dtype:
+            raise StateError(
+                f"column {self.name!r} is {self.dtype} in one part and {other.dtype} in another"
+            )
+        self.rows += other.rows
+        self.missing += other.missing
+        self.moments = self.moments.merge(other.moments)
+        self.digest.merge(other.digest)
+        self.values.merge(other.values)
+        self.zeros += other.zeros
+        self.negatives += other.negatives
+        self.infinite += other.infinite
+        self.empty += other.empty
+        self.trues += other.trues
+        self.exact_quantiles = None
+        return self
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "family": self.family,
+            "rows": self.rows,
+            "missing": self.missing,
+            "moments": self.moments.to_state(),
+            "digest": self.digest.to_state(),
+            "values": self.values.to_state(),
+            "zeros": self.zeros,
+            "negatives": self.negatives,
+            "infinite": self.infinite,
+            "empty": self.empty,
+            "trues": self.trues,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], limit: int) -> ColumnPartial:
+        """Rebuild from :meth:`to_state`."""
+        return cls(
+            name=state["name"],
+            dtype=state["dtype"],
+            family=state["family"],
+            values=Values.from_state(state["values"], limit),
+            rows=state["rows"],
+            missing=state["missing"],
+            moments=Moments.from_state(state["moments"]),
+            digest=Digest.from_state(state["digest"]),
+            zeros=state["zeros"],
+            negatives=state["negatives"],
+            infinite=state["infinite"],
+            empty=state["empty"],
+            trues=state["trues"],
+        )
+
+
+def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
+    """Missing values: nulls, and NaN in float columns."""
+    expr = pl.col(name).is_null()
+    if dtype.is_float():
+        expr = expr | pl.col(name).is_nan()
+    return expr
+
+
+def _measured(name: str, dtype: pl.DataType, fam: str) -> pl.Expr:
+    """The numbers a column's moments and digest describe."""
+    col = pl.col(name)
+    match fam:
+        case "numeric":
+            return col.cast(pl.Float64)
+        case "datetime":
+            return col.cast(pl.Datetime("us")).dt.epoch("us").cast(pl.Float64)
+        case "string":
+            return col.cast(pl.String).str.len_chars().cast(pl.Float64)
+        case "boolean":
+            return col.cast(pl.Float64)
+        case _:
+            return col.cast(pl.String, strict=False).str.len_chars().cast(pl.Float64)
+
+
+class PartialProfile:
+    """The mergeable state of a profile over some rows of a table.
+
+    Args:
+        schema: the table's columns and types.
+        exact_distinct_limit: distinct values per column counted exactly.
+        sample_rows: size of the uniform row sample.
+    """
+
+    def __init__(self, schema: pl.Schema, *, exact_distinct_limit: int, sample_rows: int) -> None:
+        self.schema = schema
+        self.limit = exact_distinct_limit
+        self.sample_rows = sample_rows
+        self.rows = 0
+        self.chunks = 0
+        self.columns = {
+            name: ColumnPartial(
+                name=name,
+                dtype=str(dtype),
+                family=family(dtype),
+                values=Values(exact_distinct_limit, _value_kind(dtype)),
+            )
+            for name, dtype in schema.items()
+        }
+        self.hashes: list[np.ndarray[Any, Any]] | None = []
+        self.memory_bytes = 0
+        self.sample: pl.DataFrame | None = None
+        nullity = len(schema) if len(schema) <= MAX_NULLITY_COLUMNS else 0
+        self.co_missing = np.zeros((nullity, nullity), dtype=np.int64)
+        self.patterns: dict[str, int] = {}
+        self.patterns_omitted = 0
+        self.head: pl.DataFrame | None = None
+        self.tail: pl.DataFrame | None = None
+
+    # -- absorbing rows -------------------------------------------------------------
+
+    def update(self, chunk: pl.DataFrame, *, exact_quantiles: bool = False) -> None:
+        """Absorb a chunk of rows (in table order).
+
+        Args:
+            chunk: rows with this partial's schema.
+            exact_quantiles: also compute exact quantiles (for a chunk that is
+                the whole table).
+        """
+        if chunk.height == 0 and self.rows:
+            return
+        self.chunks += 1
+        self.rows += chunk.height
+        self._update_columns(chunk, exact_quantiles=exact_quantiles)
+        self._update_rows(chunk)
+
+    def _update_columns(self, chunk: pl.DataFrame, *, exact_quantiles: bool) -> None:
+        """Per-column aggregates in one multi-threaded query, then the sketches."""
+        exprs: list[pl.Expr] = []
+        for i, (name, dtype) in enumerate(self.schema.items()):
+            part = self.columns[name]
+            measured = _measured(name, dtype, part.family)
+            finite = measured.filter(measured.is_finite())
+            mean = finite.mean()
+            exprs += [
+                _missing(name, dtype).sum().alias(f"{i}:missing"),
+                finite.count().alias(f"{i}:n"),
+                finite.mean().alias(f"{i}:mean"),
+                ((finite - mean) ** 2).sum().alias(f"{i}:m2"),
+                ((finite - mean) ** 3).sum().alias(f"{i}:m3"),
+                ((finite - mean) ** 4).sum().alias(f"{i}:m4"),
+            ]
+            if part.family == "numeric" and dtype.is_integer():
+                col = pl.col(name)
+                exprs += [
+                    col.min().alias(f"{i}:min"),
+                    col.max().alias(f"{i}:max"),
+                    col.cast(pl.Int128).sum().alias(f"{i}:total"),
+                ]
+            else:
+                exprs += [
+                    finite.min().alias(f"{i}:min"),
+                    finite.max().alias(f"{i}:max"),
+                    finite.sum().alias(f"{i}:total"),
+                ]
+            if part.family == "numeric":
+                exprs += [
+                    (measured == 0).sum().alias(f"{i}:zeros"),
+                    (measured < 0).sum().alias(f"{i}:negatives"),
+                    measured.is_infinite().sum().alias(f"{i}:infinite"),
+                ]
+            if part.family == "string":
+                exprs.append((pl.col(name).cast(pl.String) == "").sum().alias(f"{i}:empty"))
+            if part.family == "boolean":
+                exprs.append(pl.col(name).sum().alias(f"{i}:trues"))
+            if exact_quantiles and part.family in ("numeric", "datetime"):
+                exprs += [finite.quantile(q, "linear").alias(f"{i}:q{q}") for q in QUANTILES]
+        row = chunk.select(exprs).row(0, named=True) if exprs else {}
+        for i, (name, dtype) in enumerate(self.schema.items()):
+            part = self.columns[name]
+            part.rows += chunk.height
+            part.missing += int(row[f"{i}:missing"] or 0)
+            n = int(row[f"{i}:n"] or 0)
+            if n:
+                total = row[f"{i}:total"]
+                part.moments = part.moments.merge(
+                    Moments(
+                        n=n,
+                        min=row[f"{i}:min"],
+                        max=row[f"{i}:max"],
+                        total=int(total) if isinstance(total, int) else float(total),
+                        mean=float(row[f"{i}:mean"]),
+                        m2=float(row[f"{i}:m2"]),
+                        m3=float(row[f"{i}:m3"]),
+                        m4=float(row[f"{i}:m4"]),
+                    )
+                )
+            part.zeros += int(row.get(f"{i}:zeros") or 0)
+            part.negatives += int(row.get(f"{i}:negatives") or 0)
+            part.infinite += int(row.get(f"{i}:infinite") or 0)
+            part.empty += int(row.get(f"{i}:empty") or 0)
+            part.trues += int(row.get(f"{i}:trues") or 0)
+            if exact_quantiles and part.family in ("numeric", "datetime") and n:
+                part.exact_quantiles = {str(q): float(row[f"{i}:q{q}"]) for q in QUANTILES}
+            values = chunk.select(_measured(name, dtype, part.family)).to_series()
+            finite_values = values.filter(values.is_finite()).to_numpy()
+            part.digest.update(finite_values)
+            column = chunk.get_column(name)
+            if part.family == "other":
+                column = pl.Series(name, [None if v is None else str(v) for v in column.to_list()])
+            part.values.update(column)
+
+    def _update_rows(self, chunk: pl.DataFrame) -> None:
+        """Row hashes, the row sample, missing-value co-occurrence and edge rows."""
+        if chunk.height == 0:
+            return
+        hashes = chunk.hash_rows(_HASH_SEED)
+        if self.hashes is not None:
+            self.hashes.append(hashes.to_numpy())
+        self.memory_bytes += int(chunk.estimated_size())
+        tagged = chunk.with_columns(hashes.alias(_HASH))
+        if tagged.height > self.sample_rows:
+            cutoff = hashes.bottom_k(self.sample_rows).max()
+            tagged = tagged.filter(pl.col(_HASH) <= cutoff)
+        self.sample = _bottom(self.sample, tagged, self.sample_rows)
+        if self.head is None:
+            self.head = chunk.head(EDGE_ROWS)
+        self.tail = _last_rows(self.tail, chunk)
+        self._update_missing(chunk)
+
+    def _update_missing(self, chunk: pl.DataFrame) -> None:
+        """Co-missing counts (by matrix product) and missing-value patterns."""
+        if not len(self.co_missing):
+            return
+        indicators = chunk.select(
+            _missing(name, dtype).alias(name) for name, dtype in self.schema.items()
+        )
+        counts = indicators.sum().row(0)
+        with_missing = [i for i, c in enumerate(counts) if c]
+        if not with_missing:
+            self._add_pattern("", chunk.height)
+            return
+        names = [indicators.columns[i] for i in with_missing]
+        # Slices keep the float32 indicator matrix small whatever the chunk size.
+        for start in range(0, chunk.height, 1_000_000):
+            block = indicators.slice(start, 1_000_000).select(names).to_numpy().astype(np.float32)
+            product = np.rint(block.T @ block).astype(np.int64)
+            self.co_missing[np.ix_(with_missing, with_missing)] += product
+        patterns = (
+            indicators.select(
+                pl.concat_str(
+                    [
+                        pl.when(pl.col(n)).then(pl.lit(str(i)))
+                        for i, n in zip(with_missing, names, strict=True)
+                    ],
+                    separator=",",
+                    ignore_nulls=True,
+                ).alias("p")
+            )
+            .get_column("p")
+            .value_counts(name="count")
+        )
+        for pattern, count in patterns.iter_rows():
+            self._add_pattern(pattern, int(count))
+        self._trim_patterns()
+
+    def _add_pattern(self, pattern: str, count: int) -> None:
+        """Count rows whose missing columns are ``pattern`` (column indexes)."""
+        self.patterns[pattern] = self.patterns.get(pattern, 0) + count
+
+    def _trim_patterns(self) -> None:
+        """Keep the most common patterns; remember how many rows the rest held."""
+        if len(self.patterns) > MAX_PATTERNS:
+            ranked = sorted(self.patterns.items(), key=lambda p: (-p[1], p[0]))
+            self.patterns = dict(ranked[:MAX_PATTERNS])
+            self.patterns_omitted += sum(c for _, c in ranked[MAX_PATTERNS:])
+
+    # -- combining ----------------------------------------------------------------
+
+    def merge(self, other: PartialProfile) -> PartialProfile:
+        """Absorb the partial of the rows that follow this one's (in place).
+
+        Raises:
+            StateError: the two partials describe different columns or types.
+        """
+        if list(self.columns) != list(other.columns):
+            raise StateError("the parts have different columns")
+        self.rows += other.rows
+        self.chunks += other.chunks
+        self.memory_bytes += other.memory_bytes
+        for name, part in self.columns.items():
+            part.merge(other.columns[name])
+        if self.hashes is None or other.hashes is None:
+            self.hashes = None
+        else:
+            self.hashes += other.hashes
+        if other.sample is not None:
+            self.sample = _bottom(self.sample, other.sample, self.sample_rows)
+        self.head = self.head if self.head is not None else other.head
+        if other.tail is not None:
+            self.tail = _last_rows(self.tail, other.tail)
+        if self.co_missing.shape == other.co_missing.shape:
+            self.co_missing += other.co_missing
+        for pattern, count in other.patterns.items():
+            self._add_pattern(pattern, count)
+        self.patterns_omitted += other.patterns_omitted
+        self._trim_patterns()
+        return self
+
+    def duplicate_rows(self) -> int | None:
+        """Rows equal to an earlier row (by 64-bit hash); None when unknown after a merge."""
+        if self.hashes is None:
+            return None
+        if not self.hashes:
+            return 0
+        return self.rows - int(np.unique(np.concatenate(self.hashes)).size)
+
+    # -- serialization --------------------------------------------------------------
+
+    def to_state(self) -> str:
+        """The whole partial as compact text (zstd-compressed JSON, base64)."""
+        import json
+
+        hashes = None
+        if self.hashes is not None and self.rows <= MAX_STATE_HASHES:
+            hashes = (
+                np.unique(np.concatenate(self.hashes)) if self.hashes else np.zeros(0, np.uint64)
+            )
+        document = {
+            "version": STATE_VERSION,
+            "hash": f"polars-{pl.__version__}",
+            "rows": self.rows,
+            "chunks": self.chunks,
+            "memory_bytes": self.memory_bytes,
+            "limit": self.limit,
+            "sample_rows": self.sample_rows,
+            "schema": [[name, str(dtype)] for name, dtype in self.schema.items()],
+            "columns": [part.to_state() for part in self.columns.values()],
+            # Sorted unique hashes compress well as deltas. Past MAX_STATE_HASHES
+            # rows they are left out, and merged profiles cannot count duplicates.
+            "row_hashes": None
+            if hashes is None
+            else _b64(np.diff(hashes, prepend=np.uint64(0)).astype("<u8").tobytes()),
+            "sample": _frame_state(self.sample),
+            "head": _frame_state(self.head),
+            "tail": _frame_state(self.tail),
+            "co_missing": self.co_missing.tolist(),
+            "patterns": sorted(self.patterns.items()),
+            "patterns_omitted": self.patterns_omitted,
+        }
+        raw = json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        return _b64(zstandard.ZstdCompressor(level=10).compress(raw))
+
+    @classmethod
+    def from_state(cls, state: str) -> PartialProfile:
+        """Rebuild from :meth:`to_state`.
+
+        Raises:
+            StateError: another state version or Polars version, or damaged data.
+        """
+        import json
+
+        try:
+            document = json.loads(zstandard.ZstdDecompressor().decompress(_unb64(state)))
+        except (ValueError, zstandard.ZstdError) as exc:
+            raise StateError(f"the profile's mergeable state is damaged ({exc})") from None
+        if document.get("version") != STATE_VERSION:
+            raise StateError(
+                f"the profile's state has version {document.get('version')}; "
+                f"this Loupe reads version {STATE_VERSION} (profile the file again)"
+            )
+        if document["hash"] != f"polars-{pl.__version__}":
+            raise StateError(
+                f"the profile was made with {document['hash']}, whose row hashes differ from "
+                f"polars-{pl.__version__}'s; profile the files again with one version"
+            )
+        head = _frame_from_state(document["head"])
+        schema = head.schema if head is not None else pl.Schema()
+        partial = cls(
+            schema, exact_distinct_limit=document["limit"], sample_rows=document["sample_rows"]
+        )
+        partial.rows = document["rows"]
+        partial.chunks = document["chunks"]
+        partial.memory_bytes = document["memory_bytes"]
+        partial.columns = {
+            c["name"]: ColumnPartial.from_state(c, document["limit"]) for c in document["columns"]
+        }
+        if document["row_hashes"] is None:
+            partial.hashes = None
+        else:
+            deltas = np.frombuffer(_unb64(document["row_hashes"]), dtype="<u8")
+            partial.hashes = [np.cumsum(deltas, dtype=np.uint64)]
+        partial.sample = _frame_from_state(document["sample"])
+        partial.head = head
+        partial.tail = _frame_from_state(document["tail"])
+        partial.co_missing = np.array(document["co_missing"], dtype=np.int64).reshape(
+            (len(document["co_missing"]),) * 2
+        )
+        partial.patterns = dict(document["patterns"])
+        partial.patterns_omitted = document["patterns_omitted"]
+        return partial
+
+
+_HASH = "\x00hash"
+
+
+def _bottom(current: pl.DataFrame | None, new: pl.DataFrame, k: int) -> pl.DataFrame:
+    """The ``k`` rows with the smallest hashes of both frames, in hash order."""
+    frame = new if current is None else pl.concat([current, new], how="vertical_relaxed")
+    return frame.sort(_HASH, maintain_order=True).head(k)
+
+
+def _last_rows(current: pl.DataFrame | None, new: pl.DataFrame) -> pl.DataFrame:
+    """The last EDGE_ROWS rows of ``current`` followed by ``new``."""
+    if current is None:
+        return new.tail(EDGE_ROWS)
+    return pl.concat([current, new.tail(EDGE_ROWS)], how="vertical_relaxed").tail(EDGE_ROWS)
+
+
+def _b64(data: bytes) -> str:
+    """Bytes as base64 text."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    """Base64 text as bytes."""
+    return base64.b64decode(text.encode("ascii"))
+
+
+def _frame_state(frame: pl.DataFrame | None) -> str | None:
+    """A frame as base64 Parquet (keeps exact types)."""
+    if frame is None:
+        return None
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="zstd")
+    return _b64(buffer.getvalue())
+
+
+def _frame_from_state(state: str | None) -> pl.DataFrame | None:
+    """Rebuild a frame from :func:`_frame_state`."""
+    if state is None:
+        return None
+    return pl.read_parquet(io.BytesIO(_unb64(state)))

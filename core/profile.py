@@ -1,0 +1,578 @@
+"""The profile document: built from a partial profile, merged, loaded and checked.
+
+A profile is a plain JSON-ready dict whose shape is fixed by
+``core/schema/profile.schema.json`` (``schema_version`` names its version).
+It carries, under ``state``, the compact mergeable partial it was built
+from, so ``merge_profiles`` can combine profiles of different parts of a
+dataset into the profile of the whole.
+
+What is exact and what is estimated:
+
+- counts, missing values, min/max, sums, means, variances, skewness and
+  kurtosis: exact (and exact after merges, up to floating-point rounding);
+- distinct counts and top values: exact up to ``exact_distinct_limit``
+  distinct values per column; above it, HyperLogLog (about ±1.6% at 95%) and a
+  frequent-items sketch (``top_values_error`` bounds each count's error);
+- quantiles: exact from value counts (up to the limit) or, for a single
+  in-memory pass, from all values; otherwise t-digest estimates
+  (``quantiles_exact`` says which);
+- histograms: exact from value counts, estimated from the t-digest otherwise;
+- duplicate rows: exact by 64-bit row hashes;
+- correlations, and the text-content checks: computed on a uniform sample
+  of ``correlation_sample`` rows, exact when the table is smaller;
+- missing-value patterns: exact unless more than 2,048 patterns occur.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from core import infer
+from core.alerts import find_alerts
+from core.config import ProfileConfig
+from core.errors import LoupeError
+from core.infer import Candidate, Kind
+from core.partial import QUANTILES, ColumnPartial, PartialProfile, StateError
+from core.sketches import decode
+
+__all__ = [
+    "SCHEMA_PATH",
+    "SCHEMA_VERSION",
+    "ProfileError",
+    "build_profile",
+    "dumps",
+    "load_profile",
+    "merge_profiles",
+]
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_PATH = Path(__file__).with_name("schema") / "profile.schema.json"
+_SUPPORTED_MAJOR = "1"
+_SAMPLE_HASH = "\x00hash"
+
+
+class ProfileError(LoupeError):
+    """A profile file that cannot be read, or profiles that cannot be merged."""
+
+
+def _loupe_version() -> str:
+    """The installed Loupe version."""
+    try:
+        return version("loupe")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def build_profile(
+    partial: PartialProfile,
+    config: ProfileConfig,
+    *,
+    source: Mapping[str, Any],
+    engine: str,
+) -> dict[str, Any]:
+    """The profile document of ``partial``.
+
+    Args:
+        partial: the accumulated state.
+        config: settings and thresholds.
+        source: what was read (path, format, size and how it was read).
+        engine: ``memory``, ``streaming`` or ``merged``.
+
+    Returns:
+        A JSON-ready dict following the profile schema.
+    """
+    sample = partial.sample.drop(_SAMPLE_HASH) if partial.sample is not None else None
+    columns = [_column(part, partial, config, sample) for part in partial.columns.values()]
+    rows = partial.rows
+    missing_cells = sum(c["missing"] for c in columns)
+    duplicates = partial.duplicate_rows()
+    kinds: dict[str, int] = {}
+    for column in columns:
+        kinds[column["kind"]] = kinds.get(column["kind"], 0) + 1
+    cells = rows * len(columns)
+    profile: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "loupe_version": _loupe_version(),
+        "engine": engine,
+        "source": dict(source),
+        "dataset": {
+            "rows": rows,
+            "columns": len(columns),
+            "cells": cells,
+            "missing_cells": missing_cells,
+            "missing_cells_fraction": missing_cells / cells if cells else 0.0,
+            "duplicate_rows": duplicates,
+            "duplicate_rows_fraction": None
+            if duplicates is None
+            else (duplicates / rows if rows else 0.0),
+            "memory_bytes": partial.memory_bytes,
+            "kinds": dict(sorted(kinds.items())),
+        },
+        "columns": columns,
+        "correlations": _correlations(columns, sample, rows, config),
+        "missing": _missing(partial, columns),
+        "samples": {
+            "head": _rows(partial.head),
+            "tail": _rows(partial.tail),
+        },
+        "settings": {
+            "correlation_sample": config.correlation_sample,
+            "exact_distinct_limit": config.exact_distinct_limit,
+            "thresholds": dict(sorted(vars(config.thresholds).items())),
+        },
+    }
+    profile["alerts"] = find_alerts(profile, config.thresholds)
+    profile["state"] = partial.to_state()
+    return profile
+
+
+# -- columns -----------------------------------------------------------------------
+
+
+def _column(
+    part: ColumnPartial, partial: PartialProfile, config: ProfileConfig, sample: pl.DataFrame | None
+) -> dict[str, Any]:
+    """One column's entry."""
+    count = part.rows - part.missing
+    distinct, distinct_exact = part.values.distinct()
+    low, high = part.values.distinct_bounds()
+    top, top_error = part.values.top(config.top_values)
+    kind = _kind(part, distinct, count)
+    column: dict[str, Any] = {
+        "name": part.name,
+        "dtype": part.dtype,
+        "kind": kind,
+        "count": count,
+        "missing": part.missing,
+        "missing_fraction": part.missing / part.rows if part.rows else 0.0,
+        "distinct": distinct,
+        "distinct_exact": distinct_exact,
+        "distinct_bounds": [low, high],
+        "distinct_fraction": distinct / count if count else 0.0,
+        "unique": bool(count) and distinct_exact and distinct == count,
+        "top_values": [{"value": decode(value, part.values.kind), "count": n} for value, n in top],
+        "top_values_error": top_error,
+    }
+    counts = part.values.counts
+    if part.family == "numeric":
+        column.update(_numeric(part, counts, config))
+    elif part.family == "datetime":
+        column.update(_datetime(part, counts, config))
+    elif part.family == "boolean":
+        column["trues"] = part.trues
+        column["falses"] = count - part.trues
+    else:
+        column.update(_text(part, counts, config))
+        if sample is not None and part.name in sample.columns:
+            column["text_content"] = _text_content(sample.get_column(part.name))
+    return column
+
+
+def _kind(part: ColumnPartial, distinct: int, count: int) -> str:
+    """numeric, categorical, boolean, datetime or text."""
+    if part.family in ("numeric", "boolean", "datetime"):
+        return part.family
+    if part.dtype.startswith(("Categorical", "Enum")):
+        return "categorical"
+    mean_length = part.moments.mean if part.moments.n else 0.0
+    if distinct <= 50 or (count and distinct / count <= 0.5 and mean_length < 40):
+        return "categorical"
+    return "text"
+
+
+def _sorted_counts(
+    counts: pl.DataFrame, kind: str
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Exact value counts as sorted float values and their counts."""
+    cast = counts.with_columns(
+        pl.col("value").cast(pl.Float64) if kind in ("int", "float") else pl.col("value")
+    )
+    if kind in ("date", "datetime"):
+        cast = cast.with_columns(
+            pl.col("value").str.to_datetime(time_unit="us").dt.epoch("us").cast(pl.Float64)
+        )
+    cast = cast.filter(pl.col("value").is_finite()).sort("value")
+    return cast.get_column("value").to_numpy(), cast.get_column("count").to_numpy()
+
+
+def _weighted_quantile(
+    values: np.ndarray[Any, Any], weights: np.ndarray[Any, Any], q: float
+) -> float:
+    """Linear-interpolated quantile of values repeated by weights (as Polars' ``linear``)."""
+    cumulative = np.cumsum(weights)
+    n = int(cumulative[-1])
+    position = (n - 1) * q
+    lower, upper = math.floor(position), math.ceil(position)
+    lo_value = values[np.searchsorted(cumulative, lower, side="right")]
+    hi_value = values[np.searchsorted(cumulative, upper, side="right")]
+    return float(lo_value + (hi_value - lo_value) * (position - lower))
+
+
+def _distribution(
+    part: ColumnPartial, counts: pl.DataFrame | None, config: ProfileConfig, *, integer: bool
+) -> tuple[dict[str, float], bool, dict[str, list[Any]]]:
+    """Quantiles (and whether exact) and the histogram of a numeric or temporal column."""
+    moments = part.moments
+    if not moments.n:
+        return {}, True, {"edges": [], "counts": []}
+    low, high = float(moments.min), float(moments.max)  # type: ignore[arg-type]
+    exact_values = None
+    if counts is not None and counts.height:
+        exact_values = _sorted_counts(counts, part.values.kind)
+    if exact_values is not None and exact_values[0].size:
+        values, weights = exact_values
+        quantiles = {str(q): _weighted_quantile(values, weights, q) for q in QUANTILES}
+        exact = True
+    elif part.exact_quantiles is not None:
+        quantiles, exact = dict(part.exact_quantiles), True
+    else:
+        quantiles = {
+            str(q): v
+            for q, v in zip(QUANTILES, part.digest.quantiles(list(QUANTILES)), strict=True)
+        }
+        exact = False
+    if integer and high - low + 1 <= config.histogram_bins:
+        edges = [v - 0.5 for v in np.arange(low, high + 2)]
+    else:
+        bins = config.histogram_bins if high > low else 1
+        edges = np.linspace(low, high if high > low else low + 1, bins + 1).tolist()
+    if exact_values is not None and exact_values[0].size:
+        hist, _ = np.histogram(exact_values[0], bins=edges, weights=exact_values[1])
+        bin_counts = [round(float(c)) for c in hist]
+    else:
+        bin_counts = part.digest.counts(edges, moments.n)
+    return quantiles, exact, {"edges": [float(e) for e in edges], "counts": bin_counts}
+
+
+def _numeric(
+    part: ColumnPartial, counts: pl.DataFrame | None, config: ProfileConfig
+) -> dict[str, Any]:
+    """Statistics of a numeric column."""
+    m = part.moments
+    variance = m.variance()
+    quantiles, exact, histogram = _distribution(
+        part, counts, config, integer=part.values.kind == "int"
+    )
+    std = math.sqrt(variance) if variance is not None else None
+    return {
+        "min": m.min,
+        "max": m.max,
+        "range": (m.max - m.min) if m.n else None,  # type: ignore[operator]
+        "mean": m.mean if m.n else None,
+        "std": std,
+        "variance": variance,
+        "cv": std / abs(m.mean) if std is not None and m.mean else None,
+        "sum": m.total,
+        "skewness": m.skewness(),
+        "kurtosis": m.kurtosis(),
+        "zeros": part.zeros,
+        "negatives": part.negatives,
+        "infinite": part.infinite,
+        "quantiles": quantiles,
+        "quantiles_exact": exact,
+        "iqr": quantiles["0.75"] - quantiles["0.25"] if quantiles else None,
+        "histogram": histogram,
+    }
+
+
+def _iso(epoch_us: float, *, date_only: bool) -> str:
+    """Epoch microseconds as ISO text."""
+    moment = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=round(epoch_us))
+    return moment.date().isoformat() if date_only else moment.isoformat()
+
+
+def _datetime(
+    part: ColumnPartial, counts: pl.DataFrame | None, config: ProfileConfig
+) -> dict[str, Any]:
+    """Statistics of a date or datetime column (times in ISO text)."""
+    m = part.moments
+    date_only = part.dtype == "Date"
+    quantiles, exact, histogram = _distribution(part, counts, config, integer=False)
+    if not m.n:
+        return {"min": None, "max": None, "range_seconds": None, "histogram": histogram}
+    return {
+        "min": _iso(float(m.min), date_only=date_only),  # type: ignore[arg-type]
+        "max": _iso(float(m.max), date_only=date_only),  # type: ignore[arg-type]
+        "range_seconds": (float(m.max) - float(m.min)) / 1e6,  # type: ignore[arg-type]
+        "quantiles": {q: _iso(v, date_only=False) for q, v in quantiles.items()},
+        "quantiles_exact": exact,
+        "histogram": {
+            "edges": [_iso(e, date_only=False) for e in histogram["edges"]],
+            "counts": histogram["counts"],
+        },
+    }
+
+
+def _text(
+    part: ColumnPartial, counts: pl.DataFrame | None, config: ProfileConfig
+) -> dict[str, Any]:
+    """String lengths and empty strings of a text or categorical column."""
+    m = part.moments
+    if counts is not None and counts.height:
+        lengths = counts.select(pl.col("value").str.len_chars().alias("length"), "count")
+        lengths = lengths.group_by("length").agg(pl.col("count").sum()).sort("length")
+        counts_by_length = lengths
+    else:
+        counts_by_length = None
+    edges: list[float] = []
+    bin_counts: list[int] = []
+    if m.n:
+        low, high = float(m.min), float(m.max)  # type: ignore[arg-type]
+        if high - low + 1 <= config.histogram_bins:
+            edges = [v - 0.5 for v in np.arange(low, high + 2)]
+        else:
+            edges = np.linspace(low, high, config.histogram_bins + 1).tolist()
+        if counts_by_length is not None:
+            hist, _ = np.histogram(
+                counts_by_length.get_column("length").to_numpy(),
+                bins=edges,
+                weights=counts_by_length.get_column("count").to_numpy(),
+            )
+            bin_counts = [round(float(c)) for c in hist]
+        else:
+            bin_counts = part.digest.counts(edges, m.n)
+    return {
+        "length": {
+            "min": int(m.min) if m.n else None,  # type: ignore[arg-type]
+            "mean": m.mean if m.n else None,
+            "max": int(m.max) if m.n else None,  # type: ignore[arg-type]
+            "histogram": {"edges": [float(e) for e in edges], "counts": bin_counts},
+        },
+        "empty": part.empty,
+    }
+
+
+_NUMBER = Candidate(Kind.FLOAT)
+_DATES = [c for c in infer.ordered_candidates(False) if c.kind in (Kind.DATE, Kind.DATETIME)]
+
+
+def _text_content(column: pl.Series) -> dict[str, Any]:
+    """Shares of a text column's sampled values that read as numbers or as dates."""
+    values = column.cast(pl.String, strict=False).drop_nulls().to_frame("v")
+    values = values.filter(pl.col("v").str.strip_chars() != "")
+    n = values.height
+    if not n:
+        return {"sampled": 0, "numeric_share": 0.0, "date_share": 0.0, "code_share": 0.0}
+    parsed = values.select(
+        infer.cast_expr("v", _NUMBER).is_not_null().sum().alias("number"),
+        pl.col("v").str.strip_chars().str.contains(r"^[+-]?0[0-9]").sum().alias("codes"),
+        *(
+            infer.cast_expr("v", cand).is_not_null().sum().alias(f"d{i}")
+            for i, cand in enumerate(_DATES)
+        ),
+    ).row(0, named=True)
+    dates = max(parsed[f"d{i}"] for i in range(len(_DATES)))
+    return {
+        "sampled": n,
+        "numeric_share": parsed["number"] / n,
+        "date_share": dates / n,
+        # Digits with leading zeros are codes (zip codes, ids): text on purpose.
+        "code_share": parsed["codes"] / n,
+    }
+
+
+# -- dataset-level ---------------------------------------------------------------------
+
+
+def _matrix(columns: Sequence[str], values: dict[tuple[str, str], float | None]) -> dict[str, Any]:
+    """A symmetric matrix with 1 on the diagonal."""
+    matrix = [
+        [1.0 if a == b else values.get((a, b), values.get((b, a))) for b in columns]
+        for a in columns
+    ]
+    return {"columns": list(columns), "matrix": matrix}
+
+
+def _finite(value: float | None) -> float | None:
+    """None for NaN and infinities (JSON has neither)."""
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _correlations(
+    columns: Sequence[dict[str, Any]], sample: pl.DataFrame | None, rows: int, config: ProfileConfig
+) -> dict[str, Any]:
+    """Pearson and Spearman between numeric columns, Cramér's V between categorical ones."""
+    result: dict[str, Any] = {
+        "sample_rows": 0 if sample is None else sample.height,
+        "exact": sample is not None and sample.height == rows,
+    }
+    empty: dict[str, list[Any]] = {"columns": [], "matrix": []}
+    if sample is None or sample.height < 3:
+        return {**result, "pearson": empty, "spearman": empty, "cramers_v": empty}
+    numeric = [
+        c for c in columns if c["kind"] == "numeric" and c["distinct"] > 1 and c["count"] > 2
+    ]
+    numeric = sorted(numeric, key=lambda c: -c["count"])[: config.max_correlation_columns]
+    names = sorted((c["name"] for c in numeric), key=[c["name"] for c in columns].index)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    frame = sample.select(pl.col(n).cast(pl.Float64) for n in names) if names else None
+    methods: dict[str, Any] = {}
+    for method in ("pearson", "spearman"):
+        if frame is None or not pairs:
+            methods[method] = _matrix(names, {})
+            continue
+        row = frame.select(
+            pl.corr(a, b, method=method).alias(f"{i}") for i, (a, b) in enumerate(pairs)
+        ).row(0)
+        methods[method] = _matrix(names, {p: _finite(v) for p, v in zip(pairs, row, strict=True)})
+    categorical = [
+        c
+        for c in columns
+        if c["kind"] in ("categorical", "boolean") and 1 < c["distinct"] <= config.max_categories
+    ]
+    categorical = sorted(categorical, key=lambda c: -c["count"])[: config.max_correlation_columns]
+    cat_names = sorted((c["name"] for c in categorical), key=[c["name"] for c in columns].index)
+    cramers = {
+        (a, b): _cramers_v(sample, a, b)
+        for i, a in enumerate(cat_names)
+        for b in cat_names[i + 1 :]
+    }
+    return {**result, **methods, "cramers_v": _matrix(cat_names, cramers)}
+
+
+def _cramers_v(sample: pl.DataFrame, a: str, b: str) -> float | None:
+    """Cramér's V of two categorical columns (rows where both are present)."""
+    table = sample.select(a, b).drop_nulls().group_by(a, b).len()
+    n = int(table.get_column("len").sum()) if table.height else 0
+    if n == 0:
+        return None
+    rows = table.group_by(a).agg(pl.col("len").sum().alias("r"))
+    cols = table.group_by(b).agg(pl.col("len").sum().alias("c"))
+    r, k = rows.height, cols.height
+    if min(r, k) < 2:
+        return None
+    observed = table.join(rows, on=a).join(cols, on=b)
+    expected = observed.get_column("r").cast(pl.Float64) * observed.get_column("c") / n
+    chi2_seen = float(((observed.get_column("len") - expected) ** 2 / expected).sum())
+    # Cells never observed contribute their whole expected count.
+    chi2 = chi2_seen + (n - float(expected.sum()))
+    return _finite(math.sqrt(chi2 / n / (min(r, k) - 1)))
+
+
+def _missing(partial: PartialProfile, columns: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Missing counts per column, nullity correlation and missing-value patterns."""
+    n = partial.rows
+    names = list(partial.columns)
+    per_column = [
+        {"column": c["name"], "missing": c["missing"], "fraction": c["missing_fraction"]}
+        for c in columns
+    ]
+    co = partial.co_missing
+    involved = [i for i, c in enumerate(columns) if len(co) and 0 < c["missing"] < n]
+    values: dict[tuple[str, str], float | None] = {}
+    for x, i in enumerate(involved):
+        for j in involved[x + 1 :]:
+            mi, mj, cij = co[i][i], co[j][j], co[i][j]
+            denominator = math.sqrt(mi * (n - mi) * mj * (n - mj))
+            values[(names[i], names[j])] = _finite((n * cij - mi * mj) / denominator)
+    ranked = sorted(partial.patterns.items(), key=lambda p: (-p[1], p[0]))[:20]
+    patterns = [
+        {"columns": [names[int(i)] for i in key.split(",")] if key else [], "count": count}
+        for key, count in ranked
+    ]
+    return {
+        "columns": per_column,
+        "nullity_correlation": _matrix([names[i] for i in involved], values),
+        "patterns": patterns,
+        "patterns_exact": partial.patterns_omitted == 0,
+    }
+
+
+def _rows(frame: pl.DataFrame | None) -> dict[str, Any]:
+    """Rows as JSON-ready lists under their column names."""
+    if frame is None:
+        return {"columns": [], "rows": []}
+    return {
+        "columns": frame.columns,
+        "rows": [[_json(v) for v in row] for row in frame.iter_rows()],
+    }
+
+
+def _json(value: Any) -> Any:
+    """A cell as a JSON value."""
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    return value
+
+
+# -- files and merging -------------------------------------------------------------------
+
+
+def dumps(profile: Mapping[str, Any]) -> str:
+    """The profile as deterministic JSON text (sorted keys)."""
+    return json.dumps(profile, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False)
+
+
+def load_profile(path: str | Path) -> dict[str, Any]:
+    """Read a profile file, checking its schema version.
+
+    Raises:
+        ProfileError: unreadable, not a profile, or from an unsupported schema version.
+    """
+    path = Path(path)
+    try:
+        profile = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProfileError(f"{path}: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"{path}: not a JSON file (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(profile, dict) or "schema_version" not in profile:
+        raise ProfileError(f"{path}: not a Loupe profile (no schema_version)")
+    found = str(profile["schema_version"])
+    if found.split(".")[0] != _SUPPORTED_MAJOR:
+        raise ProfileError(
+            f"{path}: profile schema version {found} is not supported by this Loupe "
+            f"(reads {_SUPPORTED_MAJOR}.x); profile the file again"
+        )
+    return profile
+
+
+def merge_profiles(
+    profiles: Sequence[Mapping[str, Any]], config: ProfileConfig, *, names: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The profile of all the rows behind ``profiles`` (in the order given).
+
+    Raises:
+        ProfileError: a profile without state, or profiles of different columns.
+    """
+    if not profiles:
+        raise ProfileError("nothing to merge")
+    merged: PartialProfile | None = None
+    for i, profile in enumerate(profiles):
+        label = names[i] if i < len(names) else f"profile {i + 1}"
+        if "state" not in profile:
+            raise ProfileError(f"{label}: the profile has no mergeable state")
+        try:
+            part = PartialProfile.from_state(profile["state"])
+            merged = part if merged is None else merged.merge(part)
+        except StateError as exc:
+            raise ProfileError(f"{label}: {exc}") from None
+    assert merged is not None
+    merged.limit = config.exact_distinct_limit
+    sources = [dict(p.get("source", {})) for p in profiles]
+    source = {
+        "path": None,
+        "format": "merged",
+        "size_bytes": sum(int(s.get("size_bytes") or 0) for s in sources),
+        "parts": sources,
+    }
+    return build_profile(merged, config, source=source, engine="merged")

@@ -1,0 +1,385 @@
+"""Mergeable summaries of one column: moments, quantiles and value frequencies.
+
+Each summary can absorb a chunk of values, merge with another summary of the
+same kind, and round-trip through a compact JSON-ready dict, which is what
+lets a table be profiled chunk by chunk or across machines.
+
+- :class:`Moments` — count, min, max, sum and central moments to the fourth,
+  combined exactly (Chan, Golub and LeVeque's pairwise update; Pébay's
+  formulas for the third and fourth moments).
+- :class:`Digest` — quantiles and distribution from Apache DataSketches'
+  t-digest (deterministic for a given input order, unlike KLL's randomised
+  compaction; rank error ≈0.3% at k=1000 on continuous data).
+- :class:`Values` — exact value counts up to a limit of distinct values, then
+  DataSketches HyperLogLog (distinct count, relative error ≈0.8% at lg_k=14)
+  and a frequent-items sketch (top values, with an error bound).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import datasketches as ds
+import numpy as np
+import polars as pl
+
+__all__ = ["Digest", "Moments", "Values"]
+
+DIGEST_K = 1000
+HLL_LG_K = 14
+FREQUENT_LG_K = 12
+# Per chunk, only this many of the most frequent values feed the frequent-items
+# sketch; what is left out is added to the error bound.
+FREQUENT_FEED = 4096
+_COUNTS_SCHEMA = {"value": pl.String, "count": pl.Int64}
+
+
+def _b64(data: bytes) -> str:
+    """Bytes as base64 text."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    """Base64 text as bytes."""
+    return base64.b64decode(text.encode("ascii"))
+
+
+@dataclass
+class Moments:
+    """Count, extremes, sum and central moment sums of finite values, mergeable exactly.
+
+    Attributes:
+        n: number of values.
+        min: smallest value (None when empty).
+        max: largest value.
+        total: sum of the values (an exact int for integer columns).
+        mean: arithmetic mean.
+        m2: sum of squared deviations from the mean.
+        m3: sum of cubed deviations.
+        m4: sum of fourth-power deviations.
+    """
+
+    n: int = 0
+    min: float | int | None = None
+    max: float | int | None = None
+    total: float | int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+    m3: float = 0.0
+    m4: float = 0.0
+
+    def merge(self, other: Moments) -> Moments:
+        """The moments of both sets of values together."""
+        if other.n == 0:
+            return self
+        if self.n == 0:
+            return other
+        na, nb = self.n, other.n
+        n = na + nb
+        delta = other.mean - self.mean
+        d_n = delta / n
+        mean = self.mean + d_n * nb
+        m2 = self.m2 + other.m2 + delta * d_n * na * nb
+        m3 = (
+            self.m3
+            + other.m3
+            + delta * d_n * d_n * na * nb * (na - nb)
+            + 3.0 * d_n * (na * other.m2 - nb * self.m2)
+        )
+        m4 = (
+            self.m4
+            + other.m4
+            + delta * d_n**3 * na * nb * (na * na - na * nb + nb * nb)
+            + 6.0 * d_n * d_n * (na * na * other.m2 + nb * nb * self.m2)
+            + 4.0 * d_n * (na * other.m3 - nb * self.m3)
+        )
+        assert self.min is not None and other.min is not None
+        assert self.max is not None and other.max is not None
+        return Moments(
+            n=n,
+            min=min(self.min, other.min),
+            max=max(self.max, other.max),
+            total=self.total + other.total,
+            mean=mean,
+            m2=m2,
+            m3=m3,
+            m4=m4,
+        )
+
+    def variance(self) -> float | None:
+        """Sample variance (n - 1 in the denominator)."""
+        return self.m2 / (self.n - 1) if self.n > 1 else None
+
+    def skewness(self) -> float | None:
+        """Adjusted Fisher-Pearson skewness G1 (as pandas, Polars ``bias=False``)."""
+        n = self.n
+        if n < 3 or self.m2 <= 0:
+            return None
+        g1: float = math.sqrt(n) * self.m3 / self.m2**1.5
+        return g1 * math.sqrt(n * (n - 1)) / (n - 2)
+
+    def kurtosis(self) -> float | None:
+        """Bias-corrected excess kurtosis G2 (as pandas, Polars ``bias=False``)."""
+        n = self.n
+        if n < 4 or self.m2 <= 0:
+            return None
+        g2 = n * self.m4 / (self.m2 * self.m2) - 3.0
+        return ((n + 1) * g2 + 6.0) * (n - 1) / ((n - 2) * (n - 3))
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "n": self.n,
+            "min": self.min,
+            "max": self.max,
+            "total": self.total,
+            "mean": self.mean,
+            "m2": self.m2,
+            "m3": self.m3,
+            "m4": self.m4,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Moments:
+        """Rebuild from :meth:`to_state`."""
+        return cls(**state)
+
+
+class Digest:
+    """Quantile sketch (DataSketches t-digest) of finite float values."""
+
+    def __init__(self, sketch: Any | None = None) -> None:
+        self._sketch = sketch if sketch is not None else ds.tdigest_double(DIGEST_K)
+
+    def update(self, values: np.ndarray[Any, Any]) -> None:
+        """Absorb an array of finite values."""
+        if values.size:
+            self._sketch.update(np.ascontiguousarray(values, dtype=np.float64))
+
+    def merge(self, other: Digest) -> Digest:
+        """Absorb another digest (in place) and return self."""
+        if not other._sketch.is_empty():
+            self._sketch.merge(other._sketch)
+        return self
+
+    @property
+    def empty(self) -> bool:
+        """Whether no value was seen."""
+        return bool(self._sketch.is_empty())
+
+    def quantiles(self, qs: list[float]) -> list[float]:
+        """Estimated quantiles."""
+        return [float(self._sketch.get_quantile(q)) for q in qs]
+
+    def counts(self, edges: list[float], total: int) -> list[int]:
+        """Estimated counts of values between consecutive ``edges`` (last bin closed)."""
+        if self.empty or len(edges) < 2:
+            return []
+        inner = edges[1:-1]
+        masses = self._sketch.get_pmf(inner) if inner else [1.0]
+        counts = [round(m * total) for m in masses]
+        # Rounding must not invent or lose values.
+        counts[-1] += total - sum(counts)
+        return [max(0, c) for c in counts]
+
+    def to_state(self) -> str:
+        """Serialized, base64."""
+        return _b64(self._sketch.serialize())
+
+    @classmethod
+    def from_state(cls, state: str) -> Digest:
+        """Rebuild from :meth:`to_state`."""
+        return cls(ds.tdigest_double.deserialize(_unb64(state)))
+
+
+class Values:
+    """Value frequencies of one column: exact counts, or sketches past a limit.
+
+    Args:
+        limit: distinct values kept exactly before switching to sketches.
+        kind: how values are encoded for the sketches: ``str``, ``int``,
+            ``float``, ``bool``, ``date``, ``datetime`` (used to decode the
+            frequent items back to values).
+    """
+
+    def __init__(self, limit: int, kind: str) -> None:
+        self.limit = limit
+        self.kind = kind
+        self.counts: pl.DataFrame | None = pl.DataFrame(schema=_COUNTS_SCHEMA)
+        self.hll: Any | None = None
+        self.frequent: Any | None = None
+        # Counts left out of the frequent-items sketch (a bound on its extra error).
+        self.omitted = 0
+
+    @property
+    def exact(self) -> bool:
+        """Whether the counts are exact."""
+        return self.counts is not None
+
+    def update(self, column: pl.Series) -> None:
+        """Absorb a chunk of a column (nulls ignored)."""
+        counts = _value_counts(column)
+        if self.counts is not None:
+            merged = pl.concat([self.counts, counts]).group_by("value").agg(pl.col("count").sum())
+            if merged.height <= self.limit:
+                self.counts = merged
+                return
+            self._to_sketch(merged)
+            return
+        self._feed(counts)
+
+    def merge(self, other: Values) -> Values:
+        """Absorb another summary of the same column (in place) and return self."""
+        if other.counts is not None:
+            if self.counts is not None:
+                merged = (
+                    pl.concat([self.counts, other.counts])
+                    .group_by("value")
+                    .agg(pl.col("count").sum())
+                )
+                if merged.height <= self.limit:
+                    self.counts = merged
+                else:
+                    self._to_sketch(merged)
+            else:
+                self._feed(other.counts)
+            return self
+        if self.counts is not None:
+            mine = self.counts
+            self.counts, self.hll, self.frequent = None, other.hll, other.frequent
+            self.omitted = other.omitted
+            other_copy = Values(self.limit, self.kind)
+            other_copy.counts = mine
+            return self.merge(other_copy)
+        union = ds.hll_union(HLL_LG_K)
+        union.update(self.hll)
+        union.update(other.hll)
+        self.hll = union.get_result(ds.HLL_8)
+        assert self.frequent is not None and other.frequent is not None
+        self.frequent.merge(other.frequent)
+        self.omitted += other.omitted
+        return self
+
+    def _to_sketch(self, counts: pl.DataFrame) -> None:
+        """Switch from exact counts to sketches, feeding them ``counts``."""
+        self.counts = None
+        self.hll = ds.hll_sketch(HLL_LG_K, ds.HLL_8)
+        self.frequent = ds.frequent_strings_sketch(FREQUENT_LG_K)
+        self._feed(counts)
+
+    def _feed(self, counts: pl.DataFrame) -> None:
+        """Feed value counts to the sketches."""
+        assert self.hll is not None and self.frequent is not None
+        update = self.hll.update
+        for value in counts.get_column("value").to_list():
+            update(value)
+        top = counts.sort(["count", "value"], descending=[True, False])
+        fed = top.head(FREQUENT_FEED)
+        add = self.frequent.update
+        for value, count in fed.iter_rows():
+            add(value, count)
+        if top.height > FREQUENT_FEED:
+            self.omitted += int(top.get_column("count")[FREQUENT_FEED])
+
+    def distinct(self) -> tuple[int, bool]:
+        """Distinct values and whether the figure is exact."""
+        if self.counts is not None:
+            return self.counts.height, True
+        assert self.hll is not None
+        return round(self.hll.get_estimate()), False
+
+    def distinct_bounds(self) -> tuple[int, int]:
+        """A 95% interval for the distinct count (equal bounds when exact)."""
+        if self.counts is not None:
+            return self.counts.height, self.counts.height
+        assert self.hll is not None
+        return math.floor(self.hll.get_lower_bound(2)), math.ceil(self.hll.get_upper_bound(2))
+
+    def top(self, k: int) -> tuple[list[tuple[str, int]], int]:
+        """The ``k`` most frequent values (encoded) with counts, and the counts' error bound."""
+        if self.counts is not None:
+            top = self.counts.sort(["count", "value"], descending=[True, False]).head(k)
+            return [(str(v), int(c)) for v, c in top.iter_rows()], 0
+        assert self.frequent is not None
+        items = self.frequent.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES)
+        ranked = sorted(((str(i[0]), int(i[1])) for i in items), key=lambda p: (-p[1], p[0]))
+        # The sketch's a-priori bound, plus what was never fed to it.
+        bound = math.ceil(self.frequent.epsilon * self.frequent.total_weight) + self.omitted
+        return ranked[:k], bound
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        if self.counts is not None:
+            return {
+                "kind": self.kind,
+                "counts": [[v, int(c)] for v, c in self.counts.sort("value").iter_rows()],
+            }
+        assert self.hll is not None and self.frequent is not None
+        return {
+            "kind": self.kind,
+            "hll": _b64(self.hll.serialize_compact()),
+            "frequent": _b64(self.frequent.serialize()),
+            "omitted": self.omitted,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], limit: int) -> Values:
+        """Rebuild from :meth:`to_state`."""
+        values = cls(limit, state["kind"])
+        if "counts" in state:
+            values.counts = pl.DataFrame(
+                state["counts"] or None,
+                schema=_COUNTS_SCHEMA,
+                orient="row",
+            )
+            return values
+        values.counts = None
+        values.hll = ds.hll_sketch.deserialize(_unb64(state["hll"]))
+        values.frequent = ds.frequent_strings_sketch.deserialize(_unb64(state["frequent"]))
+        values.omitted = int(state["omitted"])
+        return values
+
+
+def encode(column: pl.Series) -> pl.Series:
+    """A column's values as canonical text, the key of value counts and sketches."""
+    dtype = column.dtype
+    if dtype == pl.String:
+        return column
+    if dtype == pl.Boolean:
+        return column.cast(pl.String).str.to_lowercase()
+    if dtype.is_temporal() or dtype.is_numeric():
+        return column.cast(pl.String)
+    return column.cast(pl.String, strict=False)
+
+
+def decode(value: str, kind: str) -> Any:
+    """The value a canonical text stands for (see :func:`encode`)."""
+    match kind:
+        case "int":
+            return int(value)
+        case "float":
+            return float(value)
+        case "bool":
+            return value == "true"
+        case "date":
+            return dt.date.fromisoformat(value).isoformat()
+        case "datetime":
+            return value.replace(" ", "T")
+        case _:
+            return value
+
+
+def _value_counts(column: pl.Series) -> pl.DataFrame:
+    """Counts of each non-null value, keyed by canonical text."""
+    encoded = encode(column.drop_nulls())
+    if encoded.is_empty():
+        return pl.DataFrame(schema=_COUNTS_SCHEMA)
+    return (
+        encoded.alias("value")
+        .value_counts(name="count")
+        .with_columns(pl.col("count").cast(pl.Int64))
+    )

@@ -1,0 +1,88 @@
+"""A profile as readable terminal output (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+__all__ = ["print_summary"]
+
+_SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _number(value: Any) -> str:
+    """A compact number."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+            return f"{value:.3g}"
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return escape(str(value))
+
+
+def _headline(column: Mapping[str, Any]) -> str:
+    """The figures that tell most about a column, by kind."""
+    kind = column["kind"]
+    if kind == "numeric" and column.get("mean") is not None:
+        q = column["quantiles"]
+        return (
+            f"mean {_number(column['mean'])} · sd {_number(column['std'])} · "
+            f"min {_number(column['min'])} · median {_number(q.get('0.5'))} · "
+            f"max {_number(column['max'])}"
+        )
+    if kind == "datetime" and column.get("min"):
+        return f"{column['min']} → {column['max']}"
+    top = column["top_values"][:3]
+    shown = ", ".join(f"{escape(str(v['value']))} ({v['count']:,})" for v in top)
+    return f"top: {shown}" if shown else ""
+
+
+def print_summary(profile: Mapping[str, Any], console: Console) -> None:
+    """Print the dataset figures, a line per column, and the alerts."""
+    dataset = profile["dataset"]
+    source = profile.get("source", {})
+    name = source.get("path") or "merged profile"
+    console.print(f"[bold]{escape(str(name))}[/bold]  ({profile['engine']} engine)")
+    duplicates = dataset["duplicate_rows"]
+    console.print(
+        f"{dataset['rows']:,} rows × {dataset['columns']:,} columns · "
+        f"missing cells {dataset['missing_cells']:,} ({dataset['missing_cells_fraction']:.1%}) · "
+        f"duplicate rows {'unknown' if duplicates is None else f'{duplicates:,}'} · "
+        + ", ".join(f"{n} {k}" for k, n in dataset["kinds"].items())
+    )
+    table = Table()
+    for heading, justify in (
+        ("column", "left"),
+        ("kind", "left"),
+        ("missing", "right"),
+        ("distinct", "right"),
+        ("summary", "left"),
+    ):
+        table.add_column(heading, justify=justify)  # type: ignore[arg-type]
+    for column in profile["columns"]:
+        distinct = f"{column['distinct']:,}" + ("" if column["distinct_exact"] else " ≈")
+        table.add_row(
+            escape(column["name"]),
+            column["kind"],
+            f"{column['missing_fraction']:.1%}",
+            distinct,
+            _headline(column),
+        )
+    console.print(table)
+    alerts = profile.get("alerts", [])
+    if not alerts:
+        console.print("no alerts")
+        return
+    console.print(f"[bold]{len(alerts)} alerts[/bold]")
+    for alert in alerts:
+        style = _SEVERITY_STYLE[alert["severity"]]
+        console.print(f"  [{style}]{alert['severity']:8}[/{style}] {escape(alert['message'])}")
