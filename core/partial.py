@@ -403,7 +403,12 @@ class PartialProfile:
             self.hashes += other.hashes
         if other.sample is not None:
             self.sample = _bottom(self.sample, other.sample, self.sample_rows)
-        self.head = self.head if self.head is not None else other.head
+        if other.head is not None:
+            self.head = (
+                other.head
+                if self.head is None
+                else pl.concat([self.head, other.head], how="vertical_relaxed").head(EDGE_ROWS)
+            )
         if other.tail is not None:
             self.tail = _last_rows(self.tail, other.tail)
         if self.co_missing.shape == other.co_missing.shape:

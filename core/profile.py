@@ -450,7 +450,8 @@ def _cramers_v(sample: pl.DataFrame, a: str, b: str) -> float | None:
     r, k = rows.height, cols.height
     if min(r, k) < 2:
         return None
-    observed = table.join(rows, on=a).join(cols, on=b)
+    # Sorted, so the floating-point sums run in the same order every time.
+    observed = table.join(rows, on=a).join(cols, on=b).sort(a, b)
     expected = observed.get_column("r").cast(pl.Float64) * observed.get_column("c") / n
     chi2_seen = float(((observed.get_column("len") - expected) ** 2 / expected).sum())
     # Cells never observed contribute their whole expected count.

@@ -158,7 +158,9 @@ class Digest:
     def update(self, values: np.ndarray[Any, Any]) -> None:
         """Absorb an array of finite values."""
         if values.size:
-            self._sketch.update(np.ascontiguousarray(values, dtype=np.float64))
+            # The binding takes only writable arrays; Polars hands out read-only views.
+            array = np.require(values, dtype=np.float64, requirements=["C", "W"])
+            self._sketch.update(array)
 
     def merge(self, other: Digest) -> Digest:
         """Absorb another digest (in place) and return self."""
@@ -362,7 +364,9 @@ def decode(value: str, kind: str) -> Any:
         case "int":
             return int(value)
         case "float":
-            return float(value)
+            number = float(value)
+            # JSON has no infinities; they are reported as text.
+            return number if math.isfinite(number) else value
         case "bool":
             return value == "true"
         case "date":
@@ -374,8 +378,11 @@ def decode(value: str, kind: str) -> Any:
 
 
 def _value_counts(column: pl.Series) -> pl.DataFrame:
-    """Counts of each non-null value, keyed by canonical text."""
-    encoded = encode(column.drop_nulls())
+    """Counts of each present value, keyed by canonical text (NaN counts as missing)."""
+    present = column.drop_nulls()
+    if present.dtype.is_float():
+        present = present.filter(~present.is_nan())
+    encoded = encode(present)
     if encoded.is_empty():
         return pl.DataFrame(schema=_COUNTS_SCHEMA)
     return (

@@ -472,9 +472,11 @@ class Table:
         decimal_comma = bool(self.info.dialect and self.info.dialect.decimal_comma)
         schema = sample.schema
         text_columns = [c for c, t in schema.items() if t == pl.String and c not in overrides]
+        # Columnar formats store real types: a string column there is text on
+        # purpose (or a problem for the profile's alerts to show), not to be retyped.
         plan: dict[str, list[Candidate]] = (
             infer.candidates(sample, text_columns, decimal_comma=decimal_comma)
-            if self.options.infer
+            if self.options.infer and self.format in _TEXT_TYPED
             else {}
         )
         forced = {
@@ -602,6 +604,8 @@ def _records_frame(records: list[dict[str, object]]) -> pl.DataFrame:
             )
     return pl.DataFrame(columns)
 
+
+_TEXT_TYPED = {Format.DELIMITED, Format.JSON, Format.NDJSON, Format.EXCEL, Format.ODS}
 
 _DTYPES: dict[Kind, pl.DataType] = {
     Kind.STR: pl.String(),

@@ -131,3 +131,41 @@ def test_names_that_look_like_markup_are_shown_verbatim(tmp_path: Path) -> None:
     assert str(path) in result.stdout
     assert result.stdout.count("[bold]x") == 2  # schema table and rows table
     assert "Datetime" not in result.stdout and "Date " in result.stdout
+
+
+def test_profile_summary_json_and_merge(tmp_path: Path) -> None:
+    summary = loupe("profile", SAMPLE_CSV)
+    assert summary.returncode == 0, summary.stderr
+    assert "2,000 rows × 12 columns" in summary.stdout
+    assert "'comment' is missing in 78.5% of rows" in summary.stdout
+    data = pl.read_csv(SAMPLE_CSV, infer_schema=False)
+    paths = []
+    for i, part in enumerate((data.head(1200), data.slice(1200))):
+        csv = tmp_path / f"part{i}.csv"
+        part.write_csv(csv)
+        out = tmp_path / f"part{i}.json"
+        result = loupe("profile", csv, "--json", out, "--type", "customer_zip=str")
+        assert result.returncode == 0, result.stderr
+        paths.append(out)
+    merged = loupe("profile", "--merge", *paths, "--json", "-")
+    assert merged.returncode == 0, merged.stderr
+    document = json.loads(merged.stdout)
+    whole = json.loads(loupe("profile", SAMPLE_CSV, "--json", "-").stdout)
+    assert document["dataset"]["rows"] == whole["dataset"]["rows"] == 2000
+    by_name = {c["name"]: c for c in whole["columns"]}
+    for column in document["columns"]:
+        assert column["count"] == by_name[column["name"]]["count"]
+        assert column["distinct"] == by_name[column["name"]]["distinct"]
+
+
+def test_profile_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2")
+    result = loupe("profile", bad)
+    assert result.returncode == 2 and result.stderr.startswith(f"error: {bad}")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[thresholds]\nzeroes = 0.1\n")
+    result = loupe("profile", SAMPLE_CSV, "--config", cfg)
+    assert result.returncode == 2 and "unknown setting 'zeroes'" in result.stderr
+    result = loupe("profile", "--merge", bad)
+    assert result.returncode == 2 and "not a JSON file" in result.stderr

@@ -317,3 +317,12 @@ def test_utf16_without_bom_and_utf32(write: Write, raw: bytes, encoding: str) ->
         frame = table.collect()
         assert table.info.encoding == encoding
     assert frame.equals(pl.read_csv(io.StringIO(ACCENTED), infer_schema=False))
+
+
+def test_columnar_formats_keep_their_string_columns(tmp_path: Path) -> None:
+    path = tmp_path / "typed.parquet"
+    pl.DataFrame({"n": ["1", "2"], "d": ["2024-01-01", "2024-01-02"]}).write_parquet(path)
+    with open_table(path) as table:
+        assert table.collect().dtypes == [pl.String, pl.String]
+    with open_table(path, ReadOptions(types={"n": "int"})) as table:
+        assert table.collect()["n"].to_list() == [1, 2]
