@@ -127,19 +127,14 @@ def profile_table(
     stop = cancel or (lambda: False)
     engine = choose_engine(table, config)
     report("reading", 0.0)
-    lazy = table.lazy()
-    if config.sample is not None:
-        lazy = lazy.head(config.sample)
-    schema = lazy.collect_schema()
-    partial = PartialProfile(
-        schema,
-        exact_distinct_limit=config.exact_distinct_limit,
-        sample_rows=config.correlation_sample,
-    )
     with table.reading():
         if engine == "memory":
-            _in_memory(lazy, partial, report, stop)
+            partial = _in_memory(table, config, report, stop)
         else:
+            lazy = table.lazy()
+            if config.sample is not None:
+                lazy = lazy.head(config.sample)
+            partial = _new_partial(lazy.collect_schema(), config)
             _streaming(table, lazy, partial, config, report, stop)
     _check(stop)
     report("correlations and alerts", 0.9)
@@ -161,20 +156,37 @@ def _check(stop: Callable[[], bool]) -> None:
         raise Cancelled("profiling cancelled")
 
 
+def _new_partial(schema: pl.Schema, config: ProfileConfig) -> PartialProfile:
+    """An empty partial profile for ``schema``."""
+    return PartialProfile(
+        schema,
+        exact_distinct_limit=config.exact_distinct_limit,
+        sample_rows=config.correlation_sample,
+    )
+
+
 def _in_memory(
-    lazy: pl.LazyFrame, partial: PartialProfile, report: Progress, stop: Callable[[], bool]
-) -> None:
-    """Read the whole table, then summarise it in one pass."""
-    query = lazy.collect(background=True)
+    table: Table, config: ProfileConfig, report: Progress, stop: Callable[[], bool]
+) -> PartialProfile:
+    """Read the whole table once, type it in memory, then summarise it in one pass."""
+    raw = table.raw_lazy()
+    if config.sample is not None:
+        raw = raw.head(config.sample)
+    query = raw.collect(background=True)
     # Polling keeps cancellation responsive while Polars reads on its own threads.
     while (frame := query.fetch()) is None:
         if stop():
             query.cancel()
             raise Cancelled("profiling cancelled")
-        time.sleep(0.02)
+        time.sleep(0.005)
+    report("typing columns", 0.3)
+    _check(stop)
+    frame = table.typed(frame)
     report("summarising columns", 0.5)
     _check(stop)
+    partial = _new_partial(frame.schema, config)
     partial.update(frame, exact_quantiles=True)
+    return partial
 
 
 def _streaming(

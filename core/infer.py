@@ -34,6 +34,7 @@ __all__ = [
     "ColumnType",
     "Kind",
     "candidates",
+    "cast_checked",
     "cast_expr",
     "choose",
     "failure_counts",
@@ -196,17 +197,63 @@ def _parse(name: str, cand: Candidate) -> pl.Expr:
             return pl.col(name)
 
 
+def _refused(name: str, cand: Candidate) -> pl.Expr | None:
+    """Present values that parse under ``cand`` but must not be read so (or None)."""
+    if cand.kind not in (Kind.INT, Kind.FLOAT):
+        return None
+    # Codes with leading zeros must stay text, as must integers too long for a
+    # float to hold exactly.
+    value = _clean(name)
+    refused = value.str.contains(_LEADING_ZERO)
+    if cand.kind is Kind.FLOAT:
+        refused = refused | value.str.contains(r"^[+-]?\d{16,}$")
+    return _present(name) & refused
+
+
 def _failures(name: str, cand: Candidate) -> pl.Expr:
     """Count of present values that ``cand`` cannot represent."""
     lost = _present(name) & _parse(name, cand).is_null()
-    if cand.kind in (Kind.INT, Kind.FLOAT):
-        # Codes with leading zeros must stay text, as must integers too long for
-        # a float to hold exactly.
-        value = _clean(name)
-        lost = lost | (_present(name) & value.str.contains(_LEADING_ZERO))
-        if cand.kind is Kind.FLOAT:
-            lost = lost | (_present(name) & value.str.contains(r"^[+-]?\d{16,}$"))
-    return lost.sum()
+    refused = _refused(name, cand)
+    return (lost if refused is None else lost | refused).sum()
+
+
+def cast_checked(
+    frame: pl.DataFrame, plan: Mapping[str, Sequence[Candidate]]
+) -> tuple[pl.DataFrame, dict[str, Candidate]]:
+    """Cast each text column of an in-memory frame to its first candidate that loses nothing.
+
+    Each column is parsed once per candidate tried (usually once): losses are
+    counted as present values minus parsed values, plus refused ones.
+
+    Returns:
+        The frame with the chosen types, and the candidate chosen per column
+        (text where none fits).
+    """
+    remaining = {c: list(cands) for c, cands in plan.items() if cands}
+    chosen = {c: Candidate(Kind.STR) for c in plan}
+    typed: dict[str, pl.Series] = {}
+    while remaining:
+        trying = {c: cands[0] for c, cands in remaining.items()}
+        names = list(trying)
+        cast = frame.select(cast_expr(c, trying[c]) for c in names)
+        checks: list[pl.Expr] = []
+        for i, c in enumerate(names):
+            checks.append(_present(c).sum().alias(f"p{i}"))
+            refused = _refused(c, trying[c])
+            checks.append((refused if refused is not None else pl.lit(False)).sum().alias(f"r{i}"))
+        stats = frame.select(checks).row(0, named=True)
+        parsed = cast.select(pl.all().count()).row(0, named=True)
+        for i, c in enumerate(names):
+            lost = int(stats[f"p{i}"]) - int(parsed[c]) + int(stats[f"r{i}"])
+            if lost == 0:
+                chosen[c] = trying[c]
+                typed[c] = cast.get_column(c)
+                del remaining[c]
+            else:
+                remaining[c] = remaining[c][1:]
+                if not remaining[c]:
+                    del remaining[c]
+    return frame.with_columns(typed.values()) if typed else frame, chosen
 
 
 def cast_expr(name: str, cand: Candidate) -> pl.Expr:

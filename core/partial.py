@@ -215,6 +215,7 @@ class PartialProfile:
             for name, dtype in schema.items()
         }
         self.hashes: list[np.ndarray[Any, Any]] | None = []
+        self._folded = False
         self.memory_bytes = 0
         self.sample: pl.DataFrame | None = None
         nullity = len(schema) if len(schema) <= MAX_NULLITY_COLUMNS else 0
@@ -324,6 +325,7 @@ class PartialProfile:
         hashes = chunk.hash_rows(_HASH_SEED)
         if self.hashes is not None:
             self.hashes.append(hashes.to_numpy())
+            self._folded = False
         self.memory_bytes += int(chunk.estimated_size())
         tagged = chunk.with_columns(hashes.alias(_HASH))
         if tagged.height > self.sample_rows:
@@ -401,6 +403,7 @@ class PartialProfile:
             self.hashes = None
         else:
             self.hashes += other.hashes
+            self._folded = False
         if other.sample is not None:
             self.sample = _bottom(self.sample, other.sample, self.sample_rows)
         if other.head is not None:
@@ -423,9 +426,17 @@ class PartialProfile:
         """Rows equal to an earlier row (by 64-bit hash); None when unknown after a merge."""
         if self.hashes is None:
             return None
+        return self.rows - int(self._unique_hashes().size)
+
+    def _unique_hashes(self) -> np.ndarray[Any, Any]:
+        """The distinct row hashes, sorted; folded into one kept array."""
+        assert self.hashes is not None
         if not self.hashes:
-            return 0
-        return self.rows - int(np.unique(np.concatenate(self.hashes)).size)
+            return np.zeros(0, np.uint64)
+        if not self._folded:
+            self.hashes = [np.unique(np.concatenate(self.hashes))]
+            self._folded = True
+        return self.hashes[0]
 
     # -- serialization --------------------------------------------------------------
 
@@ -435,9 +446,7 @@ class PartialProfile:
 
         hashes = None
         if self.hashes is not None and self.rows <= MAX_STATE_HASHES:
-            hashes = (
-                np.unique(np.concatenate(self.hashes)) if self.hashes else np.zeros(0, np.uint64)
-            )
+            hashes = self._unique_hashes()
         document = {
             "version": STATE_VERSION,
             "hash": f"polars-{pl.__version__}",
@@ -461,7 +470,7 @@ class PartialProfile:
             "patterns_omitted": self.patterns_omitted,
         }
         raw = json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        return _b64(zstandard.ZstdCompressor(level=10).compress(raw))
+        return _b64(zstandard.ZstdCompressor(level=3).compress(raw))
 
     @classmethod
     def from_state(cls, state: str) -> PartialProfile:

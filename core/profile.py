@@ -362,15 +362,21 @@ def _text_content(column: pl.Series) -> dict[str, Any]:
     n = values.height
     if not n:
         return {"sampled": 0, "numeric_share": 0.0, "date_share": 0.0, "code_share": 0.0}
+    stripped = pl.col("v").str.strip_chars()
     parsed = values.select(
         infer.cast_expr("v", _NUMBER).is_not_null().sum().alias("number"),
-        pl.col("v").str.strip_chars().str.contains(r"^[+-]?0[0-9]").sum().alias("codes"),
-        *(
-            infer.cast_expr("v", cand).is_not_null().sum().alias(f"d{i}")
-            for i, cand in enumerate(_DATES)
-        ),
+        stripped.str.contains(r"^[+-]?0[0-9]").sum().alias("codes"),
+        stripped.str.contains(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}").sum().alias("shape"),
     ).row(0, named=True)
-    dates = max(parsed[f"d{i}"] for i in range(len(_DATES)))
+    dates = 0
+    # Trying every date format is costly: only where values look like dates at all.
+    if parsed["shape"]:
+        dates = max(
+            values.select(
+                infer.cast_expr("v", cand).is_not_null().sum().alias(f"d{i}")
+                for i, cand in enumerate(_DATES)
+            ).row(0)
+        )
     return {
         "sampled": n,
         "numeric_share": parsed["number"] / n,

@@ -251,6 +251,32 @@ class Table:
                 self._lazy = self._apply(raw, chosen)
         return self._lazy
 
+    def raw_lazy(self) -> pl.LazyFrame:
+        """The whole table as stored, before type inference (text formats as text).
+
+        With :meth:`typed`, lets a caller that reads everything into memory anyway
+        parse the file once: inference then checks the values in memory instead
+        of reading the file a second time.
+        """
+        with self.reading():
+            return self._raw_lazy()
+
+    def typed(self, raw: pl.DataFrame) -> pl.DataFrame:
+        """``raw`` (rows of :meth:`raw_lazy`) with the inferred column types.
+
+        Every value of ``raw`` is checked, so no value is lost to a wrong type.
+        """
+        with self.reading():
+            plan, forced, overrides = self._plan(self._head_sample())
+            # One parse per column: the cast itself tells whether any value was lost.
+            frame, picked = infer.cast_checked(raw, plan)
+            counts = infer.failure_counts(raw.lazy(), forced, streaming=False)
+            chosen = self._settle(picked, forced, counts, overrides)
+            self.info.inference = "every value"
+            self._lazy = self._apply(self._raw_lazy(), chosen)
+            rest = {c: t for c, t in chosen.items() if c not in picked}
+            return self._apply(frame.lazy(), rest).collect() if rest else frame
+
     def estimated_rows(self) -> int | None:
         """Rows the table probably has, from the head's bytes per row (None if unknown).
 
@@ -468,6 +494,21 @@ class Table:
         ``check`` is what the sample's candidates are verified against; None when
         the sample is all there is to check (the preview).
         """
+        plan, forced, overrides = self._plan(sample)
+        if check is None:
+            # Candidates already survived the whole sample; only overrides need counts.
+            counts = infer.failure_counts(sample.lazy(), forced, streaming=False)
+            counts.update({c: dict.fromkeys(cands, 0) for c, cands in plan.items()})
+        else:
+            counts = infer.failure_counts(check, {**plan, **forced}, streaming=streaming)
+        return self._settle(infer.choose(plan, counts), forced, counts, overrides)
+
+    def _plan(
+        self, sample: pl.DataFrame
+    ) -> tuple[
+        dict[str, list[Candidate]], dict[str, list[Candidate]], dict[str, tuple[Kind, str | None]]
+    ]:
+        """Candidate types per text column, override candidates, and the overrides."""
         overrides = self._overrides(sample.columns)
         decimal_comma = bool(self.info.dialect and self.info.dialect.decimal_comma)
         schema = sample.schema
@@ -484,13 +525,17 @@ class Table:
             for c, (kind, fmt) in overrides.items()
             if schema[c] == pl.String
         }
-        if check is None:
-            # Candidates already survived the whole sample; only overrides need counts.
-            counts = infer.failure_counts(sample.lazy(), forced, streaming=False)
-            counts.update({c: dict.fromkeys(cands, 0) for c, cands in plan.items()})
-        else:
-            counts = infer.failure_counts(check, {**plan, **forced}, streaming=streaming)
-        chosen = {c: ColumnType(c, cand) for c, cand in infer.choose(plan, counts).items()}
+        return plan, forced, overrides
+
+    def _settle(
+        self,
+        picked: Mapping[str, Candidate],
+        forced: Mapping[str, list[Candidate]],
+        counts: Mapping[str, Mapping[Candidate, int]],
+        overrides: Mapping[str, tuple[Kind, str | None]],
+    ) -> dict[str, ColumnType]:
+        """The final column types: inferred ones, then overrides (warning of lost values)."""
+        chosen = {c: ColumnType(c, cand) for c, cand in picked.items()}
         for c, cands in forced.items():
             best = min(cands, key=lambda cand: counts[c][cand])
             chosen[c] = ColumnType(c, best, source="override", lost=counts[c][best])

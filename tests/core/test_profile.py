@@ -259,19 +259,24 @@ def _comparable(profile: dict[str, Any]) -> dict[str, Any]:
 def test_streaming_equals_memory(parquet: Path) -> None:
     memory = profile_of(parquet, engine="memory")
     streaming = profile_of(parquet, engine="streaming", chunk_rows=700)
-    a, b = _comparable(memory), _comparable(streaming)
     # Float sums accumulate in another order chunk by chunk: compare numbers closely.
-    assert json.dumps(_rounded(a), sort_keys=True) == json.dumps(_rounded(b), sort_keys=True)
+    assert_close(_comparable(memory), _comparable(streaming))
 
 
-def _rounded(value: Any) -> Any:
-    if isinstance(value, float):
-        return float(f"{value:.9g}")
-    if isinstance(value, list):
-        return [_rounded(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    return value
+def assert_close(a: Any, b: Any, path: str = "") -> None:
+    """Equal structures; floats equal to 1e-9 relative (1e-12 absolute, for near-zero moments)."""
+    if isinstance(a, float) or isinstance(b, float):
+        assert b == pytest.approx(a, rel=1e-9, abs=1e-12), path
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), path
+        for key in a:
+            assert_close(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_close(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, path
 
 
 def _partial(frame: pl.DataFrame, **kwargs: Any) -> PartialProfile:
@@ -454,3 +459,20 @@ def test_empty_and_header_only_tables(tmp_path: Path) -> None:
 
 def test_sample_option_limits_rows(parquet: Path) -> None:
     assert profile_of(parquet, sample=100)["dataset"]["rows"] == 100
+
+
+def test_both_engines_type_late_surprises_in_csv(tmp_path: Path) -> None:
+    rows = 30_000
+    lines = ["n,code,when"] + [f"{i},{i % 9},2024-01-{1 + i % 28:02d}" for i in range(rows)]
+    lines.append("2.5,x9,2024-02-30")  # a decimal, a word and an impossible date, at the very end
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join(lines) + "\n")
+    profiles = [profile_of(path, engine=e, chunk_rows=4000) for e in ("memory", "streaming")]
+    for profile in profiles:
+        assert column(profile, "n")["dtype"] == "Float64"
+        assert column(profile, "n")["max"] == rows - 1
+        assert column(profile, "code")["kind"] == "categorical"
+        assert column(profile, "code")["distinct"] == 10
+        assert column(profile, "when")["dtype"] == "String"
+        assert column(profile, "when")["count"] == rows + 1
+    assert_close(_comparable(profiles[0]), _comparable(profiles[1]))
