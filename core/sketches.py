@@ -285,7 +285,7 @@ class Values:
             add(value, count)
         if counts.height > FREQUENT_FEED:
             # Every value left out is at most as frequent as the least frequent fed.
-            self.omitted += int(fed.get_column("count").min())
+            self.omitted += int(fed.get_column("count").min() or 0)  # type: ignore[arg-type]
 
     def distinct(self) -> tuple[int, bool]:
         """Distinct values and whether the figure is exact."""
