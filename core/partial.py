@@ -434,7 +434,9 @@ class PartialProfile:
         if not self.hashes:
             return np.zeros(0, np.uint64)
         if not self._folded:
-            self.hashes = [np.unique(np.concatenate(self.hashes))]
+            # Polars sorts in parallel: an order of magnitude faster than np.unique here.
+            merged = pl.Series(np.concatenate(self.hashes), dtype=pl.UInt64)
+            self.hashes = [merged.unique().sort().to_numpy()]
             self._folded = True
         return self.hashes[0]
 
