@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +86,8 @@ class ColumnPartial:
         missing: nulls (and NaN for floats).
         moments: finite values (numeric), epoch microseconds (datetime), or
             string lengths (string and other).
-        digest: distribution of the same values as ``moments``.
+        digest: distribution of the same values as ``moments``, kept only once
+            ``values`` has outgrown exact counts (until then the counts say more).
         values: value frequencies.
         zeros, negatives, infinite: numeric counts.
         empty: empty strings.
@@ -118,8 +120,16 @@ class ColumnPartial:
         self.rows += other.rows
         self.missing += other.missing
         self.moments = self.moments.merge(other.moments)
-        self.digest.merge(other.digest)
+        mine, theirs = self.values.counts, other.values.counts
         self.values.merge(other.values)
+        if not self.values.exact:
+            # Parts still counted exactly have no digest yet: make it from their counts.
+            if mine is not None and theirs is not None:
+                self.digest = self._digest_from(self.values.take_spilled())
+            else:
+                if mine is not None:
+                    self.digest = self._digest_from(mine)
+                self.digest.merge(other.digest if theirs is None else self._digest_from(theirs))
         self.zeros += other.zeros
         self.negatives += other.negatives
         self.infinite += other.infinite
@@ -127,6 +137,35 @@ class ColumnPartial:
         self.trues += other.trues
         self.exact_quantiles = None
         return self
+
+    def absorb(self, column: pl.Series, measured: Callable[[], pl.Series]) -> None:
+        """Count a chunk's values; feed the digest once the counts are no longer exact."""
+        was_exact = self.values.exact
+        self.values.update(column)
+        if self.values.exact or self.family == "boolean":
+            return
+        if was_exact:
+            self.digest = self._digest_from(self.values.take_spilled())
+            return
+        values = measured()
+        self.digest.update(values.filter(values.is_finite()).to_numpy())
+
+    def _digest_from(self, counts: pl.DataFrame | None) -> Digest:
+        """A digest of the values behind exact ``counts`` (as ``_measured`` measures them)."""
+        digest = Digest()
+        if counts is None or counts.is_empty() or self.family == "boolean":
+            return digest
+        text = counts.get_column("value")
+        if self.family == "numeric":
+            numbers = text.cast(pl.Float64, strict=False)
+        elif self.family == "datetime":
+            numbers = text.str.to_datetime(time_unit="us").dt.epoch("us").cast(pl.Float64)
+        else:
+            numbers = text.str.len_chars().cast(pl.Float64)
+        keep = numbers.is_finite().fill_null(False)
+        weights = counts.get_column("count").filter(keep).to_numpy()
+        digest.update(np.repeat(numbers.filter(keep).to_numpy(), weights))
+        return digest
 
     def to_state(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -310,13 +349,15 @@ class PartialProfile:
             part.trues += int(row.get(f"{i}:trues") or 0)
             if exact_quantiles and part.family in ("numeric", "datetime") and n:
                 part.exact_quantiles = {str(q): float(row[f"{i}:q{q}"]) for q in QUANTILES}
-            values = chunk.select(_measured(name, dtype, part.family)).to_series()
-            finite_values = values.filter(values.is_finite()).to_numpy()
-            part.digest.update(finite_values)
             column = chunk.get_column(name)
             if part.family == "other":
                 column = pl.Series(name, [None if v is None else str(v) for v in column.to_list()])
-            part.values.update(column)
+            part.absorb(
+                column,
+                lambda name=name, dtype=dtype, fam=part.family: chunk.select(  # type: ignore[misc]
+                    _measured(name, dtype, fam)
+                ).to_series(),
+            )
 
     def _update_rows(self, chunk: pl.DataFrame) -> None:
         """Row hashes, the row sample, missing-value co-occurrence and edge rows."""

@@ -216,6 +216,7 @@ class Values:
         self.frequent: Any | None = None
         # Counts left out of the frequent-items sketch (a bound on its extra error).
         self.omitted = 0
+        self._spilled: pl.DataFrame | None = None
 
     @property
     def exact(self) -> bool:
@@ -226,7 +227,11 @@ class Values:
         """Absorb a chunk of a column (nulls ignored)."""
         counts = _value_counts(column)
         if self.counts is not None:
-            merged = pl.concat([self.counts, counts]).group_by("value").agg(pl.col("count").sum())
+            merged = (
+                counts
+                if self.counts.is_empty()
+                else pl.concat([self.counts, counts]).group_by("value").agg(pl.col("count").sum())
+            )
             if merged.height <= self.limit:
                 self.counts = merged
                 return
@@ -266,8 +271,14 @@ class Values:
         self.omitted += other.omitted
         return self
 
+    def take_spilled(self) -> pl.DataFrame | None:
+        """The exact counts held when the summary last switched to sketches (once)."""
+        spilled, self._spilled = self._spilled, None
+        return spilled
+
     def _to_sketch(self, counts: pl.DataFrame) -> None:
         """Switch from exact counts to sketches, feeding them ``counts``."""
+        self._spilled = counts
         self.counts = None
         self.hll = ds.hll_sketch(HLL_LG_K, ds.HLL_8)
         self.frequent = ds.frequent_strings_sketch(FREQUENT_LG_K)

@@ -476,3 +476,27 @@ def test_both_engines_type_late_surprises_in_csv(tmp_path: Path) -> None:
         assert column(profile, "when")["dtype"] == "String"
         assert column(profile, "when")["count"] == rows + 1
     assert_close(_comparable(profiles[0]), _comparable(profiles[1]))
+
+
+def test_merge_of_exact_and_sketched_parts_keeps_quantiles_within_bounds() -> None:
+    rng = np.random.default_rng(8)
+    low = pl.DataFrame({"x": rng.integers(0, 30, 40_000).astype(float)})  # few distinct: exact
+    high = pl.DataFrame({"x": rng.normal(15, 5, 60_000)})  # many distinct: sketched
+    for first, second in ((low, high), (high, low)):
+        a, b = _partial(first, limit=100), _partial(second, limit=100)
+        assert a.columns["x"].values.exact != b.columns["x"].values.exact
+        merged = a.merge(PartialProfile.from_state(b.to_state()))
+        profile = build_profile(
+            merged,
+            ProfileConfig(),
+            source={"path": None, "format": "x", "size_bytes": 0},
+            engine="merged",
+        )
+        x = column(profile, "x")
+        assert not x["quantiles_exact"]
+        everything = np.sort(np.concatenate([first["x"].to_numpy(), second["x"].to_numpy()]))
+        for q, value in x["quantiles"].items():
+            lo = np.searchsorted(everything, value, side="left") / everything.size
+            hi = np.searchsorted(everything, value, side="right") / everything.size
+            assert lo - 0.01 <= float(q) <= hi + 0.01
+        assert sum(x["histogram"]["counts"]) == everything.size
