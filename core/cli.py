@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from rich.console import Console
@@ -25,12 +25,12 @@ from rich.table import Table as RichTable
 
 from core.config import ENGINES, ProfileConfig, load_config
 from core.convert import OUTPUT_FORMATS, convert
-from core.engine import ProfileResult, profile_table
 from core.errors import LoupeError, OptionError, OutputError
 from core.infer import parse_override
-from core.profile import dumps, load_profile, merge_profiles
-from core.summary import print_summary
 from core.table import Preview, ReadOptions, Table, open_table
+
+if TYPE_CHECKING:
+    from core.engine import ProfileResult
 
 __all__ = ["main"]
 
@@ -312,6 +312,10 @@ def _run(argv: Sequence[str]) -> int:
 
 def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
     """The ``profile`` command."""
+    # The profiling stack (sketches, NumPy) loads only for this command.
+    from core.profile import dumps, load_profile, merge_profiles
+    from core.summary import print_summary
+
     config = load_config(args.config, engine=args.engine, sample=args.sample)
     if args.merge:
         if args.file:
@@ -340,6 +344,8 @@ def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
 
 def _profile_with_progress(table: Table, config: ProfileConfig) -> ProfileResult:
     """Profile, with a progress bar on stderr when it is a terminal."""
+    from core.engine import profile_table
+
     if not sys.stderr.isatty():
         return profile_table(table, config)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

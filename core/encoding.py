@@ -12,8 +12,6 @@ from __future__ import annotations
 import codecs
 from collections.abc import Sequence
 
-from charset_normalizer import from_bytes
-
 __all__ = ["UTF8", "bom_encoding", "bomless_utf16", "detect_encoding", "strip_bom"]
 
 UTF8 = "utf-8"
@@ -109,6 +107,8 @@ def _is_utf8(chunk: bytes, *, starts_at_boundary: bool) -> bool:
 def _legacy_encoding(sample: bytes) -> str:
     """A single-byte code page for non-UTF-8 text; cp1252 unless clearly another."""
     default = "latin_1" if any(b in _CP1252_UNDEFINED for b in sample) else "cp1252"
+    from charset_normalizer import from_bytes  # legacy files only: keep start-up light
+
     matches = from_bytes(sample[: 1 << 20])
     best = matches.best()
     if (

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
 from core.errors import CorruptFileError, EncryptedFileError, SheetError
@@ -32,7 +31,10 @@ class Workbook:
     """
 
     def __init__(self, path: Path) -> None:
+        import fastexcel  # workbooks only: keep start-up light
+
         self.path = path
+        self._errors = fastexcel.FastExcelError
         try:
             self._reader = fastexcel.read_excel(path)
         except fastexcel.FastExcelError as exc:
@@ -74,7 +76,7 @@ class Workbook:
             frame = self._reader.load_sheet(
                 sheet, n_rows=rows, schema_sample_rows=None, skip_whitespace_tail_rows=True
             ).to_polars()
-        except fastexcel.FastExcelError as exc:
+        except self._errors as exc:
             raise _translate(self.path, exc, sheet) from None
         return _tidy(frame)
 

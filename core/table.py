@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.feather as feather
 
 from core import delimited, excel, infer
 from core.delimited import Dialect
@@ -310,7 +308,8 @@ class Table:
             raise
         except pl.exceptions.PolarsError as exc:
             raise self._translate(exc) from None
-        except (pa.ArrowException, OSError, ValueError) as exc:
+        except (OSError, ValueError) as exc:
+            # pyarrow's errors derive from these too (ArrowInvalid, ArrowIOError).
             raise CorruptFileError(self.path, _first_line(exc)) from None
 
     # -- per-format raw frames ---------------------------------------------------
@@ -453,6 +452,8 @@ class Table:
                 with warnings.catch_warnings():
                     # Legacy files are what this branch exists for.
                     warnings.simplefilter("ignore", DeprecationWarning)
+                    import pyarrow.feather as feather  # legacy files only: keep start-up light
+
                     table = feather.read_table(str(self.source.plain_path()))
                 return pl.DataFrame(pl.from_arrow(table)).lazy()
             case Format.EXCEL | Format.ODS:
