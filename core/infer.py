@@ -52,6 +52,7 @@ _TRUE = ("true", "yes", "y", "t")
 _FALSE = ("false", "no", "n", "f")
 _LEADING_ZERO = r"^[+-]?0[0-9]"
 _QUICK_ROWS = 500
+_NARROW_ROWS = 5000
 # Names of the long (unpivoted) sample's columns; control characters keep them
 # apart from any real column name.
 _COL, _VAL = "\x00column", "\x00value"
@@ -309,10 +310,12 @@ def candidates(
     plan = {c: ordered_candidates(decimal_comma) for c in columns}
     # Most candidates fail on the first few hundred rows; only the survivors are
     # checked against the whole sample.
-    for rows in (_QUICK_ROWS, None):
-        part = sample if rows is None else sample.head(rows)
-        plan = _narrow(part, plan)
-        if rows is not None and sample.height <= rows:
+    # Checking the candidates against every value is the caller's job, and a
+    # failure there falls back to the next candidate: a few thousand rows narrow
+    # the list as well as the whole sample would.
+    for rows in (_QUICK_ROWS, _NARROW_ROWS):
+        plan = _narrow(sample.head(rows), plan)
+        if sample.height <= rows:
             break
     return plan
 

@@ -141,11 +141,16 @@ class ColumnPartial:
     def absorb(self, column: pl.Series, measured: Callable[[], pl.Series]) -> None:
         """Count a chunk's values; feed the digest once the counts are no longer exact."""
         was_exact = self.values.exact
+        first = (
+            self.values.exact and self.values.counts is not None and self.values.counts.is_empty()
+        )
         self.values.update(column)
         if self.values.exact or self.family == "boolean":
             return
-        if was_exact:
-            self.digest = self._digest_from(self.values.take_spilled())
+        spilled = self.values.take_spilled()
+        if was_exact and not first:
+            # Earlier chunks are known only by their counts: rebuild from those.
+            self.digest = self._digest_from(spilled)
             return
         values = measured()
         self.digest.update(values.filter(values.is_finite()).to_numpy())

@@ -225,8 +225,7 @@ class Table:
                 frame = lazy.head(rows + 1).collect()
             return Preview(frame.head(rows), self.info, frame.height > rows)
         with self.reading():
-            chosen = self._infer(sample, None, streaming=False)
-            frame = self._apply(sample.head(rows).lazy(), chosen).collect()
+            frame = self._typed_frame(sample).head(rows)
         self.info.inference = f"first {sample.height:,} rows"
         truncated = sample.height > rows or not self._sample_is_whole()
         return Preview(frame, self.info, truncated)
@@ -265,15 +264,20 @@ class Table:
         Every value of ``raw`` is checked, so no value is lost to a wrong type.
         """
         with self.reading():
-            plan, forced, overrides = self._plan(self._head_sample())
-            # One parse per column: the cast itself tells whether any value was lost.
-            frame, picked = infer.cast_checked(raw, plan)
-            counts = infer.failure_counts(raw.lazy(), forced, streaming=False)
-            chosen = self._settle(picked, forced, counts, overrides)
+            frame = self._typed_frame(raw)
             self.info.inference = "every value"
-            self._lazy = self._apply(self._raw_lazy(), chosen)
-            rest = {c: t for c, t in chosen.items() if c not in picked}
-            return self._apply(frame.lazy(), rest).collect() if rest else frame
+            self._lazy = self._apply(self._raw_lazy(), self.info.column_types)
+            return frame
+
+    def _typed_frame(self, raw: pl.DataFrame) -> pl.DataFrame:
+        """Infer types from, check them against, and apply them to in-memory rows."""
+        plan, forced, overrides = self._plan(self._head_sample())
+        # One parse per column: the cast itself tells whether any value was lost.
+        frame, picked = infer.cast_checked(raw, plan)
+        counts = infer.failure_counts(raw.lazy(), forced, streaming=False)
+        chosen = self._settle(picked, forced, counts, overrides)
+        rest = {c: t for c, t in chosen.items() if c not in picked}
+        return self._apply(frame.lazy(), rest).collect() if rest else frame
 
     def estimated_rows(self) -> int | None:
         """Rows the table probably has, from the head's bytes per row (None if unknown).
@@ -488,20 +492,11 @@ class Table:
     # -- inference -------------------------------------------------------------
 
     def _infer(
-        self, sample: pl.DataFrame, check: pl.LazyFrame | None, *, streaming: bool
+        self, sample: pl.DataFrame, check: pl.LazyFrame, *, streaming: bool
     ) -> dict[str, ColumnType]:
-        """Choose a type for every text column (and apply overrides).
-
-        ``check`` is what the sample's candidates are verified against; None when
-        the sample is all there is to check (the preview).
-        """
+        """Choose a type for every text column (and apply overrides), checked against ``check``."""
         plan, forced, overrides = self._plan(sample)
-        if check is None:
-            # Candidates already survived the whole sample; only overrides need counts.
-            counts = infer.failure_counts(sample.lazy(), forced, streaming=False)
-            counts.update({c: dict.fromkeys(cands, 0) for c, cands in plan.items()})
-        else:
-            counts = infer.failure_counts(check, {**plan, **forced}, streaming=streaming)
+        counts = infer.failure_counts(check, {**plan, **forced}, streaming=streaming)
         return self._settle(infer.choose(plan, counts), forced, counts, overrides)
 
     def _plan(

@@ -272,3 +272,13 @@ def test_preview_of_more_rows_than_the_head_sample(write: Write) -> None:
         assert preview.frame["n"].to_list() == list(range(rows - 1))
         assert preview.truncated
         assert not table.preview(rows + 10).truncated
+
+
+def test_preview_checks_every_row_of_its_sample(write: Write) -> None:
+    # Past the rows that narrow the candidate types, but inside the preview's sample.
+    lines = ["n,flag"] + [f"{i},yes" for i in range(8000)] + ["7.25,maybe"]
+    path = write("mid.csv", "\n".join(lines) + "\n")
+    with open_table(path) as table:
+        frame = table.preview(10_000).frame
+    assert frame["n"].dtype == pl.Float64 and frame["n"][-1] == 7.25
+    assert frame["flag"].dtype == pl.String and frame["flag"][-1] == "maybe"
