@@ -27,7 +27,7 @@ from core.config import ProfileConfig
 from core.errors import LoupeError
 from core.partial import PartialProfile
 from core.profile import build_profile
-from core.table import Table
+from core.table import Table, TypesChanged
 
 __all__ = ["Cancelled", "ProfileResult", "choose_engine", "profile_table"]
 
@@ -131,11 +131,7 @@ def profile_table(
         if engine == "memory":
             partial = _in_memory(table, config, report, stop)
         else:
-            lazy = table.lazy()
-            if config.sample is not None:
-                lazy = lazy.head(config.sample)
-            partial = _new_partial(lazy.collect_schema(), config)
-            _streaming(table, lazy, partial, config, report, stop)
+            partial = _streaming(table, config, report, stop)
     _check(stop)
     report("correlations and alerts", 0.9)
     source = {
@@ -190,27 +186,29 @@ def _in_memory(
 
 
 def _streaming(
-    table: Table,
-    lazy: pl.LazyFrame,
-    partial: PartialProfile,
-    config: ProfileConfig,
-    report: Progress,
-    stop: Callable[[], bool],
-) -> None:
-    """Summarise the table batch by batch."""
+    table: Table, config: ProfileConfig, report: Progress, stop: Callable[[], bool]
+) -> PartialProfile:
+    """Summarise the table batch by batch, reading it once (again only if a type was wrong)."""
     expected = _estimated_rows(table, config)
-    batches = lazy.collect_batches(chunk_size=config.chunk_rows)
-    try:
-        for batch in batches:
-            if stop():
-                raise Cancelled("profiling cancelled")
-            partial.update(batch)
-            if expected:
-                report("reading and summarising", min(0.89, 0.89 * partial.rows / expected))
-    finally:
-        stop_batches = getattr(batches, "stop", None)
-        if stop_batches is not None:
-            stop_batches()
+    while True:
+        partial: PartialProfile | None = None
+        try:
+            for batch in table.batches(config.chunk_rows, limit=config.sample):
+                if stop():
+                    raise Cancelled("profiling cancelled")
+                if partial is None:
+                    partial = _new_partial(batch.schema, config)
+                partial.update(batch)
+                if expected:
+                    report("reading and summarising", min(0.89, 0.89 * partial.rows / expected))
+        except TypesChanged as change:
+            # Rare: a late value proved a column's type wrong. Each restart drops a
+            # candidate type, so this ends.
+            report(f"reading again ({', '.join(change.columns)} changed type)", 0.0)
+            continue
+        if partial is None:
+            partial = _new_partial(table.lazy().collect_schema(), config)
+        return partial
 
 
 def _estimated_rows(table: Table, config: ProfileConfig) -> int | None:

@@ -35,6 +35,7 @@ __all__ = [
     "Kind",
     "candidates",
     "cast_checked",
+    "cast_counting",
     "cast_expr",
     "choose",
     "failure_counts",
@@ -235,17 +236,8 @@ def cast_checked(
     typed: dict[str, pl.Series] = {}
     while remaining:
         trying = {c: cands[0] for c, cands in remaining.items()}
-        names = list(trying)
-        cast = frame.select(cast_expr(c, trying[c]) for c in names)
-        checks: list[pl.Expr] = []
-        for i, c in enumerate(names):
-            checks.append(_present(c).sum().alias(f"p{i}"))
-            refused = _refused(c, trying[c])
-            checks.append((refused if refused is not None else pl.lit(False)).sum().alias(f"r{i}"))
-        stats = frame.select(checks).row(0, named=True)
-        parsed = cast.select(pl.all().count()).row(0, named=True)
-        for i, c in enumerate(names):
-            lost = int(stats[f"p{i}"]) - int(parsed[c]) + int(stats[f"r{i}"])
+        cast, losses = cast_counting(frame, trying)
+        for c, lost in losses.items():
             if lost == 0:
                 chosen[c] = trying[c]
                 typed[c] = cast.get_column(c)
@@ -255,6 +247,32 @@ def cast_checked(
                 if not remaining[c]:
                     del remaining[c]
     return frame.with_columns(typed.values()) if typed else frame, chosen
+
+
+def cast_counting(
+    frame: pl.DataFrame, chosen: Mapping[str, Candidate]
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Cast text columns of ``frame`` as ``chosen``, counting the values each cast loses.
+
+    Returns:
+        The cast columns (only those in ``chosen``) and, per column, the present
+        values that did not parse or must not be read so (codes with leading zeros).
+    """
+    names = [c for c, cand in chosen.items() if cand.kind is not Kind.STR]
+    if not names:
+        return frame.select(), {c: 0 for c in chosen}
+    cast = frame.select(cast_expr(c, chosen[c]) for c in names)
+    checks: list[pl.Expr] = []
+    for i, c in enumerate(names):
+        checks.append(_present(c).sum().alias(f"p{i}"))
+        refused = _refused(c, chosen[c])
+        checks.append((refused if refused is not None else pl.lit(False)).sum().alias(f"r{i}"))
+    stats = frame.select(checks).row(0, named=True)
+    parsed = cast.select(pl.all().count()).row(0, named=True)
+    losses = {c: 0 for c in chosen}
+    for i, c in enumerate(names):
+        losses[c] = int(stats[f"p{i}"]) - int(parsed[c]) + int(stats[f"r{i}"])
+    return cast, losses
 
 
 def cast_expr(name: str, cand: Candidate) -> pl.Expr:

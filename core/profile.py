@@ -478,7 +478,8 @@ def _missing(partial: PartialProfile, columns: Sequence[dict[str, Any]]) -> dict
     values: dict[tuple[str, str], float | None] = {}
     for x, i in enumerate(involved):
         for j in involved[x + 1 :]:
-            mi, mj, cij = co[i][i], co[j][j], co[i][j]
+            # Python numbers: the products overflow 64-bit integers past a few million rows.
+            mi, mj, cij = float(co[i][i]), float(co[j][j]), float(co[i][j])
             denominator = math.sqrt(mi * (n - mi) * mj * (n - mj))
             values[(names[i], names[j])] = _finite((n * cij - mi * mj) / denominator)
     ranked = sorted(partial.patterns.items(), key=lambda p: (-p[1], p[0]))[:20]

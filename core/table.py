@@ -37,7 +37,7 @@ from core.formats import Compression, Format
 from core.infer import Candidate, ColumnType, Kind
 from core.source import Source
 
-__all__ = ["Preview", "ReadInfo", "ReadOptions", "Table", "open_table"]
+__all__ = ["Preview", "ReadInfo", "ReadOptions", "Table", "TypesChanged", "open_table"]
 
 HEAD_BYTES = 4 * 1024 * 1024
 MAX_HEAD_BYTES = 64 * 1024 * 1024
@@ -45,6 +45,18 @@ INFER_SAMPLE_ROWS = 20_000
 # Up to this much plain content, inference checks every value of every column
 # in one streaming pass; above it, a sample spread through the file.
 FULL_SCAN_BYTES = 256 * 1024 * 1024
+
+
+class TypesChanged(Exception):
+    """A batch showed that some columns' inferred types were wrong; they were corrected.
+
+    Attributes:
+        columns: the columns whose types changed.
+    """
+
+    def __init__(self, columns: list[str]) -> None:
+        super().__init__(f"types changed for {', '.join(columns)}")
+        self.columns = columns
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,14 @@ class Table:
         self._sample: pl.DataFrame | None = None
         self._lazy: pl.LazyFrame | None = None
         self._workbook: excel.Workbook | None = None
+        self._stream_plan: (
+            tuple[
+                dict[str, list[Candidate]],
+                dict[str, list[Candidate]],
+                dict[str, tuple[Kind, str | None]],
+            ]
+            | None
+        ) = None
         if options.sheet is not None and self.format not in (Format.EXCEL, Format.ODS):
             raise OptionError(
                 f"{self.path}: --sheet applies to workbooks, not {self.format.value} files"
@@ -268,6 +288,64 @@ class Table:
             self.info.inference = "every value"
             self._lazy = self._apply(self._raw_lazy(), self.info.column_types)
             return frame
+
+    def batches(self, chunk_rows: int, *, limit: int | None = None) -> Iterator[pl.DataFrame]:
+        """The whole table, typed, in batches of about ``chunk_rows`` rows, reading the file once.
+
+        Each batch is checked as it is cast. When a batch holds a value that does
+        not fit a column's inferred type, that column moves to its next candidate
+        type and :class:`TypesChanged` is raised: the caller discards what it has
+        accumulated and iterates again.
+
+        Args:
+            chunk_rows: rows per batch.
+            limit: stop after this many rows.
+
+        Raises:
+            TypesChanged: start again; types were corrected.
+            SourceError: the file fails while being read.
+        """
+        with self.reading():
+            if self._stream_plan is None:
+                self._stream_plan = self._plan(self._head_sample())
+            plan, forced, overrides = self._stream_plan
+            trying = {c: cands[0] if cands else Candidate(Kind.STR) for c, cands in plan.items()}
+            picked = {c: cands[0] for c, cands in forced.items()}
+            rest = {
+                c: ColumnType(c, Candidate(k, f), "override")
+                for c, (k, f) in overrides.items()
+                if c not in forced
+            }
+            lost = dict.fromkeys(forced, 0)
+            raw = self._raw_lazy()
+            if limit is not None:
+                raw = raw.head(limit)
+            stream = raw.collect_batches(chunk_size=chunk_rows)
+        try:
+            while True:
+                with self.reading():
+                    batch = next(stream, None)
+                    if batch is None:
+                        break
+                    cast, losses = infer.cast_counting(batch, {**trying, **picked})
+                    wrong = [c for c in trying if losses[c]]
+                    if wrong:
+                        for c in wrong:
+                            plan[c] = plan[c][1:]
+                        raise TypesChanged(wrong)
+                    for c in picked:
+                        lost[c] += losses[c]
+                    typed = batch.with_columns(cast.get_columns())
+                    if rest:
+                        typed = self._apply(typed.lazy(), rest).collect()
+                yield typed
+        finally:
+            stop = getattr(stream, "stop", None)
+            if stop is not None:
+                stop()
+        counts = {c: {picked[c]: lost[c]} for c in picked}
+        self._settle(trying, {c: [picked[c]] for c in picked}, counts, overrides)
+        self.info.inference = "every value"
 
     def _typed_frame(self, raw: pl.DataFrame) -> pl.DataFrame:
         """Infer types from, check them against, and apply them to in-memory rows."""

@@ -500,3 +500,12 @@ def test_merge_of_exact_and_sketched_parts_keeps_quantiles_within_bounds() -> No
             hi = np.searchsorted(everything, value, side="right") / everything.size
             assert lo - 0.01 <= float(q) <= hi + 0.01
         assert sum(x["histogram"]["counts"]) == everything.size
+
+
+def test_nullity_correlation_of_many_rows_does_not_overflow() -> None:
+    # The co-missing products exceed 64-bit integers at millions of rows.
+    partial = _partial(pl.DataFrame({"a": [None, 1.0, None, 2.0], "b": [None, 1.0, 3.0, None]}))
+    partial.rows = 12_000_000
+    partial.co_missing = np.array([[6_000_000, 3_000_000], [3_000_000, 6_000_000]], dtype=np.int64)
+    profile = build_profile(partial, ProfileConfig(), source={"path": None, "format": "x", "size_bytes": 0}, engine="memory")
+    assert profile["missing"]["nullity_correlation"]["matrix"][0][1] == pytest.approx(0.0)
