@@ -63,6 +63,8 @@ def _value_kind(dtype: pl.DataType) -> str:
     """The decoding kind of a column's encoded values."""
     if dtype == pl.Boolean:
         return "bool"
+    if dtype in (pl.UInt64, pl.Int128):
+        return "str"  # may not fit 64 signed bits (nor a JSON number)
     if dtype.is_integer():
         return "int"
     if dtype.is_numeric():

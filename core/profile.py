@@ -193,8 +193,11 @@ def _sorted_counts(
     counts: pl.DataFrame, kind: str
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Exact value counts as sorted float values and their counts."""
+    # Wide integers are keyed as text ("str") but are numbers all the same.
     cast = counts.with_columns(
-        pl.col("value").cast(pl.Float64) if kind in ("int", "float") else pl.col("value")
+        pl.col("value").cast(pl.Float64, strict=False)
+        if kind in ("int", "float", "str")
+        else pl.col("value")
     )
     if kind in ("date", "datetime"):
         cast = cast.with_columns(

@@ -36,6 +36,8 @@ FREQUENT_LG_K = 12
 # sketch; what is left out is added to the error bound.
 FREQUENT_FEED = 4096
 _COUNTS_SCHEMA = {"value": pl.String, "count": pl.Int64}
+# Integers that may not fit 64 signed bits: keyed and reported as text.
+_WIDE_INTEGERS = (pl.UInt64, pl.Int128)
 
 
 def _b64(data: bytes) -> str:
@@ -225,7 +227,11 @@ class Values:
 
     def update(self, column: pl.Series) -> None:
         """Absorb a chunk of a column (nulls ignored)."""
-        counts = _value_counts(column)
+        native = _native_counts(column)
+        if self.counts is None:
+            self._feed_native(native)
+            return
+        counts = _encoded(native)
         if self.counts is not None:
             merged = (
                 counts
@@ -285,16 +291,31 @@ class Values:
         self._feed(counts)
 
     def _feed(self, counts: pl.DataFrame) -> None:
-        """Feed value counts to the sketches."""
-        assert self.hll is not None and self.frequent is not None
+        """Feed value counts keyed by canonical text to the sketches."""
+        assert self.hll is not None
         update = self.hll.update
-        for value in counts.get_column("value").to_list():
-            update(value)
+        for key in _hll_keys(_decoded(counts.get_column("value"), self.kind)).to_list():
+            update(key)
+        self._feed_frequent(counts)
+
+    def _feed_native(self, native: pl.DataFrame) -> None:
+        """Feed value counts keyed by native values; only the most frequent become text."""
+        assert self.hll is not None
+        update = self.hll.update
+        for key in _hll_keys(native.get_column("value")).to_list():
+            update(key)
+        top = native.top_k(FREQUENT_FEED, by="count") if native.height > FREQUENT_FEED else native
+        self._feed_frequent(_encoded(top), total_distinct=native.height)
+
+    def _feed_frequent(self, counts: pl.DataFrame, *, total_distinct: int | None = None) -> None:
+        """Feed the most frequent of ``counts`` to the frequent-items sketch."""
+        assert self.frequent is not None
+        distinct = counts.height if total_distinct is None else total_distinct
         fed = counts.top_k(FREQUENT_FEED, by="count") if counts.height > FREQUENT_FEED else counts
         add = self.frequent.update
         for value, count in fed.sort(["count", "value"], descending=[True, False]).iter_rows():
             add(value, count)
-        if counts.height > FREQUENT_FEED:
+        if distinct > FREQUENT_FEED:
             # Every value left out is at most as frequent as the least frequent fed.
             self.omitted += int(fed.get_column("count").min() or 0)  # type: ignore[arg-type]
 
@@ -388,17 +409,55 @@ def decode(value: str, kind: str) -> Any:
             return value
 
 
-def _value_counts(column: pl.Series) -> pl.DataFrame:
-    """Counts of each present value, keyed by canonical text (NaN counts as missing)."""
+def _native_counts(column: pl.Series) -> pl.DataFrame:
+    """Counts of each present value, keyed by the value itself (NaN counts as missing)."""
     present = column.drop_nulls()
     if present.dtype.is_float():
         present = present.filter(~present.is_nan())
-    if present.is_empty():
+    # Counting native values hashes faster than counting their text.
+    return (
+        present.alias("value")
+        .value_counts(name="count")
+        .with_columns(pl.col("count").cast(pl.Int64))
+    )
+
+
+def _encoded(native: pl.DataFrame) -> pl.DataFrame:
+    """Native value counts keyed by canonical text instead."""
+    if native.is_empty():
         return pl.DataFrame(schema=_COUNTS_SCHEMA)
-    # Counting native values hashes faster than counting their text; only the
-    # distinct values are turned into text.
-    counts = present.alias("value").value_counts(name="count")
     return pl.DataFrame(
-        {"value": encode(counts.get_column("value")), "count": counts.get_column("count")},
+        {"value": encode(native.get_column("value")), "count": native.get_column("count")},
         schema=_COUNTS_SCHEMA,
     )
+
+
+def _decoded(text: pl.Series, kind: str) -> pl.Series:
+    """Canonical texts (see :func:`encode`) back as native values, vectorised."""
+    match kind:
+        case "int":
+            return text.cast(pl.Int64)
+        case "float":
+            return text.cast(pl.Float64)
+        case "bool":
+            return text == "true"
+        case "date":
+            return text.str.to_date("%Y-%m-%d")
+        case "datetime":
+            return text.str.to_datetime(time_unit="us")
+        case _:
+            return text
+
+
+def _hll_keys(values: pl.Series) -> pl.Series:
+    """What the HyperLogLog hashes for each value: the same for a value however it arrives."""
+    dtype = values.dtype
+    if dtype == pl.Boolean:
+        return values.cast(pl.Int64)
+    if dtype.is_temporal():
+        return values.cast(pl.Datetime("us")).dt.epoch("us")
+    if dtype.is_integer() and dtype not in _WIDE_INTEGERS:
+        return values.cast(pl.Int64)
+    if dtype.is_float():
+        return values.cast(pl.Float64)
+    return values.cast(pl.String, strict=False)

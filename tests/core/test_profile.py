@@ -507,5 +507,34 @@ def test_nullity_correlation_of_many_rows_does_not_overflow() -> None:
     partial = _partial(pl.DataFrame({"a": [None, 1.0, None, 2.0], "b": [None, 1.0, 3.0, None]}))
     partial.rows = 12_000_000
     partial.co_missing = np.array([[6_000_000, 3_000_000], [3_000_000, 6_000_000]], dtype=np.int64)
-    profile = build_profile(partial, ProfileConfig(), source={"path": None, "format": "x", "size_bytes": 0}, engine="memory")
+    profile = build_profile(
+        partial,
+        ProfileConfig(),
+        source={"path": None, "format": "x", "size_bytes": 0},
+        engine="memory",
+    )
     assert profile["missing"]["nullity_correlation"]["matrix"][0][1] == pytest.approx(0.0)
+
+
+def test_wide_integers_and_decimals(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    big = 2**64 - 5
+    frame = pl.DataFrame(
+        {
+            "u": pl.Series([big, big - 1, 7, big], dtype=pl.UInt64),
+            "d": pl.Series(
+                [Decimal("1.10"), Decimal("2.25"), None, Decimal("1.10")], dtype=pl.Decimal(10, 2)
+            ),
+        }
+    )
+    path = tmp_path / "w.parquet"
+    frame.write_parquet(path)
+    for limit in (65_536, 2):  # exact counts, and sketches
+        profile = profile_of(path, exact_distinct_limit=limit)
+        u, d = column(profile, "u"), column(profile, "d")
+        assert u["max"] == big and u["min"] == 7
+        assert u["distinct"] == 3
+        assert d["mean"] == pytest.approx((1.10 + 2.25 + 1.10) / 3)
+        assert d["distinct"] == 2
+    assert column(profile_of(path), "u")["top_values"][0] == {"value": str(big), "count": 2}
