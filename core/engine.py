@@ -3,8 +3,8 @@
 Both feed the same :class:`~core.partial.PartialProfile`, so they give the same
 profile (the in-memory engine computes exact quantiles of high-cardinality
 columns where streaming estimates them). ``auto`` picks the in-memory engine
-when the table comfortably fits in the memory this process may use (free
-memory, a cgroup limit, ``ulimit -v``), streaming otherwise.
+for files up to 256 MB that comfortably fit in the memory this process may use
+(free memory, a cgroup limit, ``ulimit -v``), streaming otherwise.
 
 Progress goes to a callback as ``(phase, fraction)``; a ``cancel`` callable
 returning True stops the work at the next check with :class:`Cancelled`.
@@ -35,6 +35,7 @@ Progress = Callable[[str, float], None]
 # A Polars frame takes about this many times the CSV's size in memory, and the
 # profile's own work needs about as much again.
 _MEMORY_FACTOR = 4.0
+AUTO_MEMORY_MAX_BYTES = 256 * 1024 * 1024
 
 
 class Cancelled(LoupeError):
@@ -97,6 +98,10 @@ def choose_engine(table: Table, config: ProfileConfig) -> str:
     size = table.source.size * (8 if table.source.compression.value != "none" else 1)
     if config.sample is not None:
         size = min(size, config.sample * 200)
+    if size > AUTO_MEMORY_MAX_BYTES:
+        # Streaming overlaps reading with summarising and holds less: faster on big
+        # files. In memory, only exact quantiles of very diverse columns are gained.
+        return "streaming"
     return "memory" if size * _MEMORY_FACTOR < available_memory() else "streaming"
 
 

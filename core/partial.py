@@ -295,14 +295,22 @@ class PartialProfile:
             part = self.columns[name]
             measured = _measured(name, dtype, part.family)
             finite = measured.filter(measured.is_finite())
-            mean = finite.mean()
+            deviation = finite - finite.mean()
+            squared = deviation * deviation
+            # Skewness and kurtosis are reported for numbers only; lengths and
+            # times need the mean and spread.
+            numeric = part.family == "numeric"
             exprs += [
                 _missing(name, dtype).sum().alias(f"{i}:missing"),
                 finite.count().alias(f"{i}:n"),
                 finite.mean().alias(f"{i}:mean"),
-                ((finite - mean) ** 2).sum().alias(f"{i}:m2"),
-                ((finite - mean) ** 3).sum().alias(f"{i}:m3"),
-                ((finite - mean) ** 4).sum().alias(f"{i}:m4"),
+                squared.sum().alias(f"{i}:m2"),
+                (squared * deviation).sum().alias(f"{i}:m3")
+                if numeric
+                else pl.lit(0.0).alias(f"{i}:m3"),
+                (squared * squared).sum().alias(f"{i}:m4")
+                if numeric
+                else pl.lit(0.0).alias(f"{i}:m4"),
             ]
             if part.family == "numeric" and dtype.is_integer():
                 col = pl.col(name)

@@ -228,6 +228,9 @@ class Values:
     def update(self, column: pl.Series) -> None:
         """Absorb a chunk of a column (nulls ignored)."""
         native = _native_counts(column)
+        if self.counts is not None and self.counts.is_empty() and native.height > self.limit:
+            # Too many distinct values from the start: straight to sketches, no text.
+            self._start_sketches()
         if self.counts is None:
             self._feed_native(native)
             return
@@ -285,10 +288,14 @@ class Values:
     def _to_sketch(self, counts: pl.DataFrame) -> None:
         """Switch from exact counts to sketches, feeding them ``counts``."""
         self._spilled = counts
+        self._start_sketches()
+        self._feed(counts)
+
+    def _start_sketches(self) -> None:
+        """Drop exact counts for empty sketches."""
         self.counts = None
         self.hll = ds.hll_sketch(HLL_LG_K, ds.HLL_8)
         self.frequent = ds.frequent_strings_sketch(FREQUENT_LG_K)
-        self._feed(counts)
 
     def _feed(self, counts: pl.DataFrame) -> None:
         """Feed value counts keyed by canonical text to the sketches."""

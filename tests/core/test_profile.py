@@ -538,3 +538,31 @@ def test_wide_integers_and_decimals(tmp_path: Path) -> None:
         assert d["mean"] == pytest.approx((1.10 + 2.25 + 1.10) / 3)
         assert d["distinct"] == 2
     assert column(profile_of(path), "u")["top_values"][0] == {"value": str(big), "count": 2}
+
+
+def test_auto_engine_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core import engine
+
+    path = tmp_path / "s.csv"
+    path.write_text("a\n1\n")
+    with open_table(path) as table:
+        assert engine.choose_engine(table, ProfileConfig()) == "memory"
+        monkeypatch.setattr(engine, "available_memory", lambda: 10)
+        assert engine.choose_engine(table, ProfileConfig()) == "streaming"
+        assert engine.choose_engine(table, ProfileConfig(engine="memory")) == "memory"
+        monkeypatch.setattr(table.source, "size", 2 * engine.AUTO_MEMORY_MAX_BYTES)
+        monkeypatch.setattr(engine, "available_memory", lambda: 1 << 50)
+        assert engine.choose_engine(table, ProfileConfig()) == "streaming"
+
+
+def test_available_memory_respects_ulimit() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import resource; from core.engine import available_memory; "
+        "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, resource.RLIM_INFINITY)); "
+        "print(available_memory())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert 0 < int(out.stdout) < 3 << 30
