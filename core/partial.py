@@ -294,7 +294,8 @@ class PartialProfile:
         for i, (name, dtype) in enumerate(self.schema.items()):
             part = self.columns[name]
             measured = _measured(name, dtype, part.family)
-            finite = measured.filter(measured.is_finite())
+            # Only float columns can hold NaN or infinities; filtering copies the column.
+            finite = measured.filter(measured.is_finite()) if dtype.is_float() else measured
             deviation = finite - finite.mean()
             squared = deviation * deviation
             # Skewness and kurtosis are reported for numbers only; lengths and
