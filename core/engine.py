@@ -71,9 +71,9 @@ def available_memory() -> int:
                 limits.append(int(line.split()[1]) * 1024)
     except OSError:
         pass
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+    for path in _cgroup_limit_files():
         try:
-            text = Path(path).read_text().strip()
+            text = path.read_text().strip()
         except OSError:
             continue
         if text.isdigit() and int(text) < (1 << 60):
@@ -89,6 +89,31 @@ def available_memory() -> int:
             mapped = 0
         limits.append(soft - mapped)
     return max(min(limits), 0)
+
+
+def _cgroup_limit_files(membership: str | None = None) -> list[Path]:
+    """The memory-limit files of this process's own cgroups (v1 and v2).
+
+    Args:
+        membership: the text of ``/proc/self/cgroup`` (read when None).
+    """
+    files: list[Path] = []
+    if membership is None:
+        try:
+            membership = Path("/proc/self/cgroup").read_text()
+        except OSError:
+            return files
+    for line in membership.splitlines():
+        if line.count(":") < 2:
+            continue
+        _, controllers, group = line.split(":", 2)
+        if controllers == "":  # cgroup v2: one unified hierarchy
+            files.append(Path("/sys/fs/cgroup") / group.lstrip("/") / "memory.max")
+        elif "memory" in controllers.split(","):
+            files.append(
+                Path("/sys/fs/cgroup/memory") / group.lstrip("/") / "memory.limit_in_bytes"
+            )
+    return files
 
 
 def choose_engine(table: Table, config: ProfileConfig) -> str:

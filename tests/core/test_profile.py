@@ -566,3 +566,16 @@ def test_available_memory_respects_ulimit() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert 0 < int(out.stdout) < 3 << 30
+
+
+def test_cgroup_limits_are_found_for_this_process() -> None:
+    from core.engine import _cgroup_limit_files
+
+    v1 = "9:name=systemd:/\n4:memory:/jobs/job-7\n3:cpu,cpuacct:/jobs/job-7\n"
+    assert _cgroup_limit_files(v1) == [
+        Path("/sys/fs/cgroup/memory/jobs/job-7/memory.limit_in_bytes")
+    ]
+    assert _cgroup_limit_files("0::/user.slice/app.scope\n") == [
+        Path("/sys/fs/cgroup/user.slice/app.scope/memory.max")
+    ]
+    assert _cgroup_limit_files("garbage\n") == []
