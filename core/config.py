@@ -71,7 +71,8 @@ class ProfileConfig:
     Attributes:
         engine: ``memory``, ``streaming`` or ``auto`` (by file size and free memory).
         sample: profile only the first N rows (None: all).
-        chunk_rows: rows per batch in the streaming engine.
+        chunk_rows: rows per batch in the streaming engine, at most (fewer when
+            memory is short).
         correlation_sample: rows in the uniform sample used for Spearman,
             Cramér's V and the text-content alerts (exact when the table is smaller).
         max_correlation_columns: numeric (and, separately, categorical) columns at

@@ -36,6 +36,8 @@ Progress = Callable[[str, float], None]
 # profile's own work needs about as much again.
 _MEMORY_FACTOR = 4.0
 AUTO_MEMORY_MAX_BYTES = 256 * 1024 * 1024
+_BATCH_MEMORY_FACTOR = 30 * 30  # 1/30 of memory for a batch that takes ~30x its file bytes
+_MIN_CHUNK_ROWS = 20_000
 
 
 class Cancelled(LoupeError):
@@ -220,10 +222,11 @@ def _streaming(
 ) -> PartialProfile:
     """Summarise the table batch by batch, reading it once (again only if a type was wrong)."""
     expected = _estimated_rows(table, config)
+    chunk_rows = _chunk_rows(table, config, expected)
     while True:
         partial: PartialProfile | None = None
         try:
-            for batch in table.batches(config.chunk_rows, limit=config.sample):
+            for batch in table.batches(chunk_rows, limit=config.sample):
                 if stop():
                     raise Cancelled("profiling cancelled")
                 if partial is None:
@@ -239,6 +242,19 @@ def _streaming(
         if partial is None:
             partial = _new_partial(table.lazy().collect_schema(), config)
         return partial
+
+
+def _chunk_rows(table: Table, config: ProfileConfig, expected: int | None) -> int:
+    """Rows per batch: ``chunk_rows`` at most, fewer when memory is short.
+
+    A batch and the work on it take some tens of times its size in the file;
+    Polars also reads ahead. One batch is kept to about 1/30 of the memory left.
+    """
+    if not expected:
+        return config.chunk_rows
+    bytes_per_row = max(1.0, table.source.size / expected)
+    fitting = int(available_memory() / (bytes_per_row * _BATCH_MEMORY_FACTOR))
+    return max(_MIN_CHUNK_ROWS, min(config.chunk_rows, fitting))
 
 
 def _estimated_rows(table: Table, config: ProfileConfig) -> int | None:

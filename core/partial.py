@@ -29,6 +29,7 @@ import polars as pl
 import zstandard
 
 from core.errors import LoupeError
+from core.rowhashes import RowHashes
 from core.sketches import Digest, Moments, Values
 
 __all__ = ["QUANTILES", "ColumnPartial", "PartialProfile", "StateError", "family"]
@@ -260,8 +261,7 @@ class PartialProfile:
             )
             for name, dtype in schema.items()
         }
-        self.hashes: list[np.ndarray[Any, Any]] | None = []
-        self._folded = False
+        self.hashes: RowHashes | None = RowHashes()
         self.memory_bytes = 0
         self.sample: pl.DataFrame | None = None
         nullity = len(schema) if len(schema) <= MAX_NULLITY_COLUMNS else 0
@@ -381,8 +381,7 @@ class PartialProfile:
             return
         hashes = chunk.hash_rows(_HASH_SEED)
         if self.hashes is not None:
-            self.hashes.append(hashes.to_numpy())
-            self._folded = False
+            self.hashes.add(hashes.to_numpy())
         self.memory_bytes += int(chunk.estimated_size())
         tagged = chunk.with_columns(hashes.alias(_HASH))
         if tagged.height > self.sample_rows:
@@ -459,8 +458,7 @@ class PartialProfile:
         if self.hashes is None or other.hashes is None:
             self.hashes = None
         else:
-            self.hashes += other.hashes
-            self._folded = False
+            self.hashes.extend(other.hashes)
         if other.sample is not None:
             self.sample = _bottom(self.sample, other.sample, self.sample_rows)
         if other.head is not None:
@@ -483,19 +481,7 @@ class PartialProfile:
         """Rows equal to an earlier row (by 64-bit hash); None when unknown after a merge."""
         if self.hashes is None:
             return None
-        return self.rows - int(self._unique_hashes().size)
-
-    def _unique_hashes(self) -> np.ndarray[Any, Any]:
-        """The distinct row hashes, sorted; folded into one kept array."""
-        assert self.hashes is not None
-        if not self.hashes:
-            return np.zeros(0, np.uint64)
-        if not self._folded:
-            # Polars sorts in parallel: an order of magnitude faster than np.unique here.
-            merged = pl.Series(np.concatenate(self.hashes), dtype=pl.UInt64)
-            self.hashes = [merged.unique().sort().to_numpy()]
-            self._folded = True
-        return self.hashes[0]
+        return self.rows - self.hashes.distinct()
 
     # -- serialization --------------------------------------------------------------
 
@@ -504,8 +490,8 @@ class PartialProfile:
         import json
 
         hashes = None
-        if self.hashes is not None and self.rows <= MAX_STATE_HASHES:
-            hashes = self._unique_hashes()
+        if self.hashes is not None and self.rows <= MAX_STATE_HASHES and not self.hashes.spilled:
+            hashes = self.hashes.unique()
         document = {
             "version": STATE_VERSION,
             "hash": f"polars-{pl.__version__}",
@@ -569,7 +555,8 @@ class PartialProfile:
             partial.hashes = None
         else:
             deltas = np.frombuffer(_unb64(document["row_hashes"]), dtype="<u8")
-            partial.hashes = [np.cumsum(deltas, dtype=np.uint64)]
+            partial.hashes = RowHashes()
+            partial.hashes.add(np.cumsum(deltas, dtype=np.uint64))
         partial.sample = _frame_from_state(document["sample"])
         partial.head = head
         partial.tail = _frame_from_state(document["tail"])
