@@ -10,17 +10,15 @@ peak memory (RSS) of each process. Generate the data once; it is reused.
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datagen import orders
+from timing import timed
 
 DATA = Path(__file__).resolve().parent / "data"
 BIN = Path(sys.executable).parent
@@ -39,17 +37,6 @@ def generate(path: Path, rows: int) -> None:
             )
             chunk.write_csv(fh, include_header=(i == 0))
     tmp.rename(path)
-
-
-def run(cmd: list[str]) -> tuple[float, float]:
-    """Run a command; return wall seconds and the peak RSS in MB of that child."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all children so far; report it as an upper bound.
-    return elapsed, max(before, after) / 1024
 
 
 def duckdb(sql: str) -> list[str]:
@@ -77,12 +64,12 @@ def main() -> None:
         ),
     }
     times: dict[str, list[float]] = {name: [] for name in jobs}
+    peaks: dict[str, float] = {}
     for _ in range(args.repeat):
         for name, cmd in jobs.items():
-            elapsed, _ = run(cmd)
+            elapsed, peak = timed(cmd)
             times[name].append(elapsed)
-    # Peak memory per job, each measured in a process of its own.
-    peaks = {name: _peak(cmd) for name, cmd in jobs.items()}
+            peaks[name] = max(peaks.get(name, 0.0), peak)
     print(f"{'job':28} {'median s':>9} {'min s':>7} {'peak RSS MB':>12}")
     for name, values in times.items():
         print(f"{name:28} {statistics.median(values):9.3f} {min(values):7.3f} {peaks[name]:12.0f}")
@@ -95,21 +82,6 @@ def main() -> None:
     print(
         f"preview time / duckdb: {ratio_preview:.2f}x; convert time / duckdb: {ratio_convert:.2f}x"
     )
-
-
-def _peak(cmd: list[str]) -> float:
-    """Peak RSS in MB of one run of ``cmd``, measured by GNU time when present."""
-    try:
-        result = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", *cmd],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    except FileNotFoundError:
-        return float("nan")
-    return int(result.stderr.strip().splitlines()[-1]) / 1024
 
 
 if __name__ == "__main__":

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datagen import orders, wide_orders
+from timing import timed
 
 DATA = Path(__file__).resolve().parent / "data"
 BIN = Path(sys.executable).parent
@@ -47,20 +46,6 @@ def generate(size: str) -> Path:
             chunk.write_csv(fh, include_header=(i == 0))
     tmp.rename(path)
     return path
-
-
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one run, measured by GNU time."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *cmd],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    elapsed = time.perf_counter() - start
-    return elapsed, int(result.stderr.strip().splitlines()[-1]) / 1024
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ cannot read or options that do not fit, 130 when interrupted.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -27,6 +26,7 @@ from core.config import ENGINES, ProfileConfig, load_config
 from core.convert import OUTPUT_FORMATS, convert
 from core.errors import LoupeError, OptionError, OutputError
 from core.infer import parse_override
+from core.jsonvalue import json_value
 from core.table import Preview, ReadOptions, Table, open_table
 
 if TYPE_CHECKING:
@@ -170,30 +170,13 @@ def _read_options(args: argparse.Namespace) -> ReadOptions:
     )
 
 
-def _json_value(value: Any) -> Any:
-    """A cell as a JSON value."""
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds()
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, list):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items()}
-    return value
-
-
 def _print_preview_json(preview: Preview) -> None:
     """The preview as one JSON document on stdout."""
     frame = preview.frame
     document = {
         "source": preview.info.to_dict(),
         "schema": [{"name": n, "dtype": str(t)} for n, t in frame.schema.items()],
-        "rows": [[_json_value(v) for v in row] for row in frame.iter_rows()],
+        "rows": [[json_value(v) for v in row] for row in frame.iter_rows()],
         "truncated": preview.truncated,
     }
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)

@@ -41,6 +41,7 @@ from core.alerts import find_alerts
 from core.config import ProfileConfig
 from core.errors import LoupeError
 from core.infer import Candidate, Kind
+from core.jsonvalue import json_value
 from core.partial import QUANTILES, ColumnPartial, PartialProfile, StateError
 from core.sketches import decode
 
@@ -504,25 +505,8 @@ def _rows(frame: pl.DataFrame | None) -> dict[str, Any]:
         return {"columns": [], "rows": []}
     return {
         "columns": frame.columns,
-        "rows": [[_json(v) for v in row] for row in frame.iter_rows()],
+        "rows": [[json_value(v) for v in row] for row in frame.iter_rows()],
     }
-
-
-def _json(value: Any) -> Any:
-    """A cell as a JSON value."""
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds()
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    return value
 
 
 # -- files and merging -------------------------------------------------------------------
