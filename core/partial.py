@@ -163,6 +163,8 @@ class ColumnPartial:
         digest = Digest()
         if counts is None or counts.is_empty() or self.family == "boolean":
             return digest
+        # The digest depends on the order values arrive in: sorted, it is reproducible.
+        counts = counts.sort("value")
         text = counts.get_column("value")
         if self.family == "numeric":
             numbers = text.cast(pl.Float64, strict=False)

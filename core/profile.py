@@ -184,8 +184,10 @@ def _kind(part: ColumnPartial, distinct: int, count: int) -> str:
         return part.family
     if part.dtype.startswith(("Categorical", "Enum")):
         return "categorical"
+    # Few values, or short values that repeat a lot: categories. Otherwise free
+    # text, names, identifiers, e-mail addresses.
     mean_length = part.moments.mean if part.moments.n else 0.0
-    if distinct <= 50 or (count and distinct / count <= 0.5 and mean_length < 40):
+    if distinct <= 50 or (count and distinct / count <= 0.05 and mean_length < 40):
         return "categorical"
     return "text"
 

@@ -301,7 +301,10 @@ class Values:
         """Feed value counts keyed by canonical text to the sketches."""
         assert self.hll is not None
         update = self.hll.update
-        for key in _hll_keys(_decoded(counts.get_column("value"), self.kind)).to_list():
+        keys = _hll_keys(_decoded(counts.get_column("value"), self.kind))
+        # A directly updated HLL estimates with its HIP accumulator, which depends on
+        # the order values arrive in; Polars counts them in no fixed order.
+        for key in keys.sort().to_list():
             update(key)
         self._feed_frequent(counts)
 
@@ -309,16 +312,17 @@ class Values:
         """Feed value counts keyed by native values; only the most frequent become text."""
         assert self.hll is not None
         update = self.hll.update
-        for key in _hll_keys(native.get_column("value")).to_list():
+        # Sorted, for an estimate that does not depend on arrival order (see _feed).
+        for key in _hll_keys(native.get_column("value")).sort().to_list():
             update(key)
-        top = native.top_k(FREQUENT_FEED, by="count") if native.height > FREQUENT_FEED else native
+        top = _most_frequent(native, FREQUENT_FEED)
         self._feed_frequent(_encoded(top), total_distinct=native.height)
 
     def _feed_frequent(self, counts: pl.DataFrame, *, total_distinct: int | None = None) -> None:
         """Feed the most frequent of ``counts`` to the frequent-items sketch."""
         assert self.frequent is not None
         distinct = counts.height if total_distinct is None else total_distinct
-        fed = counts.top_k(FREQUENT_FEED, by="count") if counts.height > FREQUENT_FEED else counts
+        fed = _most_frequent(counts, FREQUENT_FEED)
         add = self.frequent.update
         for value, count in fed.sort(["count", "value"], descending=[True, False]).iter_rows():
             add(value, count)
@@ -414,6 +418,13 @@ def decode(value: str, kind: str) -> Any:
             return value.replace(" ", "T")
         case _:
             return value
+
+
+def _most_frequent(counts: pl.DataFrame, k: int) -> pl.DataFrame:
+    """The ``k`` most frequent values; ties go to the smaller value, so the choice is fixed."""
+    if counts.height <= k:
+        return counts
+    return counts.top_k(k, by=["count", "value"], reverse=[False, True])
 
 
 def _native_counts(column: pl.Series) -> pl.DataFrame:

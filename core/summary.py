@@ -29,6 +29,11 @@ def _number(value: Any) -> str:
     return escape(str(value))
 
 
+def _text(value: Any) -> str:
+    """A value on one line, markup escaped."""
+    return escape(str(value).replace("\r\n", "⏎").replace("\n", "⏎"))
+
+
 def _headline(column: Mapping[str, Any]) -> str:
     """The figures that tell most about a column, by kind."""
     kind = column["kind"]
@@ -42,7 +47,7 @@ def _headline(column: Mapping[str, Any]) -> str:
     if kind == "datetime" and column.get("min"):
         return f"{column['min']} → {column['max']}"
     top = column["top_values"][:3]
-    shown = ", ".join(f"{escape(str(v['value']))} ({v['count']:,})" for v in top)
+    shown = ", ".join(f"{_text(v['value'])} ({v['count']:,})" for v in top)
     return f"top: {shown}" if shown else ""
 
 

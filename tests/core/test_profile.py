@@ -579,3 +579,14 @@ def test_cgroup_limits_are_found_for_this_process() -> None:
         Path("/sys/fs/cgroup/user.slice/app.scope/memory.max")
     ]
     assert _cgroup_limit_files("garbage\n") == []
+
+
+def test_same_json_when_sketches_are_used(parquet: Path) -> None:
+    # A low exact limit puts every diverse column on HyperLogLog, frequent items and
+    # t-digest, whose results must not depend on the order Polars hands values over.
+    for engine in ("memory", "streaming"):
+        runs = {
+            dumps(profile_of(parquet, engine=engine, chunk_rows=1500, exact_distinct_limit=50))
+            for _ in range(3)
+        }
+        assert len(runs) == 1, engine
