@@ -185,10 +185,14 @@ class Digest:
             return []
         inner = edges[1:-1]
         masses = self._sketch.get_pmf(inner) if inner else [1.0]
-        counts = [round(m * total) for m in masses]
-        # Rounding must not invent or lose values.
-        counts[-1] += total - sum(counts)
-        return [max(0, c) for c in counts]
+        # Largest-remainder rounding: whole counts that add up to exactly ``total``.
+        shares = [max(0.0, m) * total for m in masses]
+        counts = [math.floor(x) for x in shares]
+        short = total - sum(counts)
+        by_remainder = sorted(range(len(shares)), key=lambda i: (counts[i] - shares[i], i))
+        for i in by_remainder[: max(0, short)]:
+            counts[i] += 1
+        return counts
 
     def to_state(self) -> str:
         """Serialized, base64."""
