@@ -186,7 +186,9 @@ class Digest:
         inner = edges[1:-1]
         masses = self._sketch.get_pmf(inner) if inner else [1.0]
         # Largest-remainder rounding: whole counts that add up to exactly ``total``.
-        shares = [max(0.0, m) * total for m in masses]
+        clipped = [max(0.0, m) for m in masses]
+        scale = total / (sum(clipped) or 1.0)
+        shares = [m * scale for m in clipped]
         counts = [math.floor(x) for x in shares]
         short = total - sum(counts)
         by_remainder = sorted(range(len(shares)), key=lambda i: (counts[i] - shares[i], i))
