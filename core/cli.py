@@ -127,6 +127,15 @@ def _build_parser() -> argparse.ArgumentParser:
     prof.add_argument(
         "--json", metavar="PATH", help="write the profile as JSON to PATH ('-' for stdout)"
     )
+    prof.add_argument("--html", metavar="PATH", help="write the report as one offline HTML file")
+    prof.add_argument(
+        "--no-samples",
+        action="store_true",
+        help="leave the first and last rows out of the HTML report (privacy)",
+    )
+    prof.add_argument(
+        "--theme", choices=("light", "dark"), default="light", help="HTML report theme"
+    )
     prof.add_argument("--engine", choices=ENGINES, help="memory, streaming or auto (default)")
     prof.add_argument("--sample", type=int, metavar="N", help="profile only the first N rows")
     prof.add_argument(
@@ -300,6 +309,7 @@ def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
     from core.summary import print_summary
 
     config = load_config(args.config, engine=args.engine, sample=args.sample)
+    seconds: float | None = None
     if args.merge:
         if args.file:
             raise OptionError("give either FILE or --merge, not both")
@@ -310,9 +320,20 @@ def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
             raise OptionError("profile needs a FILE (or --merge PROFILE ...)")
         with open_table(args.file, options) as table:
             result = _profile_with_progress(table, config)
-            profile = result.profile
+            profile, seconds = result.profile, result.seconds
             for warning in table.info.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
+    if args.html:
+        from core.report import write_report
+
+        write_report(
+            profile,
+            args.html,
+            seconds=seconds,
+            include_samples=not args.no_samples,
+            theme=args.theme,
+        )
+        sys.stderr.write(f"wrote {args.html}\n")
     if args.json:
         text = dumps(profile)
         if args.json == "-":
@@ -320,7 +341,7 @@ def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
         else:
             _write_text(Path(args.json), text)
             sys.stderr.write(f"wrote {args.json}\n")
-    else:
+    elif not args.html:
         print_summary(profile, Console(highlight=False, width=None if sys.stdout.isatty() else 140))
     return EXIT_OK
 

@@ -1,0 +1,310 @@
+"""Plotly figures of a profile (never of raw data: nothing here recomputes statistics).
+
+Each function takes a profile, or one column of it, and returns a
+``plotly.graph_objects.Figure``. The same figures serve the HTML report and
+the desktop app. Colours come from the Okabe-Ito palette (safe for colour
+blindness); correlations use a diverging scale centred on 0; ``theme`` is
+``light`` or ``dark``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from typing import Any
+
+import plotly.graph_objects as go
+
+__all__ = [
+    "OKABE_ITO",
+    "column_figures",
+    "correlation_heatmap",
+    "datetime_histogram",
+    "length_histogram",
+    "missing_bar",
+    "nullity_heatmap",
+    "numeric_histogram",
+    "overview",
+    "top_values_bar",
+]
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+_OTHER = "#999999"  # "other" values: grey, visible on light and dark backgrounds
+_SEVERITY_COLOURS = {"critical": "#D55E00", "warning": "#E69F00", "info": "#56B4E9"}
+# Blue to red through white: diverging, and readable for the common colour blindnesses.
+_DIVERGING = [
+    [0.0, "#2166AC"],
+    [0.25, "#92C5DE"],
+    [0.5, "#F7F7F7"],
+    [0.75, "#F4A582"],
+    [1.0, "#B2182B"],
+]
+_SEQUENTIAL = [[0.0, "#F7F7F7"], [1.0, "#0072B2"]]
+
+Column = Mapping[str, Any]
+Profile = Mapping[str, Any]
+
+
+def _layout(fig: go.Figure, title: str, theme: str, *, height: int = 320) -> go.Figure:
+    """Common look: template, palette, margins, title."""
+    fig.update_layout(
+        template="plotly_dark" if theme == "dark" else "plotly_white",
+        colorway=list(OKABE_ITO),
+        title={"text": title, "x": 0.0, "font": {"size": 14}},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 40, "b": 50},
+        hoverlabel={"namelength": -1},
+        showlegend=False,
+    )
+    return fig
+
+
+def _centres(edges: list[float]) -> list[float]:
+    """Bin centres."""
+    return [(a + b) / 2 for a, b in itertools.pairwise(edges)]
+
+
+def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
+    """Histogram of a numeric column with quantile markers and a box summary above it."""
+    histogram = column.get("histogram") or {"edges": [], "counts": []}
+    edges, counts = histogram["edges"], histogram["counts"]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=_centres(edges),
+            y=counts,
+            width=[b - a for a, b in itertools.pairwise(edges)],
+            customdata=[[a, b] for a, b in itertools.pairwise(edges)],
+            hovertemplate=(
+                "%{customdata[0]:.4g} to %{customdata[1]:.4g}: %{y:,} values<extra></extra>"
+            ),
+            marker={"color": OKABE_ITO[0]},
+            name="count",
+            yaxis="y",
+        )
+    )
+    quantiles = column.get("quantiles") or {}
+    if quantiles and column.get("min") is not None:
+        fig.add_trace(
+            go.Box(
+                q1=[quantiles["0.25"]],
+                median=[quantiles["0.5"]],
+                q3=[quantiles["0.75"]],
+                lowerfence=[column["min"]],
+                upperfence=[column["max"]],
+                mean=[column["mean"]],
+                y=[column["name"]],
+                orientation="h",
+                yaxis="y2",
+                marker={"color": OKABE_ITO[1]},
+                name="summary",
+                hoverinfo="x",
+            )
+        )
+        for q, value in quantiles.items():
+            fig.add_vline(
+                x=value,
+                line={"dash": "dot", "width": 1, "color": OKABE_ITO[3]},
+                annotation={"text": f"{float(q):.0%}", "font": {"size": 9}},
+                annotation_position="top",
+            )
+    fig.update_layout(
+        xaxis={"title": {"text": column["name"]}},
+        yaxis={"title": {"text": "count"}, "domain": [0.0, 0.78]},
+        yaxis2={"domain": [0.84, 1.0], "showticklabels": False},
+        bargap=0.02,
+    )
+    return _layout(fig, f"{column['name']}: distribution", theme)
+
+
+def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> go.Figure:
+    """The most frequent values as horizontal bars, with the rest as "other"."""
+    top = list(column.get("top_values") or [])[:limit]
+    labels = [str(v["value"]) for v in top]
+    counts = [v["count"] for v in top]
+    other = column["count"] - sum(v["count"] for v in column.get("top_values") or [])
+    rest = other + sum(v["count"] for v in (column.get("top_values") or [])[limit:])
+    if rest > 0:
+        labels.append("(other)")
+        counts.append(rest)
+    total = max(column["count"], 1)
+    fig = go.Figure(
+        go.Bar(
+            x=counts[::-1],
+            y=[label if len(label) <= 40 else label[:39] + "…" for label in labels[::-1]],
+            orientation="h",
+            customdata=[[c / total] for c in counts[::-1]],
+            hovertemplate="%{y}: %{x:,} (%{customdata[0]:.1%})<extra></extra>",
+            marker={
+                "color": [_OTHER if lab == "(other)" else OKABE_ITO[0] for lab in labels[::-1]]
+            },
+        )
+    )
+    fig.update_layout(xaxis={"title": {"text": "count"}}, yaxis={"automargin": True})
+    return _layout(
+        fig,
+        f"{column['name']}: most frequent values",
+        theme,
+        height=max(220, 40 + 26 * len(labels)),
+    )
+
+
+def datetime_histogram(column: Column, theme: str = "light") -> go.Figure:
+    """Values over time."""
+    histogram = column.get("histogram") or {"edges": [], "counts": []}
+    edges = histogram["edges"]
+    fig = go.Figure(
+        go.Bar(
+            x=edges[:-1],
+            y=histogram["counts"],
+            customdata=[[b] for b in edges[1:]],
+            hovertemplate="%{x} to %{customdata[0]}: %{y:,} values<extra></extra>",
+            marker={"color": OKABE_ITO[2]},
+            offset=0,
+        )
+    )
+    fig.update_layout(
+        xaxis={"title": {"text": column["name"]}, "type": "date"},
+        yaxis={"title": {"text": "count"}},
+        bargap=0.05,
+    )
+    return _layout(fig, f"{column['name']}: over time", theme)
+
+
+def length_histogram(column: Column, theme: str = "light") -> go.Figure:
+    """Distribution of string lengths."""
+    histogram = (column.get("length") or {}).get("histogram") or {"edges": [], "counts": []}
+    edges = histogram["edges"]
+    fig = go.Figure(
+        go.Bar(
+            x=_centres(edges),
+            y=histogram["counts"],
+            width=[b - a for a, b in itertools.pairwise(edges)],
+            hovertemplate="length %{x:.0f}: %{y:,} values<extra></extra>",
+            marker={"color": OKABE_ITO[4]},
+        )
+    )
+    fig.update_layout(
+        xaxis={"title": {"text": "length (characters)"}}, yaxis={"title": {"text": "count"}}
+    )
+    return _layout(fig, f"{column['name']}: string lengths", theme)
+
+
+def correlation_heatmap(
+    profile: Profile, method: str = "pearson", theme: str = "light"
+) -> go.Figure:
+    """A correlation matrix: ``pearson``, ``spearman`` or ``cramers_v``."""
+    block = profile["correlations"][method]
+    names = block["columns"]
+    signed = method != "cramers_v"
+    labels = {"pearson": "Pearson's r", "spearman": "Spearman's ρ", "cramers_v": "Cramér's V"}
+    fig = go.Figure(
+        go.Heatmap(
+            z=block["matrix"],
+            x=names,
+            y=names,
+            zmin=-1 if signed else 0,
+            zmax=1,
+            zmid=0 if signed else None,
+            colorscale=_DIVERGING if signed else _SEQUENTIAL,
+            hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>",
+            colorbar={"title": {"text": labels[method]}},
+        )
+    )
+    fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"tickangle": -45})
+    size = max(320, 60 + 24 * len(names))
+    return _layout(fig, f"Correlations ({labels[method]})", theme, height=size)
+
+
+def missing_bar(profile: Profile, theme: str = "light") -> go.Figure:
+    """Missing values per column."""
+    entries = profile["missing"]["columns"]
+    fig = go.Figure(
+        go.Bar(
+            x=[e["column"] for e in entries],
+            y=[e["fraction"] for e in entries],
+            customdata=[[e["missing"]] for e in entries],
+            hovertemplate="%{x}: %{customdata[0]:,} missing (%{y:.1%})<extra></extra>",
+            marker={"color": OKABE_ITO[3]},
+        )
+    )
+    fig.update_layout(
+        yaxis={"title": {"text": "missing"}, "tickformat": ".0%", "range": [0, 1]},
+        xaxis={"tickangle": -45},
+    )
+    return _layout(fig, "Missing values per column", theme)
+
+
+def nullity_heatmap(profile: Profile, theme: str = "light") -> go.Figure:
+    """How columns go missing together (correlation of their missing-value indicators)."""
+    block = profile["missing"]["nullity_correlation"]
+    fig = go.Figure(
+        go.Heatmap(
+            z=block["matrix"],
+            x=block["columns"],
+            y=block["columns"],
+            zmin=-1,
+            zmax=1,
+            zmid=0,
+            colorscale=_DIVERGING,
+            hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>",
+            colorbar={"title": {"text": "nullity r"}},
+        )
+    )
+    fig.update_layout(yaxis={"autorange": "reversed"})
+    return _layout(fig, "Missing together", theme, height=max(300, 60 + 24 * len(block["columns"])))
+
+
+def overview(profile: Profile, theme: str = "light") -> go.Figure:
+    """Column kinds and alerts by severity, side by side."""
+    kinds = profile["dataset"]["kinds"]
+    severities = {"critical": 0, "warning": 0, "info": 0}
+    for alert in profile["alerts"]:
+        severities[alert["severity"]] += 1
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=list(kinds),
+            y=list(kinds.values()),
+            marker={"color": list(OKABE_ITO[: len(kinds)])},
+            hovertemplate="%{x}: %{y} columns<extra></extra>",
+            xaxis="x",
+            yaxis="y",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=list(severities),
+            y=list(severities.values()),
+            marker={"color": [_SEVERITY_COLOURS[s] for s in severities]},
+            hovertemplate="%{x}: %{y} alerts<extra></extra>",
+            xaxis="x2",
+            yaxis="y2",
+        )
+    )
+    fig.update_layout(
+        xaxis={"domain": [0.0, 0.45], "title": {"text": "column kinds"}},
+        xaxis2={"domain": [0.55, 1.0], "title": {"text": "alerts"}},
+        yaxis={"title": {"text": "columns"}},
+        yaxis2={"anchor": "x2", "title": {"text": "alerts"}},
+    )
+    return _layout(fig, "Overview", theme, height=280)
+
+
+def column_figures(column: Column, theme: str = "light") -> list[go.Figure]:
+    """The figures that describe a column, by its kind."""
+    kind = column["kind"]
+    if not column["count"]:
+        return []
+    # Where values hardly repeat, "most frequent" is noise.
+    top_share = column["top_values"][0]["count"] / column["count"] if column["top_values"] else 0.0
+    repeats = column["distinct"] <= 1000 or top_share >= 0.01
+    if kind == "numeric":
+        top = [top_values_bar(column, theme)] if repeats else []
+        return [numeric_histogram(column, theme), *top]
+    if kind == "datetime":
+        return [datetime_histogram(column, theme)]
+    if kind == "boolean":
+        return [top_values_bar(column, theme)]
+    top = [top_values_bar(column, theme)] if repeats else []
+    return [*top, length_histogram(column, theme)]
