@@ -16,7 +16,7 @@ function draw(div){
   Plotly.newPlot(div,fig.data,layout,{responsive:true,displaylogo:false});
 }
 loadPlotly().then(ok=>{
-  if(!ok)return;status.remove();
+  if(!ok)return;status.textContent='hover a chart for exact figures, drag to zoom';
   const plots=document.querySelectorAll('.plot');
   // Printing, or #all in the address, draws every chart at once.
   window.addEventListener('beforeprint',()=>plots.forEach(draw));
