@@ -1,6 +1,6 @@
 """Set up and run Loupe from a fresh clone, with nothing but Python 3.11+.
 
-    python3 tasks.py app    install Loupe in .venv and open it on the bundled sample
+    python3 tasks.py app    install Loupe in .venv and open the desktop app on the bundled sample
     python3 tasks.py test   install the development tools in .venv and run every check
 
 Installs the exact versions of requirements/*.lock (hash-checked) into a
@@ -55,10 +55,10 @@ def _install(lock: str) -> None:
 
 
 def app(args: list[str]) -> None:
-    """Install Loupe and run it on the bundled sample dataset (or the files given)."""
+    """Install Loupe and open the desktop app on the bundled sample dataset (or the files given)."""
     _install("app")
-    from_args = args or [str(ROOT / "core" / "samples" / "retail_orders.csv")]
-    _run(BIN / "loupe", "preview", *from_args)
+    files = args or [str(ROOT / "core" / "samples" / "retail_orders.csv")]
+    _run(BIN / "loupe", *files)
 
 
 def test(args: list[str]) -> None:

@@ -32,12 +32,12 @@ from core.table import Preview, ReadOptions, Table, open_table
 if TYPE_CHECKING:
     from core.engine import ProfileResult
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main"]
 
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130
-_COMMANDS = ("preview", "convert", "profile")
+COMMANDS = ("preview", "convert", "profile")
 
 
 def _version() -> str:
@@ -263,11 +263,11 @@ def _console_width(frame: pl.DataFrame) -> int | None:
 def _run(argv: Sequence[str]) -> int:
     """Parse ``argv`` and run the sub-command."""
     parser = _build_parser()
-    if not argv or not (argv[0] in _COMMANDS or argv[0].startswith("-")):
+    if not argv or not (argv[0] in COMMANDS or argv[0].startswith("-")):
         # `loupe [FILE ...]` is the desktop app's entry.
         sys.stderr.write(
-            "The desktop app is not part of this version yet; "
-            "use 'loupe preview FILE' or 'loupe convert SRC DST' (see 'loupe --help').\n"
+            "The desktop app starts with the 'loupe' command itself ('loupe FILE'); "
+            "this entry point runs only the sub-commands (see 'loupe --help').\n"
         )
         return EXIT_INPUT if argv else EXIT_OK
     args = parser.parse_args(argv)

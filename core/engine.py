@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import resource
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -205,6 +206,9 @@ def _in_memory(
     while (frame := query.fetch()) is None:
         if stop():
             query.cancel()
+            # Polars' worker still sends its result when done; dropping the query
+            # before then makes that send panic and abort the whole process.
+            threading.Thread(target=_drain, args=(query,), daemon=True).start()
             raise Cancelled("profiling cancelled")
         time.sleep(0.005)
     report("typing columns", 0.3)
@@ -215,6 +219,14 @@ def _in_memory(
     partial = _new_partial(frame.schema, config)
     partial.update(frame, exact_quantiles=True)
     return partial
+
+
+def _drain(query: Any) -> None:
+    """Wait out a cancelled background query, discarding what it returns."""
+    try:
+        query.fetch_blocking()
+    except Exception:  # its outcome no longer matters to anyone
+        return
 
 
 def _streaming(

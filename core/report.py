@@ -191,7 +191,7 @@ def _alerts(profile: Profile, column: str | None = None) -> str:
     limit = 10 if column else 100
     lis = "".join(
         f'<li><span class="badge {_e(a["severity"])}">{_e(a["severity"])}</span> {_e(a["message"])}'
-        f' <span class=dim>({_e(a["kind"])}: {_number(a["value"])} vs {_number(a["threshold"])})</span></li>'
+        f" <span class=dim>({_e(a['kind'])}: {_number(a['value'])} vs {_number(a['threshold'])})</span></li>"
         for a in items[:limit]
     )
     if len(items) > limit:

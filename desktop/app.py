@@ -1,0 +1,64 @@
+"""Starting the desktop app: ``loupe [FILE ...]``."""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main", "missing_xcb_libraries"]
+
+# What Qt's xcb (X11) platform plugin needs beyond a bare Linux system.
+XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-image": "libxcb-image0",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-randr": "libxcb-randr0",
+    "xcb-render-util": "libxcb-render-util0",
+    "xcb-shape": "libxcb-shape0",
+    "xcb-xinerama": "libxcb-xinerama0",
+    "xcb-xkb": "libxcb-xkb1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+}
+
+
+def missing_xcb_libraries() -> list[str]:
+    """Debian package names of the X11 libraries Qt needs that this system lacks."""
+    return [
+        package for lib, package in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None
+    ]
+
+
+def main(files: Sequence[str] = ()) -> int:
+    """Open the main window (and ``files``); return the exit code."""
+    if sys.platform.startswith("linux") and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            sys.stderr.write("error: no display to show the window on (DISPLAY is not set)\n")
+            return 2
+        missing = missing_xcb_libraries()
+        if missing and not os.environ.get("WAYLAND_DISPLAY"):
+            sys.stderr.write(
+                "error: Qt needs system libraries that are missing: "
+                f"{', '.join(missing)} (Debian/Ubuntu: sudo apt install {' '.join(missing)})\n"
+            )
+            return 2
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium (inside QtWebEngine) refuses to run as root with its sandbox on.
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+
+    from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must load before the app
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.qt_main_window import QtMainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Loupe")
+    window = QtMainWindow()
+    for name in files:
+        window.open_path(name)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,29 @@
+"""The ``loupe`` command: sub-commands go to the CLI, anything else opens the desktop app.
+
+Lives outside ``core`` because core never imports the desktop; PySide6 is only
+imported when the window is really wanted, so ``loupe preview`` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from core.cli import COMMANDS
+from core.cli import main as cli_main
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``loupe`` with ``argv`` (default: the process arguments)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and (args[0] in COMMANDS or args[0].startswith("-")):
+        return cli_main(args)
+    from desktop.app import main as app_main
+
+    return app_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
