@@ -116,6 +116,10 @@ class QtDatasetView(QWidget):
 
     def _on_preview(self, frame: pl.DataFrame) -> None:
         self.model.set_frame(frame)
+        # Fit the columns to the first rows once; the view only measures visible rows.
+        self.grid.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.grid.setColumnWidth(column, min(self.grid.columnWidth(column), 260))
         self.status.setText(f"{self.path.name}: first {frame.height:,} rows · reading the rest…")
         path, options = self.path, self.options
 
