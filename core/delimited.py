@@ -271,11 +271,36 @@ def check_ragged(
         raise ParseError(path, str(exc)) from None
 
 
-def find_ragged_line(path: Path, display: Path, dialect: Dialect) -> RaggedRowsError | None:
-    """Scan a whole plain UTF-8 file for its first ragged record (the slow path of errors)."""
+def find_ragged_line(path: Path, display: Path, dialect: Dialect) -> ParseError | None:
+    """Scan a whole plain UTF-8 file for its first malformed or ragged record.
+
+    The slow path of errors: Polars says a file is malformed without saying
+    where; this finds the line and says what is wrong in the user's terms.
+    """
     with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
-        found = _first_ragged(fh, dialect)
-    return None if found is None else ragged_error(display, *found)
+        reader = csv.reader(
+            fh,
+            delimiter=dialect.delimiter,
+            quotechar=dialect.quote or '"',
+            quoting=csv.QUOTE_MINIMAL if dialect.quote else csv.QUOTE_NONE,
+            strict=True,
+        )
+        expected: int | None = None
+        start = 1
+        try:
+            for row in reader:
+                if row:
+                    if expected is None:
+                        expected = len(row)
+                    elif len(row) != expected:
+                        return ragged_error(display, reader.line_num, len(row), expected)
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            reason = str(exc)
+            if "unexpected end of data" in reason or "EOF" in reason:
+                reason = "a quoted field opened here is never closed (a truncated file?)"
+            return ParseError(display, reason, line=start)
+    return None
 
 
 def ragged_error(path: Path, line: int, fields: int, expected: int) -> RaggedRowsError:

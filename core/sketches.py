@@ -38,6 +38,8 @@ FREQUENT_FEED = 4096
 _COUNTS_SCHEMA = {"value": pl.String, "count": pl.Int64}
 # Integers that may not fit 64 signed bits: keyed and reported as text.
 _WIDE_INTEGERS = (pl.UInt64, pl.Int128)
+# Values per call into a binding: calls that hold the GIL stay in the milliseconds.
+_SLICE = 65_536
 
 
 def _b64(data: bytes) -> str:
@@ -162,7 +164,9 @@ class Digest:
         if values.size:
             # The binding takes only writable arrays; Polars hands out read-only views.
             array = np.require(values, dtype=np.float64, requirements=["C", "W"])
-            self._sketch.update(array)
+            # Slices: one long call would hold the GIL, and freeze a GUI waiting on it.
+            for start in range(0, array.size, _SLICE):
+                self._sketch.update(array[start : start + _SLICE])
 
     def merge(self, other: Digest) -> Digest:
         """Absorb another digest (in place) and return self."""
@@ -310,17 +314,20 @@ class Values:
         keys = _hll_keys(_decoded(counts.get_column("value"), self.kind))
         # A directly updated HLL estimates with its HIP accumulator, which depends on
         # the order values arrive in; Polars counts them in no fixed order.
-        for key in keys.sort().to_list():
-            update(key)
+        for part in _slices(keys.sort()):
+            for key in part.to_list():
+                update(key)
         self._feed_frequent(counts)
 
     def _feed_native(self, native: pl.DataFrame) -> None:
         """Feed value counts keyed by native values; only the most frequent become text."""
         assert self.hll is not None
         update = self.hll.update
-        # Sorted, for an estimate that does not depend on arrival order (see _feed).
-        for key in _hll_keys(native.get_column("value")).sort().to_list():
-            update(key)
+        # Sorted, for an estimate that does not depend on arrival order (see _feed);
+        # sliced, so no single call holds the GIL for long.
+        for part in _slices(_hll_keys(native.get_column("value")).sort()):
+            for key in part.to_list():
+                update(key)
         top = _most_frequent(native, FREQUENT_FEED)
         self._feed_frequent(_encoded(top), total_distinct=native.height)
 
@@ -424,6 +431,11 @@ def decode(value: str, kind: str) -> Any:
             return value.replace(" ", "T")
         case _:
             return value
+
+
+def _slices(series: pl.Series) -> list[pl.Series]:
+    """``series`` in pieces of _SLICE values (zero-copy)."""
+    return [series.slice(start, _SLICE) for start in range(0, series.len(), _SLICE)]
 
 
 def _most_frequent(counts: pl.DataFrame, k: int) -> pl.DataFrame:

@@ -654,7 +654,8 @@ class Table:
     def _translate(self, exc: pl.exceptions.PolarsError) -> SourceError:
         """A Polars error as a SourceError naming the file (and line where possible)."""
         message = str(exc)
-        if self.format is Format.DELIMITED and "more fields" in message:
+        if self.format is Format.DELIMITED and isinstance(exc, pl.exceptions.ComputeError):
+            # Polars says what but not where: find the line (a slow scan, errors only).
             assert self.info.dialect is not None
             found = delimited.find_ragged_line(
                 self.source.plain_path(), self.path, self.info.dialect

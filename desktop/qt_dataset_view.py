@@ -64,6 +64,8 @@ class QtDatasetView(QWidget):
         self.grid.setModel(self.model)
         self.grid.setAlternatingRowColors(True)
         self.grid.verticalHeader().setDefaultSectionSize(22)
+        # Measuring 1,000 rows (Qt's default) per column on the GUI thread stalls it.
+        self.grid.horizontalHeader().setResizeContentsPrecision(100)
 
         self.status = QLabel(f"Opening {path.name}…")
         self.progress = QProgressBar()
@@ -80,7 +82,12 @@ class QtDatasetView(QWidget):
         self.overview.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.columns = QListWidget()
         self.columns.currentRowChanged.connect(self._on_column_selected)
-        self.charts = QtChartView()
+        # The embedded browser costs a few hundred milliseconds to start: it is
+        # created when the first chart is shown, not when a file opens.
+        self._charts: QtChartView | None = None
+        self._chart_slot = QWidget()
+        self._chart_layout = QVBoxLayout(self._chart_slot)
+        self._chart_layout.setContentsMargins(0, 0, 0, 0)
 
         bar = QHBoxLayout()
         bar.addWidget(self.status, 1)
@@ -92,7 +99,7 @@ class QtDatasetView(QWidget):
         side.addWidget(self.columns)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(side)
-        lower.addWidget(self.charts)
+        lower.addWidget(self._chart_slot)
         lower.setStretchFactor(1, 3)
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(self.grid)
@@ -101,6 +108,14 @@ class QtDatasetView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(main, 1)
         self._busy(False)
+
+    @property
+    def charts(self) -> QtChartView:
+        """The chart view (created on first use)."""
+        if self._charts is None:
+            self._charts = QtChartView()
+            self._chart_layout.addWidget(self._charts)
+        return self._charts
 
     # -- reading ---------------------------------------------------------------
 

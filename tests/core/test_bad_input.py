@@ -152,3 +152,12 @@ def test_errors_pickle_with_their_location(write: Write) -> None:
     error = ParseError(write("x.csv", "a"), "bad", line=7, sheet=None)
     clone = pickle.loads(pickle.dumps(error))
     assert str(clone) == str(error) and clone.line == 7
+
+
+def test_csv_cut_inside_a_quoted_field_names_the_line(write: Write) -> None:
+    rows = "".join(f'{i},"note {i}"\n' for i in range(300_000))
+    path = write("cut.csv", "id,note\n" + rows + '300000,"two lines:\nfirst, then')
+    with open_table(path) as table, pytest.raises(ParseError) as info:
+        table.collect()
+    assert info.value.line == 300_002
+    assert "never closed" in str(info.value) and "cut.csv, line 300002" in str(info.value)
