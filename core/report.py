@@ -14,7 +14,6 @@ import base64
 import gzip
 import html
 import json
-import math
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +26,7 @@ from plotly.offline import get_plotlyjs
 from core import charts
 from core.errors import OutputError
 from core.jsonvalue import json_value
+from core.numbers import format_number
 
 __all__ = ["render_report", "write_report"]
 
@@ -57,20 +57,8 @@ def _e(value: Any) -> str:
 
 
 def _number(value: Any) -> str:
-    """A readable number (or the value as text)."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value)
-        if value != 0 and (abs(value) >= 1e7 or abs(value) < 1e-3):
-            return f"{value:.4g}"
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
-    return _e(value)
+    """A readable number (or the value as text), for HTML."""
+    return _e(format_number(value, digits=4, large=1e7))
 
 
 def _percent(value: float | None) -> str:

@@ -9,24 +9,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from core.numbers import format_number
+
 __all__ = ["print_summary"]
 
 _SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _number(value: Any) -> str:
-    """A compact number."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
-            return f"{value:.3g}"
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
-    return escape(str(value))
+    """A compact number, markup escaped."""
+    return escape(format_number(value, digits=3, large=1e6))
 
 
 def _text(value: Any) -> str:
