@@ -18,7 +18,6 @@ Besides each column's summaries (:mod:`core.sketches`) a partial keeps:
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ import zstandard
 
 from core.errors import LoupeError
 from core.rowhashes import RowHashes
-from core.sketches import Digest, Moments, Values
+from core.sketches import Digest, Moments, Values, b64, unb64
 
 __all__ = ["QUANTILES", "ColumnPartial", "PartialProfile", "StateError", "family"]
 
@@ -508,7 +507,7 @@ class PartialProfile:
             # rows they are left out, and merged profiles cannot count duplicates.
             "row_hashes": None
             if hashes is None
-            else _b64(np.diff(hashes, prepend=np.uint64(0)).astype("<u8").tobytes()),
+            else b64(np.diff(hashes, prepend=np.uint64(0)).astype("<u8").tobytes()),
             "sample": _frame_state(self.sample),
             "head": _frame_state(self.head),
             "tail": _frame_state(self.tail),
@@ -517,7 +516,7 @@ class PartialProfile:
             "patterns_omitted": self.patterns_omitted,
         }
         raw = json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        return _b64(zstandard.ZstdCompressor(level=3).compress(raw))
+        return b64(zstandard.ZstdCompressor(level=3).compress(raw))
 
     @classmethod
     def from_state(cls, state: str) -> PartialProfile:
@@ -529,7 +528,7 @@ class PartialProfile:
         import json
 
         try:
-            document = json.loads(zstandard.ZstdDecompressor().decompress(_unb64(state)))
+            document = json.loads(zstandard.ZstdDecompressor().decompress(unb64(state)))
         except (ValueError, zstandard.ZstdError) as exc:
             raise StateError(f"the profile's mergeable state is damaged ({exc})") from None
         if document.get("version") != STATE_VERSION:
@@ -556,7 +555,7 @@ class PartialProfile:
         if document["row_hashes"] is None:
             partial.hashes = None
         else:
-            deltas = np.frombuffer(_unb64(document["row_hashes"]), dtype="<u8")
+            deltas = np.frombuffer(unb64(document["row_hashes"]), dtype="<u8")
             partial.hashes = RowHashes()
             partial.hashes.add(np.cumsum(deltas, dtype=np.uint64))
         partial.sample = _frame_from_state(document["sample"])
@@ -586,27 +585,17 @@ def _last_rows(current: pl.DataFrame | None, new: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([current, new.tail(EDGE_ROWS)], how="vertical_relaxed").tail(EDGE_ROWS)
 
 
-def _b64(data: bytes) -> str:
-    """Bytes as base64 text."""
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    """Base64 text as bytes."""
-    return base64.b64decode(text.encode("ascii"))
-
-
 def _frame_state(frame: pl.DataFrame | None) -> str | None:
     """A frame as base64 Parquet (keeps exact types)."""
     if frame is None:
         return None
     buffer = io.BytesIO()
     frame.write_parquet(buffer, compression="zstd")
-    return _b64(buffer.getvalue())
+    return b64(buffer.getvalue())
 
 
 def _frame_from_state(state: str | None) -> pl.DataFrame | None:
     """Rebuild a frame from :func:`_frame_state`."""
     if state is None:
         return None
-    return pl.read_parquet(io.BytesIO(_unb64(state)))
+    return pl.read_parquet(io.BytesIO(unb64(state)))

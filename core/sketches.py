@@ -27,7 +27,7 @@ import datasketches as ds
 import numpy as np
 import polars as pl
 
-__all__ = ["Digest", "Moments", "Values"]
+__all__ = ["Digest", "Moments", "Values", "b64", "unb64"]
 
 DIGEST_K = 1000
 HLL_LG_K = 14
@@ -42,12 +42,12 @@ _WIDE_INTEGERS = (pl.UInt64, pl.Int128)
 _SLICE = 65_536
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     """Bytes as base64 text."""
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
+def unb64(text: str) -> bytes:
     """Base64 text as bytes."""
     return base64.b64decode(text.encode("ascii"))
 
@@ -202,12 +202,12 @@ class Digest:
 
     def to_state(self) -> str:
         """Serialized, base64."""
-        return _b64(self._sketch.serialize())
+        return b64(self._sketch.serialize())
 
     @classmethod
     def from_state(cls, state: str) -> Digest:
         """Rebuild from :meth:`to_state`."""
-        return cls(ds.tdigest_double.deserialize(_unb64(state)))
+        return cls(ds.tdigest_double.deserialize(unb64(state)))
 
 
 class Values:
@@ -379,8 +379,8 @@ class Values:
         assert self.hll is not None and self.frequent is not None
         return {
             "kind": self.kind,
-            "hll": _b64(self.hll.serialize_compact()),
-            "frequent": _b64(self.frequent.serialize()),
+            "hll": b64(self.hll.serialize_compact()),
+            "frequent": b64(self.frequent.serialize()),
             "omitted": self.omitted,
         }
 
@@ -396,8 +396,8 @@ class Values:
             )
             return values
         values.counts = None
-        values.hll = ds.hll_sketch.deserialize(_unb64(state["hll"]))
-        values.frequent = ds.frequent_strings_sketch.deserialize(_unb64(state["frequent"]))
+        values.hll = ds.hll_sketch.deserialize(unb64(state["hll"]))
+        values.frequent = ds.frequent_strings_sketch.deserialize(unb64(state["frequent"]))
         values.omitted = int(state["omitted"])
         return values
 
