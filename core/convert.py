@@ -1,15 +1,18 @@
-"""Writing a table to Parquet, CSV, Arrow IPC or NDJSON, streaming.
+"""Writing a table to Parquet, CSV, Arrow IPC or NDJSON, streaming; rows in memory also to Excel.
 
-The output format follows the destination's extension. Data flows through
-Polars' streaming sinks, so memory stays bounded whatever the input size. The
-file appears under its name only when complete (written beside it, then
-renamed), and the source file can never be the destination.
+The output format follows the destination's extension. :func:`convert` streams
+a table through Polars' sinks, so memory stays bounded whatever the input size;
+:func:`write_frame` writes rows already in memory (a filtered, sorted view),
+and can also write an Excel workbook. Either way the file appears under its
+name only when complete (written beside it, then renamed), and the source file
+can never be the destination.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +20,14 @@ import polars as pl
 from core.errors import OptionError, OutputError
 from core.table import Table
 
-__all__ = ["OUTPUT_FORMATS", "convert"]
+__all__ = [
+    "EXCEL_MAX_COLUMNS",
+    "EXCEL_MAX_ROWS",
+    "FRAME_FORMATS",
+    "OUTPUT_FORMATS",
+    "convert",
+    "write_frame",
+]
 
 OUTPUT_FORMATS = {
     ".parquet": "parquet",
@@ -29,6 +39,11 @@ OUTPUT_FORMATS = {
     ".ndjson": "ndjson",
     ".jsonl": "ndjson",
 }
+# In-memory rows can also go to a workbook (no streaming writer exists for one).
+FRAME_FORMATS = {**OUTPUT_FORMATS, ".xlsx": "xlsx"}
+# A worksheet's limits, the header row included.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
 
 
 def convert(table: Table, destination: str | os.PathLike[str]) -> Path:
@@ -46,24 +61,81 @@ def convert(table: Table, destination: str | os.PathLike[str]) -> Path:
         OutputError: the destination is the source, or cannot be written.
         SourceError: the source fails while being read.
     """
+    dst, kind = _destination(destination, OUTPUT_FORMATS, table.path)
+    frame = table.lazy()
+
+    def sink(tmp: Path) -> None:
+        with table.reading():
+            _sink(frame, tmp, kind)
+
+    return _write_whole(dst, sink)
+
+
+def write_frame(
+    frame: pl.DataFrame,
+    destination: str | os.PathLike[str],
+    *,
+    source: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write rows held in memory to ``destination`` (.parquet, .csv, .arrow, .ndjson or .xlsx).
+
+    Args:
+        frame: the rows to write.
+        destination: the output path; its extension names the format.
+        source: the file the rows came from, which is never overwritten.
+
+    Returns:
+        The written path.
+
+    Raises:
+        OptionError: an unknown output extension.
+        OutputError: the destination is the source, cannot be written, or the
+            rows do not fit in a worksheet.
+    """
+    dst, kind = _destination(destination, FRAME_FORMATS, source)
+    if kind == "xlsx" and (frame.height + 1 > EXCEL_MAX_ROWS or frame.width > EXCEL_MAX_COLUMNS):
+        raise OutputError(
+            f"{dst}: {frame.height:,} rows × {frame.width:,} columns do not fit in a worksheet "
+            f"(at most {EXCEL_MAX_ROWS - 1:,} rows × {EXCEL_MAX_COLUMNS:,} columns); "
+            "filter the rows or export to CSV or Parquet"
+        )
+
+    def write(tmp: Path) -> None:
+        if kind == "xlsx":
+            frame.write_excel(tmp, worksheet="data", autofit=frame.height <= 10_000)
+        else:
+            _sink(frame.lazy(), tmp, kind)
+
+    return _write_whole(dst, write)
+
+
+def _destination(
+    destination: str | os.PathLike[str],
+    formats: dict[str, str],
+    source: str | os.PathLike[str] | None,
+) -> tuple[Path, str]:
+    """The checked output path and its format."""
     dst = Path(destination).expanduser()
-    kind = OUTPUT_FORMATS.get(dst.suffix.lower())
+    kind = formats.get(dst.suffix.lower())
     if kind is None:
-        known = ", ".join(sorted(OUTPUT_FORMATS))
+        known = ", ".join(sorted(formats))
         raise OptionError(
             f"{dst}: unknown output format {dst.suffix or '(none)'}; use one of {known}"
         )
-    if dst.exists() and dst.resolve() == table.path.resolve():
+    if source is not None and dst.exists() and dst.resolve() == Path(source).resolve():
         raise OutputError(f"{dst}: refusing to overwrite the source file")
     if not dst.parent.is_dir():
         raise OutputError(f"{dst}: the folder {dst.parent} does not exist")
-    frame = table.lazy()
-    # The sink creates the file itself, so it gets the user's usual permissions
+    return dst, kind
+
+
+def _write_whole(dst: Path, write: Callable[[Path], None]) -> Path:
+    """Run ``write`` into a file beside ``dst``, then rename it to ``dst``."""
+    # The writer creates the file itself, so it gets the user's usual permissions
     # (mkstemp would make it private); the random part keeps concurrent runs apart.
     tmp = dst.with_name(f".{dst.name}.{uuid.uuid4().hex[:12]}.part")
     try:
-        with table.reading():
-            _sink(frame, tmp, kind)
+        write(tmp)
         os.replace(tmp, dst)
     except PermissionError:
         raise OutputError(f"{dst}: permission denied") from None
