@@ -28,6 +28,8 @@ from core.errors import OptionError
 
 __all__ = ["Query", "apply_query", "filter_expression"]
 
+Scalar = bool | int | float | str | dt.date | dt.datetime | dt.time
+
 _OPERATOR = re.compile(r"^\s*(>=|<=|!=|=|>|<)\s*(.*?)\s*$", re.DOTALL)
 _RANGE = re.compile(r"^\s*(.+?)\s*\.\.\s*(.+?)\s*$", re.DOTALL)
 
@@ -121,7 +123,7 @@ def filter_expression(column: str, dtype: pl.DataType | None, text: str) -> pl.E
     return col.eq_missing(_value(column, dtype, stripped))
 
 
-def _value(column: str, dtype: pl.DataType, raw: str) -> object:
+def _value(column: str, dtype: pl.DataType, raw: str) -> Scalar:
     """``raw`` as a value of ``dtype``."""
     try:
         if dtype == pl.String:
