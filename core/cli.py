@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -24,9 +23,10 @@ from rich.table import Table as RichTable
 
 from core.config import ENGINES, ProfileConfig, load_config
 from core.convert import OUTPUT_FORMATS, convert
-from core.errors import LoupeError, OptionError, OutputError
+from core.errors import LoupeError, OptionError
 from core.infer import parse_override
 from core.jsonvalue import json_value
+from core.output import write_text
 from core.table import Preview, ReadOptions, Table, open_table
 
 if TYPE_CHECKING:
@@ -339,7 +339,7 @@ def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
         if args.json == "-":
             sys.stdout.write(text + "\n")
         else:
-            _write_text(Path(args.json), text)
+            write_text(args.json, text + "\n")
             sys.stderr.write(f"wrote {args.json}\n")
     elif not args.html:
         print_summary(profile, Console(highlight=False, width=None if sys.stdout.isatty() else 140))
@@ -368,19 +368,6 @@ def _profile_with_progress(table: Table, config: ProfileConfig) -> ProfileResult
             bar.update(task, description=phase, completed=fraction)
 
         return profile_table(table, config, progress=report)
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write a file completely or not at all."""
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: the folder {path.parent} does not exist")
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        partial.write_text(text + "\n", encoding="utf-8")
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise OutputError(f"{path}: {exc.strerror or exc}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -42,6 +42,7 @@ from core.config import ProfileConfig
 from core.errors import LoupeError
 from core.infer import Candidate, Kind
 from core.jsonvalue import json_value
+from core.output import write_text
 from core.partial import QUANTILES, ColumnPartial, PartialProfile, StateError
 from core.sketches import decode
 
@@ -53,6 +54,7 @@ __all__ = [
     "dumps",
     "load_profile",
     "merge_profiles",
+    "write_profile",
 ]
 
 SCHEMA_VERSION = "1.0"
@@ -517,6 +519,15 @@ def _rows(frame: pl.DataFrame | None) -> dict[str, Any]:
 def dumps(profile: Mapping[str, Any]) -> str:
     """The profile as deterministic JSON text (sorted keys)."""
     return json.dumps(profile, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False)
+
+
+def write_profile(profile: Mapping[str, Any], path: str | Path) -> Path:
+    """Write ``profile`` as JSON to ``path`` (complete or not at all).
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
+    return write_text(path, dumps(profile) + "\n")
 
 
 def load_profile(path: str | Path) -> dict[str, Any]:

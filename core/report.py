@@ -24,9 +24,9 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from core import charts
-from core.errors import OutputError
 from core.jsonvalue import json_value
 from core.numbers import format_number
+from core.output import write_text
 
 __all__ = ["render_report", "write_report"]
 
@@ -353,14 +353,4 @@ def write_report(profile: Profile, path: str | Path, **options: Any) -> Path:
     Raises:
         OutputError: the file cannot be written.
     """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: the folder {path.parent} does not exist")
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        partial.write_text(render_report(profile, **options), encoding="utf-8")
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise OutputError(f"{path}: {exc.strerror or exc}") from None
-    return path
+    return write_text(path, render_report(profile, **options))
