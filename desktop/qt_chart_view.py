@@ -2,18 +2,21 @@
 
 The page is small HTML whose base URL is plotly's own ``package_data`` folder,
 so ``<script src="plotly.min.js">`` resolves to the local file: no CDN, no
-network, and no multi-megabyte ``setHtml``.
+network, and no multi-megabyte ``setHtml``. Clicks on a bar or a heatmap cell
+come back to Python through a ``QWebChannel`` as :attr:`QtChartView.pointClicked`.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
@@ -21,26 +24,70 @@ __all__ = ["PLOTLY_DIR", "QtChartView"]
 
 PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 
+# Sends each click as JSON: which figure, and the point's x, y, index and customdata.
+_CLICKS = """
+new QWebChannel(qt.webChannelTransport, (channel) => {
+  const bridge = channel.objects.bridge;
+  specs.forEach((s, i) => document.getElementById('f' + i).on('plotly_click', (event) => {
+    const p = event.points[0];
+    bridge.clicked(JSON.stringify({figure: i, curve: p.curveNumber, index: p.pointIndex,
+                                   x: p.x, y: p.y, customdata: p.customdata ?? null}));
+  }));
+  document.body.dataset.channel = 'ready';
+});
+"""
+
+
+class _Bridge(QObject):
+    """The object the page calls; lives on the GUI thread."""
+
+    clicked_json = Signal(str)
+
+    @Slot(str)
+    def clicked(self, payload: str) -> None:
+        self.clicked_json.emit(payload)
+
 
 class QtChartView(QWebEngineView):
-    """Shows a list of Plotly figures, one under the other."""
+    """Shows a list of Plotly figures, one under the other.
+
+    Signals:
+        pointClicked(int, dict): the figure's position in the list, and the point
+            clicked (``x``, ``y``, ``index``, ``curve``, ``customdata``).
+    """
+
+    pointClicked = Signal(int, dict)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.figure_count = 0
+        # Numbers each page, so a caller can tell the new page from the one it replaces.
+        self.renders = 0
+        self._bridge = _Bridge(self)
+        self._bridge.clicked_json.connect(self._on_clicked)
+        self._channel = QWebChannel(self)
+        self._channel.registerObject("bridge", self._bridge)
+        self.page().setWebChannel(self._channel)
 
     def show_figures(self, figures: list[go.Figure], *, dark: bool = False) -> None:
         """Replace what is shown with ``figures``."""
         self.figure_count = len(figures)
+        self.renders += 1
         specs = [json.loads(pio.to_json(fig, validate=False)) for fig in figures]
         background = "#111" if dark else "#fff"
         divs = "".join(f'<div id="f{i}"></div>' for i in range(len(specs)))
         script = json.dumps(specs).replace("<", "\\u003c")
         html = (
             f'<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
-            f'<body style="margin:0;background:{background}">{divs}'
-            f'<script src="plotly.min.js"></script><script>const specs={script};'
+            f'<body data-render="{self.renders}" style="margin:0;background:{background}">{divs}'
+            '<script src="plotly.min.js"></script>'
+            '<script src="qrc:///qtwebchannel/qwebchannel.js"></script>'
+            f"<script>const specs={script};"
             "specs.forEach((s,i)=>Plotly.newPlot('f'+i,s.data,s.layout,{responsive:true,displaylogo:false}));"
-            "document.body.dataset.drawn=String(specs.length);</script></body></html>"
+            f"document.body.dataset.drawn=String(specs.length);{_CLICKS}</script></body></html>"
         )
         self.setHtml(html, QUrl.fromLocalFile(str(PLOTLY_DIR) + "/"))
+
+    def _on_clicked(self, payload: str) -> None:
+        point: dict[str, Any] = json.loads(payload)
+        self.pointClicked.emit(int(point.pop("figure")), point)

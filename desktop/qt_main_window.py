@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QListWidget,
     QMainWindow,
+    QMenu,
     QPushButton,
+    QTabBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -19,12 +22,17 @@ from PySide6.QtWidgets import (
 
 from core.samples import SAMPLE_CSV
 from desktop.qt_dataset_view import QtDatasetView
+from desktop.qt_settings import Preferences, QtSettingsDialog, apply_theme
 
 __all__ = ["QtMainWindow"]
 
 _FILTER = (
     "Tables (*.csv *.tsv *.txt *.psv *.gz *.bz2 *.zst *.zip *.xlsx *.xlsm *.xlsb *.xls *.ods "
     "*.parquet *.arrow *.feather *.json *.ndjson *.jsonl);;All files (*)"
+)
+_ROWS_FILTER = (
+    "CSV (*.csv);;Parquet (*.parquet);;Excel workbook (*.xlsx);;Arrow IPC (*.arrow);;"
+    "NDJSON (*.ndjson)"
 )
 _RECENT = "recent_files"
 
@@ -35,21 +43,31 @@ class QtMainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings("Loupe", "Loupe")
+        self.preferences = Preferences.load(self.settings)
+        self.dark = apply_theme(self.preferences.theme)
         self.setWindowTitle("Loupe")
         self.resize(1280, 820)
         self.setAcceptDrops(True)
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self._on_close_tab)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.tabs.addTab(self._welcome(), "Start")
+        self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
+        self._dataset_actions: list[QAction] = []
         self._build_menu()
+        self._on_tab_changed(0)
 
     def open_path(self, path: str | Path) -> QtDatasetView:
         """Open ``path`` in a new tab (reading happens in the background)."""
         path = Path(path)
-        view = QtDatasetView(path)
-        view.failed.connect(lambda message: self.statusBar().showMessage(message))
+        view = QtDatasetView(path, config=self.preferences.profile_config)
+        view.set_dark(self.dark)
+        view.failed.connect(self._show_message)
+        view.message.connect(self._show_message)
+        view.exported.connect(lambda written: self._show_message(f"wrote {written}"))
         index = self.tabs.addTab(view, path.name)
         self.tabs.setTabToolTip(index, str(path))
         self.tabs.setCurrentIndex(index)
@@ -57,12 +75,27 @@ class QtMainWindow(QMainWindow):
         view.start_loading()
         return view
 
+    def current_view(self) -> QtDatasetView | None:
+        """The dataset shown, if any."""
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, QtDatasetView) else None
+
     def recent_files(self) -> list[str]:
         """Recently opened files, newest first (never reopened automatically)."""
         value = self.settings.value(_RECENT, [])
         return (
             [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value else [])
         )
+
+    def set_preferences(self, preferences: Preferences) -> None:
+        """Keep and apply ``preferences`` (the theme now, the rest at the next profile)."""
+        self.preferences = preferences
+        preferences.save(self.settings)
+        self.dark = apply_theme(preferences.theme)
+        for index in range(self.tabs.count()):
+            view = self.tabs.widget(index)
+            if isinstance(view, QtDatasetView):
+                view.set_dark(self.dark)
 
     # -- Qt overrides ------------------------------------------------------------
 
@@ -75,20 +108,53 @@ class QtMainWindow(QMainWindow):
             if url.isLocalFile():
                 self.open_path(url.toLocalFile())
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Ask running work to stop, so quitting never waits on a long profile.
+        for index in range(self.tabs.count()):
+            view = self.tabs.widget(index)
+            if isinstance(view, QtDatasetView) and view.busy:
+                view.cancel_button.click()
+        super().closeEvent(event)
+
     # -- building ---------------------------------------------------------------
 
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        for text, shortcut, handler in (
-            ("&Open…", QKeySequence.StandardKey.Open, self._on_open),
-            ("Open &sample dataset", None, lambda: self.open_path(SAMPLE_CSV)),
-            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
+        file_menu = self.menuBar().addMenu("&File")
+        self._add(file_menu, "&Open…", self._on_open, QKeySequence.StandardKey.Open)
+        self._add(file_menu, "Open &sample dataset", lambda: self.open_path(SAMPLE_CSV))
+        file_menu.addSeparator()
+        for text, handler in (
+            ("Export &report (HTML)…", lambda: self._on_export_profile(report=True)),
+            ("Export &profile (JSON)…", lambda: self._on_export_profile(report=False)),
+            ("Export shown &rows…", self._on_export_rows),
         ):
-            action = QAction(text, self)
-            if shortcut is not None:
-                action.setShortcut(shortcut)
-            action.triggered.connect(handler)
-            menu.addAction(action)
+            self._dataset_actions.append(self._add(file_menu, text, handler))
+        file_menu.addSeparator()
+        self._add(file_menu, "&Settings…", self._on_settings, QKeySequence.StandardKey.Preferences)
+        file_menu.addSeparator()
+        self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        data_menu = self.menuBar().addMenu("&Data")
+        self._dataset_actions += [
+            self._add(data_menu, "&Profile", lambda: self._with_view("start_profile"), "Ctrl+P"),
+            self._add(
+                data_menu, "&Find in rows", lambda: self._with_view("focus_search"), "Ctrl+F"
+            ),
+            self._add(data_menu, "&Clear filters", lambda: self._with_view("clear_query")),
+        ]
+
+    def _add(
+        self,
+        menu: QMenu,
+        text: str,
+        handler: Callable[[], object],
+        shortcut: QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(handler)
+        menu.addAction(action)
+        return action
 
     def _welcome(self) -> QWidget:
         """The first screen: a drop zone, the sample dataset, recent files."""
@@ -108,19 +174,71 @@ class QtMainWindow(QMainWindow):
         self.recent.itemActivated.connect(lambda item: self.open_path(item.text()))
         layout.addWidget(drop, 1)
         layout.addWidget(sample)
-        layout.addWidget(QLabel("Recent files"))
+        layout.addWidget(QLabel("Recent files (double-click to open)"))
         layout.addWidget(self.recent)
         return page
 
     def _remember(self, path: Path) -> None:
         recent = [str(path)] + [p for p in self.recent_files() if p != str(path)]
         self.settings.setValue(_RECENT, recent[:10])
+        self.recent.clear()
+        self.recent.addItems(recent[:10])
+
+    def _show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
+
+    def _with_view(self, method: str) -> None:
+        view = self.current_view()
+        if view is not None:
+            getattr(view, method)()
 
     def _on_open(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Open a table", "", _FILTER)
         for name in names:
             self.open_path(name)
 
+    def _on_export_profile(self, *, report: bool) -> None:
+        view = self.current_view()
+        if view is None:
+            return
+        suffix, kind = (".html", "HTML report (*.html)") if report else (".json", "JSON (*.json)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export", str(view.path.with_name(view.path.stem + "-profile" + suffix)), kind
+        )
+        if name:
+            view.export_profile(Path(name), report=report)
+
+    def _on_export_rows(self) -> None:
+        view = self.current_view()
+        if view is None:
+            return
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export rows",
+            str(view.path.with_name(view.path.stem + "-rows.csv")),
+            _ROWS_FILTER,
+        )
+        if name:
+            path = Path(name)
+            if not path.suffix and "(*." in chosen:
+                path = path.with_suffix(chosen.split("(*")[1].rstrip(")"))
+            view.export_rows(path)
+
+    def _on_settings(self) -> None:
+        dialog = QtSettingsDialog(self.preferences, self)
+        if dialog.exec():
+            self.set_preferences(dialog.preferences())
+
+    def _on_tab_changed(self, index: int) -> None:
+        view = self.current_view()
+        self.setWindowTitle(f"{view.path.name} — Loupe" if view is not None else "Loupe")
+        for action in getattr(self, "_dataset_actions", []):
+            action.setEnabled(view is not None)
+
     def _on_close_tab(self, index: int) -> None:
-        if index > 0:
+        view = self.tabs.widget(index)
+        if isinstance(view, QtDatasetView):
+            if view.busy:
+                view.cancel_button.click()
             self.tabs.removeTab(index)
+            view.deleteLater()

@@ -16,6 +16,8 @@ import polars as pl
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from desktop.qt_icons import filter_icon
+
 __all__ = ["QtFrameModel"]
 
 _WINDOW = 512
@@ -39,6 +41,7 @@ class QtFrameModel(QAbstractTableModel):
         super().__init__()
         self._frame = frame if frame is not None else pl.DataFrame()
         self._missing = missing or {}
+        self._filters: dict[str, str] = {}
         self._numeric = [dtype.is_numeric() for dtype in self._frame.dtypes]
         self._window_start = -1
         self._window: list[tuple[Any, ...]] = []
@@ -48,12 +51,30 @@ class QtFrameModel(QAbstractTableModel):
         """The rows shown."""
         return self._frame
 
-    def set_frame(self, frame: pl.DataFrame, missing: dict[str, float] | None = None) -> None:
-        """Show other rows (after a sort, a filter, or the full read)."""
+    @property
+    def filters(self) -> dict[str, str]:
+        """The filters marked in the headers."""
+        return self._filters
+
+    def set_frame(
+        self,
+        frame: pl.DataFrame,
+        missing: dict[str, float] | None = None,
+        filters: dict[str, str] | None = None,
+    ) -> None:
+        """Show other rows (after a sort, a filter, or the full read).
+
+        Args:
+            frame: the rows.
+            missing: per column, the share of missing values (kept when None).
+            filters: per column, the filter applied, marked in its header (kept when None).
+        """
         self.beginResetModel()
         self._frame = frame
         if missing is not None:
             self._missing = missing
+        if filters is not None:
+            self._filters = filters
         self._numeric = [dtype.is_numeric() for dtype in frame.dtypes]
         self._window_start, self._window = -1, []
         self.endResetModel()
@@ -91,10 +112,14 @@ class QtFrameModel(QAbstractTableModel):
         name = self._frame.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
             return name
+        if role == Qt.ItemDataRole.DecorationRole:
+            return filter_icon() if name in self._filters else None
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{name}\ntype: {self._frame.dtypes[section]}"
             if name in self._missing:
                 tip += f"\nmissing: {self._missing[name]:.1%}"
+            if name in self._filters:
+                tip += f"\nfilter: {self._filters[name]}"
             return tip
         return None
 

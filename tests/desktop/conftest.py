@@ -9,5 +9,21 @@ os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (
     os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --no-sandbox --disable-gpu"
 ).strip()
 
-# QtWebEngine must be imported before the QApplication exists.
+# With the environment set: QtWebEngine must be imported before the QApplication exists.
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
+
+from desktop.qt_main_window import QtMainWindow
+
+
+@pytest.fixture
+def window(qtbot: Any, tmp_path: Path) -> QtMainWindow:
+    """A main window whose settings live in a file of the test's own."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = QtMainWindow(settings)
+    qtbot.addWidget(win)
+    return win

@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from core.samples import SAMPLE_CSV
 from desktop import app as desktop_app
@@ -42,14 +42,6 @@ def test_table_model(qtmodeltester: Any) -> None:
     model.set_frame(big)
     assert model.rowCount() == 2_000_000
     assert model.data(model.index(1_999_999, 0)) == "1999999"
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_path: Path) -> QtMainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = QtMainWindow(settings)
-    qtbot.addWidget(win)
-    return win
 
 
 def test_open_profile_and_chart(qtbot: Any, window: QtMainWindow) -> None:

@@ -1,0 +1,232 @@
+"""The user's preferences, kept with ``QSettings``, the dialog that edits them, and the theme.
+
+:class:`Preferences` is plain data read from and written to ``QSettings``;
+:class:`QtSettingsDialog` edits a copy and hands it back; :func:`apply_theme`
+paints the application light or dark (or as the system is) and says which one
+the charts should follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.config import ENGINES, ProfileConfig, Thresholds
+
+__all__ = ["THEMES", "Preferences", "QtSettingsDialog", "apply_theme"]
+
+THEMES = ("system", "light", "dark")
+
+# What each threshold means, shown beside its box.
+_THRESHOLD_LABELS = {
+    "high_missing": "Missing values: share of a column above",
+    "high_correlation": "Correlation: |r| or V above",
+    "high_cardinality": "High cardinality: distinct categories above",
+    "skewness": "Skewness: |skew| above",
+    "zeros": "Zeros: share of a column above",
+    "imbalance": "Imbalance (0 balanced, 1 a single value): above",
+    "duplicate_rows": "Duplicate rows: share above",
+    "text_as_type": "Numbers or dates as text: share parsing above",
+    "mixed_types": "Mixed types: minority share above",
+}
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What the user chose in Settings.
+
+    Attributes:
+        theme: ``system``, ``light`` or ``dark``.
+        engine: the profiling engine (``auto``, ``memory``, ``streaming``).
+        thresholds: alert thresholds.
+        cloud_endpoint: the URL of a Loupe cloud backend ("" for none).
+    """
+
+    theme: str = "system"
+    engine: str = "auto"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    cloud_endpoint: str = ""
+
+    @classmethod
+    def load(cls, settings: QSettings) -> Preferences:
+        """Read the preferences, falling back to defaults for anything missing or invalid."""
+        default = cls()
+        theme = str(settings.value("appearance/theme", default.theme))
+        engine = str(settings.value("profiling/engine", default.engine))
+        values: dict[str, Any] = {}
+        for item in fields(Thresholds):
+            fallback = getattr(default.thresholds, item.name)
+            raw = settings.value(f"thresholds/{item.name}", fallback)
+            try:
+                values[item.name] = type(fallback)(raw)
+            except (TypeError, ValueError):
+                values[item.name] = fallback
+        return cls(
+            theme=theme if theme in THEMES else default.theme,
+            engine=engine if engine in ENGINES else default.engine,
+            thresholds=Thresholds(**values),
+            cloud_endpoint=str(settings.value("cloud/endpoint", "")),
+        )
+
+    def save(self, settings: QSettings) -> None:
+        """Write the preferences."""
+        settings.setValue("appearance/theme", self.theme)
+        settings.setValue("profiling/engine", self.engine)
+        for item in fields(Thresholds):
+            settings.setValue(f"thresholds/{item.name}", getattr(self.thresholds, item.name))
+        settings.setValue("cloud/endpoint", self.cloud_endpoint)
+        settings.sync()
+
+    def profile_config(self) -> ProfileConfig:
+        """The profiling configuration these preferences describe."""
+        return ProfileConfig(engine=self.engine, thresholds=self.thresholds)
+
+
+class QtSettingsDialog(QDialog):
+    """Settings in three pages: Appearance, Profiling, Cloud."""
+
+    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.theme = QComboBox()
+        self.theme.addItems([t.capitalize() for t in THEMES])
+        self.theme.setCurrentIndex(THEMES.index(preferences.theme))
+        self.engine = QComboBox()
+        self.engine.addItems(list(ENGINES))
+        self.engine.setCurrentText(preferences.engine)
+        self.thresholds: dict[str, QSpinBox | QDoubleSpinBox] = {}
+        self.endpoint = QLineEdit(preferences.cloud_endpoint)
+        self.endpoint.setPlaceholderText("https://…")
+
+        appearance = QWidget()
+        form = QFormLayout(appearance)
+        form.addRow("Theme", self.theme)
+        form.addRow(QLabel("Charts follow the theme. “System” follows the desktop's colours."))
+
+        profiling = QWidget()
+        form = QFormLayout(profiling)
+        form.addRow("Engine", self.engine)
+        form.addRow(QLabel("auto: in memory when the file is small and fits, streaming otherwise."))
+        for item in fields(Thresholds):
+            value = getattr(preferences.thresholds, item.name)
+            box: QSpinBox | QDoubleSpinBox
+            if isinstance(value, int):
+                box = QSpinBox()
+                box.setRange(1, 1_000_000)
+            else:
+                box = QDoubleSpinBox()
+                box.setDecimals(3)
+                box.setSingleStep(0.05)
+                box.setRange(0.0, 1_000.0 if item.name == "skewness" else 1.0)
+            box.setValue(value)
+            box.setObjectName(item.name)
+            self.thresholds[item.name] = box
+            form.addRow(_THRESHOLD_LABELS.get(item.name, item.name), box)
+
+        cloud = QWidget()
+        form = QFormLayout(cloud)
+        form.addRow("Endpoint", self.endpoint)
+        note = QLabel(
+            "Cloud offload profiles files too big for this computer on a Loupe backend "
+            "(see README: Cloud mode). Sign-in and offloading from this window come in a "
+            "later version; the endpoint is kept for it."
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+
+        pages = QTabWidget()
+        pages.addTab(appearance, "Appearance")
+        pages.addTab(profiling, "Profiling")
+        pages.addTab(cloud, "Cloud")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
+            self._on_restore_defaults
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(pages)
+        layout.addWidget(buttons)
+        self.pages = pages
+
+    def preferences(self) -> Preferences:
+        """The preferences as the dialog shows them."""
+        values: dict[str, Any] = {
+            name: (int(box.value()) if isinstance(box, QSpinBox) else float(box.value()))
+            for name, box in self.thresholds.items()
+        }
+        return Preferences(
+            theme=THEMES[self.theme.currentIndex()],
+            engine=self.engine.currentText(),
+            thresholds=Thresholds(**values),
+            cloud_endpoint=self.endpoint.text().strip(),
+        )
+
+    def _on_restore_defaults(self) -> None:
+        default = Preferences()
+        self.theme.setCurrentIndex(THEMES.index(default.theme))
+        self.engine.setCurrentText(default.engine)
+        for name, box in self.thresholds.items():
+            box.setValue(getattr(default.thresholds, name))
+
+
+def apply_theme(theme: str) -> bool:
+    """Paint the application in ``theme``; return True when the result is dark."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return False
+    if theme == "system":
+        dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    else:
+        dark = theme == "dark"
+    app.setStyle("Fusion")
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    return dark
+
+
+def _dark_palette() -> QPalette:
+    """A dark palette for the Fusion style."""
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for r, colour in (
+        (role.Window, "#2b2b2b"),
+        (role.WindowText, "#e6e6e6"),
+        (role.Base, "#1e1e1e"),
+        (role.AlternateBase, "#262626"),
+        (role.ToolTipBase, "#2b2b2b"),
+        (role.ToolTipText, "#e6e6e6"),
+        (role.Text, "#e6e6e6"),
+        (role.Button, "#353535"),
+        (role.ButtonText, "#e6e6e6"),
+        (role.BrightText, "#ff6b6b"),
+        (role.Highlight, "#0072B2"),
+        (role.HighlightedText, "#ffffff"),
+        (role.Link, "#56B4E9"),
+        (role.PlaceholderText, "#8c8c8c"),
+    ):
+        palette.setColor(r, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for r in (role.Text, role.ButtonText, role.WindowText):
+        palette.setColor(disabled, r, QColor("#777777"))
+    return palette
