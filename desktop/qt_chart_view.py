@@ -69,11 +69,19 @@ class QtChartView(QWebEngineView):
         self._channel.registerObject("bridge", self._bridge)
         self.page().setWebChannel(self._channel)
 
+    @staticmethod
+    def specs(figures: list[go.Figure]) -> list[dict[str, Any]]:
+        """Figures as the plain data plotly.js draws (safe to compute in a worker)."""
+        return [json.loads(pio.to_json(fig, validate=False)) for fig in figures]
+
     def show_figures(self, figures: list[go.Figure], *, dark: bool = False) -> None:
         """Replace what is shown with ``figures``."""
-        self.figure_count = len(figures)
+        self.show_specs(self.specs(figures), dark=dark)
+
+    def show_specs(self, specs: list[dict[str, Any]], *, dark: bool = False) -> None:
+        """Replace what is shown with figures given as :meth:`specs`."""
+        self.figure_count = len(specs)
         self.renders += 1
-        specs = [json.loads(pio.to_json(fig, validate=False)) for fig in figures]
         background = "#111" if dark else "#fff"
         divs = "".join(f'<div id="f{i}"></div>' for i in range(len(specs)))
         script = json.dumps(specs).replace("<", "\\u003c")

@@ -74,6 +74,7 @@ class QtDatasetView(QWidget):
         failed(str): the file could not be read (the message names it).
         queried(): the grid shows the rows of the current sort, filters and search.
         profiled(): the profile is shown.
+        charted(): a page of charts has loaded.
         exported(str): a file was written (its path).
         message(str): something to tell the user in passing.
     """
@@ -82,6 +83,7 @@ class QtDatasetView(QWidget):
     failed = Signal(str)
     queried = Signal()
     profiled = Signal()
+    charted = Signal()
     exported = Signal(str)
     message = Signal(str)
 
@@ -107,6 +109,7 @@ class QtDatasetView(QWidget):
         self._after_profile: list[Callable[[], None]] = []
         self._click_handlers: list[ClickHandler | None] = []
         self._section = "Overview"
+        self._chart_generation = self._charted_generation = 0
 
         self.model = QtFrameModel()
         self.grid = QTableView()
@@ -214,8 +217,14 @@ class QtDatasetView(QWidget):
         if self._charts is None:
             self._charts = QtChartView()
             self._charts.pointClicked.connect(self._on_point_clicked)
+            self._charts.loadFinished.connect(lambda ok: self.charted.emit())
             self._chart_layout.addWidget(self._charts, 1)
         return self._charts
+
+    @property
+    def charts_pending(self) -> bool:
+        """True while the charts asked for last are still being built."""
+        return self._charted_generation != self._chart_generation
 
     @property
     def busy(self) -> bool:
@@ -323,7 +332,7 @@ class QtDatasetView(QWidget):
                 self.queried.emit()
 
         self.rows_label.setText("filtering…" if query.filters or query.search else "sorting…")
-        start(run, finished=done, errored=failed, cancelled=lambda: None)
+        start(run, owner=self, finished=done, errored=failed, cancelled=lambda: None)
 
     def sort_by(self, column: str, descending: bool | None, *, add: bool = False) -> None:
         """Sort by ``column`` (None removes it from the sort); ``add`` keeps the other keys."""
@@ -514,37 +523,37 @@ class QtDatasetView(QWidget):
             self.grid.selectColumn(column)
 
     def show_section(self, section: str) -> None:
-        """Show the overview, correlations, missing values, or the selected column's charts."""
+        """Show the overview, correlations, missing values, or the selected column's charts.
+
+        Plotly builds the figures in a worker (a first figure costs a few hundred
+        milliseconds of Python); the newest request wins.
+        """
         if self.profile is None:
             return
-        profile, theme = self.profile, "dark" if self.dark else "light"
+        profile, dark = self.profile, self.dark
+        column = (
+            profile["columns"][max(self.columns.currentRow(), 0)] if profile["columns"] else None
+        )
         self._section = section
         for button in self.sections.buttons():
             button.setChecked(button.text() == section)
-        figures: list[go.Figure] = []
-        handlers: list[ClickHandler | None] = []
-        if section == "Overview":
-            figures = [charts.overview(profile, theme), charts.missing_bar(profile, theme)]
-            handlers = [None, self._select_x]
-        elif section == "Correlations":
-            for method in ("pearson", "spearman", "cramers_v"):
-                block = profile["correlations"].get(method)
-                if block and len(block.get("columns") or []) >= 2:
-                    figures.append(charts.correlation_heatmap(profile, method, theme))
-                    handlers.append(self._select_x)
-        elif section == "Missing values":
-            figures = [charts.missing_bar(profile, theme)]
-            handlers = [self._select_x]
-            if len(profile["missing"]["nullity_correlation"].get("columns") or []) >= 2:
-                figures.append(charts.nullity_heatmap(profile, theme))
-                handlers.append(self._select_x)
-        else:
-            row = max(self.columns.currentRow(), 0)
-            column = profile["columns"][row]
-            figures = charts.column_figures(column, theme)
-            handlers = [_figure_click(column, figure, self.set_filter) for figure in figures]
-        self._click_handlers = handlers
-        self.charts.show_figures(figures, dark=self.dark)
+        self._chart_generation += 1
+        generation = self._chart_generation
+        select, set_filter = self._select_x, self.set_filter
+
+        def build(progress: Any, cancelled: Any) -> tuple[list[Any], list[ClickHandler | None]]:
+            figures, handlers = _section_figures(
+                profile, section, column, "dark" if dark else "light", select, set_filter
+            )
+            return QtChartView.specs(figures), handlers
+
+        def done(result: tuple[list[Any], list[ClickHandler | None]]) -> None:
+            if generation == self._chart_generation:
+                specs, self._click_handlers = result
+                self._charted_generation = generation
+                self.charts.show_specs(specs, dark=dark)
+
+        start(build, owner=self, finished=done, errored=self.message.emit, cancelled=lambda: None)
 
     def set_dark(self, dark: bool) -> None:
         """Follow the application's theme (charts are drawn again)."""
@@ -622,6 +631,7 @@ class QtDatasetView(QWidget):
 
         worker = start(
             fn,
+            owner=self,
             finished=finished,
             errored=errored,
             cancelled=cancelled,
@@ -656,6 +666,38 @@ class QtDatasetView(QWidget):
         if busy:
             self.progress.setValue(0)
             self.status.setText(f"{self._name}: {phase}…")
+
+
+def _section_figures(
+    profile: dict[str, Any],
+    section: str,
+    column: dict[str, Any] | None,
+    theme: str,
+    select: ClickHandler,
+    set_filter: Callable[[str, str], None],
+) -> tuple[list[go.Figure], list[ClickHandler | None]]:
+    """The figures of a section, and what a click on each one does."""
+    figures: list[go.Figure] = []
+    handlers: list[ClickHandler | None] = []
+    if section == "Overview":
+        figures = [charts.overview(profile, theme), charts.missing_bar(profile, theme)]
+        handlers = [None, select]
+    elif section == "Correlations":
+        for method in ("pearson", "spearman", "cramers_v"):
+            block = profile["correlations"].get(method)
+            if block and len(block.get("columns") or []) >= 2:
+                figures.append(charts.correlation_heatmap(profile, method, theme))
+                handlers.append(select)
+    elif section == "Missing values":
+        figures = [charts.missing_bar(profile, theme)]
+        handlers = [select]
+        if len(profile["missing"]["nullity_correlation"].get("columns") or []) >= 2:
+            figures.append(charts.nullity_heatmap(profile, theme))
+            handlers.append(select)
+    elif column is not None:
+        figures = charts.column_figures(column, theme)
+        handlers = [_figure_click(column, figure, set_filter) for figure in figures]
+    return figures, handlers
 
 
 def _mini_stats(column: dict[str, Any]) -> str:

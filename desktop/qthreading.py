@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import Shiboken
 
 from core.engine import Cancelled
 from core.errors import LoupeError
@@ -62,6 +63,7 @@ class Worker(QObject, QRunnable):  # type: ignore[misc]
 def start(
     fn: Task,
     *,
+    owner: QObject,
     finished: Callable[[Any], None],
     errored: Callable[[str], None],
     cancelled: Callable[[], None],
@@ -70,13 +72,23 @@ def start(
     """Run ``fn`` on the global thread pool, its outcome going to the handlers given.
 
     The handlers are connected before the worker starts: a task that fails at
-    once must not report before anyone listens.
+    once must not report before anyone listens. They are called only while
+    ``owner`` (the widget that asked) still exists: a tab closed while its
+    worker runs never hears back.
     """
     worker = Worker(fn)
-    worker.finished.connect(finished)
-    worker.errored.connect(errored)
-    worker.cancelled.connect(cancelled)
+
+    def guarded(handler: Callable[..., None]) -> Callable[..., None]:
+        def call(*args: Any) -> None:
+            if Shiboken.isValid(owner):
+                handler(*args)
+
+        return call
+
+    worker.finished.connect(guarded(finished))
+    worker.errored.connect(guarded(errored))
+    worker.cancelled.connect(guarded(cancelled))
     if progressed is not None:
-        worker.progressed.connect(progressed)
+        worker.progressed.connect(guarded(progressed))
     QThreadPool.globalInstance().start(worker)
     return worker

@@ -130,15 +130,22 @@ def run_js(qtbot: Any, view: QtDatasetView, expression: str) -> Any:
 
 
 def wait_for_charts(qtbot: Any, view: QtDatasetView, count: int) -> None:
+    """Wait until the charts asked for last are drawn and can be clicked."""
+    qtbot.waitUntil(lambda: not view.charts_pending, timeout=LONG)
+
     def ready() -> bool:
         state = run_js(
             qtbot,
             view,
-            "[document.body.dataset.render, document.body.dataset.channel,"
+            "document.body && [document.body.dataset.render, document.body.dataset.channel,"
             " document.querySelectorAll('.main-svg').length]",
         )
-        # Until the new page has loaded, the answer comes from the one before it.
-        return state == [str(view.charts.renders), "ready", state[2]] and state[2] >= count
+        # Until the new page has loaded, the answer comes from the one before it (or is None).
+        return (
+            isinstance(state, list)
+            and state[:2] == [str(view.charts.renders), "ready"]
+            and state[2] >= count
+        )
 
     qtbot.waitUntil(ready, timeout=LONG)
 

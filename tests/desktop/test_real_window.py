@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,7 +95,11 @@ def test_real_window_opens_draws_and_quits(display: str, tmp_path: Path) -> None
             )
 
         # Drawn: menus, grid text and lines make many colours, a blank screen one.
-        assert colours() > 8
+        # The window maps before it paints, so poll the screen for a while.
+        deadline = time.monotonic() + 60
+        while (seen := colours()) <= 8 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert seen > 8
         subprocess.run(
             ["xdotool", "windowfocus", "--sync", window], env=env, check=True, timeout=30
         )
