@@ -69,6 +69,7 @@ def main() -> None:
         print(f"{name:12} {marks[name]:8.2f} s  ({view.model.rowCount():,} rows shown)")
         action()
 
+    view.charted.connect(lambda: marks.setdefault("charts shown", time.perf_counter() - start))
     view.profiled.connect(step)
     view.queried.connect(step)
     view.exported.connect(lambda _: step())
@@ -81,7 +82,7 @@ def main() -> None:
     worst_five = sorted(range(len(gaps)), key=lambda i: -gaps[i])[:5]
     for i in sorted(worst_five):
         print(f"stall of {gaps[i] * 1000:6.0f} ms at {ticks[i] - start:6.2f} s")
-    for name in ("first rows", "all rows"):
+    for name in ("first rows", "all rows", "charts shown"):
         print(f"{name:12} {marks.get(name, float('nan')):8.2f} s")
     print(
         f"longest UI stall {worst * 1000:8.0f} ms; "
