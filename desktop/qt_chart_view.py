@@ -2,13 +2,16 @@
 
 The page is small HTML whose base URL is plotly's own ``package_data`` folder,
 so ``<script src="plotly.min.js">`` resolves to the local file: no CDN, no
-network, and no multi-megabyte ``setHtml``. Clicks on a bar or a heatmap cell
+network, and no multi-megabyte ``setHtml``. A page over 1 MB (a correlation
+matrix of a hundred columns, say) is written to a private temporary file and
+loaded from there, since ``setHtml`` refuses content over 2 MB. Clicks on a bar or a heatmap cell
 come back to Python through a ``QWebChannel`` as :attr:`QtChartView.pointClicked`.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +23,11 @@ from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["PLOTLY_DIR", "QtChartView"]
+__all__ = ["PLOTLY_DIR", "SET_HTML_LIMIT", "QtChartView"]
 
 PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
+# Pages above this many characters are loaded from a file (setHtml's limit is 2 MB).
+SET_HTML_LIMIT = 1_000_000
 
 # Sends each click as JSON: which figure, and the point's x, y, index and customdata.
 _CLICKS = """
@@ -63,6 +68,7 @@ class QtChartView(QWebEngineView):
         self.figure_count = 0
         # Numbers each page, so a caller can tell the new page from the one it replaces.
         self.renders = 0
+        self._page_dir: tempfile.TemporaryDirectory[str] | None = None
         self._bridge = _Bridge(self)
         self._bridge.clicked_json.connect(self._on_clicked)
         self._channel = QWebChannel(self)
@@ -94,7 +100,19 @@ class QtChartView(QWebEngineView):
             "specs.forEach((s,i)=>Plotly.newPlot('f'+i,s.data,s.layout,{responsive:true,displaylogo:false}));"
             f"document.body.dataset.drawn=String(specs.length);{_CLICKS}</script></body></html>"
         )
-        self.setHtml(html, QUrl.fromLocalFile(str(PLOTLY_DIR) + "/"))
+        if len(html) <= SET_HTML_LIMIT:
+            self.setHtml(html, QUrl.fromLocalFile(str(PLOTLY_DIR) + "/"))
+            return
+        # A big page goes through a file; plotly.js is then named by its full URL.
+        if self._page_dir is None:
+            self._page_dir = tempfile.TemporaryDirectory(prefix="loupe-charts-")
+        page = Path(self._page_dir.name) / f"charts-{self.renders}.html"
+        script = QUrl.fromLocalFile(str(PLOTLY_DIR / "plotly.min.js")).toString()
+        page.write_text(html.replace('src="plotly.min.js"', f'src="{script}"', 1), "utf-8")
+        for old in page.parent.glob("charts-*.html"):
+            if old != page:
+                old.unlink(missing_ok=True)
+        self.load(QUrl.fromLocalFile(str(page)))
 
     def _on_clicked(self, payload: str) -> None:
         point: dict[str, Any] = json.loads(payload)
