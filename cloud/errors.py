@@ -1,0 +1,58 @@
+"""Errors of the cloud backend and its client.
+
+    CloudError
+    ├── AuthError        the token is missing, invalid or expired (HTTP 401)
+    ├── ForbiddenError   the object belongs to somebody else, or the key is unsafe (HTTP 403)
+    ├── NotFoundError    no such upload or job for this user (HTTP 404)
+    ├── ConflictError    a concurrent write changed the object first (HTTP 409)
+    └── StoreError       the object store failed (HTTP 502)
+
+Messages never contain tokens, keys or other secrets.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthError",
+    "CloudError",
+    "ConflictError",
+    "ForbiddenError",
+    "NotFoundError",
+    "StoreError",
+]
+
+
+class CloudError(Exception):
+    """Base of the cloud errors; ``status`` is the HTTP status the API answers with."""
+
+    status = 500
+
+
+class AuthError(CloudError):
+    """The request carries no valid token."""
+
+    status = 401
+
+
+class ForbiddenError(CloudError):
+    """The request reaches for something that is not the caller's."""
+
+    status = 403
+
+
+class NotFoundError(CloudError):
+    """No such object for this user."""
+
+    status = 404
+
+
+class ConflictError(CloudError):
+    """Another writer changed the object first."""
+
+    status = 409
+
+
+class StoreError(CloudError):
+    """The object store failed."""
+
+    status = 502

@@ -1,0 +1,276 @@
+"""Uploads and jobs: their object keys, their records, and the profiling steps.
+
+Keys are derived on the server from the caller's identity and ids the server
+made: ``uploads/{sub}/{upload}/…`` and ``jobs/{sub}/{job}/…``. Nothing the
+client sends becomes part of a key except a file name reduced to a safe base
+name.
+
+Job state lives in S3 as ``jobs/{sub}/{job}/job.json``, updated with
+conditional writes (``If-Match`` on the etag), so concurrent steps never lose
+each other's progress. S3 rather than DynamoDB: one service less to deploy and
+pay for, the records sit beside the partial profiles and results they describe,
+and the lifecycle rules that expire uploads expire jobs too.
+
+The profiling steps are plain functions on an :class:`~cloud.storage.ObjectStore`
+— :func:`plan`, :func:`profile_chunk`, :func:`merge` — the same in the Step
+Functions Lambdas and in the local runner.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+import polars as pl
+
+from cloud.auth import Identity
+from cloud.errors import ConflictError, ForbiddenError, NotFoundError
+from cloud.storage import ObjectStore
+
+__all__ = [
+    "Chunk",
+    "JobRecord",
+    "Upload",
+    "job_prefix",
+    "load_job",
+    "load_upload",
+    "merge",
+    "new_id",
+    "plan",
+    "profile_chunk",
+    "run_job",
+    "safe_name",
+    "save_job",
+    "update_job",
+]
+
+_ID = re.compile(r"^[0-9a-f]{32}$")
+DEFAULT_CHUNK_ROWS = 1_000_000
+
+
+def new_id() -> str:
+    """A fresh upload or job id."""
+    return uuid.uuid4().hex
+
+
+def checked_id(value: str, what: str) -> str:
+    """``value`` if it is an id this server could have made. Raises NotFoundError."""
+    if not _ID.match(value):
+        raise NotFoundError(f"no such {what}")
+    return value
+
+
+def safe_name(name: str) -> str:
+    """A client's file name reduced to a base name fit for a key.
+
+    Raises:
+        ForbiddenError: the name is a path (absolute, with ``..`` or separators) or empty.
+    """
+    if (
+        not name
+        or len(name) > 255
+        or "\x00" in name
+        or name in (".", "..")
+        or PurePosixPath(name).name != name
+        or PureWindowsPath(name).name != name
+    ):
+        raise ForbiddenError("the file name must be a plain name, not a path")
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
+def upload_prefix(identity: Identity, upload_id: str) -> str:
+    """Where an upload's objects live."""
+    return f"uploads/{identity.sub}/{checked_id(upload_id, 'upload')}/"
+
+
+def job_prefix(identity: Identity, job_id: str) -> str:
+    """Where a job's objects live."""
+    return f"jobs/{identity.sub}/{checked_id(job_id, 'job')}/"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An upload the server agreed to receive."""
+
+    id: str
+    name: str
+    key: str
+    size: int
+
+
+def load_upload(store: ObjectStore, identity: Identity, upload_id: str) -> Upload:
+    """The caller's upload ``upload_id``. Raises NotFoundError."""
+    try:
+        record = json.loads(store.get(upload_prefix(identity, upload_id) + "upload.json").data)
+    except NotFoundError:
+        raise NotFoundError("no such upload") from None
+    return Upload(**record)
+
+
+def save_upload(store: ObjectStore, identity: Identity, name: str, size: int) -> Upload:
+    """Record a new upload for the caller and return it."""
+    upload_id = new_id()
+    prefix = upload_prefix(identity, upload_id)
+    upload = Upload(upload_id, name, prefix + "data/" + safe_name(name), size)
+    store.put(prefix + "upload.json", json.dumps(asdict(upload)).encode(), if_absent=True)
+    return upload
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A job's state, as ``GET /v1/jobs/{id}`` shows it."""
+
+    id: str
+    kind: str
+    upload_id: str
+    status: str = "queued"  # queued, running, succeeded, failed
+    phase: str = "queued"
+    progress: float = 0.0
+    error: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    created: float = field(default_factory=time.time)
+    updated: float = field(default_factory=time.time)
+    chunks: int = 0
+
+
+def save_job(store: ObjectStore, identity: Identity, job: JobRecord) -> None:
+    """Create the record of a new job."""
+    key = job_prefix(identity, job.id) + "job.json"
+    store.put(key, json.dumps(asdict(job)).encode(), if_absent=True)
+
+
+def load_job(store: ObjectStore, identity: Identity, job_id: str) -> tuple[JobRecord, str]:
+    """The caller's job and its record's etag. Raises NotFoundError."""
+    try:
+        stored = store.get(job_prefix(identity, job_id) + "job.json")
+    except NotFoundError:
+        raise NotFoundError("no such job") from None
+    return JobRecord(**json.loads(stored.data)), stored.etag
+
+
+def update_job(store: ObjectStore, identity: Identity, job_id: str, **changes: Any) -> JobRecord:
+    """Change fields of a job's record, retrying when another step wrote first."""
+    key = job_prefix(identity, job_id) + "job.json"
+    for _ in range(20):
+        job, etag = load_job(store, identity, job_id)
+        changed = replace(job, updated=time.time(), **changes)
+        try:
+            store.put(key, json.dumps(asdict(changed)).encode(), if_match=etag)
+            return changed
+        except ConflictError:
+            continue
+    raise ConflictError(f"job {job_id}: too many concurrent updates")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Rows ``offset`` to ``offset + rows`` of a job's Parquet copy."""
+
+    index: int
+    offset: int
+    rows: int
+
+
+def plan(
+    store: ObjectStore,
+    identity: Identity,
+    job_id: str,
+    upload: Upload,
+    *,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> list[Chunk]:
+    """Make the job's Parquet copy of the upload and split it into chunks of rows.
+
+    Types are decided once, here, for the whole file (as the desktop does):
+    every chunk then reads the same schema, so their profiles merge.
+    """
+    from core.convert import convert
+    from core.table import open_table
+
+    prefix = job_prefix(identity, job_id)
+    with tempfile.TemporaryDirectory(prefix="loupe-plan-") as folder:
+        source = Path(folder) / Path(upload.key).name
+        source.write_bytes(store.get(upload.key).data)
+        copy = Path(folder) / "data.parquet"
+        with open_table(source) as table:
+            convert(table, copy)
+        rows = pl.scan_parquet(copy).select(pl.len()).collect().item()
+        store.put(prefix + "data.parquet", copy.read_bytes())
+    count = max(1, -(-rows // chunk_rows))
+    return [Chunk(i, i * chunk_rows, min(chunk_rows, rows - i * chunk_rows)) for i in range(count)]
+
+
+def profile_chunk(
+    store: ObjectStore, identity: Identity, job_id: str, chunk: Chunk, options: dict[str, Any]
+) -> str:
+    """Profile one chunk; write its (mergeable) profile and return the key."""
+    from core.config import ProfileConfig
+    from core.engine import profile_table
+    from core.profile import dumps
+    from core.table import open_table
+
+    prefix = job_prefix(identity, job_id)
+    with tempfile.TemporaryDirectory(prefix="loupe-chunk-") as folder:
+        whole = Path(folder) / "data.parquet"
+        whole.write_bytes(store.get(prefix + "data.parquet").data)
+        part = Path(folder) / f"chunk-{chunk.index}.parquet"
+        pl.scan_parquet(whole).slice(chunk.offset, chunk.rows).sink_parquet(part)
+        with open_table(part) as table:
+            result = profile_table(table, ProfileConfig(engine=options.get("engine", "auto")))
+    key = f"{prefix}partials/{chunk.index:06d}.json"
+    store.put(key, dumps(result.profile).encode())
+    return key
+
+
+def merge(store: ObjectStore, identity: Identity, job_id: str, upload: Upload, count: int) -> str:
+    """Merge the chunks' profiles into ``result.json`` and return its key."""
+    from core.config import ProfileConfig
+    from core.profile import dumps, merge_profiles
+
+    prefix = job_prefix(identity, job_id)
+    parts = [json.loads(store.get(f"{prefix}partials/{i:06d}.json").data) for i in range(count)]
+    profile = parts[0] if count == 1 else merge_profiles(parts, ProfileConfig())
+    profile["source"] = {**profile.get("source", {}), "name": upload.name, "path": None}
+    key = prefix + "result.json"
+    store.put(key, dumps(profile).encode())
+    return key
+
+
+def run_job(
+    store: ObjectStore,
+    identity: Identity,
+    job_id: str,
+    *,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    map_chunks: Callable[[Callable[[Chunk], str], list[Chunk]], list[str]] | None = None,
+) -> JobRecord:
+    """Run a profiling job's steps in this process (the local runner; Step Functions in AWS).
+
+    Failures end up in the job record as one line; they never escape.
+    """
+    job, _ = load_job(store, identity, job_id)
+    try:
+        upload = load_upload(store, identity, job.upload_id)
+        update_job(store, identity, job_id, status="running", phase="planning", progress=0.05)
+        chunks = plan(store, identity, job_id, upload, chunk_rows=chunk_rows)
+        update_job(store, identity, job_id, phase="profiling", progress=0.2, chunks=len(chunks))
+
+        def one(chunk: Chunk) -> str:
+            return profile_chunk(store, identity, job_id, chunk, job.options)
+
+        (map_chunks or (lambda fn, items: [fn(c) for c in items]))(one, chunks)
+        update_job(store, identity, job_id, phase="merging", progress=0.9)
+        merge(store, identity, job_id, upload, len(chunks))
+        return update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
+    except Exception as exc:  # the record must say what went wrong, whatever it was
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        # Temporary paths mean nothing to the user: name the upload instead.
+        message = re.sub(r"/\S*/(loupe-(plan|chunk)-[^/\s]+/)", "", message)
+        return update_job(store, identity, job_id, status="failed", phase="failed", error=message)
