@@ -14,7 +14,6 @@ the job runner are given to :func:`create_app`.
 # No ``from __future__ import annotations`` here: FastAPI reads the routes'
 # annotations at run time, and they name a dependency local to create_app.
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
@@ -123,7 +122,11 @@ def create_app(store: ObjectStore, verifier: TokenVerifier, runner: Runner) -> F
 
 
 def _answer(job: JobRecord) -> JobAnswer:
-    record = asdict(job)
     return JobAnswer(
-        job_id=job.id, **{k: record[k] for k in ("kind", "status", "phase", "progress", "error")}
+        job_id=job.id,
+        kind=job.kind,
+        status=job.status,
+        phase=job.phase,
+        progress=job.progress,
+        error=job.error,
     )

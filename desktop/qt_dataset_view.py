@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
@@ -283,9 +284,7 @@ class QtDatasetView(QWidget):
         self._base = None
         self.profile = None
         self.query = Query()
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        self._clear_search_box()
         self.search.setEnabled(False)
         self.profile_button.setEnabled(False)
         self.overview.clear()
@@ -355,10 +354,14 @@ class QtDatasetView(QWidget):
 
     def clear_query(self) -> None:
         """Remove the filters and the search (the sort stays)."""
+        self._clear_search_box()
+        self.set_query(replace(self.query, filters={}, search=""))
+
+    def _clear_search_box(self) -> None:
+        """Empty the search box without starting a search."""
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
-        self.set_query(replace(self.query, filters={}, search=""))
 
     def _show_query_result(self, frame: pl.DataFrame) -> None:
         newly_filtered = set(self.query.filters) - set(self.model.filters)
@@ -386,8 +389,6 @@ class QtDatasetView(QWidget):
 
     def _on_header_clicked(self, section: int) -> None:
         """A click cycles the column through ascending, descending and unsorted."""
-        from PySide6.QtWidgets import QApplication
-
         if self._base is None:
             return
         column = self.model.frame.columns[section]
@@ -594,11 +595,12 @@ class QtDatasetView(QWidget):
             if not self.busy:
                 self.start_profile()
             return
-        profile, seconds, theme = self.profile, self.profile_seconds, self.dark
+        profile, seconds = self.profile, self.profile_seconds
+        theme = "dark" if self.dark else "light"
 
         def run(progress: Any, cancelled: Any) -> str:
             if report:
-                write_report(profile, path, seconds=seconds, theme="dark" if theme else "light")
+                write_report(profile, path, seconds=seconds, theme=theme)
             else:
                 write_profile(profile, path)
             return str(path)

@@ -49,6 +49,7 @@ class QtMainWindow(QMainWindow):
         self.setWindowTitle("Loupe")
         self.resize(1280, 820)
         self.setAcceptDrops(True)
+        self._dataset_actions: list[QAction] = []
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
@@ -57,7 +58,6 @@ class QtMainWindow(QMainWindow):
         self.tabs.addTab(self._welcome(), "Start")
         self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
-        self._dataset_actions: list[QAction] = []
         # The first embedded browser starts Chromium's machinery: about 50 ms
         # idle, several times that while a worker keeps the cores busy. Paying it
         # here, before the window shows, keeps it out of the first chart.
@@ -238,7 +238,7 @@ class QtMainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         view = self.current_view()
         self.setWindowTitle(f"{view.path.name} — Loupe" if view is not None else "Loupe")
-        for action in getattr(self, "_dataset_actions", []):
+        for action in self._dataset_actions:
             action.setEnabled(view is not None)
 
     def _on_close_tab(self, index: int) -> None:
