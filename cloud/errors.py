@@ -1,6 +1,7 @@
 """Errors of the cloud backend and its client.
 
     CloudError
+    ├── RequestError     the request cannot be carried out as asked (HTTP 400)
     ├── AuthError        the token is missing, invalid or expired (HTTP 401)
     ├── ForbiddenError   the object belongs to somebody else, or the key is unsafe (HTTP 403)
     ├── NotFoundError    no such upload or job for this user (HTTP 404)
@@ -18,6 +19,7 @@ __all__ = [
     "ConflictError",
     "ForbiddenError",
     "NotFoundError",
+    "RequestError",
     "StoreError",
 ]
 
@@ -26,6 +28,12 @@ class CloudError(Exception):
     """Base of the cloud errors; ``status`` is the HTTP status the API answers with."""
 
     status = 500
+
+
+class RequestError(CloudError):
+    """The request is well formed but cannot be carried out as asked."""
+
+    status = 400
 
 
 class AuthError(CloudError):

@@ -28,8 +28,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-import polars as pl
-
 from cloud.auth import Identity
 from cloud.errors import ConflictError, ForbiddenError, NotFoundError
 from cloud.storage import ObjectStore
@@ -38,6 +36,10 @@ __all__ = [
     "Chunk",
     "JobRecord",
     "Upload",
+    "chunk_done",
+    "delete_upload",
+    "fail_job",
+    "insights",
     "job_prefix",
     "load_job",
     "load_upload",
@@ -97,12 +99,27 @@ def job_prefix(identity: Identity, job_id: str) -> str:
 
 @dataclass(frozen=True)
 class Upload:
-    """An upload the server agreed to receive."""
+    """An upload the server agreed to receive.
+
+    A multipart upload also has its S3 ``multipart_id`` and ``part_size``
+    (every part but the last is exactly that long).
+    """
 
     id: str
     name: str
     key: str
     size: int
+    multipart_id: str | None = None
+    part_size: int = 0
+
+    @property
+    def part_count(self) -> int:
+        """How many parts a multipart upload has (0 for a single PUT)."""
+        return max(1, -(-self.size // self.part_size)) if self.part_size else 0
+
+    def part_length(self, number: int) -> int:
+        """How long part ``number`` (from 1) must be."""
+        return min(self.part_size, self.size - (number - 1) * self.part_size)
 
 
 def load_upload(store: ObjectStore, identity: Identity, upload_id: str) -> Upload:
@@ -114,13 +131,28 @@ def load_upload(store: ObjectStore, identity: Identity, upload_id: str) -> Uploa
     return Upload(**record)
 
 
-def save_upload(store: ObjectStore, identity: Identity, name: str, size: int) -> Upload:
-    """Record a new upload for the caller and return it."""
+def save_upload(
+    store: ObjectStore, identity: Identity, name: str, size: int, *, part_size: int = 0
+) -> Upload:
+    """Record a new upload for the caller and return it.
+
+    With ``part_size`` the upload is multipart: S3's multipart upload starts here.
+    """
     upload_id = new_id()
     prefix = upload_prefix(identity, upload_id)
-    upload = Upload(upload_id, name, prefix + "data/" + safe_name(name), size)
+    key = prefix + "data/" + safe_name(name)
+    multipart_id = store.start_multipart(key) if part_size else None
+    upload = Upload(upload_id, name, key, size, multipart_id, part_size)
     store.put(prefix + "upload.json", json.dumps(asdict(upload)).encode(), if_absent=True)
     return upload
+
+
+def delete_upload(store: ObjectStore, identity: Identity, upload: Upload) -> None:
+    """Drop an upload: its unfinished parts, its file and its record."""
+    if upload.multipart_id:
+        store.abort_multipart(upload.key, upload.multipart_id)
+    store.delete(upload.key)
+    store.delete(upload_prefix(identity, upload.id) + "upload.json")
 
 
 @dataclass(frozen=True)
@@ -171,11 +203,15 @@ def update_job(store: ObjectStore, identity: Identity, job_id: str, **changes: A
 
 @dataclass(frozen=True)
 class Chunk:
-    """Rows ``offset`` to ``offset + rows`` of a job's Parquet copy."""
+    """Rows ``offset`` to ``offset + rows`` of the upload, stored as their own Parquet object."""
 
     index: int
     offset: int
     rows: int
+
+    def key(self, prefix: str) -> str:
+        """Where this chunk's rows live under a job's ``prefix``."""
+        return f"{prefix}chunks/{self.index:06d}.parquet"
 
 
 def plan(
@@ -186,11 +222,14 @@ def plan(
     *,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> list[Chunk]:
-    """Make the job's Parquet copy of the upload and split it into chunks of rows.
+    """Type the upload once and split it into chunks of rows, each its own Parquet object.
 
-    Types are decided once, here, for the whole file (as the desktop does):
-    every chunk then reads the same schema, so their profiles merge.
+    Types are decided here, once, for the whole file (as the desktop does):
+    every chunk then has the same schema, so their profiles merge. Each chunk
+    step downloads only its own rows. A small file is a one-chunk plan.
     """
+    import polars as pl
+
     from core.convert import convert
     from core.table import open_table
 
@@ -201,10 +240,18 @@ def plan(
         copy = Path(folder) / "data.parquet"
         with open_table(source) as table:
             convert(table, copy)
+        source.unlink()
         rows = pl.scan_parquet(copy).select(pl.len()).collect().item()
-        store.put(prefix + "data.parquet", copy.read_bytes())
-    count = max(1, -(-rows // chunk_rows))
-    return [Chunk(i, i * chunk_rows, min(chunk_rows, rows - i * chunk_rows)) for i in range(count)]
+        count = max(1, -(-rows // chunk_rows))
+        chunks = [
+            Chunk(i, i * chunk_rows, max(0, min(chunk_rows, rows - i * chunk_rows)))
+            for i in range(count)
+        ]
+        part = Path(folder) / "chunk.parquet"
+        for chunk in chunks:
+            pl.scan_parquet(copy).slice(chunk.offset, chunk.rows).sink_parquet(part)
+            store.put(chunk.key(prefix), part.read_bytes())
+    return chunks
 
 
 def profile_chunk(
@@ -218,10 +265,8 @@ def profile_chunk(
 
     prefix = job_prefix(identity, job_id)
     with tempfile.TemporaryDirectory(prefix="loupe-chunk-") as folder:
-        whole = Path(folder) / "data.parquet"
-        whole.write_bytes(store.get(prefix + "data.parquet").data)
         part = Path(folder) / f"chunk-{chunk.index}.parquet"
-        pl.scan_parquet(whole).slice(chunk.offset, chunk.rows).sink_parquet(part)
+        part.write_bytes(store.get(chunk.key(prefix)).data)
         with open_table(part) as table:
             result = profile_table(table, ProfileConfig(engine=options.get("engine", "auto")))
     key = f"{prefix}partials/{chunk.index:06d}.json"
@@ -230,17 +275,73 @@ def profile_chunk(
 
 
 def merge(store: ObjectStore, identity: Identity, job_id: str, upload: Upload, count: int) -> str:
-    """Merge the chunks' profiles into ``result.json`` and return its key."""
+    """Merge the chunks' profiles into the job's profile and return its key.
+
+    A profile job's profile is its ``result.json``; an insights job keeps it as
+    ``profile.json`` for the insights step.
+    """
     from core.config import ProfileConfig
     from core.profile import dumps, merge_profiles
 
     prefix = job_prefix(identity, job_id)
+    job, _ = load_job(store, identity, job_id)
     parts = [json.loads(store.get(f"{prefix}partials/{i:06d}.json").data) for i in range(count)]
     profile = parts[0] if count == 1 else merge_profiles(parts, ProfileConfig())
     profile["source"] = {**profile.get("source", {}), "name": upload.name, "path": None}
-    key = prefix + "result.json"
+    key = prefix + ("result.json" if job.kind == "profile" else "profile.json")
     store.put(key, dumps(profile).encode())
     return key
+
+
+InsightsFactory = Callable[[], Any]  # () -> cloud.insights.NemotronClient
+
+
+def insights(
+    store: ObjectStore, identity: Identity, job_id: str, client_factory: InsightsFactory | None
+) -> str:
+    """Ask the model about the job's profile; write ``result.json`` and return its key.
+
+    The result holds the checked insights and charts, and the profile they describe.
+    """
+    from cloud.insights import InsightsError, generate_insights
+
+    if client_factory is None:
+        raise InsightsError("insights are not set up on this server (no NVIDIA API key)")
+    prefix = job_prefix(identity, job_id)
+    job, _ = load_job(store, identity, job_id)
+    profile = json.loads(store.get(prefix + "profile.json").data)
+    client = client_factory()
+    try:
+        document = generate_insights(
+            client,
+            profile,
+            job.options.get("question"),
+            sample_rows=int(job.options.get("sample_rows", 0)),
+        )
+    finally:
+        client.close()
+    key = prefix + "result.json"
+    store.put(key, json.dumps({**document, "profile": profile}).encode())
+    return key
+
+
+def chunk_done(store: ObjectStore, identity: Identity, job_id: str) -> JobRecord:
+    """Move the job's progress on after a chunk finished (counting the partial profiles)."""
+    job, _ = load_job(store, identity, job_id)
+    done = len(store.keys(job_prefix(identity, job_id) + "partials/"))
+    share = done / job.chunks if job.chunks else 1.0
+    return update_job(store, identity, job_id, progress=round(0.2 + 0.65 * share, 4))
+
+
+def fail_job(
+    store: ObjectStore, identity: Identity, job_id: str, error: BaseException | str
+) -> JobRecord:
+    """Record that the job failed, with a one-line reason free of temporary paths."""
+    text = error if isinstance(error, str) else (str(error) or type(error).__name__)
+    message = text.strip().splitlines()[0] if text.strip() else "the job failed"
+    # Temporary paths mean nothing to the user: name the upload instead.
+    message = re.sub(r"/\S*/(loupe-(plan|chunk)-[^/\s]+/)", "", message)
+    return update_job(store, identity, job_id, status="failed", phase="failed", error=message[:500])
 
 
 def run_job(
@@ -250,8 +351,13 @@ def run_job(
     *,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     map_chunks: Callable[[Callable[[Chunk], str], list[Chunk]], list[str]] | None = None,
+    insights_client: InsightsFactory | None = None,
 ) -> JobRecord:
-    """Run a profiling job's steps in this process (the local runner; Step Functions in AWS).
+    """Run a job's steps in this process (the local runner; Step Functions in AWS).
+
+    Args:
+        map_chunks: how to run the chunk steps (default: one after another).
+        insights_client: makes the model client for insights jobs.
 
     Failures end up in the job record as one line; they never escape.
     """
@@ -263,14 +369,16 @@ def run_job(
         update_job(store, identity, job_id, phase="profiling", progress=0.2, chunks=len(chunks))
 
         def one(chunk: Chunk) -> str:
-            return profile_chunk(store, identity, job_id, chunk, job.options)
+            key = profile_chunk(store, identity, job_id, chunk, job.options)
+            chunk_done(store, identity, job_id)
+            return key
 
         (map_chunks or (lambda fn, items: [fn(c) for c in items]))(one, chunks)
-        update_job(store, identity, job_id, phase="merging", progress=0.9)
+        update_job(store, identity, job_id, phase="merging", progress=0.85)
         merge(store, identity, job_id, upload, len(chunks))
+        if job.kind == "insights":
+            update_job(store, identity, job_id, phase="insights", progress=0.9)
+            insights(store, identity, job_id, insights_client)
         return update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
     except Exception as exc:  # the record must say what went wrong, whatever it was
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        # Temporary paths mean nothing to the user: name the upload instead.
-        message = re.sub(r"/\S*/(loupe-(plan|chunk)-[^/\s]+/)", "", message)
-        return update_job(store, identity, job_id, status="failed", phase="failed", error=message)
+        return fail_job(store, identity, job_id, exc)

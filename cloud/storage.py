@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from cloud.errors import ConflictError, NotFoundError, StoreError
 
-__all__ = ["MemoryStore", "ObjectStore", "S3Store", "Stored"]
+__all__ = ["MemoryStore", "ObjectStore", "Part", "S3Store", "Stored", "s3_client"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,32 @@ class Stored:
 
     data: bytes
     etag: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One received part of a multipart upload."""
+
+    number: int
+    size: int
+    etag: str
+    sha256: str | None = None
+
+
+def s3_client(endpoint_url: str | None = None, region: str | None = None) -> Any:
+    """A boto3 S3 client that signs URLs with Signature Version 4.
+
+    SigV4 is what lets a presigned part URL carry a signed checksum header.
+    """
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        config=Config(signature_version="s3v4", retries={"max_attempts": 5, "mode": "standard"}),
+    )
 
 
 class ObjectStore(Protocol):
@@ -58,6 +84,36 @@ class ObjectStore(Protocol):
 
     def presign_get(self, key: str, *, expires: int) -> str:
         """A URL that lets its holder GET ``key`` for ``expires`` seconds."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove ``key`` (nothing happens if it is absent)."""
+        ...
+
+    def start_multipart(self, key: str) -> str:
+        """Begin a multipart upload of ``key`` with SHA-256 part checksums; returns its id."""
+        ...
+
+    def presign_part(
+        self, key: str, multipart_id: str, number: int, sha256: str, *, expires: int
+    ) -> str:
+        """A URL to PUT part ``number``; the base64 ``sha256`` of the part is signed into it.
+
+        The holder must send it as ``x-amz-checksum-sha256``; S3 refuses the part
+        if the header is missing, altered, or does not match the bytes.
+        """
+        ...
+
+    def parts(self, key: str, multipart_id: str) -> list[Part]:
+        """The parts received so far, by number. Raises NotFoundError if the upload ended."""
+        ...
+
+    def complete_multipart(self, key: str, multipart_id: str, parts: list[Part]) -> None:
+        """Join ``parts`` into the object ``key``. Raises NotFoundError, ConflictError."""
+        ...
+
+    def abort_multipart(self, key: str, multipart_id: str) -> None:
+        """Drop a multipart upload and its parts (nothing happens if it already ended)."""
         ...
 
 
@@ -132,12 +188,89 @@ class S3Store:
             )
         )
 
+    def delete(self, key: str) -> None:
+        try:
+            self._s3.delete_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:
+            raise _store_error(exc) from None
+
+    def start_multipart(self, key: str) -> str:
+        try:
+            answer = self._s3.create_multipart_upload(
+                Bucket=self.bucket, Key=key, ChecksumAlgorithm="SHA256"
+            )
+        except Exception as exc:
+            raise _store_error(exc) from None
+        return str(answer["UploadId"])
+
+    def presign_part(
+        self, key: str, multipart_id: str, number: int, sha256: str, *, expires: int
+    ) -> str:
+        params = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "UploadId": multipart_id,
+            "PartNumber": number,
+            "ChecksumSHA256": sha256,
+        }
+        return str(self._s3.generate_presigned_url("upload_part", Params=params, ExpiresIn=expires))
+
+    def parts(self, key: str, multipart_id: str) -> list[Part]:
+        found: dict[int, Part] = {}
+        try:
+            pages = self._s3.get_paginator("list_parts").paginate(
+                Bucket=self.bucket, Key=key, UploadId=multipart_id
+            )
+            for page in pages:
+                for item in page.get("Parts", []):
+                    number = int(item["PartNumber"])
+                    sha256 = item.get("ChecksumSHA256")
+                    found[number] = Part(
+                        number, int(item["Size"]), str(item["ETag"]), sha256 and str(sha256)
+                    )
+        except Exception as exc:
+            if _code(exc) in ("NoSuchUpload", "404"):
+                raise NotFoundError("the multipart upload has ended") from None
+            raise _store_error(exc) from None
+        return [found[n] for n in sorted(found)]
+
+    def complete_multipart(self, key: str, multipart_id: str, parts: list[Part]) -> None:
+        listed: list[dict[str, Any]] = []
+        for part in parts:
+            entry: dict[str, Any] = {"PartNumber": part.number, "ETag": part.etag}
+            # S3 lists each part's checksum when the upload asked for them; it wants them back.
+            if part.sha256:
+                entry["ChecksumSHA256"] = part.sha256
+            listed.append(entry)
+        try:
+            self._s3.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=multipart_id,
+                MultipartUpload={"Parts": listed},
+            )
+        except Exception as exc:
+            if _code(exc) in ("NoSuchUpload", "404"):
+                raise NotFoundError("the multipart upload has ended") from None
+            if _code(exc) in ("InvalidPart", "InvalidPartOrder", "EntityTooSmall"):
+                raise ConflictError(f"the parts do not make a whole file ({_code(exc)})") from None
+            raise _store_error(exc) from None
+
+    def abort_multipart(self, key: str, multipart_id: str) -> None:
+        try:
+            self._s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=multipart_id)
+        except Exception as exc:
+            if _code(exc) in ("NoSuchUpload", "404"):
+                return
+            raise _store_error(exc) from None
+
 
 class MemoryStore:
     """An :class:`ObjectStore` in a dict (no URLs: those need a real endpoint)."""
 
     def __init__(self) -> None:
         self._objects: dict[str, bytes] = {}
+        self._uploads: dict[str, dict[int, bytes]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Stored:
@@ -171,6 +304,49 @@ class MemoryStore:
 
     def presign_get(self, key: str, *, expires: int) -> str:
         raise StoreError("the in-memory store cannot make URLs")
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._objects.pop(key, None)
+
+    def start_multipart(self, key: str) -> str:
+        multipart_id = hashlib.sha256(f"{key}{len(self._uploads)}".encode()).hexdigest()
+        with self._lock:
+            self._uploads[multipart_id] = {}
+        return multipart_id
+
+    def presign_part(
+        self, key: str, multipart_id: str, number: int, sha256: str, *, expires: int
+    ) -> str:
+        raise StoreError("the in-memory store cannot make URLs")
+
+    def put_part(self, multipart_id: str, number: int, data: bytes) -> None:
+        """Receive a part directly (what a PUT to a part URL does in S3)."""
+        with self._lock:
+            if multipart_id not in self._uploads:
+                raise NotFoundError("the multipart upload has ended")
+            self._uploads[multipart_id][number] = bytes(data)
+
+    def parts(self, key: str, multipart_id: str) -> list[Part]:
+        with self._lock:
+            if multipart_id not in self._uploads:
+                raise NotFoundError("the multipart upload has ended")
+            received = dict(self._uploads[multipart_id])
+        return [Part(n, len(received[n]), _etag(received[n])) for n in sorted(received)]
+
+    def complete_multipart(self, key: str, multipart_id: str, parts: list[Part]) -> None:
+        with self._lock:
+            received = self._uploads.pop(multipart_id, None)
+            if received is None:
+                raise NotFoundError("the multipart upload has ended")
+            if any(_etag(received.get(p.number, b"")) != p.etag for p in parts):
+                self._uploads[multipart_id] = received
+                raise ConflictError("the parts do not make a whole file (InvalidPart)")
+            self._objects[key] = b"".join(received[p.number] for p in parts)
+
+    def abort_multipart(self, key: str, multipart_id: str) -> None:
+        with self._lock:
+            self._uploads.pop(multipart_id, None)
 
 
 def _etag(data: bytes) -> str:

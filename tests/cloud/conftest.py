@@ -6,17 +6,19 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
-import boto3
+import polars as pl
 import pytest
 import uvicorn
 from moto.server import ThreadedMotoServer
 
-from cloud.api import create_app
+from cloud.api import MIN_PART_SIZE, create_app
 from cloud.auth import Identity, LocalTokens
 from cloud.jobs import run_job
-from cloud.storage import S3Store
+from cloud.storage import S3Store, s3_client
+from core.samples import SAMPLE_CSV
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +38,7 @@ def store(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> S3Store:
         "AWS_DEFAULT_REGION": "us-east-1",
     }.items():
         monkeypatch.setenv(name, value)
-    client = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+    client = s3_client(moto_url, "us-east-1")
     bucket = f"loupe-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=bucket)
     return S3Store(client, bucket)
@@ -55,14 +57,16 @@ class Served:
 
 
 @pytest.fixture
-def served(store: S3Store) -> Iterator[Served]:
+def served(store: S3Store, request: pytest.FixtureRequest) -> Iterator[Served]:
     tokens = LocalTokens()
     pool = ThreadPoolExecutor(max_workers=2)
+    marker = request.node.get_closest_marker("chunk_rows")
+    chunk_rows = marker.args[0] if marker else 700
 
     def runner(identity: Identity, job_id: str) -> None:
-        pool.submit(run_job, store, identity, job_id, chunk_rows=700)
+        pool.submit(run_job, store, identity, job_id, chunk_rows=chunk_rows)
 
-    app = create_app(store, tokens, runner)
+    app = create_app(store, tokens, runner, part_size=MIN_PART_SIZE)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -73,3 +77,16 @@ def served(store: S3Store) -> Iterator[Served]:
     server.should_exit = True
     thread.join(timeout=30)
     pool.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample orders repeated to about 12 MB (three 5 MiB parts), with unique ids."""
+    sample = pl.read_csv(SAMPLE_CSV, infer_schema=False)
+    copies = [
+        sample.with_columns((pl.col("order_id").cast(pl.Int64) + i * 10_000).cast(pl.String))
+        for i in range(64)
+    ]
+    path = tmp_path_factory.mktemp("big") / "orders_big.csv"
+    pl.concat(copies).write_csv(path)
+    return path
