@@ -210,8 +210,11 @@ def prompt_messages(
     data = profile_digest(profile)
     rows = max(0, min(sample_rows, MAX_SAMPLE_ROWS))
     if rows:
-        head = profile.get("samples", {}).get("head", {})
-        data["sample_rows"] = (head.get("rows", []) if isinstance(head, dict) else head)[:rows]
+        head = profile.get("samples", {}).get("head") or {}
+        data["sample_rows"] = {
+            "columns": head.get("columns", []),
+            "rows": [[_short(v) for v in row] for row in head.get("rows", [])[:rows]],
+        }
     user = "<<<PROFILE\n" + json.dumps(data, ensure_ascii=False, default=str) + "\nPROFILE>>>"
     if question:
         user += (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,8 @@ class Served:
         self.url = url
         self.tokens = tokens
         self.pool = pool
+        # Makes the model client for insights jobs; tests point it at their fake server.
+        self.insights: Callable[[], Any] | None = None
 
     def headers(self, sub: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.issue(sub)}"}
@@ -64,7 +66,14 @@ def served(store: S3Store, request: pytest.FixtureRequest) -> Iterator[Served]:
     chunk_rows = marker.args[0] if marker else 700
 
     def runner(identity: Identity, job_id: str) -> None:
-        pool.submit(run_job, store, identity, job_id, chunk_rows=chunk_rows)
+        pool.submit(
+            run_job,
+            store,
+            identity,
+            job_id,
+            chunk_rows=chunk_rows,
+            insights_client=served.insights,
+        )
 
     app = create_app(store, tokens, runner, part_size=MIN_PART_SIZE)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
@@ -73,10 +82,19 @@ def served(store: S3Store, request: pytest.FixtureRequest) -> Iterator[Served]:
     while not server.started:
         threading.Event().wait(0.01)
     port: Any = server.servers[0].sockets[0].getsockname()[1]
-    yield Served(f"http://127.0.0.1:{port}", tokens, pool)
+    served = Served(f"http://127.0.0.1:{port}", tokens, pool)
+    yield served
     server.should_exit = True
     thread.join(timeout=30)
     pool.shutdown(wait=True)
+
+
+@pytest.fixture
+def secrets(moto_url: str, store: S3Store) -> Any:
+    """A Secrets Manager client on moto's server (``store`` sets the fake credentials)."""
+    import boto3
+
+    return boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
 
 
 @pytest.fixture(scope="session")
