@@ -20,7 +20,7 @@ import jwt
 
 from cloud.errors import AuthError
 
-__all__ = ["CognitoVerifier", "Identity", "LocalTokens", "TokenVerifier"]
+__all__ = ["CognitoVerifier", "Identity", "LocalTokens", "TokenVerifier", "subject"]
 
 # A subject becomes part of object keys: letters, digits, '-' and '_' only.
 _SUBJECT = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -42,7 +42,11 @@ class TokenVerifier(Protocol):
 
 
 def _identity(claims: dict[str, Any]) -> Identity:
-    sub = claims.get("sub")
+    return subject(claims.get("sub"))
+
+
+def subject(sub: object) -> Identity:
+    """The identity named ``sub``, if it is fit for object keys. Raises AuthError."""
     if not isinstance(sub, str) or not _SUBJECT.match(sub):
         raise AuthError("the token has no usable subject")
     return Identity(sub)
@@ -96,10 +100,15 @@ class CognitoVerifier:
         region: the pool's AWS region.
         pool_id: the user pool id.
         client_id: the app client the tokens must be for.
+        issuer: the token issuer, if not the pool's own URL (its keys are at
+            ``{issuer}/.well-known/jwks.json``).
     """
 
-    def __init__(self, region: str, pool_id: str, client_id: str) -> None:
-        self.issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+    def __init__(
+        self, region: str, pool_id: str, client_id: str, *, issuer: str | None = None
+    ) -> None:
+        # ``issuer`` overrides the pool's URL (an OIDC provider that mimics Cognito).
+        self.issuer = issuer or f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
         self.client_id = client_id
         self._keys = jwt.PyJWKClient(f"{self.issuer}/.well-known/jwks.json", cache_keys=True)
 

@@ -1,0 +1,207 @@
+"""AWS Lambda entry points: the API through Mangum, and the steps of the job state machine.
+
+Each handler parses its event, calls the plain function in :mod:`cloud.jobs`
+or :mod:`cloud.insights` that the local runner also uses, and formats the
+answer. Clients are made once per container, on first use, and reused by warm
+invocations. Configuration comes from the environment the template sets:
+
+    LOUPE_BUCKET              the bucket for uploads, jobs and results
+    LOUPE_STATE_MACHINE_ARN   the job state machine (API function only)
+    LOUPE_USER_POOL_ID, LOUPE_USER_POOL_CLIENT_ID, LOUPE_TOKEN_ISSUER (optional)
+    LOUPE_CHUNK_ROWS          rows per chunk (default 1,000,000)
+    NVIDIA_SECRET_ID          the Secrets Manager secret holding the NVIDIA key
+    NVIDIA_API_BASE_URL, NEMOTRON_MODEL
+
+The state machine (``cloud/template.yaml``) runs: plan → a Distributed Map of
+chunk over the plan's items → merge → insights (insights jobs only); any
+failure goes to ``failed``, which records one line in the job.
+
+Logging, metrics (CloudWatch embedded metric format) and the Lambda context
+come from Powertools; tracing is Lambda's active X-Ray tracing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+from cloud.auth import CognitoVerifier, Identity, subject
+from cloud.jobs import (
+    DEFAULT_CHUNK_ROWS,
+    Chunk,
+    chunk_done,
+    fail_job,
+    job_prefix,
+    load_job,
+    load_upload,
+    profile_chunk,
+    update_job,
+)
+from cloud.jobs import insights as insights_step
+from cloud.jobs import merge as merge_step
+from cloud.jobs import plan as plan_step
+from cloud.storage import S3Store, s3_client
+
+__all__ = ["api", "chunk", "failed", "insights", "merge", "plan"]
+
+logger = Logger(service="loupe")
+metrics = Metrics(namespace="Loupe", service="loupe")
+
+
+@cache
+def _store() -> S3Store:
+    """The bucket, through a client made once per container."""
+    return S3Store(s3_client(), os.environ["LOUPE_BUCKET"])
+
+
+@cache
+def _api() -> Any:
+    """The FastAPI app behind Mangum, made once per container."""
+    import boto3
+    from mangum import Mangum
+
+    from cloud.api import create_app
+
+    verifier = CognitoVerifier(
+        os.environ.get("AWS_REGION", "us-east-1"),
+        os.environ["LOUPE_USER_POOL_ID"],
+        os.environ["LOUPE_USER_POOL_CLIENT_ID"],
+        issuer=os.environ.get("LOUPE_TOKEN_ISSUER") or None,
+    )
+    machine = os.environ["LOUPE_STATE_MACHINE_ARN"]
+    steps = boto3.client("stepfunctions")
+
+    def runner(identity: Identity, job_id: str) -> None:
+        steps.start_execution(
+            stateMachineArn=machine,
+            name=job_id,
+            input=json.dumps({"sub": identity.sub, "job_id": job_id}),
+        )
+        metrics.add_metric(name="JobsStarted", unit=MetricUnit.Count, value=1)
+
+    return Mangum(create_app(_store(), verifier, runner), lifespan="off")
+
+
+def _job(event: dict[str, Any]) -> tuple[Identity, str]:
+    """The identity and job id a step event carries (written by the API, checked again)."""
+    return subject(event.get("sub")), str(event.get("job_id", ""))
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def api(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """API Gateway → the FastAPI app."""
+    metrics.add_metric(name="ApiRequests", unit=MetricUnit.Count, value=1)
+    return dict(_api()(event, context))
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def plan(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Type the upload once, split it into chunks, and write the plan the Map reads."""
+    identity, job_id = _job(event)
+    store = _store()
+    job, _ = load_job(store, identity, job_id)
+    upload = load_upload(store, identity, job.upload_id)
+    update_job(store, identity, job_id, status="running", phase="planning", progress=0.05)
+    rows = int(os.environ.get("LOUPE_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))
+    chunks = plan_step(store, identity, job_id, upload, chunk_rows=rows)
+    key = job_prefix(identity, job_id) + "plan.json"
+    items = [{"index": c.index, "offset": c.offset, "rows": c.rows} for c in chunks]
+    store.put(key, json.dumps(items).encode())
+    update_job(store, identity, job_id, phase="profiling", progress=0.2, chunks=len(chunks))
+    logger.info("planned", extra={"job_id": job_id, "chunks": len(chunks)})
+    metrics.add_metric(name="ChunksPlanned", unit=MetricUnit.Count, value=len(chunks))
+    return {
+        "sub": identity.sub,
+        "job_id": job_id,
+        "kind": job.kind,
+        "chunks": len(chunks),
+        "plan": {"Bucket": store.bucket, "Key": key},
+    }
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def chunk(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Profile one chunk of the plan (one item of the Distributed Map)."""
+    identity, job_id = _job(event)
+    store = _store()
+    job, _ = load_job(store, identity, job_id)
+    item = event["chunk"]
+    part = Chunk(int(item["index"]), int(item["offset"]), int(item["rows"]))
+    key = profile_chunk(store, identity, job_id, part, job.options)
+    chunk_done(store, identity, job_id)
+    metrics.add_metric(name="ChunksProfiled", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="RowsProfiled", unit=MetricUnit.Count, value=part.rows)
+    return {"index": part.index, "key": key}
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def merge(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Merge the chunks' profiles; a profile job is then done."""
+    identity, job_id = _job(event)
+    store = _store()
+    job, _ = load_job(store, identity, job_id)
+    upload = load_upload(store, identity, job.upload_id)
+    update_job(store, identity, job_id, phase="merging", progress=0.85)
+    merge_step(store, identity, job_id, upload, int(event["chunks"]))
+    metrics.add_metric(name="ProfilesMerged", unit=MetricUnit.Count, value=1)
+    if job.kind == "profile":
+        update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
+        metrics.add_metric(name="JobsSucceeded", unit=MetricUnit.Count, value=1)
+    return {"sub": identity.sub, "job_id": job_id, "kind": job.kind}
+
+
+def nemotron_client() -> Any:
+    """A model client with the key from Secrets Manager (cached across warm invocations)."""
+    from cloud.insights import (
+        DEFAULT_BASE_URL,
+        DEFAULT_MODEL,
+        NemotronClient,
+        NemotronSettings,
+        nvidia_api_key,
+    )
+
+    settings = NemotronSettings(
+        api_key=nvidia_api_key(os.environ["NVIDIA_SECRET_ID"]),
+        base_url=os.environ.get("NVIDIA_API_BASE_URL") or DEFAULT_BASE_URL,
+        model=os.environ.get("NEMOTRON_MODEL") or DEFAULT_MODEL,
+    )
+    return NemotronClient(settings)
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def insights(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Ask Nemotron about the merged profile; the insights job is then done."""
+    identity, job_id = _job(event)
+    store = _store()
+    update_job(store, identity, job_id, phase="insights", progress=0.9)
+    insights_step(store, identity, job_id, nemotron_client)
+    update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
+    metrics.add_metric(name="JobsSucceeded", unit=MetricUnit.Count, value=1)
+    return {"sub": identity.sub, "job_id": job_id}
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def failed(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Record a step's failure in the job (the state machine's Catch lands here)."""
+    identity, job_id = _job(event)
+    error = event.get("error") or {}
+    cause = error.get("Cause") or ""
+    try:
+        message = json.loads(cause).get("errorMessage") or error.get("Error")
+    except (ValueError, AttributeError):
+        message = cause or error.get("Error")
+    fail_job(_store(), identity, job_id, str(message or "a step of the job failed"))
+    metrics.add_metric(name="JobsFailed", unit=MetricUnit.Count, value=1)
+    logger.warning("job failed", extra={"job_id": job_id, "error_type": error.get("Error")})
+    return {"sub": identity.sub, "job_id": job_id, "status": "failed"}
