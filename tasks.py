@@ -64,7 +64,8 @@ def app(args: list[str]) -> None:
 def test(args: list[str]) -> None:
     """Install the development tools and run lint, types, import boundaries and the tests."""
     _install("dev")
-    _run(BIN / "ruff", "check", "core", "desktop", "cloud", "tests", "benchmarks", "tasks.py")
+    sources = ["core", "desktop", "cloud", "tests", "benchmarks", "packaging", "tasks.py"]
+    _run(BIN / "ruff", "check", *sources)
     _run(BIN / "mypy")
     _run(BIN / "lint-imports")
     _run(PYTHON, "-m", "pytest", *args)
