@@ -67,6 +67,7 @@ class CloudClient:
     Args:
         endpoint: the API's base URL, e.g. ``http://127.0.0.1:8765``.
         token: the bearer token.
+        api_key: the API Gateway key (deployments with a usage plan), if any.
         transport: httpx transport for API calls (default: the network).
         storage_transport: httpx transport for the presigned storage URLs.
         multipart_threshold: files larger than this go up in parts.
@@ -77,6 +78,7 @@ class CloudClient:
         endpoint: str,
         token: str,
         *,
+        api_key: str | None = None,
         transport: httpx.BaseTransport | None = None,
         storage_transport: httpx.BaseTransport | None = None,
         timeout: float = 60.0,
@@ -84,9 +86,12 @@ class CloudClient:
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.multipart_threshold = multipart_threshold
+        headers = {"Authorization": f"Bearer {token}"}
+        if api_key:
+            headers["x-api-key"] = api_key
         self._api = httpx.Client(
             base_url=self.endpoint,
-            headers={"Authorization": f"Bearer {token}"},
+            headers=headers,
             timeout=timeout,
             transport=transport,
         )

@@ -38,10 +38,13 @@ class Part:
     sha256: str | None = None
 
 
-def s3_client(endpoint_url: str | None = None, region: str | None = None) -> Any:
+def s3_client(
+    endpoint_url: str | None = None, region: str | None = None, **credentials: str
+) -> Any:
     """A boto3 S3 client that signs URLs with Signature Version 4.
 
     SigV4 is what lets a presigned part URL carry a signed checksum header.
+    ``credentials`` (``aws_access_key_id``, ...) default to boto3's usual chain.
     """
     import boto3
     from botocore.config import Config
@@ -51,6 +54,7 @@ def s3_client(endpoint_url: str | None = None, region: str | None = None) -> Any
         endpoint_url=endpoint_url,
         region_name=region,
         config=Config(signature_version="s3v4", retries={"max_attempts": 5, "mode": "standard"}),
+        **credentials,
     )
 
 

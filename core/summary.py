@@ -47,7 +47,7 @@ def print_summary(profile: Mapping[str, Any], console: Console) -> None:
     """Print the dataset figures, a line per column, and the alerts."""
     dataset = profile["dataset"]
     source = profile.get("source", {})
-    name = source.get("path") or "merged profile"
+    name = source.get("path") or source.get("name") or "merged profile"
     console.print(f"[bold]{escape(str(name))}[/bold]  ({profile['engine']} engine)")
     duplicates = dataset["duplicate_rows"]
     console.print(

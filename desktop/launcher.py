@@ -1,5 +1,7 @@
 """The ``loupe`` command: sub-commands go to the CLI, anything else opens the desktop app.
 
+``serve`` and ``cloud`` belong to the cloud package, the others to core.
+
 Lives outside ``core`` because core never imports the desktop; PySide6 is only
 imported when the window is really wanted, so ``loupe preview`` stays quick.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from cloud.cli import COMMANDS as CLOUD_COMMANDS
 from core.cli import COMMANDS
 from core.cli import main as cli_main
 
@@ -18,6 +21,10 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``loupe`` with ``argv`` (default: the process arguments)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in CLOUD_COMMANDS:
+        from cloud.cli import main as cloud_main
+
+        return cloud_main(args)
     if args and (args[0] in COMMANDS or args[0].startswith("-")):
         return cli_main(args)
     from desktop.app import main as app_main
