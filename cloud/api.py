@@ -23,7 +23,7 @@ the job runner are given to :func:`create_app`.
 # No ``from __future__ import annotations`` here: FastAPI reads the routes'
 # annotations at run time, and they name a dependency local to create_app.
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -31,7 +31,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from cloud.auth import Identity, TokenVerifier
-from cloud.errors import AuthError, CloudError, ConflictError, NotFoundError, RequestError
+from cloud.errors import AuthError, CloudError, ConflictError, NotFoundError
 from cloud.jobs import (
     JobRecord,
     Upload,
@@ -59,6 +59,27 @@ _SHA256_B64 = r"^[A-Za-z0-9+/]{43}=$"
 Runner = Callable[[Identity, str], None]
 
 
+class Problem(BaseModel):
+    """Why a request failed, in one line."""
+
+    detail: str
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The documented error answers of a route."""
+    meaning = {
+        401: "no valid bearer token",
+        403: "not the caller's, or not a plain file name",
+        404: "no such upload or job for this caller",
+        409: "the upload or job is not in a state that allows this",
+        502: "the object store failed",
+    }
+    return {s: {"model": Problem, "description": meaning[s]} for s in statuses}
+
+
+_ALL = _errors(401, 403, 404, 409, 502)
+
+
 class UploadRequest(BaseModel):
     """What the client is about to upload."""
 
@@ -66,7 +87,9 @@ class UploadRequest(BaseModel):
 
     name: str = Field(min_length=1, max_length=255)
     size: int = Field(ge=0, le=MAX_UPLOAD)
-    multipart: bool = False
+    multipart: bool = Field(
+        default=False, description="send in parts (always so for files over 5 GiB)"
+    )
 
 
 class UploadAnswer(BaseModel):
@@ -185,11 +208,10 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/v1/uploads", status_code=201)
+    @app.post("/v1/uploads", status_code=201, responses=_ALL)
     def create_upload(body: UploadRequest, caller: Caller) -> UploadAnswer:
-        if not body.multipart:
-            if body.size > MAX_SINGLE_UPLOAD:
-                raise RequestError("files over 5 GiB must be uploaded in parts (multipart)")
+        # Over 5 GiB one PUT cannot carry the file: the answer says to go multipart.
+        if not body.multipart and body.size <= MAX_SINGLE_UPLOAD:
             upload = save_upload(store, caller, body.name, body.size)
             url = store.presign_put(upload.key, expires=URL_SECONDS)
             return UploadAnswer(upload_id=upload.id, method="PUT", url=url, expires_in=URL_SECONDS)
@@ -206,16 +228,16 @@ def create_app(
     def multipart(caller: Identity, upload_id: str) -> tuple[Upload, str]:
         upload = load_upload(store, caller, upload_id)
         if not upload.multipart_id:
-            raise RequestError("this upload is a single PUT, not multipart")
+            raise ConflictError("this upload is a single PUT, not multipart")
         return upload, upload.multipart_id
 
-    @app.post("/v1/uploads/{upload_id}/parts")
+    @app.post("/v1/uploads/{upload_id}/parts", responses=_ALL)
     def part_urls(upload_id: str, body: PartsRequest, caller: Caller) -> PartsAnswer:
         upload, multipart_id = multipart(caller, upload_id)
         urls = []
         for part in body.parts:
             if part.number > upload.part_count:
-                raise RequestError(f"this upload has {upload.part_count} parts")
+                raise ConflictError(f"this upload has {upload.part_count} parts")
             url = store.presign_part(
                 upload.key, multipart_id, part.number, part.sha256, expires=URL_SECONDS
             )
@@ -223,7 +245,7 @@ def create_app(
             urls.append(PartUrl(number=part.number, url=url, headers=headers))
         return PartsAnswer(parts=urls, expires_in=URL_SECONDS)
 
-    @app.get("/v1/uploads/{upload_id}/parts")
+    @app.get("/v1/uploads/{upload_id}/parts", responses=_ALL)
     def received_parts(upload_id: str, caller: Caller) -> ReceivedAnswer:
         upload, multipart_id = multipart(caller, upload_id)
         received = [
@@ -237,7 +259,7 @@ def create_app(
             parts=received,
         )
 
-    @app.post("/v1/uploads/{upload_id}/complete")
+    @app.post("/v1/uploads/{upload_id}/complete", responses=_ALL)
     def complete_upload(upload_id: str, caller: Caller) -> CompleteAnswer:
         upload, multipart_id = multipart(caller, upload_id)
         try:
@@ -259,11 +281,11 @@ def create_app(
         store.complete_multipart(upload.key, multipart_id, [received[n] for n in sorted(received)])
         return CompleteAnswer(upload_id=upload.id, size=upload.size)
 
-    @app.delete("/v1/uploads/{upload_id}", status_code=204)
+    @app.delete("/v1/uploads/{upload_id}", status_code=204, responses=_ALL)
     def abort_upload(upload_id: str, caller: Caller) -> None:
         delete_upload(store, caller, load_upload(store, caller, upload_id))
 
-    @app.post("/v1/jobs", status_code=202)
+    @app.post("/v1/jobs", status_code=202, responses=_ALL)
     def create_job(body: JobRequest, caller: Caller) -> JobAnswer:
         upload = load_upload(store, caller, body.upload_id)
         try:
@@ -276,7 +298,7 @@ def create_app(
         runner(caller, job.id)
         return _answer(job)
 
-    @app.get("/v1/jobs/{job_id}")
+    @app.get("/v1/jobs/{job_id}", responses=_ALL)
     def get_job(job_id: str, caller: Caller) -> JobAnswer:
         job, _ = load_job(store, caller, job_id)
         answer = _answer(job)

@@ -160,7 +160,7 @@ class CloudClient:
         )
         upload_id = str(answer["upload_id"])
         try:
-            if not multipart:
+            if answer["method"] == "PUT":
                 progress("upload", 0, size)
                 self._put(answer["url"], path.read_bytes())
                 progress("upload", size, size)

@@ -172,7 +172,7 @@ def test_parts_are_checked(served: Served, big_csv: Path) -> None:
         upload_id = created["upload_id"]
         assert created["part_count"] == 3 and created["part_size"] == 5 * MIB
         digest = "A" * 43 + "="
-        with pytest.raises(RequestError, match="3 parts"):
+        with pytest.raises(ConflictError, match="3 parts"):
             alice._call(
                 "POST",
                 f"/v1/uploads/{upload_id}/parts",
@@ -184,10 +184,13 @@ def test_parts_are_checked(served: Served, big_csv: Path) -> None:
                 f"/v1/uploads/{upload_id}/parts",
                 {"parts": [{"number": 1, "sha256": "../../x"}]},
             )
-        with pytest.raises(RequestError, match="in parts"):
-            alice._call("POST", "/v1/uploads", {"name": "x.csv", "size": 6 * 1024**3})
+        # One PUT cannot carry 6 GiB: the server answers with a multipart upload.
+        huge = alice._call("POST", "/v1/uploads", {"name": "x.csv", "size": 6 * 1024**3})
+        assert huge["method"] == "multipart" and huge["url"] is None
+        assert huge["part_count"] == -(-6 * 1024**3 // huge["part_size"])
         single = alice._call("POST", "/v1/uploads", {"name": "y.csv", "size": 10})
-        with pytest.raises(RequestError, match="single PUT"):
+        assert single["method"] == "PUT" and single["url"]
+        with pytest.raises(ConflictError, match="single PUT"):
             alice._call("GET", f"/v1/uploads/{single['upload_id']}/parts")
 
 
