@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from cloud.client import CloudClient, UploadInterrupted
+from cloud.client import CloudClient, UploadInterrupted, parquet_copy
 from cloud.errors import CloudError
 
 __all__ = ["COMMANDS", "main"]
@@ -37,8 +37,6 @@ COMMANDS = ("serve", "cloud")
 DEFAULT_ENDPOINT = "http://127.0.0.1:8765"
 KEYRING_SERVICE = "loupe"
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-# Text formats shrink several-fold as Parquet, and typing them once here spares the server.
-_CONVERTED = {"delimited", "excel", "ods", "json", "ndjson"}
 
 
 class OptionError(Exception):
@@ -188,28 +186,6 @@ class _Progress:
 # ------------------------------------------------------------------ jobs
 
 
-def _prepared(path: Path, convert: bool, folder: Path) -> Path:
-    """The file to upload: a Parquet copy when that is smaller, else ``path`` itself."""
-    from core.convert import convert as to_parquet
-    from core.formats import detect
-    from core.table import open_table
-
-    if not path.is_file():
-        raise OptionError(f"{path}: no such file")
-    if not convert or detect(path).format.value not in _CONVERTED:
-        return path
-    copy = folder / (path.stem + ".parquet")
-    with open_table(path) as table:
-        to_parquet(table, copy)
-    if copy.stat().st_size >= path.stat().st_size:
-        return path
-    sys.stderr.write(
-        f"converted to Parquet: {path.stat().st_size / 1e6:.1f} MB → "
-        f"{copy.stat().st_size / 1e6:.1f} MB\n"
-    )
-    return copy
-
-
 def _run_job(args: argparse.Namespace) -> int:
     token = _secret("LOUPE_API_TOKEN", "token", args.endpoint, required=True)
     api_key = _secret("LOUPE_API_KEY", "api-key", args.endpoint, required=False)
@@ -218,7 +194,14 @@ def _run_job(args: argparse.Namespace) -> int:
         raise OptionError("--sample-rows must be between 0 and 20")
     progress = _Progress(sys.stderr)
     with tempfile.TemporaryDirectory(prefix="loupe-upload-") as folder:
-        upload = _prepared(args.file, not args.no_convert, Path(folder))
+        if not args.file.is_file():
+            raise OptionError(f"{args.file}: no such file")
+        upload = args.file if args.no_convert else parquet_copy(args.file, Path(folder))
+        if upload != args.file:
+            sys.stderr.write(
+                f"converted to Parquet: {args.file.stat().st_size / 1e6:.1f} MB → "
+                f"{upload.stat().st_size / 1e6:.1f} MB\n"
+            )
         with CloudClient(args.endpoint, token, api_key=api_key) as client:
             try:
                 if args.resume:
