@@ -128,7 +128,18 @@ def test_users_cannot_reach_each_other(served: Served, store: S3Store) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["../etc/passwd", "/etc/passwd", "a/b.csv", "C:\\data\\x.csv", "..", "x\x00.csv"]
+    "name",
+    [
+        "../etc/passwd",
+        "/etc/passwd",
+        "a/b.csv",
+        "C:\\data\\x.csv",
+        "..",
+        "x\x00.csv",
+        "uploads/bob/x.csv",
+        "jobs/bob/../../alice/x.csv",
+        "..\\..\\bob.csv",
+    ],
 )
 def test_path_names_are_refused(served: Served, name: str) -> None:
     answer = httpx.post(
