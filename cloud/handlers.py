@@ -34,6 +34,7 @@ from cloud.auth import CognitoVerifier, Identity, subject
 from cloud.jobs import (
     DEFAULT_CHUNK_ROWS,
     Chunk,
+    JobRecord,
     chunk_done,
     fail_job,
     job_prefix,
@@ -92,6 +93,19 @@ def _job(event: dict[str, Any]) -> tuple[Identity, str]:
     return subject(event.get("sub")), str(event.get("job_id", ""))
 
 
+def _step(event: dict[str, Any]) -> tuple[S3Store, Identity, JobRecord]:
+    """The bucket, the caller and the job record a step event is about."""
+    identity, job_id = _job(event)
+    store = _store()
+    return store, identity, load_job(store, identity, job_id)[0]
+
+
+def _succeeded(store: S3Store, identity: Identity, job_id: str) -> None:
+    """Mark the job done and count it."""
+    update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
+    metrics.add_metric(name="JobsSucceeded", unit=MetricUnit.Count, value=1)
+
+
 @logger.inject_lambda_context
 @metrics.log_metrics
 def api(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -104,9 +118,8 @@ def api(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @metrics.log_metrics
 def plan(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Type the upload once, split it into chunks, and write the plan the Map reads."""
-    identity, job_id = _job(event)
-    store = _store()
-    job, _ = load_job(store, identity, job_id)
+    store, identity, job = _step(event)
+    job_id = job.id
     upload = load_upload(store, identity, job.upload_id)
     update_job(store, identity, job_id, status="running", phase="planning", progress=0.05)
     rows = int(os.environ.get("LOUPE_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))
@@ -130,9 +143,8 @@ def plan(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @metrics.log_metrics
 def chunk(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Profile one chunk of the plan (one item of the Distributed Map)."""
-    identity, job_id = _job(event)
-    store = _store()
-    job, _ = load_job(store, identity, job_id)
+    store, identity, job = _step(event)
+    job_id = job.id
     item = event["chunk"]
     part = Chunk(int(item["index"]), int(item["offset"]), int(item["rows"]))
     key = profile_chunk(store, identity, job_id, part, job.options)
@@ -146,16 +158,14 @@ def chunk(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @metrics.log_metrics
 def merge(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Merge the chunks' profiles; a profile job is then done."""
-    identity, job_id = _job(event)
-    store = _store()
-    job, _ = load_job(store, identity, job_id)
+    store, identity, job = _step(event)
+    job_id = job.id
     upload = load_upload(store, identity, job.upload_id)
     update_job(store, identity, job_id, phase="merging", progress=0.85)
     merge_step(store, identity, job_id, upload, int(event["chunks"]))
     metrics.add_metric(name="ProfilesMerged", unit=MetricUnit.Count, value=1)
     if job.kind == "profile":
-        update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
-        metrics.add_metric(name="JobsSucceeded", unit=MetricUnit.Count, value=1)
+        _succeeded(store, identity, job_id)
     return {"sub": identity.sub, "job_id": job_id, "kind": job.kind}
 
 
@@ -185,8 +195,7 @@ def insights(event: dict[str, Any], context: Any) -> dict[str, Any]:
     store = _store()
     update_job(store, identity, job_id, phase="insights", progress=0.9)
     insights_step(store, identity, job_id, nemotron_client)
-    update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
-    metrics.add_metric(name="JobsSucceeded", unit=MetricUnit.Count, value=1)
+    _succeeded(store, identity, job_id)
     return {"sub": identity.sub, "job_id": job_id}
 
 
