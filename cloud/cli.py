@@ -174,7 +174,7 @@ class _Progress:
             return
         self._last, self._shown = (stage, step), now
         if stage == "upload":
-            text = f"uploading: {percent:3d}% ({done / 1e6:.1f} of {total / 1e6:.1f} MB)"
+            text = f"uploading: {percent:3d}% ({_size(done)} of {_size(total)})"
         else:
             text = f"job: {percent:3d}%"
         self._stream.write(("\r\x1b[2K" + text) if self._tty else text + "\n")
@@ -184,6 +184,11 @@ class _Progress:
 
 
 # ------------------------------------------------------------------ jobs
+
+
+def _size(count: int) -> str:
+    """A byte count for people: kB below a megabyte, MB above."""
+    return f"{count / 1e3:.1f} kB" if count < 1e6 else f"{count / 1e6:.1f} MB"
 
 
 def _run_job(args: argparse.Namespace) -> int:
@@ -199,8 +204,8 @@ def _run_job(args: argparse.Namespace) -> int:
         upload = args.file if args.no_convert else parquet_copy(args.file, Path(folder))
         if upload != args.file:
             sys.stderr.write(
-                f"converted to Parquet: {args.file.stat().st_size / 1e6:.1f} MB → "
-                f"{upload.stat().st_size / 1e6:.1f} MB\n"
+                f"converted to Parquet: {_size(args.file.stat().st_size)} → "
+                f"{_size(upload.stat().st_size)}\n"
             )
         with CloudClient(args.endpoint, token, api_key=api_key) as client:
             try:
@@ -277,8 +282,9 @@ def _serve(args: argparse.Namespace) -> int:
     out.write(f"Access token (local user, valid 12 hours):\n    {backend.token}\n")
     out.write(f"Try: LOUPE_API_TOKEN=<token> loupe cloud profile FILE --endpoint {backend.url}\n")
     if backend.insights_enabled:
-        model = settings.nemotron_model or "the default Nemotron model"
-        out.write(f"Insights: on ({model})\n")
+        from cloud.insights import DEFAULT_MODEL
+
+        out.write(f"Insights: on ({settings.nemotron_model or DEFAULT_MODEL})\n")
     else:
         out.write("Insights: off (set NVIDIA_API_KEY to turn them on)\n")
     out.write("Uploads and jobs live in memory until you stop the server (Ctrl+C).\n")
