@@ -12,14 +12,18 @@ from typing import Any
 import httpx
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cloud.insights import (
+    InsightsAnswer,
     InsightsError,
     NemotronClient,
     NemotronSettings,
     generate_insights,
     nvidia_api_key,
     prompt_messages,
+    verify,
 )
 from cloud.storage import S3Store
 from core.config import ProfileConfig
@@ -283,3 +287,54 @@ def test_job_options_are_validated(served: Served, options: dict[str, Any]) -> N
         headers=served.headers("alice"),
     )
     assert answer.status_code == 422
+
+
+SCALARS = ("count", "missing", "missing_fraction", "distinct", "mean", "std", "min", "max")
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_evidence_is_verified_exactly_when_it_matches(profile: dict[str, Any], data: Any) -> None:
+    column = data.draw(st.sampled_from(profile["columns"]))
+    metric = data.draw(st.sampled_from([m for m in SCALARS if m in column]))
+    actual = column[metric]
+    insight = {"title": "t", "detail": "d", "columns": [column["name"]], "severity": "info"}
+    honest = InsightsAnswer.model_validate(
+        {
+            "insights": [
+                {
+                    **insight,
+                    "evidence": [{"metric": metric, "column": column["name"], "value": actual}],
+                }
+            ]
+        }
+    )
+    assert verify(honest, profile).insights[0].status == "verified"
+    if isinstance(actual, int | float) and not isinstance(actual, bool) and abs(actual) > 1e-3:
+        factor = data.draw(st.sampled_from([0.5, 1.5, -1.0, 10.0]))
+        false = InsightsAnswer.model_validate(
+            {
+                "insights": [
+                    {
+                        **insight,
+                        "evidence": [
+                            {"metric": metric, "column": column["name"], "value": actual * factor}
+                        ],
+                    }
+                ]
+            }
+        )
+        assert verify(false, profile).insights[0].status == "unverified"
+    elsewhere = InsightsAnswer.model_validate(
+        {
+            "insights": [
+                {
+                    **insight,
+                    "evidence": [{"metric": metric, "column": "no such column", "value": actual}],
+                }
+            ]
+        }
+    )
+    assert verify(elsewhere, profile).insights[0].status == "unverified"
