@@ -58,13 +58,15 @@ class LocalSettings:
 class LocalBackend:
     """The API, storage and workers on loopback; :meth:`start` and :meth:`stop`.
 
-    Attributes (after start): ``url`` of the API and ``token`` of the local user.
+    Attributes (after start): ``url`` of the API, ``token`` of the local user, and
+    the ``store`` behind it.
     """
 
     def __init__(self, settings: LocalSettings) -> None:
         self.settings = settings
         self.url = ""
         self.token = ""
+        self.store: S3Store | None = None
         self._moto: Any = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -101,6 +103,7 @@ class LocalBackend:
         storage_url = f"http://{host}:{port}"
         store = S3Store(s3_client(storage_url, _REGION, **_CREDENTIALS), "loupe-local")
         store._s3.create_bucket(Bucket=store.bucket)
+        self.store = store
 
         factory = None
         if self.settings.nvidia_api_key:

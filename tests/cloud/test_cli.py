@@ -190,3 +190,38 @@ def test_wrong_token_is_refused(serving: Serving) -> None:
     )  # fmt: skip
     assert done.returncode == 1 and "the token is not valid" in done.stderr
     assert time.monotonic() - started < 60
+
+
+def test_ctrl_c_aborts_the_upload(tmp_path: Path) -> None:
+    from cloud.local import LocalBackend, LocalSettings
+
+    big = tmp_path / "big.csv"
+    with big.open("wb") as out:  # never parsed: sent as it is, in 16 MiB parts
+        out.write(b"a,b\n")
+        for _ in range(25):
+            out.write(b"1,2\n" * (4 * 1024**2))
+    backend = LocalBackend(LocalSettings(port=0)).start()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "desktop.launcher", "cloud", "profile", str(big),
+             "--no-convert", "--endpoint", backend.url],
+            env=environment(LOUPE_API_TOKEN=backend.token),
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )  # fmt: skip
+        assert process.stderr is not None
+        first = process.stderr.readline()
+        assert first.startswith("uploading:"), first
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 130
+        rest = process.stderr.read()
+        assert "upload aborted" in rest and "Traceback" not in rest
+        assert backend.store is not None
+        # Nothing is left on the server: no record, no file, no parts.
+        assert backend.store.keys("uploads/") == []
+        listed = backend.store._s3.list_multipart_uploads(Bucket=backend.store.bucket)
+        assert listed.get("Uploads", []) == []
+    finally:
+        backend.stop()
