@@ -16,8 +16,9 @@ The state machine (``cloud/template.yaml``) runs: plan → a Distributed Map of
 chunk over the plan's items → merge → insights (insights jobs only); any
 failure goes to ``failed``, which records one line in the job.
 
-Logging, metrics (CloudWatch embedded metric format) and the Lambda context
-come from Powertools; tracing is Lambda's active X-Ray tracing.
+Logging, metrics (CloudWatch embedded metric format), X-Ray tracing (when the
+stack turns it on) and the Lambda context come from Powertools. Traces never
+hold handlers' answers: the API's carry presigned URLs.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import os
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from cloud.auth import CognitoVerifier, Identity, subject
@@ -52,6 +53,9 @@ __all__ = ["api", "chunk", "failed", "insights", "merge", "plan"]
 
 logger = Logger(service="loupe")
 metrics = Metrics(namespace="Loupe", service="loupe")
+# Off outside Lambda, and in Lambda unless the stack turns tracing on
+# (POWERTOOLS_TRACE_DISABLED follows the template's Tracing parameter).
+tracer = Tracer(service="loupe")
 
 
 @cache
@@ -107,6 +111,7 @@ def _succeeded(store: S3Store, identity: Identity, job_id: str) -> None:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def api(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """API Gateway → the FastAPI app."""
@@ -115,6 +120,7 @@ def api(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def plan(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Type the upload once, split it into chunks, and write the plan the Map reads."""
@@ -140,6 +146,7 @@ def plan(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def chunk(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Profile one chunk of the plan (one item of the Distributed Map)."""
@@ -155,6 +162,7 @@ def chunk(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def merge(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Merge the chunks' profiles; a profile job is then done."""
@@ -188,6 +196,7 @@ def nemotron_client() -> Any:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def insights(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Ask Nemotron about the merged profile; the insights job is then done."""
@@ -200,6 +209,7 @@ def insights(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def failed(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Record a step's failure in the job (the state machine's Catch lands here)."""

@@ -180,3 +180,15 @@ def test_api_needs_a_cognito_token_and_an_api_key(template: dict[str, Any]) -> N
     assert resources["UserPool"]["Properties"]["AdminCreateUserConfig"] == {
         "AllowAdminCreateUserOnly": True
     }
+
+
+def test_tracing_is_one_switch(template: dict[str, Any]) -> None:
+    function_globals = template["Globals"]["Function"]
+    on = {"Fn::If": ["TracingOn", "Active", "PassThrough"]}
+    assert function_globals["Tracing"] == on
+    assert function_globals["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"] == {
+        "Fn::If": ["TracingOn", "false", "true"]
+    }
+    assert template["Resources"]["Api"]["Properties"]["TracingEnabled"] == {
+        "Fn::If": ["TracingOn", True, False]
+    }
