@@ -287,6 +287,11 @@ def _serve(args: argparse.Namespace) -> int:
         out.write(f"Insights: on ({settings.nemotron_model or DEFAULT_MODEL})\n")
     else:
         out.write("Insights: off (set NVIDIA_API_KEY to turn them on)\n")
+    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+        out.write(
+            "Note: files are uploaded to a storage server on 127.0.0.1, so clients must run "
+            "on this machine.\n"
+        )
     out.write("Uploads and jobs live in memory until you stop the server (Ctrl+C).\n")
     out.flush()
     try:

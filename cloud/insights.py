@@ -56,6 +56,7 @@ __all__ = [
 DEFAULT_BASE_URL = "https://integrate.api.nvidia.com/v1"
 DEFAULT_MODEL = "nvidia/llama-3.3-nemotron-super-49b-v1"
 MAX_SAMPLE_ROWS = 20
+MAX_PROMPT_COLUMNS = 200
 _TOP_VALUES = 5
 _VALUE_CHARS = 80
 
@@ -154,7 +155,7 @@ _COLUMN_FIELDS = (
 def profile_digest(profile: dict[str, Any]) -> dict[str, Any]:
     """The aggregates of ``profile`` a model may see: no rows, no values seen only once."""
     columns = []
-    for column in profile.get("columns", []):
+    for column in profile.get("columns", [])[:MAX_PROMPT_COLUMNS]:
         entry = {k: _short(column[k]) for k in _COLUMN_FIELDS if k in column}
         # A value that occurs once is a row's content, not an aggregate.
         repeated = [
@@ -168,6 +169,9 @@ def profile_digest(profile: dict[str, Any]) -> dict[str, Any]:
             entry["length"] = {k: column["length"].get(k) for k in ("min", "mean", "max")}
         columns.append(entry)
     dataset = {k: v for k, v in profile.get("dataset", {}).items() if k != "memory_bytes"}
+    omitted = len(profile.get("columns", [])) - len(columns)
+    if omitted > 0:
+        dataset["columns_not_shown"] = omitted  # keeps the prompt within the model's context
     return {
         "dataset": dataset,
         "columns": columns,

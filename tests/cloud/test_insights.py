@@ -338,3 +338,14 @@ def test_evidence_is_verified_exactly_when_it_matches(profile: dict[str, Any], d
         }
     )
     assert verify(elsewhere, profile).insights[0].status == "unverified"
+
+
+def test_wide_tables_are_cut_to_fit(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    pl.DataFrame({f"c{i}": [i, i + 1, i] for i in range(260)}).write_csv(path)
+    with open_table(path) as table:
+        doc = json.loads(json.dumps(profile_table(table, ProfileConfig()).profile))
+    _, user = prompt_messages(doc)
+    data = json.loads(user["content"].split("<<<PROFILE\n")[1].split("\nPROFILE>>>")[0])
+    assert len(data["columns"]) == 200 and data["dataset"]["columns_not_shown"] == 60
+    assert data["dataset"]["columns"] == 260
