@@ -70,7 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-convert", action="store_true", help="upload the file as it is, not as Parquet"
     )
     job.add_argument("--resume", metavar="UPLOAD_ID", help="finish an interrupted upload")
-    job.add_argument("--engine", choices=("auto", "memory", "streaming"), default=None)
+    job.add_argument(
+        "--engine",
+        choices=("auto", "memory", "streaming"),
+        default=None,
+        help="the server's profiling engine (default: auto)",
+    )
     actions.add_parser("profile", parents=[job], help="profile FILE in the cloud")
     insights = actions.add_parser("insights", parents=[job], help="ask Nemotron about FILE")
     insights.add_argument("--question", help="what you want to know about the data")

@@ -53,6 +53,11 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="loupe",
         description="Open any tabular file, see its rows at once, and profile it locally.",
+        epilog=(
+            "Also: `loupe FILE` opens the desktop app; `loupe serve` runs the cloud backend "
+            "on this machine; `loupe cloud profile|insights FILE` profiles a file or asks "
+            "Nemotron about it through a cloud backend (see `loupe cloud --help`)."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"loupe {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
