@@ -131,7 +131,7 @@ def plan(event: dict[str, Any], context: Any) -> dict[str, Any]:
     rows = int(os.environ.get("LOUPE_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))
     chunks = plan_step(store, identity, job_id, upload, chunk_rows=rows)
     key = job_prefix(identity, job_id) + "plan.json"
-    items = [{"index": c.index, "offset": c.offset, "rows": c.rows} for c in chunks]
+    items = [c.to_json() for c in chunks]
     store.put(key, json.dumps(items).encode())
     update_job(store, identity, job_id, phase="profiling", progress=0.2, chunks=len(chunks))
     logger.info("planned", extra={"job_id": job_id, "chunks": len(chunks)})
@@ -152,8 +152,7 @@ def chunk(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Profile one chunk of the plan (one item of the Distributed Map)."""
     store, identity, job = _step(event)
     job_id = job.id
-    item = event["chunk"]
-    part = Chunk(int(item["index"]), int(item["offset"]), int(item["rows"]))
+    part = Chunk.from_json(event["chunk"])
     key = profile_chunk(store, identity, job_id, part, job.options)
     chunk_done(store, identity, job_id)
     metrics.add_metric(name="ChunksProfiled", unit=MetricUnit.Count, value=1)

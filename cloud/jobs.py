@@ -18,6 +18,7 @@ Functions Lambdas and in the local runner.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import tempfile
@@ -35,6 +36,7 @@ from cloud.storage import ObjectStore
 __all__ = [
     "Chunk",
     "JobRecord",
+    "RangedFile",
     "Upload",
     "chunk_done",
     "delete_upload",
@@ -203,15 +205,115 @@ def update_job(store: ObjectStore, identity: Identity, job_id: str, **changes: A
 
 @dataclass(frozen=True)
 class Chunk:
-    """Rows ``offset`` to ``offset + rows`` of the upload, stored as their own Parquet object."""
+    """Rows ``offset`` to ``offset + rows`` of the upload.
+
+    Either whole row groups of a Parquet upload (``source`` and ``row_groups``:
+    the chunk step reads just those byte ranges), or, for other files, rows
+    the plan wrote as a Parquet object of their own.
+    """
 
     index: int
     offset: int
     rows: int
+    source: str = ""
+    row_groups: tuple[int, ...] = ()
 
     def key(self, prefix: str) -> str:
-        """Where this chunk's rows live under a job's ``prefix``."""
+        """Where a converted chunk's rows live under a job's ``prefix``."""
         return f"{prefix}chunks/{self.index:06d}.parquet"
+
+    def to_json(self) -> dict[str, Any]:
+        """The chunk as a plan item."""
+        return {**asdict(self), "row_groups": list(self.row_groups)}
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> Chunk:
+        """A chunk from a plan item."""
+        return cls(
+            int(item["index"]),
+            int(item["offset"]),
+            int(item["rows"]),
+            str(item.get("source", "")),
+            tuple(int(g) for g in item.get("row_groups", ())),
+        )
+
+
+class RangedFile(io.RawIOBase):
+    """An object in the store read as a seekable file: each read is one ranged GET.
+
+    ``fetched`` counts the bytes transferred, so callers can tell what they read.
+    """
+
+    def __init__(self, store: ObjectStore, key: str) -> None:
+        super().__init__()
+        self._store = store
+        self._key = key
+        self._size = store.size(key)
+        self._position = 0
+        self.fetched = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        count = min(len(buffer), self._size - self._position)
+        if count <= 0:
+            return 0
+        data = self._store.get_range(self._key, self._position, self._position + count)
+        buffer[: len(data)] = data
+        self._position += len(data)
+        self.fetched += len(data)
+        return len(data)
+
+
+def _ranged(store: ObjectStore, key: str) -> RangedFile:
+    """An unbuffered reader over ``key``: Parquet readers ask for exact column-chunk
+    ranges, so every byte fetched is a byte used."""
+    return RangedFile(store, key)
+
+
+def _row_group_plan(store: ObjectStore, key: str, chunk_rows: int) -> list[Chunk] | None:
+    """Chunks of whole row groups if ``key`` is a Parquet file fit for it, else None.
+
+    Only the footer is read. Files whose row groups are much larger than a
+    chunk (or that are not Parquet at all) take the converting path instead.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        size = store.size(key)
+        if size < 12 or store.get_range(key, 0, 4) != b"PAR1":
+            return None
+        if store.get_range(key, size - 4, size) != b"PAR1":
+            return None
+        with _ranged(store, key) as handle:
+            metadata = pq.ParquetFile(handle).metadata
+    except Exception:  # unreadable here: the converting path names the problem
+        return None
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    if not sizes or max(sizes) > 2 * chunk_rows:
+        return None
+    chunks: list[Chunk] = []
+    group: list[int] = []
+    rows = offset = 0
+    for number, count in enumerate(sizes):
+        group.append(number)
+        rows += count
+        if rows >= chunk_rows or number == len(sizes) - 1:
+            chunks.append(Chunk(len(chunks), offset, rows, key, tuple(group)))
+            offset, group, rows = offset + rows, [], 0
+    return chunks
 
 
 def plan(
@@ -222,17 +324,23 @@ def plan(
     *,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> list[Chunk]:
-    """Type the upload once and split it into chunks of rows, each its own Parquet object.
+    """Split the upload into chunks of rows whose profiles merge.
 
-    Types are decided here, once, for the whole file (as the desktop does):
-    every chunk then has the same schema, so their profiles merge. Each chunk
-    step downloads only its own rows. A small file is a one-chunk plan.
+    A Parquet upload (what the client sends by default) is planned from its
+    footer alone: each chunk is a run of whole row groups, read by the chunk
+    step with ranged GETs. Any other file is typed here, once, for the whole
+    file (as the desktop does), and its chunks are written as Parquet objects
+    of their own, so every chunk has the same schema. A small file is a
+    one-chunk plan.
     """
     import polars as pl
 
     from core.convert import convert
     from core.table import open_table
 
+    by_row_groups = _row_group_plan(store, upload.key, chunk_rows)
+    if by_row_groups is not None:
+        return by_row_groups
     prefix = job_prefix(identity, job_id)
     with tempfile.TemporaryDirectory(prefix="loupe-plan-") as folder:
         source = Path(folder) / Path(upload.key).name
@@ -266,7 +374,17 @@ def profile_chunk(
     prefix = job_prefix(identity, job_id)
     with tempfile.TemporaryDirectory(prefix="loupe-chunk-") as folder:
         part = Path(folder) / f"chunk-{chunk.index}.parquet"
-        part.write_bytes(store.get(chunk.key(prefix)).data)
+        if chunk.row_groups:
+            import pyarrow.parquet as pq
+
+            # Plans come from the server, but a chunk still reads only its owner's uploads.
+            if not chunk.source.startswith(f"uploads/{identity.sub}/"):
+                raise ForbiddenError("a chunk may only read the caller's own upload")
+            with _ranged(store, chunk.source) as handle:
+                rows = pq.ParquetFile(handle).read_row_groups(list(chunk.row_groups))
+            pq.write_table(rows, part)
+        else:
+            part.write_bytes(store.get(chunk.key(prefix)).data)
         with open_table(part) as table:
             result = profile_table(table, ProfileConfig(engine=options.get("engine", "auto")))
     key = f"{prefix}partials/{chunk.index:06d}.json"

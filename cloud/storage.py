@@ -78,6 +78,10 @@ class ObjectStore(Protocol):
         """The object's size in bytes. Raises NotFoundError."""
         ...
 
+    def get_range(self, key: str, start: int, end: int) -> bytes:
+        """Bytes ``start`` to ``end`` (exclusive) of the object. Raises NotFoundError."""
+        ...
+
     def keys(self, prefix: str) -> list[str]:
         """Every key under ``prefix``, sorted."""
         ...
@@ -157,6 +161,19 @@ class S3Store:
                 raise ConflictError(f"{key} changed meanwhile") from None
             raise _store_error(exc) from None
         return str(answer["ETag"])
+
+    def get_range(self, key: str, start: int, end: int) -> bytes:
+        if end <= start:
+            return b""
+        try:
+            answer = self._s3.get_object(
+                Bucket=self.bucket, Key=key, Range=f"bytes={start}-{end - 1}"
+            )
+            return bytes(answer["Body"].read())
+        except self._s3.exceptions.NoSuchKey:
+            raise NotFoundError(f"no object {key}") from None
+        except Exception as exc:
+            raise _store_error(exc) from None
 
     def size(self, key: str) -> int:
         try:
@@ -298,6 +315,9 @@ class MemoryStore:
 
     def size(self, key: str) -> int:
         return len(self.get(key).data)
+
+    def get_range(self, key: str, start: int, end: int) -> bytes:
+        return self.get(key).data[start:end]
 
     def keys(self, prefix: str) -> list[str]:
         with self._lock:
