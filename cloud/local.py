@@ -102,7 +102,7 @@ class LocalBackend:
         host, port = self._moto.get_host_and_port()
         storage_url = f"http://{host}:{port}"
         store = S3Store(s3_client(storage_url, _REGION, **_CREDENTIALS), "loupe-local")
-        store._s3.create_bucket(Bucket=store.bucket)
+        store.create_bucket()
         self.store = store
 
         factory = None

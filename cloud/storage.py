@@ -137,6 +137,18 @@ class S3Store:
         self._s3 = client
         self.bucket = bucket
 
+    @property
+    def client(self) -> Any:
+        """The boto3 client (for set-up and inspection, not for the routes)."""
+        return self._s3
+
+    def create_bucket(self) -> None:
+        """Create the bucket (local mode and tests; in AWS the template makes it)."""
+        try:
+            self._s3.create_bucket(Bucket=self.bucket)
+        except Exception as exc:
+            raise _store_error(exc) from None
+
     def get(self, key: str) -> Stored:
         try:
             answer = self._s3.get_object(Bucket=self.bucket, Key=key)

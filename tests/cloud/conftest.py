@@ -38,10 +38,9 @@ def store(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> S3Store:
         "AWS_DEFAULT_REGION": "us-east-1",
     }.items():
         monkeypatch.setenv(name, value)
-    client = s3_client(moto_url, "us-east-1")
-    bucket = f"loupe-{uuid.uuid4().hex[:12]}"
-    client.create_bucket(Bucket=bucket)
-    return S3Store(client, bucket)
+    store = S3Store(s3_client(moto_url, "us-east-1"), f"loupe-{uuid.uuid4().hex[:12]}")
+    store.create_bucket()
+    return store
 
 
 class Served:

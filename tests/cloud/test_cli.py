@@ -221,7 +221,7 @@ def test_ctrl_c_aborts_the_upload(tmp_path: Path) -> None:
         assert backend.store is not None
         # Nothing is left on the server: no record, no file, no parts.
         assert backend.store.keys("uploads/") == []
-        listed = backend.store._s3.list_multipart_uploads(Bucket=backend.store.bucket)
+        listed = backend.store.client.list_multipart_uploads(Bucket=backend.store.bucket)
         assert listed.get("Uploads", []) == []
     finally:
         backend.stop()

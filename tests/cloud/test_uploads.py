@@ -160,7 +160,7 @@ def test_ctrl_c_aborts_the_upload(served: Served, store: S3Store, big_csv: Path)
         alice.upload(big_csv)
     # No record, no file, and no multipart upload left holding parts.
     assert store.keys("uploads/alice/") == []
-    answer = store._s3.list_multipart_uploads(Bucket=store.bucket)
+    answer = store.client.list_multipart_uploads(Bucket=store.bucket)
     assert answer.get("Uploads", []) == []
 
 
