@@ -308,7 +308,8 @@ def ragged_error(path: Path, line: int, fields: int, expected: int) -> RaggedRow
     return RaggedRowsError(
         path,
         f"this row has {fields} fields where the header has {expected} "
-        "(open with --lenient to read it anyway, padding or cutting such rows)",
+        "(read it leniently to pad or cut such rows: --lenient on the command line, "
+        "Read anyway in the app)",
         line=line,
     )
 

@@ -7,8 +7,9 @@ bar with the phase name, and a Cancel button.
 
 from __future__ import annotations
 
+import contextlib
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from core import charts
 from core.config import ProfileConfig
 from core.convert import write_frame
 from core.engine import profile_table
+from core.errors import RaggedRowsError
 from core.numbers import format_number
 from core.profile import write_profile
 from core.query import Query, apply_query
@@ -137,6 +139,14 @@ class QtDatasetView(QWidget):
         self.profile_button = QPushButton("Profile")
         self.profile_button.setEnabled(False)
         self.profile_button.clicked.connect(self.start_profile)
+        # Offered when a CSV has rows with too many or too few fields.
+        self.read_anyway_button = QPushButton("Read anyway")
+        self.read_anyway_button.setToolTip(
+            "Read the file leniently: short rows are padded with missing values, long rows cut"
+        )
+        self.read_anyway_button.setVisible(False)
+        self.read_anyway_button.clicked.connect(self.read_leniently)
+        self._ragged = False
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search all columns…")
@@ -185,6 +195,7 @@ class QtDatasetView(QWidget):
         bar.addWidget(self.progress)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.sheet)
+        bar.addWidget(self.read_anyway_button)
         bar.addWidget(self.profile_button)
         query_bar = QHBoxLayout()
         query_bar.addWidget(self.search, 2)
@@ -237,9 +248,10 @@ class QtDatasetView(QWidget):
     def start_loading(self) -> None:
         """Show the first rows at once, then type and show all rows, in workers."""
         path, options = self.path, self.options
+        self._ragged = False
 
         def preview(progress: Any, cancelled: Any) -> tuple[pl.DataFrame, ReadInfo]:
-            with open_table(path, options) as table:
+            with self._noting_ragged_rows(), open_table(path, options) as table:
                 return table.preview(PREVIEW_ROWS).frame, table.info
 
         self._run(preview, self._on_preview, "reading the first rows")
@@ -260,15 +272,37 @@ class QtDatasetView(QWidget):
         path, options = self.path, self.options
 
         def full(progress: Any, cancelled: Any) -> pl.DataFrame:
-            with open_table(path, options) as table:
+            with self._noting_ragged_rows(), open_table(path, options) as table:
                 return table.collect()
 
         self._run(full, self._on_full, "reading all rows")
 
+    @contextlib.contextmanager
+    def _noting_ragged_rows(self) -> Iterator[None]:
+        """Remember (for :meth:`_on_error`) that reading failed on ragged rows."""
+        try:
+            yield
+        except RaggedRowsError:
+            self._ragged = True  # read on the GUI thread after the error signal
+            raise
+
+    def read_leniently(self) -> None:
+        """Read the file again, padding short rows and cutting long ones."""
+        self.read_anyway_button.setVisible(False)
+        self.options = replace(self.options, lenient=True)
+        self._base = None
+        self.profile = None
+        self.start_loading()
+
     def _on_full(self, frame: pl.DataFrame) -> None:
         self._base = frame
         self.model.set_frame(frame)
-        self.status.setText(f"{self._name}: {frame.height:,} rows × {frame.width:,} columns")
+        status = f"{self._name}: {frame.height:,} rows × {frame.width:,} columns"
+        warnings = self.info.warnings if self.info is not None else []
+        if warnings:
+            status += f" · ⚠ {warnings[0]}"
+        self.status.setToolTip("\n".join(warnings))
+        self.status.setText(status)
         self._update_rows_label()
         self.profile_button.setEnabled(True)
         self.search.setEnabled(True)
@@ -649,6 +683,7 @@ class QtDatasetView(QWidget):
         self._busy(False)
         self._after_profile.clear()
         self.status.setText(message)
+        self.read_anyway_button.setVisible(self._ragged and not self.options.lenient)
         self.profile_button.setEnabled(self._base is not None)
         self.failed.emit(message)
 

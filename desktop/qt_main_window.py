@@ -73,6 +73,8 @@ class QtMainWindow(QMainWindow):
         view.set_dark(self.dark)
         view.failed.connect(self._show_message)
         view.message.connect(self._show_message)
+        # An earlier failure of this file (before "Read anyway") no longer applies.
+        view.loaded.connect(self.statusBar().clearMessage)
         view.exported.connect(lambda written: self._show_message(f"wrote {written}"))
         index = self.tabs.addTab(view, path.name)
         self.tabs.setTabToolTip(index, str(path))

@@ -290,3 +290,28 @@ def test_settings_persist_and_apply(qtbot: Any, window: QtMainWindow, tmp_path: 
     window.set_preferences(dialog.preferences())
     assert window.preferences == Preferences()
     assert app.palette().color(QPalette.ColorRole.Window).lightness() > 150
+
+
+def test_ragged_rows_can_be_read_anyway(qtbot: Any, window: QtMainWindow, tmp_path: Path) -> None:
+    ragged = tmp_path / "ragged.csv"
+    content = b"city,amount\nParis,3\nLyon,4,extra\nNice\nLille,7\n"
+    ragged.write_bytes(content)
+    view = window.open_path(ragged)
+    with qtbot.waitSignal(view.failed, timeout=LONG) as failed:
+        pass
+    assert "line 3" in failed.args[0] and "Read anyway" in failed.args[0]
+    assert not view.read_anyway_button.isHidden()
+    assert "line 3" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(view.loaded, timeout=LONG):
+        qtbot.mouseClick(view.read_anyway_button, Qt.MouseButton.LeftButton)
+    frame = shown(view)
+    # Long rows are cut, short ones padded: every line becomes a row.
+    assert frame["city"].to_list() == ["Paris", "Lyon", "Nice", "Lille"]
+    assert frame["amount"].to_list() == [3, 4, None, 7]
+    assert view.read_anyway_button.isHidden()
+    assert "leniently" in view.status.text() and "line 3" in view.status.toolTip()
+    assert window.statusBar().currentMessage() == ""
+    assert ragged.read_bytes() == content
+    # A file that reads cleanly never offers it.
+    clean = opened(qtbot, window, SAMPLE_CSV)
+    assert clean.read_anyway_button.isHidden()
