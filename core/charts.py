@@ -45,9 +45,28 @@ Column = Mapping[str, Any]
 Profile = Mapping[str, Any]
 
 
-def _layout(fig: go.Figure, title: str, theme: str, *, height: int = 320) -> go.Figure:
-    """Common look: template, palette, margins, title."""
+def chart_kind(fig: go.Figure) -> str | None:
+    """Which of Loupe's charts ``fig`` is (``"top_values"``, ``"numeric_histogram"``, …).
+
+    Stored in the figure's ``layout.meta``, so views can tell charts apart
+    without reading their titles.
+    """
+    meta = fig.layout.meta
+    return str(meta["chart"]) if isinstance(meta, dict) and "chart" in meta else None
+
+
+def _layout(
+    fig: go.Figure,
+    title: str,
+    theme: str,
+    *,
+    kind: str,
+    height: int = 320,
+    meta: Mapping[str, Any] | None = None,
+) -> go.Figure:
+    """Common look: template, palette, margins, title; ``kind`` (and ``meta``) tag the figure."""
     fig.update_layout(
+        meta={"chart": kind, **(meta or {})},
         template="plotly_dark" if theme == "dark" else "plotly_white",
         colorway=list(OKABE_ITO),
         title={"text": title, "x": 0.0, "font": {"size": 14}},
@@ -114,7 +133,7 @@ def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
         yaxis2={"domain": [0.84, 1.0], "showticklabels": False},
         bargap=0.02,
     )
-    return _layout(fig, f"{column['name']}: distribution", theme)
+    return _layout(fig, f"{column['name']}: distribution", theme, kind="numeric_histogram")
 
 
 def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> go.Figure:
@@ -145,7 +164,9 @@ def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> 
         fig,
         f"{column['name']}: most frequent values",
         theme,
+        kind="top_values",
         height=max(220, 40 + 26 * len(labels)),
+        meta={"values": len(top)},  # the bars above these many are "(other)"
     )
 
 
@@ -168,7 +189,7 @@ def datetime_histogram(column: Column, theme: str = "light") -> go.Figure:
         yaxis={"title": {"text": "count"}},
         bargap=0.05,
     )
-    return _layout(fig, f"{column['name']}: over time", theme)
+    return _layout(fig, f"{column['name']}: over time", theme, kind="datetime_histogram")
 
 
 def length_histogram(column: Column, theme: str = "light") -> go.Figure:
@@ -187,7 +208,7 @@ def length_histogram(column: Column, theme: str = "light") -> go.Figure:
     fig.update_layout(
         xaxis={"title": {"text": "length (characters)"}}, yaxis={"title": {"text": "count"}}
     )
-    return _layout(fig, f"{column['name']}: string lengths", theme)
+    return _layout(fig, f"{column['name']}: string lengths", theme, kind="length_histogram")
 
 
 def correlation_heatmap(
@@ -213,7 +234,7 @@ def correlation_heatmap(
     )
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"tickangle": -45})
     size = max(320, 60 + 24 * len(names))
-    return _layout(fig, f"Correlations ({labels[method]})", theme, height=size)
+    return _layout(fig, f"Correlations ({labels[method]})", theme, kind="correlation", height=size)
 
 
 def missing_bar(profile: Profile, theme: str = "light") -> go.Figure:
@@ -232,7 +253,7 @@ def missing_bar(profile: Profile, theme: str = "light") -> go.Figure:
         yaxis={"title": {"text": "missing"}, "tickformat": ".0%", "range": [0, 1]},
         xaxis={"tickangle": -45},
     )
-    return _layout(fig, "Missing values per column", theme)
+    return _layout(fig, "Missing values per column", theme, kind="missing_bar")
 
 
 def nullity_heatmap(profile: Profile, theme: str = "light") -> go.Figure:
@@ -252,7 +273,8 @@ def nullity_heatmap(profile: Profile, theme: str = "light") -> go.Figure:
         )
     )
     fig.update_layout(yaxis={"autorange": "reversed"})
-    return _layout(fig, "Missing together", theme, height=max(300, 60 + 24 * len(block["columns"])))
+    height = max(300, 60 + 24 * len(block["columns"]))
+    return _layout(fig, "Missing together", theme, kind="nullity_heatmap", height=height)
 
 
 def overview(profile: Profile, theme: str = "light") -> go.Figure:
@@ -288,7 +310,7 @@ def overview(profile: Profile, theme: str = "light") -> go.Figure:
         yaxis={"title": {"text": "columns"}},
         yaxis2={"anchor": "x2", "title": {"text": "alerts"}},
     )
-    return _layout(fig, "Overview", theme, height=280)
+    return _layout(fig, "Overview", theme, kind="overview", height=280)
 
 
 def column_figures(column: Column, theme: str = "light") -> list[go.Figure]:

@@ -756,19 +756,20 @@ def _figure_click(
 ) -> ClickHandler | None:
     """What a click on one of a column's figures does: filter the grid to the bar's rows."""
     name = column["name"]
-    title = str(figure.layout.title.text or "")
-    if title.endswith("most frequent values"):
+    kind = charts.chart_kind(figure)
+    if kind == "top_values":
         top = list(column.get("top_values") or [])
         shown = len(figure.data[0].y)
+        values = int(figure.layout.meta["values"])  # the "(other)" bar comes after these
 
         def on_top(point: dict[str, Any]) -> None:
             position = shown - 1 - int(point["index"])  # bars run bottom-up
-            if 0 <= position < len(top) and point.get("y") != "(other)":
+            if 0 <= position < min(values, len(top)):
                 value = top[position]["value"]
                 set_filter(name, "missing" if value is None else f"= {_literal(value)}")
 
         return on_top
-    if title.endswith("distribution") and column["kind"] == "numeric":
+    if kind == "numeric_histogram":
 
         def on_bin(point: dict[str, Any]) -> None:
             edges = point.get("customdata")

@@ -91,3 +91,21 @@ def test_overview_counts_kinds_and_alerts(profile: dict[str, Any]) -> None:
 def test_palette_is_colour_blind_safe(profile: dict[str, Any]) -> None:
     fig = charts.numeric_histogram(column(profile, "amount"))
     assert list(fig.layout.colorway) == list(charts.OKABE_ITO)
+
+
+def test_every_chart_says_what_it_is(profile: dict[str, Any]) -> None:
+    by_name = {c["name"]: c for c in profile["columns"]}
+    made = {
+        "numeric_histogram": charts.numeric_histogram(by_name["amount"]),
+        "top_values": charts.top_values_bar(by_name["city"]),
+        "datetime_histogram": charts.datetime_histogram(by_name["ordered_at"]),
+        "length_histogram": charts.length_histogram(by_name["comment"]),
+        "correlation": charts.correlation_heatmap(profile, "pearson"),
+        "missing_bar": charts.missing_bar(profile),
+        "nullity_heatmap": charts.nullity_heatmap(profile),
+        "overview": charts.overview(profile),
+    }
+    assert {kind: charts.chart_kind(fig) for kind, fig in made.items()} == {k: k for k in made}
+    # city has 12 values: 10 bars, then "(other)".
+    assert made["top_values"].layout.meta["values"] == 10
+    assert charts.chart_kind(go.Figure()) is None

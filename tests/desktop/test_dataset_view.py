@@ -315,3 +315,22 @@ def test_ragged_rows_can_be_read_anyway(qtbot: Any, window: QtMainWindow, tmp_pa
     # A file that reads cleanly never offers it.
     clean = opened(qtbot, window, SAMPLE_CSV)
     assert clean.read_anyway_button.isHidden()
+
+
+def test_a_value_named_like_the_other_bar_still_filters() -> None:
+    from core import charts
+    from desktop.qt_dataset_view import _figure_click
+
+    top = [{"value": f"v{i}", "count": 20 - i} for i in range(10)] + [
+        {"value": "(other)", "count": 3},
+        {"value": "rare", "count": 1},
+    ]
+    named = {"name": "tag", "kind": "categorical", "count": 200, "top_values": top}
+    asked: list[tuple[str, str]] = []
+    figure = charts.top_values_bar(named, limit=11)  # "(other)" the value, then the rest
+    handler = _figure_click(named, figure, lambda column, text: asked.append((column, text)))
+    assert handler is not None
+    shown = len(figure.data[0].y)  # 11 values and the rest bar, bottom-up
+    handler({"index": shown - 1 - 10, "y": "(other)"})  # the value "(other)"
+    handler({"index": 0, "y": "(other)"})  # the rest: no filter
+    assert asked == [("tag", "= (other)")]
