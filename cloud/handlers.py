@@ -36,13 +36,11 @@ from cloud.jobs import (
     DEFAULT_CHUNK_ROWS,
     Chunk,
     JobRecord,
-    chunk_done,
     fail_job,
     job_prefix,
     load_job,
     load_upload,
     profile_chunk,
-    update_job,
 )
 from cloud.jobs import insights as insights_step
 from cloud.jobs import merge as merge_step
@@ -104,12 +102,6 @@ def _step(event: dict[str, Any]) -> tuple[S3Store, Identity, JobRecord]:
     return store, identity, load_job(store, identity, job_id)[0]
 
 
-def _succeeded(store: S3Store, identity: Identity, job_id: str) -> None:
-    """Mark the job done and count it."""
-    update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
-    metrics.add_metric(name="JobsSucceeded", unit=MetricUnit.Count, value=1)
-
-
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
@@ -127,13 +119,10 @@ def plan(event: dict[str, Any], context: Any) -> dict[str, Any]:
     store, identity, job = _step(event)
     job_id = job.id
     upload = load_upload(store, identity, job.upload_id)
-    update_job(store, identity, job_id, status="running", phase="planning", progress=0.05)
     rows = int(os.environ.get("LOUPE_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))
     chunks = plan_step(store, identity, job_id, upload, chunk_rows=rows)
     key = job_prefix(identity, job_id) + "plan.json"
-    items = [c.to_json() for c in chunks]
-    store.put(key, json.dumps(items).encode())
-    update_job(store, identity, job_id, phase="profiling", progress=0.2, chunks=len(chunks))
+    store.put(key, json.dumps([c.to_json() for c in chunks]).encode())
     logger.info("planned", extra={"job_id": job_id, "chunks": len(chunks)})
     metrics.add_metric(name="ChunksPlanned", unit=MetricUnit.Count, value=len(chunks))
     return {
@@ -154,7 +143,6 @@ def chunk(event: dict[str, Any], context: Any) -> dict[str, Any]:
     job_id = job.id
     part = Chunk.from_json(event["chunk"])
     key = profile_chunk(store, identity, job_id, part, job.options)
-    chunk_done(store, identity, job_id)
     metrics.add_metric(name="ChunksProfiled", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RowsProfiled", unit=MetricUnit.Count, value=part.rows)
     return {"index": part.index, "key": key}
@@ -168,30 +156,22 @@ def merge(event: dict[str, Any], context: Any) -> dict[str, Any]:
     store, identity, job = _step(event)
     job_id = job.id
     upload = load_upload(store, identity, job.upload_id)
-    update_job(store, identity, job_id, phase="merging", progress=0.85)
     merge_step(store, identity, job_id, upload, int(event["chunks"]))
     metrics.add_metric(name="ProfilesMerged", unit=MetricUnit.Count, value=1)
     if job.kind == "profile":
-        _succeeded(store, identity, job_id)
+        metrics.add_metric(name="JobsSucceeded", unit=MetricUnit.Count, value=1)
     return {"sub": identity.sub, "job_id": job_id, "kind": job.kind}
 
 
 def nemotron_client() -> Any:
     """A model client with the key from Secrets Manager (cached across warm invocations)."""
-    from cloud.insights import (
-        DEFAULT_BASE_URL,
-        DEFAULT_MODEL,
-        NemotronClient,
-        NemotronSettings,
-        nvidia_api_key,
-    )
+    from cloud.insights import client_from_secret
 
-    settings = NemotronSettings(
-        api_key=nvidia_api_key(os.environ["NVIDIA_SECRET_ID"]),
-        base_url=os.environ.get("NVIDIA_API_BASE_URL") or DEFAULT_BASE_URL,
-        model=os.environ.get("NEMOTRON_MODEL") or DEFAULT_MODEL,
+    return client_from_secret(
+        os.environ["NVIDIA_SECRET_ID"],
+        base_url=os.environ.get("NVIDIA_API_BASE_URL"),
+        model=os.environ.get("NEMOTRON_MODEL"),
     )
-    return NemotronClient(settings)
 
 
 @logger.inject_lambda_context
@@ -200,10 +180,8 @@ def nemotron_client() -> Any:
 def insights(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Ask Nemotron about the merged profile; the insights job is then done."""
     identity, job_id = _job(event)
-    store = _store()
-    update_job(store, identity, job_id, phase="insights", progress=0.9)
-    insights_step(store, identity, job_id, nemotron_client)
-    _succeeded(store, identity, job_id)
+    insights_step(_store(), identity, job_id, nemotron_client)
+    metrics.add_metric(name="JobsSucceeded", unit=MetricUnit.Count, value=1)
     return {"sub": identity.sub, "job_id": job_id}
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "InsightsError",
     "NemotronClient",
     "NemotronSettings",
+    "client_from_secret",
     "generate_insights",
     "nvidia_api_key",
     "prompt_messages",
@@ -491,3 +492,27 @@ def nvidia_api_key(secret_id: str, *, client: Any = None) -> str:
 
 
 _providers: dict[int, Any] = {}
+
+
+def client_from_secret(
+    secret_id: str,
+    *,
+    base_url: str | None = None,
+    model: str | None = None,
+    secrets_client: Any = None,
+) -> NemotronClient:
+    """A model client whose key is read (cached) from Secrets Manager.
+
+    Args:
+        secret_id: the secret holding the NVIDIA API key.
+        base_url: the OpenAI-compatible endpoint (default: NVIDIA's).
+        model: the model (default: Nemotron Super).
+        secrets_client: a boto3 Secrets Manager client (default: boto3's usual one).
+    """
+    return NemotronClient(
+        NemotronSettings(
+            api_key=nvidia_api_key(secret_id, client=secrets_client),
+            base_url=base_url or DEFAULT_BASE_URL,
+            model=model or DEFAULT_MODEL,
+        )
+    )

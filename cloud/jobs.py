@@ -277,12 +277,6 @@ class RangedFile(io.RawIOBase):
         return len(data)
 
 
-def _ranged(store: ObjectStore, key: str) -> RangedFile:
-    """An unbuffered reader over ``key``: Parquet readers ask for exact column-chunk
-    ranges, so every byte fetched is a byte used."""
-    return RangedFile(store, key)
-
-
 def _row_group_plan(store: ObjectStore, key: str, chunk_rows: int) -> list[Chunk] | None:
     """Chunks of whole row groups if ``key`` is a Parquet file fit for it, else None.
 
@@ -292,14 +286,11 @@ def _row_group_plan(store: ObjectStore, key: str, chunk_rows: int) -> list[Chunk
     import pyarrow.parquet as pq
 
     try:
-        size = store.size(key)
-        if size < 12 or store.get_range(key, 0, 4) != b"PAR1":
-            return None
-        if store.get_range(key, size - 4, size) != b"PAR1":
-            return None
-        with _ranged(store, key) as handle:
+        # Unbuffered: Parquet readers ask for exact ranges (here the tail, then
+        # the footer), so every byte fetched is a byte used.
+        with RangedFile(store, key) as handle:
             metadata = pq.ParquetFile(handle).metadata
-    except Exception:  # unreadable here: the converting path names the problem
+    except Exception:  # not Parquet, or unreadable: the converting path names the problem
         return None
     sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
     if not sizes or max(sizes) > 2 * chunk_rows:
@@ -331,17 +322,25 @@ def plan(
     step with ranged GETs. Any other file is typed here, once, for the whole
     file (as the desktop does), and its chunks are written as Parquet objects
     of their own, so every chunk has the same schema. A small file is a
-    one-chunk plan.
+    one-chunk plan. Moves the job's record from planning to profiling.
     """
+    update_job(store, identity, job_id, status="running", phase="planning", progress=0.05)
+    chunks = _row_group_plan(store, upload.key, chunk_rows)
+    if chunks is None:
+        chunks = _converted_plan(store, job_prefix(identity, job_id), upload, chunk_rows)
+    update_job(store, identity, job_id, phase="profiling", progress=0.2, chunks=len(chunks))
+    return chunks
+
+
+def _converted_plan(
+    store: ObjectStore, prefix: str, upload: Upload, chunk_rows: int
+) -> list[Chunk]:
+    """Type the whole upload once and store its chunks as Parquet objects of their own."""
     import polars as pl
 
     from core.convert import convert
     from core.table import open_table
 
-    by_row_groups = _row_group_plan(store, upload.key, chunk_rows)
-    if by_row_groups is not None:
-        return by_row_groups
-    prefix = job_prefix(identity, job_id)
     with tempfile.TemporaryDirectory(prefix="loupe-plan-") as folder:
         source = Path(folder) / Path(upload.key).name
         source.write_bytes(store.get(upload.key).data)
@@ -365,7 +364,7 @@ def plan(
 def profile_chunk(
     store: ObjectStore, identity: Identity, job_id: str, chunk: Chunk, options: dict[str, Any]
 ) -> str:
-    """Profile one chunk; write its (mergeable) profile and return the key."""
+    """Profile one chunk; write its (mergeable) profile, move progress on, return the key."""
     from core.config import ProfileConfig
     from core.engine import profile_table
     from core.profile import dumps
@@ -380,7 +379,7 @@ def profile_chunk(
             # Plans come from the server, but a chunk still reads only its owner's uploads.
             if not chunk.source.startswith(f"uploads/{identity.sub}/"):
                 raise ForbiddenError("a chunk may only read the caller's own upload")
-            with _ranged(store, chunk.source) as handle:
+            with RangedFile(store, chunk.source) as handle:
                 rows = pq.ParquetFile(handle).read_row_groups(list(chunk.row_groups))
             pq.write_table(rows, part)
         else:
@@ -389,26 +388,34 @@ def profile_chunk(
             result = profile_table(table, ProfileConfig(engine=options.get("engine", "auto")))
     key = f"{prefix}partials/{chunk.index:06d}.json"
     store.put(key, dumps(result.profile).encode())
+    chunk_done(store, identity, job_id)
     return key
 
 
 def merge(store: ObjectStore, identity: Identity, job_id: str, upload: Upload, count: int) -> str:
     """Merge the chunks' profiles into the job's profile and return its key.
 
-    A profile job's profile is its ``result.json``; an insights job keeps it as
-    ``profile.json`` for the insights step.
+    A profile job's profile is its ``result.json``, and the job is then done;
+    an insights job keeps it as ``profile.json`` for the insights step.
     """
     from core.config import ProfileConfig
     from core.profile import dumps, merge_profiles
 
     prefix = job_prefix(identity, job_id)
-    job, _ = load_job(store, identity, job_id)
+    job = update_job(store, identity, job_id, phase="merging", progress=0.85)
     parts = [json.loads(store.get(f"{prefix}partials/{i:06d}.json").data) for i in range(count)]
     profile = parts[0] if count == 1 else merge_profiles(parts, ProfileConfig())
     profile["source"] = {**profile.get("source", {}), "name": upload.name, "path": None}
     key = prefix + ("result.json" if job.kind == "profile" else "profile.json")
     store.put(key, dumps(profile).encode())
+    if job.kind == "profile":
+        _succeeded(store, identity, job_id)
     return key
+
+
+def _succeeded(store: ObjectStore, identity: Identity, job_id: str) -> JobRecord:
+    """Mark the job done."""
+    return update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
 
 
 InsightsFactory = Callable[[], Any]  # () -> cloud.insights.NemotronClient
@@ -419,14 +426,15 @@ def insights(
 ) -> str:
     """Ask the model about the job's profile; write ``result.json`` and return its key.
 
-    The result holds the checked insights and charts, and the profile they describe.
+    The result holds the checked insights and charts, and the profile they
+    describe; the job is then done.
     """
     from cloud.insights import InsightsError, generate_insights
 
     if client_factory is None:
         raise InsightsError("insights are not set up on this server (no NVIDIA API key)")
     prefix = job_prefix(identity, job_id)
-    job, _ = load_job(store, identity, job_id)
+    job = update_job(store, identity, job_id, phase="insights", progress=0.9)
     profile = json.loads(store.get(prefix + "profile.json").data)
     client = client_factory()
     try:
@@ -440,6 +448,7 @@ def insights(
         client.close()
     key = prefix + "result.json"
     store.put(key, json.dumps({**document, "profile": profile}).encode())
+    _succeeded(store, identity, job_id)
     return key
 
 
@@ -482,21 +491,15 @@ def run_job(
     job, _ = load_job(store, identity, job_id)
     try:
         upload = load_upload(store, identity, job.upload_id)
-        update_job(store, identity, job_id, status="running", phase="planning", progress=0.05)
         chunks = plan(store, identity, job_id, upload, chunk_rows=chunk_rows)
-        update_job(store, identity, job_id, phase="profiling", progress=0.2, chunks=len(chunks))
 
         def one(chunk: Chunk) -> str:
-            key = profile_chunk(store, identity, job_id, chunk, job.options)
-            chunk_done(store, identity, job_id)
-            return key
+            return profile_chunk(store, identity, job_id, chunk, job.options)
 
         (map_chunks or (lambda fn, items: [fn(c) for c in items]))(one, chunks)
-        update_job(store, identity, job_id, phase="merging", progress=0.85)
         merge(store, identity, job_id, upload, len(chunks))
         if job.kind == "insights":
-            update_job(store, identity, job_id, phase="insights", progress=0.9)
             insights(store, identity, job_id, insights_client)
-        return update_job(store, identity, job_id, status="succeeded", phase="done", progress=1.0)
+        return load_job(store, identity, job_id)[0]
     except Exception as exc:  # the record must say what went wrong, whatever it was
         return fail_job(store, identity, job_id, exc)

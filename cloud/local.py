@@ -143,23 +143,15 @@ class LocalBackend:
 
     def _insights_factory(self, secrets: Any) -> Any:
         """Makes model clients with the key read from the local Secrets Manager."""
-        from cloud.insights import (
-            DEFAULT_BASE_URL,
-            DEFAULT_MODEL,
-            NemotronClient,
-            NemotronSettings,
-            nvidia_api_key,
+        from cloud.insights import client_from_secret
+
+        settings = self.settings
+        return lambda: client_from_secret(
+            SECRET_ID,
+            base_url=settings.nvidia_base_url,
+            model=settings.nemotron_model,
+            secrets_client=secrets,
         )
-
-        def make() -> NemotronClient:
-            settings = NemotronSettings(
-                api_key=nvidia_api_key(SECRET_ID, client=secrets),
-                base_url=self.settings.nvidia_base_url or DEFAULT_BASE_URL,
-                model=self.settings.nemotron_model or DEFAULT_MODEL,
-            )
-            return NemotronClient(settings)
-
-        return make
 
     def wait(self) -> None:
         """Block until the API stops (Ctrl+C stops it)."""
