@@ -4,20 +4,22 @@ The output format follows the destination's extension. :func:`convert` streams
 a table through Polars' sinks, so memory stays bounded whatever the input size;
 :func:`write_frame` writes rows already in memory (a filtered, sorted view),
 and can also write an Excel workbook. Either way the file appears under its
-name only when complete (written beside it, then renamed), and the source file
-can never be the destination.
+name only when complete (written beside it, then renamed; a symbolic link is
+followed and stays a link), a special destination such as ``/dev/stdout`` or a
+named pipe is written through once the content is complete (see
+:mod:`core.output`), and the source file can never be the destination.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from core.errors import OptionError, OutputError
+from core.output import output_path
 from core.table import Table
 
 __all__ = [
@@ -122,27 +124,25 @@ def _destination(
         raise OptionError(
             f"{dst}: unknown output format {dst.suffix or '(none)'}; use one of {known}"
         )
-    if source is not None and dst.exists() and dst.resolve() == Path(source).resolve():
+    if source is not None and _same_file(dst, Path(source)):
         raise OutputError(f"{dst}: refusing to overwrite the source file")
     if not dst.parent.is_dir():
         raise OutputError(f"{dst}: the folder {dst.parent} does not exist")
     return dst, kind
 
 
-def _write_whole(dst: Path, write: Callable[[Path], None]) -> Path:
-    """Run ``write`` into a file beside ``dst``, then rename it to ``dst``."""
-    # The writer creates the file itself, so it gets the user's usual permissions
-    # (mkstemp would make it private); the random part keeps concurrent runs apart.
-    tmp = dst.with_name(f".{dst.name}.{uuid.uuid4().hex[:12]}.part")
+def _same_file(dst: Path, source: Path) -> bool:
+    """Whether ``dst`` is ``source``: through symbolic links, hard links or ``/dev/fd/N``."""
     try:
+        return dst.exists() and (os.path.samefile(dst, source) or dst.resolve() == source.resolve())
+    except OSError:
+        return False
+
+
+def _write_whole(dst: Path, write: Callable[[Path], None]) -> Path:
+    """Run ``write`` into a temporary path, then put it in place (see :func:`output_path`)."""
+    with output_path(dst) as tmp:
         write(tmp)
-        os.replace(tmp, dst)
-    except PermissionError:
-        raise OutputError(f"{dst}: permission denied") from None
-    except OSError as exc:
-        raise OutputError(f"{dst}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     return dst
 
 
