@@ -173,7 +173,7 @@ def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> 
 def datetime_histogram(column: Column, theme: str = "light") -> go.Figure:
     """Values over time."""
     histogram = column.get("histogram") or {"edges": [], "counts": []}
-    edges = histogram["edges"]
+    edges = [_plotly_date(e, column) for e in histogram["edges"]]
     fig = go.Figure(
         go.Bar(
             x=edges[:-1],
@@ -184,16 +184,40 @@ def datetime_histogram(column: Column, theme: str = "light") -> go.Figure:
             offset=0,
         )
     )
+    zone = f" ({column['time_zone']})" if column.get("time_zone") else ""
+    time_of_day = column["kind"] == "time"
     fig.update_layout(
-        xaxis={"title": {"text": column["name"]}, "type": "date"},
+        xaxis={
+            "title": {"text": column["name"] + zone},
+            "type": "date",
+            **({"tickformat": "%H:%M"} if time_of_day else {}),
+        },
         yaxis={"title": {"text": "count"}},
         bargap=0.05,
     )
-    return _layout(fig, f"{column['name']}: over time", theme, kind="datetime_histogram")
+    title = "through the day" if time_of_day else "over time"
+    return _layout(fig, f"{column['name']}: {title}", theme, kind="datetime_histogram")
+
+
+def _plotly_date(text: str, column: Column) -> str:
+    """An ISO instant as Plotly's date axis reads it: wall-clock time, offset dropped.
+
+    Plotly has no time zones; the column's zone goes in the axis title instead.
+    Times of day are placed on 1970-01-01.
+    """
+    if column["kind"] == "time":
+        return f"1970-01-01 {text}"
+    if column.get("time_zone") and len(text) > 6 and text[-6] in "+-" and text[-3] == ":":
+        return text[:-6]
+    return text
+
+
+_LENGTH_UNITS = {"binary": "bytes", "list": "elements"}
 
 
 def length_histogram(column: Column, theme: str = "light") -> go.Figure:
-    """Distribution of string lengths."""
+    """Distribution of lengths: of strings, binary values or lists."""
+    unit = _LENGTH_UNITS.get(column["kind"], "characters")
     histogram = (column.get("length") or {}).get("histogram") or {"edges": [], "counts": []}
     edges = histogram["edges"]
     fig = go.Figure(
@@ -206,9 +230,10 @@ def length_histogram(column: Column, theme: str = "light") -> go.Figure:
         )
     )
     fig.update_layout(
-        xaxis={"title": {"text": "length (characters)"}}, yaxis={"title": {"text": "count"}}
+        xaxis={"title": {"text": f"length ({unit})"}}, yaxis={"title": {"text": "count"}}
     )
-    return _layout(fig, f"{column['name']}: string lengths", theme, kind="length_histogram")
+    what = {"bytes": "sizes", "elements": "list lengths"}.get(unit, "string lengths")
+    return _layout(fig, f"{column['name']}: {what}", theme, kind="length_histogram")
 
 
 def correlation_heatmap(
@@ -321,11 +346,13 @@ def column_figures(column: Column, theme: str = "light") -> list[go.Figure]:
     # Where values hardly repeat, "most frequent" is noise.
     top_share = column["top_values"][0]["count"] / column["count"] if column["top_values"] else 0.0
     repeats = column["distinct"] <= 1000 or top_share >= 0.01
-    if kind == "numeric":
+    if kind in ("numeric", "duration"):
         top = [top_values_bar(column, theme)] if repeats else []
         return [numeric_histogram(column, theme), *top]
-    if kind == "datetime":
+    if kind in ("datetime", "time"):
         return [datetime_histogram(column, theme)]
+    if kind in ("empty", "unsupported"):
+        return []
     if kind == "boolean":
         return [top_values_bar(column, theme)]
     top = [top_values_bar(column, theme)] if repeats else []

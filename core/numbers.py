@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["format_number"]
+__all__ = ["format_duration", "format_number"]
 
 
 def format_number(value: Any, *, digits: int = 3, large: float = 1e6) -> str:
@@ -28,3 +28,22 @@ def format_number(value: Any, *, digits: int = 3, large: float = 1e6) -> str:
             return f"{value:.{digits}g}"
         return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+def format_duration(seconds: float | None) -> str:
+    """A duration for people: ``1d 02:03:04``, ``02:03``, ``1.5 s``, ``250 ms``, ``-5 µs``."""
+    if seconds is None:
+        return "—"
+    sign = "-" if seconds < 0 else ""
+    s = abs(seconds)
+    if s < 1e-3:
+        return f"{sign}{s * 1e6:.3g} µs"
+    if s < 1:
+        return f"{sign}{s * 1e3:.3g} ms"
+    if s < 60:
+        return f"{sign}{s:.3g} s"
+    days, rest = divmod(round(s), 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{days:,}d {clock}" if days else f"{sign}{clock}"

@@ -19,21 +19,24 @@ Besides each column's summaries (:mod:`core.sketches`) a partial keeps:
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import polars as pl
 import zstandard
 
+from core import dtypes
 from core.errors import LoupeError
 from core.rowhashes import RowHashes
 from core.sketches import Digest, Moments, Values, b64, unb64
 
-__all__ = ["QUANTILES", "ColumnPartial", "PartialProfile", "StateError", "family"]
+__all__ = ["QUANTILES", "ColumnPartial", "PartialProfile", "StateError"]
 
-STATE_VERSION = 1
+# 2: temporal values keyed by their integer microseconds; list, binary and decimal state.
+STATE_VERSION = 2
 EDGE_ROWS = 10
 MAX_NULLITY_COLUMNS = 500
 MAX_PATTERNS = 2048
@@ -46,36 +49,6 @@ class StateError(LoupeError):
     """A serialized partial profile that cannot be used (other version, damaged)."""
 
 
-def family(dtype: pl.DataType) -> str:
-    """How a column is summarised: numeric, boolean, datetime, string or other."""
-    if dtype == pl.Boolean:
-        return "boolean"
-    if dtype.is_numeric():
-        return "numeric"
-    if dtype in (pl.Date,) or isinstance(dtype, pl.Datetime):
-        return "datetime"
-    if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
-        return "string"
-    return "other"
-
-
-def _value_kind(dtype: pl.DataType) -> str:
-    """The decoding kind of a column's encoded values."""
-    if dtype == pl.Boolean:
-        return "bool"
-    if dtype in (pl.UInt64, pl.Int128):
-        return "str"  # may not fit 64 signed bits (nor a JSON number)
-    if dtype.is_integer():
-        return "int"
-    if dtype.is_numeric():
-        return "float"
-    if dtype == pl.Date:
-        return "date"
-    if isinstance(dtype, pl.Datetime):
-        return "datetime"
-    return "str"
-
-
 @dataclass
 class ColumnPartial:
     """What has been accumulated for one column.
@@ -83,19 +56,25 @@ class ColumnPartial:
     Attributes:
         name: column name.
         dtype: Polars data type, as text.
-        family: numeric, boolean, datetime, string or other.
+        family: how the column is summarised (see :mod:`core.dtypes`).
+        values: value frequencies, keyed as :func:`core.dtypes.keyed` says.
         rows: rows seen.
         missing: nulls (and NaN for floats).
-        moments: finite values (numeric), epoch microseconds (datetime), or
-            string lengths (string and other).
+        moments: the measured numbers (see :func:`core.dtypes.measured`).
         digest: distribution of the same values as ``moments``, kept only once
-            ``values`` has outgrown exact counts (until then the counts say more).
-        values: value frequencies.
+            ``values`` has outgrown exact counts (until then the counts say more);
+            always kept for binary and list columns, whose counts are of values.
         zeros, negatives, infinite: numeric counts.
-        empty: empty strings.
+        empty: empty strings, byte strings or lists.
         trues: true values (boolean).
         exact_quantiles: quantiles computed exactly in a single pass over all rows;
             dropped by merges.
+        time_zone: the zone datetimes are shown in (None: naive).
+        decimal: exact ``min``, ``max`` and ``sum`` of a Decimal column, as text.
+        lengths: exact counts of the lengths of binary values and lists.
+        elements: the partials of a list column's elements (``name[]``, or
+            ``name[].field`` for struct elements).
+        reason: why an unsupported column is not summarised.
     """
 
     name: str
@@ -112,6 +91,36 @@ class ColumnPartial:
     empty: int = 0
     trues: int = 0
     exact_quantiles: dict[str, float] | None = None
+    time_zone: str | None = None
+    decimal: dict[str, str] | None = None
+    lengths: Values | None = None
+    elements: dict[str, ColumnPartial] = field(default_factory=dict)
+    reason: str | None = None
+
+    @classmethod
+    def new(cls, name: str, dtype: pl.DataType, limit: int) -> ColumnPartial:
+        """An empty partial for a column of ``dtype``."""
+        fam = dtypes.family(dtype)
+        part = cls(
+            name=name,
+            dtype=str(dtype),
+            family=fam,
+            values=Values(limit, dtypes.value_kind(dtype)),
+            time_zone=dtypes.time_zone(dtype),
+        )
+        if fam in ("binary", "list"):
+            part.lengths = Values(limit, "int")
+        if fam == "list":
+            inner = dtypes.flat_columns({f"{name}[]": dtypes.element_dtype(dtype)})
+            part.elements = {n: cls.new(n, t, limit) for n, (t, _) in inner.items()}
+        if fam == "unsupported":
+            part.reason = dtypes.unsupported_reason(dtype)
+        return part
+
+    @property
+    def sketched_always(self) -> bool:
+        """Whether the digest is fed with every value (its counts are not of the measured)."""
+        return self.family in ("binary", "list")
 
     def merge(self, other: ColumnPartial) -> ColumnPartial:
         """Absorb the partial of the same column over other rows (in place)."""
@@ -124,7 +133,9 @@ class ColumnPartial:
         self.moments = self.moments.merge(other.moments)
         mine, theirs = self.values.counts, other.values.counts
         self.values.merge(other.values)
-        if not self.values.exact:
+        if self.sketched_always:
+            self.digest.merge(other.digest)
+        elif not self.values.exact:
             # Parts still counted exactly have no digest yet: make it from their counts.
             if mine is not None and theirs is not None:
                 self.digest = self._digest_from(self.values.take_spilled())
@@ -138,15 +149,29 @@ class ColumnPartial:
         self.empty += other.empty
         self.trues += other.trues
         self.exact_quantiles = None
+        self.decimal = _merge_decimal(self.decimal, other.decimal)
+        if self.lengths is not None and other.lengths is not None:
+            self.lengths.merge(other.lengths)
+        for name, element in self.elements.items():
+            if name in other.elements:
+                element.merge(other.elements[name])
         return self
 
     def absorb(self, column: pl.Series, measured: Callable[[], pl.Series]) -> None:
         """Count a chunk's values; feed the digest once the counts are no longer exact."""
+        if self.family in ("null", "unsupported"):
+            return
         was_exact = self.values.exact
         first = (
             self.values.exact and self.values.counts is not None and self.values.counts.is_empty()
         )
         self.values.update(column)
+        if self.sketched_always:
+            values = measured()
+            if self.lengths is not None:
+                self.lengths.update(values.cast(pl.Int64))
+            self.digest.update(values.drop_nulls().to_numpy())
+            return
         if self.values.exact or self.family == "boolean":
             return
         spilled = self.values.take_spilled()
@@ -158,19 +183,18 @@ class ColumnPartial:
         self.digest.update(values.filter(values.is_finite()).to_numpy())
 
     def _digest_from(self, counts: pl.DataFrame | None) -> Digest:
-        """A digest of the values behind exact ``counts`` (as ``_measured`` measures them)."""
+        """A digest of the values behind exact ``counts`` (as :func:`dtypes.measured` measures)."""
         digest = Digest()
         if counts is None or counts.is_empty() or self.family == "boolean":
             return digest
         # The digest depends on the order values arrive in: sorted, it is reproducible.
         counts = counts.sort("value")
         text = counts.get_column("value")
-        if self.family == "numeric":
-            numbers = text.cast(pl.Float64, strict=False)
-        elif self.family == "datetime":
-            numbers = text.str.to_datetime(time_unit="us").dt.epoch("us").cast(pl.Float64)
-        else:
+        if self.family == "string":
             numbers = text.str.len_chars().cast(pl.Float64)
+        else:
+            # Numbers, and temporal values keyed by their microseconds.
+            numbers = text.cast(pl.Float64, strict=False)
         keep = numbers.is_finite().fill_null(False)
         weights = counts.get_column("count").filter(keep).to_numpy()
         digest.update(np.repeat(numbers.filter(keep).to_numpy(), weights))
@@ -192,6 +216,11 @@ class ColumnPartial:
             "infinite": self.infinite,
             "empty": self.empty,
             "trues": self.trues,
+            "time_zone": self.time_zone,
+            "decimal": self.decimal,
+            "lengths": None if self.lengths is None else self.lengths.to_state(),
+            "elements": [element.to_state() for element in self.elements.values()],
+            "reason": self.reason,
         }
 
     @classmethod
@@ -211,7 +240,27 @@ class ColumnPartial:
             infinite=state["infinite"],
             empty=state["empty"],
             trues=state["trues"],
+            time_zone=state["time_zone"],
+            decimal=state["decimal"],
+            lengths=None
+            if state["lengths"] is None
+            else Values.from_state(state["lengths"], limit),
+            elements={e["name"]: cls.from_state(e, limit) for e in state["elements"]},
+            reason=state["reason"],
         )
+
+
+def _merge_decimal(a: dict[str, str] | None, b: dict[str, str] | None) -> dict[str, str] | None:
+    """Exact Decimal extremes and sums of two parts together."""
+    if a is None or b is None:
+        return a or b
+    sa, sb = Decimal(a["sum"]), Decimal(b["sum"])
+    return {
+        "min": str(min(Decimal(a["min"]), Decimal(b["min"]))),
+        "max": str(max(Decimal(a["max"]), Decimal(b["max"]))),
+        # The sum keeps the scale of the parts (Decimal addition is exact).
+        "sum": str(sa + sb),
+    }
 
 
 def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -222,24 +271,134 @@ def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
     return expr
 
 
-def _measured(name: str, dtype: pl.DataType, fam: str) -> pl.Expr:
-    """The numbers a column's moments and digest describe."""
-    col = pl.col(name)
-    match fam:
-        case "numeric":
-            return col.cast(pl.Float64)
-        case "datetime":
-            return col.cast(pl.Datetime("us")).dt.epoch("us").cast(pl.Float64)
-        case "string":
-            return col.cast(pl.String).str.len_chars().cast(pl.Float64)
-        case "boolean":
-            return col.cast(pl.Float64)
-        case _:
-            return col.cast(pl.String, strict=False).str.len_chars().cast(pl.Float64)
+def _update_columns(
+    chunk: pl.DataFrame,
+    schema: Mapping[str, pl.DataType],
+    columns: Mapping[str, ColumnPartial],
+    *,
+    exact_quantiles: bool,
+) -> None:
+    """Per-column aggregates in one multi-threaded query, then the sketches.
+
+    ``chunk`` holds flat columns (no structs); list columns' elements are
+    summarised the same way, as columns of their own.
+    """
+    exprs: list[pl.Expr] = []
+    for i, (name, dtype) in enumerate(schema.items()):
+        part = columns[name]
+        measured = dtypes.measured(name, dtype, part.family)
+        # Only float columns can hold NaN or infinities; filtering copies the column.
+        finite = measured.filter(measured.is_finite()) if dtype.is_float() else measured
+        deviation = finite - finite.mean()
+        squared = deviation * deviation
+        # Skewness and kurtosis are reported for numbers only; lengths and
+        # times need the mean and spread.
+        numeric = part.family in ("numeric", "duration")
+        exprs += [
+            _missing(name, dtype).sum().alias(f"{i}:missing"),
+            finite.count().alias(f"{i}:n"),
+            finite.mean().alias(f"{i}:mean"),
+            squared.sum().alias(f"{i}:m2"),
+            (squared * deviation).sum().alias(f"{i}:m3")
+            if numeric
+            else pl.lit(0.0).alias(f"{i}:m3"),
+            (squared * squared).sum().alias(f"{i}:m4") if numeric else pl.lit(0.0).alias(f"{i}:m4"),
+        ]
+        if part.family == "numeric" and dtype.is_integer():
+            col = pl.col(name)
+            exprs += [
+                col.min().alias(f"{i}:min"),
+                col.max().alias(f"{i}:max"),
+                col.cast(pl.Int128).sum().alias(f"{i}:total"),
+            ]
+        else:
+            exprs += [
+                finite.min().alias(f"{i}:min"),
+                finite.max().alias(f"{i}:max"),
+                finite.sum().alias(f"{i}:total"),
+            ]
+        if isinstance(dtype, pl.Decimal):
+            col = pl.col(name)
+            exprs += [
+                col.min().cast(pl.String).alias(f"{i}:dmin"),
+                col.max().cast(pl.String).alias(f"{i}:dmax"),
+                col.sum().cast(pl.String).alias(f"{i}:dsum"),
+            ]
+        if part.family in ("numeric", "duration"):
+            exprs += [
+                (measured == 0).sum().alias(f"{i}:zeros"),
+                (measured < 0).sum().alias(f"{i}:negatives"),
+                measured.is_infinite().sum().alias(f"{i}:infinite"),
+            ]
+        if part.family == "string":
+            exprs.append((pl.col(name).cast(pl.String) == "").sum().alias(f"{i}:empty"))
+        if part.family in ("binary", "list"):
+            exprs.append((measured == 0).sum().alias(f"{i}:empty"))
+        if part.family == "boolean":
+            exprs.append(pl.col(name).sum().alias(f"{i}:trues"))
+        if exact_quantiles and part.family in ("numeric", "datetime", "time", "duration"):
+            exprs += [finite.quantile(q, "linear").alias(f"{i}:q{q}") for q in QUANTILES]
+    row = chunk.select(exprs).row(0, named=True) if exprs else {}
+    for i, (name, dtype) in enumerate(schema.items()):
+        part = columns[name]
+        part.rows += chunk.height
+        part.missing += int(row[f"{i}:missing"] or 0)
+        n = int(row[f"{i}:n"] or 0)
+        if n:
+            total = row[f"{i}:total"]
+            part.moments = part.moments.merge(
+                Moments(
+                    n=n,
+                    min=row[f"{i}:min"],
+                    max=row[f"{i}:max"],
+                    total=int(total) if isinstance(total, int) else float(total),
+                    mean=float(row[f"{i}:mean"]),
+                    m2=float(row[f"{i}:m2"]),
+                    m3=float(row[f"{i}:m3"]),
+                    m4=float(row[f"{i}:m4"]),
+                )
+            )
+            if isinstance(dtype, pl.Decimal):
+                exact = {"min": row[f"{i}:dmin"], "max": row[f"{i}:dmax"], "sum": row[f"{i}:dsum"]}
+                part.decimal = _merge_decimal(part.decimal, exact)
+        part.zeros += int(row.get(f"{i}:zeros") or 0)
+        part.negatives += int(row.get(f"{i}:negatives") or 0)
+        part.infinite += int(row.get(f"{i}:infinite") or 0)
+        part.empty += int(row.get(f"{i}:empty") or 0)
+        part.trues += int(row.get(f"{i}:trues") or 0)
+        if exact_quantiles and f"{i}:q0.5" in row and n:
+            part.exact_quantiles = {str(q): float(row[f"{i}:q{q}"]) for q in QUANTILES}
+        if part.family in ("null", "unsupported"):
+            continue
+        column = chunk.select(dtypes.keyed(name, dtype, part.family)).to_series()
+        part.absorb(
+            column,
+            lambda name=name, dtype=dtype, fam=part.family: chunk.select(  # type: ignore[misc]
+                dtypes.measured(name, dtype, fam)
+            ).to_series(),
+        )
+        if part.elements:
+            _update_elements(chunk.get_column(name), part, exact_quantiles=exact_quantiles)
+
+
+def _update_elements(column: pl.Series, part: ColumnPartial, *, exact_quantiles: bool) -> None:
+    """Summarise the elements of a chunk of a list column."""
+    elements = dtypes.list_elements(column)
+    flat = dtypes.flat_columns({f"{part.name}[]": elements.dtype})
+    frame = elements.rename(f"{part.name}[]").to_frame().select(e for _, e in flat.values())
+    _update_columns(
+        frame,
+        {n: t for n, (t, _) in flat.items()},
+        part.elements,
+        exact_quantiles=exact_quantiles,
+    )
 
 
 class PartialProfile:
     """The mergeable state of a profile over some rows of a table.
+
+    Struct columns are profiled field by field (see :func:`core.dtypes.flat_columns`):
+    ``schema`` and the chunks given to :meth:`update` may hold them.
 
     Args:
         schema: the table's columns and types.
@@ -247,25 +406,28 @@ class PartialProfile:
         sample_rows: size of the uniform row sample.
     """
 
-    def __init__(self, schema: pl.Schema, *, exact_distinct_limit: int, sample_rows: int) -> None:
-        self.schema = schema
+    def __init__(
+        self, schema: Mapping[str, pl.DataType], *, exact_distinct_limit: int, sample_rows: int
+    ) -> None:
+        flat = dtypes.flat_columns(schema)
+        self._flatten = (
+            [expr for _, expr in flat.values()]
+            if any(isinstance(t, pl.Struct) for t in schema.values())
+            else None
+        )
+        self.schema = pl.Schema({name: dtype for name, (dtype, _) in flat.items()})
         self.limit = exact_distinct_limit
         self.sample_rows = sample_rows
         self.rows = 0
         self.chunks = 0
         self.columns = {
-            name: ColumnPartial(
-                name=name,
-                dtype=str(dtype),
-                family=family(dtype),
-                values=Values(exact_distinct_limit, _value_kind(dtype)),
-            )
-            for name, dtype in schema.items()
+            name: ColumnPartial.new(name, dtype, exact_distinct_limit)
+            for name, dtype in self.schema.items()
         }
         self.hashes: RowHashes | None = RowHashes()
         self.memory_bytes = 0
         self.sample: pl.DataFrame | None = None
-        nullity = len(schema) if len(schema) <= MAX_NULLITY_COLUMNS else 0
+        nullity = len(self.schema) if len(self.schema) <= MAX_NULLITY_COLUMNS else 0
         self.co_missing = np.zeros((nullity, nullity), dtype=np.int64)
         self.patterns: dict[str, int] = {}
         self.patterns_omitted = 0
@@ -278,108 +440,28 @@ class PartialProfile:
         """Absorb a chunk of rows (in table order).
 
         Args:
-            chunk: rows with this partial's schema.
+            chunk: rows with this partial's schema (struct columns not yet flattened).
             exact_quantiles: also compute exact quantiles (for a chunk that is
                 the whole table).
         """
         if chunk.height == 0 and self.rows:
             return
+        if self._flatten is not None:
+            chunk = chunk.select(self._flatten)
         self.chunks += 1
         self.rows += chunk.height
-        self._update_columns(chunk, exact_quantiles=exact_quantiles)
+        _update_columns(chunk, self.schema, self.columns, exact_quantiles=exact_quantiles)
         self._update_rows(chunk)
-
-    def _update_columns(self, chunk: pl.DataFrame, *, exact_quantiles: bool) -> None:
-        """Per-column aggregates in one multi-threaded query, then the sketches."""
-        exprs: list[pl.Expr] = []
-        for i, (name, dtype) in enumerate(self.schema.items()):
-            part = self.columns[name]
-            measured = _measured(name, dtype, part.family)
-            # Only float columns can hold NaN or infinities; filtering copies the column.
-            finite = measured.filter(measured.is_finite()) if dtype.is_float() else measured
-            deviation = finite - finite.mean()
-            squared = deviation * deviation
-            # Skewness and kurtosis are reported for numbers only; lengths and
-            # times need the mean and spread.
-            numeric = part.family == "numeric"
-            exprs += [
-                _missing(name, dtype).sum().alias(f"{i}:missing"),
-                finite.count().alias(f"{i}:n"),
-                finite.mean().alias(f"{i}:mean"),
-                squared.sum().alias(f"{i}:m2"),
-                (squared * deviation).sum().alias(f"{i}:m3")
-                if numeric
-                else pl.lit(0.0).alias(f"{i}:m3"),
-                (squared * squared).sum().alias(f"{i}:m4")
-                if numeric
-                else pl.lit(0.0).alias(f"{i}:m4"),
-            ]
-            if part.family == "numeric" and dtype.is_integer():
-                col = pl.col(name)
-                exprs += [
-                    col.min().alias(f"{i}:min"),
-                    col.max().alias(f"{i}:max"),
-                    col.cast(pl.Int128).sum().alias(f"{i}:total"),
-                ]
-            else:
-                exprs += [
-                    finite.min().alias(f"{i}:min"),
-                    finite.max().alias(f"{i}:max"),
-                    finite.sum().alias(f"{i}:total"),
-                ]
-            if part.family == "numeric":
-                exprs += [
-                    (measured == 0).sum().alias(f"{i}:zeros"),
-                    (measured < 0).sum().alias(f"{i}:negatives"),
-                    measured.is_infinite().sum().alias(f"{i}:infinite"),
-                ]
-            if part.family == "string":
-                exprs.append((pl.col(name).cast(pl.String) == "").sum().alias(f"{i}:empty"))
-            if part.family == "boolean":
-                exprs.append(pl.col(name).sum().alias(f"{i}:trues"))
-            if exact_quantiles and part.family in ("numeric", "datetime"):
-                exprs += [finite.quantile(q, "linear").alias(f"{i}:q{q}") for q in QUANTILES]
-        row = chunk.select(exprs).row(0, named=True) if exprs else {}
-        for i, (name, dtype) in enumerate(self.schema.items()):
-            part = self.columns[name]
-            part.rows += chunk.height
-            part.missing += int(row[f"{i}:missing"] or 0)
-            n = int(row[f"{i}:n"] or 0)
-            if n:
-                total = row[f"{i}:total"]
-                part.moments = part.moments.merge(
-                    Moments(
-                        n=n,
-                        min=row[f"{i}:min"],
-                        max=row[f"{i}:max"],
-                        total=int(total) if isinstance(total, int) else float(total),
-                        mean=float(row[f"{i}:mean"]),
-                        m2=float(row[f"{i}:m2"]),
-                        m3=float(row[f"{i}:m3"]),
-                        m4=float(row[f"{i}:m4"]),
-                    )
-                )
-            part.zeros += int(row.get(f"{i}:zeros") or 0)
-            part.negatives += int(row.get(f"{i}:negatives") or 0)
-            part.infinite += int(row.get(f"{i}:infinite") or 0)
-            part.empty += int(row.get(f"{i}:empty") or 0)
-            part.trues += int(row.get(f"{i}:trues") or 0)
-            if exact_quantiles and part.family in ("numeric", "datetime") and n:
-                part.exact_quantiles = {str(q): float(row[f"{i}:q{q}"]) for q in QUANTILES}
-            column = chunk.get_column(name)
-            if part.family == "other":
-                column = pl.Series(name, [None if v is None else str(v) for v in column.to_list()])
-            part.absorb(
-                column,
-                lambda name=name, dtype=dtype, fam=part.family: chunk.select(  # type: ignore[misc]
-                    _measured(name, dtype, fam)
-                ).to_series(),
-            )
 
     def _update_rows(self, chunk: pl.DataFrame) -> None:
         """Row hashes, the row sample, missing-value co-occurrence and edge rows."""
         if chunk.height == 0:
             return
+        self._update_missing(chunk)
+        unsupported = [n for n, p in self.columns.items() if p.family == "unsupported"]
+        if unsupported:
+            # Python objects can be neither hashed nor stored: rows are compared without them.
+            chunk = chunk.drop(unsupported)
         hashes = chunk.hash_rows(_HASH_SEED)
         if self.hashes is not None:
             self.hashes.add(hashes.to_numpy())
@@ -392,7 +474,6 @@ class PartialProfile:
         if self.head is None:
             self.head = chunk.head(EDGE_ROWS)
         self.tail = _last_rows(self.tail, chunk)
-        self._update_missing(chunk)
 
     def _update_missing(self, chunk: pl.DataFrame) -> None:
         """Co-missing counts (by matrix product) and missing-value patterns."""

@@ -25,7 +25,6 @@ What is exact and what is estimated:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -41,7 +40,7 @@ from core.alerts import find_alerts
 from core.config import ProfileConfig
 from core.errors import LoupeError
 from core.infer import Candidate, Kind
-from core.jsonvalue import json_value
+from core.jsonvalue import json_rows
 from core.output import write_text
 from core.partial import QUANTILES, ColumnPartial, PartialProfile, StateError
 from core.sketches import decode
@@ -94,7 +93,7 @@ def build_profile(
         A JSON-ready dict following the profile schema.
     """
     sample = partial.sample.drop(_SAMPLE_HASH) if partial.sample is not None else None
-    columns = [_column(part, partial, config, sample) for part in partial.columns.values()]
+    columns = [_column(part, config, sample) for part in partial.columns.values()]
     rows = partial.rows
     missing_cells = sum(c["missing"] for c in columns)
     duplicates = partial.duplicate_rows()
@@ -142,7 +141,7 @@ def build_profile(
 
 
 def _column(
-    part: ColumnPartial, partial: PartialProfile, config: ProfileConfig, sample: pl.DataFrame | None
+    part: ColumnPartial, config: ProfileConfig, sample: pl.DataFrame | None
 ) -> dict[str, Any]:
     """One column's entry."""
     count = part.rows - part.missing
@@ -162,28 +161,44 @@ def _column(
         "distinct_bounds": [low, high],
         "distinct_fraction": distinct / count if count else 0.0,
         "unique": bool(count) and distinct_exact and distinct == count,
-        "top_values": [{"value": decode(value, part.values.kind), "count": n} for value, n in top],
+        "top_values": _top_values(part, top),
         "top_values_error": top_error,
     }
     counts = part.values.counts
-    if part.family == "numeric":
-        column.update(_numeric(part, counts, config))
-    elif part.family == "datetime":
-        column.update(_datetime(part, counts, config))
-    elif part.family == "boolean":
-        column["trues"] = part.trues
-        column["falses"] = count - part.trues
-    else:
-        column.update(_text(part, counts, config))
-        if sample is not None and part.name in sample.columns:
-            column["text_content"] = _text_content(sample.get_column(part.name))
+    match part.family:
+        case "numeric":
+            column.update(_numeric(part, counts, config))
+        case "datetime" | "time":
+            column.update(_temporal(part, counts, config))
+        case "duration":
+            column.update(_duration(part, counts, config))
+        case "boolean":
+            column["trues"] = part.trues
+            column["falses"] = count - part.trues
+        case "binary" | "list":
+            column["length"] = _lengths(part, config)
+            column["empty"] = part.empty
+            if part.elements:
+                column["elements"] = [
+                    _column(element, config, None) for element in part.elements.values()
+                ]
+        case "string":
+            column.update(_text(part, counts, config))
+            if sample is not None and part.name in sample.columns:
+                column["text_content"] = _text_content(sample.get_column(part.name))
+        case "unsupported":
+            column["reason"] = part.reason
     return column
 
 
 def _kind(part: ColumnPartial, distinct: int, count: int) -> str:
-    """numeric, categorical, boolean, datetime or text."""
-    if part.family in ("numeric", "boolean", "datetime"):
+    """What the column holds, for people: see the schema's ``kind``."""
+    if part.family in ("numeric", "boolean", "datetime", "time", "duration", "binary", "list"):
         return part.family
+    if part.family == "null":
+        return "empty"
+    if part.family == "unsupported":
+        return "unsupported"
     if part.dtype.startswith(("Categorical", "Enum")):
         return "categorical"
     # Few values, or short values that repeat a lot: categories. Otherwise free
@@ -194,20 +209,24 @@ def _kind(part: ColumnPartial, distinct: int, count: int) -> str:
     return "text"
 
 
-def _sorted_counts(
-    counts: pl.DataFrame, kind: str
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Exact value counts as sorted float values and their counts."""
-    # Wide integers are keyed as text ("str") but are numbers all the same.
-    cast = counts.with_columns(
-        pl.col("value").cast(pl.Float64, strict=False)
-        if kind in ("int", "float", "str")
-        else pl.col("value")
-    )
-    if kind in ("date", "datetime"):
-        cast = cast.with_columns(
-            pl.col("value").str.to_datetime(time_unit="us").dt.epoch("us").cast(pl.Float64)
-        )
+def _top_values(part: ColumnPartial, top: Sequence[tuple[str, int]]) -> list[dict[str, Any]]:
+    """The most frequent values, as they read: temporal values as ISO text or seconds."""
+    kind = part.values.kind
+    values = [decode(value, kind) for value, _ in top]
+    if kind in ("date", "datetime", "time") and values:
+        values = list(_instants(part, values, date_only=kind == "date"))
+    elif kind == "duration":
+        values = [v / 1e6 for v in values]
+    return [{"value": v, "count": n} for v, (_, n) in zip(values, top, strict=True)]
+
+
+def _sorted_counts(counts: pl.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Exact value counts as sorted float values and their counts.
+
+    Numbers (wide integers and decimals are keyed as text) and temporal values
+    (keyed by their microseconds) alike.
+    """
+    cast = counts.with_columns(pl.col("value").cast(pl.Float64, strict=False))
     cast = cast.filter(pl.col("value").is_finite()).sort("value")
     return cast.get_column("value").to_numpy(), cast.get_column("count").to_numpy()
 
@@ -235,7 +254,7 @@ def _distribution(
     low, high = float(moments.min), float(moments.max)  # type: ignore[arg-type]
     exact_values = None
     if counts is not None and counts.height:
-        exact_values = _sorted_counts(counts, part.values.kind)
+        exact_values = _sorted_counts(counts)
     if exact_values is not None and exact_values[0].size:
         values, weights = exact_values
         quantiles = {str(q): _weighted_quantile(values, weights, q) for q in QUANTILES}
@@ -264,14 +283,14 @@ def _distribution(
 def _numeric(
     part: ColumnPartial, counts: pl.DataFrame | None, config: ProfileConfig
 ) -> dict[str, Any]:
-    """Statistics of a numeric column."""
+    """Statistics of a numeric column (Decimal columns also exactly, as text)."""
     m = part.moments
     variance = m.variance()
     quantiles, exact, histogram = _distribution(
         part, counts, config, integer=part.values.kind == "int"
     )
     std = math.sqrt(variance) if variance is not None else None
-    return {
+    stats: dict[str, Any] = {
         "min": m.min,
         "max": m.max,
         "range": (m.max - m.min) if m.n else None,  # type: ignore[operator]
@@ -290,33 +309,102 @@ def _numeric(
         "iqr": quantiles["0.75"] - quantiles["0.25"] if quantiles else None,
         "histogram": histogram,
     }
+    if part.values.kind == "str" and m.n:
+        # Integers past 2^53 lose digits as JSON numbers: their extremes and sum exactly, as text.
+        stats["exact"] = {"min": str(m.min), "max": str(m.max), "sum": str(m.total)}
+    if part.decimal is not None:
+        stats["exact"] = dict(part.decimal)
+    return stats
 
 
-def _iso(epoch_us: float, *, date_only: bool) -> str:
-    """Epoch microseconds as ISO text."""
-    moment = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=round(epoch_us))
-    return moment.date().isoformat() if date_only else moment.isoformat()
+def _instants(part: ColumnPartial, micros: Sequence[float], *, date_only: bool) -> list[str]:
+    """Microseconds as ISO text: instants in the column's zone, or times of day.
+
+    Polars formats them, so years past 9999 (which Python's datetime refuses) read too.
+    """
+    series = pl.Series(values=[round(v) for v in micros], dtype=pl.Int64)
+    if part.family == "time":
+        times = (series * 1000).cast(pl.Time)
+        return [str(t) for t in times.dt.to_string("%H:%M:%S%.f").to_list()]
+    zone = part.time_zone
+    instants = series.cast(pl.Datetime("us", "UTC" if zone else None))
+    if zone:
+        instants = instants.dt.convert_time_zone(zone)
+    fmt = "%Y-%m-%d" if date_only else "%Y-%m-%dT%H:%M:%S%.f" + ("%:z" if zone else "")
+    return [str(t) for t in instants.dt.to_string(fmt).to_list()]
 
 
-def _datetime(
+def _temporal(
     part: ColumnPartial, counts: pl.DataFrame | None, config: ProfileConfig
 ) -> dict[str, Any]:
-    """Statistics of a date or datetime column (times in ISO text)."""
+    """Statistics of a date, datetime or time-of-day column (as ISO text, in the column's zone)."""
     m = part.moments
     date_only = part.dtype == "Date"
     quantiles, exact, histogram = _distribution(part, counts, config, integer=False)
+    zone = {"time_zone": part.time_zone} if part.family == "datetime" else {}
     if not m.n:
-        return {"min": None, "max": None, "range_seconds": None, "histogram": histogram}
+        return {"min": None, "max": None, "range_seconds": None, "histogram": histogram, **zone}
+    low, high = float(m.min), float(m.max)  # type: ignore[arg-type]
+    first, last = _instants(part, [low, high], date_only=date_only)
     return {
-        "min": _iso(float(m.min), date_only=date_only),  # type: ignore[arg-type]
-        "max": _iso(float(m.max), date_only=date_only),  # type: ignore[arg-type]
-        "range_seconds": (float(m.max) - float(m.min)) / 1e6,  # type: ignore[arg-type]
-        "quantiles": {q: _iso(v, date_only=False) for q, v in quantiles.items()},
+        "min": first,
+        "max": last,
+        "range_seconds": (high - low) / 1e6,
+        "quantiles": dict(
+            zip(quantiles, _instants(part, list(quantiles.values()), date_only=False), strict=True)
+        ),
         "quantiles_exact": exact,
         "histogram": {
-            "edges": [_iso(e, date_only=False) for e in histogram["edges"]],
+            "edges": _instants(part, histogram["edges"], date_only=False),
             "counts": histogram["counts"],
         },
+        **zone,
+    }
+
+
+def _duration(
+    part: ColumnPartial, counts: pl.DataFrame | None, config: ProfileConfig
+) -> dict[str, Any]:
+    """Statistics of a duration column, in seconds."""
+    m = part.moments
+    quantiles, exact, histogram = _distribution(part, counts, config, integer=False)
+    std = m.variance()
+
+    def seconds(value: float | int | None) -> float | None:
+        return None if value is None else float(value) / 1e6
+
+    return {
+        "unit": "seconds",
+        "min": seconds(m.min) if m.n else None,
+        "max": seconds(m.max) if m.n else None,
+        "mean": seconds(m.mean) if m.n else None,
+        "std": seconds(math.sqrt(std)) if std is not None else None,
+        "sum": seconds(m.total) if m.n else None,
+        "skewness": m.skewness(),
+        "kurtosis": m.kurtosis(),
+        "zeros": part.zeros,
+        "negatives": part.negatives,
+        "quantiles": {q: v / 1e6 for q, v in quantiles.items()},
+        "quantiles_exact": exact,
+        "histogram": {
+            "edges": [e / 1e6 for e in histogram["edges"]],
+            "counts": histogram["counts"],
+        },
+    }
+
+
+def _lengths(part: ColumnPartial, config: ProfileConfig) -> dict[str, Any]:
+    """Lengths of binary values (bytes) or lists (elements), exact while their counts are."""
+    m = part.moments
+    counts = part.lengths.counts if part.lengths is not None else None
+    quantiles, exact, histogram = _distribution(part, counts, config, integer=True)
+    return {
+        "min": int(m.min) if m.n else None,  # type: ignore[arg-type]
+        "mean": m.mean if m.n else None,
+        "max": int(m.max) if m.n else None,  # type: ignore[arg-type]
+        "quantiles": quantiles,
+        "quantiles_exact": exact,
+        "histogram": histogram,
     }
 
 
@@ -509,7 +597,7 @@ def _rows(frame: pl.DataFrame | None) -> dict[str, Any]:
         return {"columns": [], "rows": []}
     return {
         "columns": frame.columns,
-        "rows": [[json_value(v) for v in row] for row in frame.iter_rows()],
+        "rows": json_rows(frame),
     }
 
 

@@ -25,7 +25,7 @@ from plotly.offline import get_plotlyjs
 
 from core import charts
 from core.jsonvalue import json_value
-from core.numbers import format_number
+from core.numbers import format_duration, format_number
 from core.output import write_text
 
 __all__ = ["render_report", "write_report"]
@@ -147,23 +147,57 @@ def _column_stats(column: Mapping[str, Any]) -> list[tuple[str, str]]:
         ]
         if not column.get("quantiles_exact", True):
             rows.append(("quantiles", "estimated (t-digest)"))
-    elif kind == "datetime":
+        exact = column.get("exact")
+        if exact:
+            rows.append(
+                ("exactly", _e(f"min {exact['min']} · max {exact['max']} · sum {exact['sum']}"))
+            )
+    elif kind in ("datetime", "time"):
         rows += [
             ("first", _e(column.get("min"))),
             ("last", _e(column.get("max"))),
-            ("span", f"{_number((column.get('range_seconds') or 0) / 86400)} days"),
+            ("span", _e(format_duration(column.get("range_seconds")))),
+        ]
+        if column.get("time_zone"):
+            rows.append(("time zone", _e(column["time_zone"])))
+    elif kind == "duration":
+        q = column.get("quantiles") or {}
+        rows += [
+            ("mean", _e(format_duration(column.get("mean")))),
+            ("std", _e(format_duration(column.get("std")))),
+            ("min", _e(format_duration(column.get("min")))),
+            (
+                "25% · 50% · 75%",
+                _e(" · ".join(format_duration(q.get(k)) for k in ("0.25", "0.5", "0.75"))),
+            ),
+            ("max", _e(format_duration(column.get("max")))),
+            ("total", _e(format_duration(column.get("sum")))),
         ]
     elif kind == "boolean":
         rows += [("true", _number(column.get("trues"))), ("false", _number(column.get("falses")))]
+    elif kind in ("empty", "unsupported"):
+        rows.append(("note", _e(column.get("reason") or "the column holds no value at all")))
     else:
         length = column.get("length") or {}
+        unit = {"binary": " (bytes)", "list": " (elements)"}.get(kind, "")
         rows += [
             (
-                "length min · mean · max",
+                f"length{unit} min · mean · max",
                 " · ".join(_number(length.get(k)) for k in ("min", "mean", "max")),
             ),
-            ("empty strings", _number(column.get("empty"))),
+            (
+                {"binary": "empty values", "list": "empty lists"}.get(kind, "empty strings"),
+                _number(column.get("empty")),
+            ),
         ]
+        for element in column.get("elements", []):
+            rows.append(
+                (
+                    f"elements {_e(element['name'])}",
+                    f"{_e(element['kind'])} · {_number(element['count'])} values · "
+                    f"{_number(element['missing'])} missing · {_number(element['distinct'])} distinct",
+                )
+            )
     return rows
 
 

@@ -18,7 +18,6 @@ lets a table be profiled chunk by chunk or across machines.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +36,8 @@ FREQUENT_LG_K = 12
 FREQUENT_FEED = 4096
 _COUNTS_SCHEMA = {"value": pl.String, "count": pl.Int64}
 # Integers that may not fit 64 signed bits: keyed and reported as text.
-_WIDE_INTEGERS = (pl.UInt64, pl.Int128)
+_WIDE_INTEGERS = (pl.UInt64, pl.Int128, pl.UInt128)
+_EMPTY = "\x00empty"
 # Values per call into a binding: calls that hold the GIL stay in the milliseconds.
 _SLICE = 65_536
 
@@ -215,9 +215,8 @@ class Values:
 
     Args:
         limit: distinct values kept exactly before switching to sketches.
-        kind: how values are encoded for the sketches: ``str``, ``int``,
-            ``float``, ``bool``, ``date``, ``datetime`` (used to decode the
-            frequent items back to values).
+        kind: how values are encoded for the sketches (used to decode the
+            frequent items back to values): see :func:`core.dtypes.value_kind`.
     """
 
     def __init__(self, limit: int, kind: str) -> None:
@@ -415,9 +414,13 @@ def encode(column: pl.Series) -> pl.Series:
 
 
 def decode(value: str, kind: str) -> Any:
-    """The value a canonical text stands for (see :func:`encode`)."""
+    """The value a canonical text stands for (see :func:`encode`).
+
+    Temporal values come back as their integer microseconds (see
+    :func:`core.dtypes.keyed`); Decimal, binary and list values as their text.
+    """
     match kind:
-        case "int":
+        case "int" | "date" | "datetime" | "time" | "duration":
             return int(value)
         case "float":
             number = float(value)
@@ -425,10 +428,6 @@ def decode(value: str, kind: str) -> Any:
             return number if math.isfinite(number) else value
         case "bool":
             return value == "true"
-        case "date":
-            return dt.date.fromisoformat(value).isoformat()
-        case "datetime":
-            return value.replace(" ", "T")
         case _:
             return value
 
@@ -471,16 +470,12 @@ def _encoded(native: pl.DataFrame) -> pl.DataFrame:
 def _decoded(text: pl.Series, kind: str) -> pl.Series:
     """Canonical texts (see :func:`encode`) back as native values, vectorised."""
     match kind:
-        case "int":
+        case "int" | "date" | "datetime" | "time" | "duration":
             return text.cast(pl.Int64)
         case "float":
             return text.cast(pl.Float64)
         case "bool":
             return text == "true"
-        case "date":
-            return text.str.to_date("%Y-%m-%d")
-        case "datetime":
-            return text.str.to_datetime(time_unit="us")
         case _:
             return text
 
@@ -490,10 +485,10 @@ def _hll_keys(values: pl.Series) -> pl.Series:
     dtype = values.dtype
     if dtype == pl.Boolean:
         return values.cast(pl.Int64)
-    if dtype.is_temporal():
-        return values.cast(pl.Datetime("us")).dt.epoch("us")
     if dtype.is_integer() and dtype not in _WIDE_INTEGERS:
         return values.cast(pl.Int64)
     if dtype.is_float():
         return values.cast(pl.Float64)
-    return values.cast(pl.String, strict=False)
+    # The sketch ignores empty strings: an empty value is keyed by a stand-in instead.
+    text = values.cast(pl.String, strict=False)
+    return pl.select(pl.when(text == "").then(pl.lit(_EMPTY)).otherwise(text)).to_series()

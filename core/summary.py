@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from core.numbers import format_number
+from core.numbers import format_duration, format_number
 
 __all__ = ["print_summary"]
 
@@ -36,8 +36,24 @@ def _headline(column: Mapping[str, Any]) -> str:
             f"min {_number(column['min'])} · median {_number(q.get('0.5'))} · "
             f"max {_number(column['max'])}"
         )
-    if kind == "datetime" and column.get("min"):
-        return f"{column['min']} → {column['max']}"
+    if kind in ("datetime", "time") and column.get("min"):
+        zone = f" ({column['time_zone']})" if column.get("time_zone") else ""
+        return f"{column['min']} → {column['max']}{zone}"
+    if kind == "duration" and column.get("mean") is not None:
+        q = column["quantiles"]
+        return (
+            f"mean {format_duration(column['mean'])} · min {format_duration(column['min'])} · "
+            f"median {format_duration(q.get('0.5'))} · max {format_duration(column['max'])}"
+        )
+    if kind in ("list", "binary") and column.get("length", {}).get("mean") is not None:
+        length = column["length"]
+        unit = "elements" if kind == "list" else "bytes"
+        return (
+            f"{_number(length['min'])}–{_number(length['max'])} {unit} "
+            f"(mean {_number(length['mean'])}) · {column['empty']:,} empty"
+        )
+    if kind == "unsupported":
+        return _text(column.get("reason", ""))
     top = column["top_values"][:3]
     shown = ", ".join(f"{_text(v['value'])} ({v['count']:,})" for v in top)
     return f"top: {shown}" if shown else ""
