@@ -25,7 +25,7 @@ from core.config import ENGINES, ProfileConfig, load_config
 from core.convert import OUTPUT_FORMATS, convert
 from core.errors import LoupeError, OptionError
 from core.infer import parse_override
-from core.jsonvalue import json_value
+from core.jsonvalue import json_rows, readable_frame
 from core.output import write_text
 from core.table import Preview, ReadOptions, Table, open_table
 
@@ -99,6 +99,20 @@ def _build_parser() -> argparse.ArgumentParser:
         "(date:FORMAT for a strptime format); repeatable",
     )
     group.add_argument("--no-infer", action="store_true", help="keep text columns as text")
+    group.add_argument(
+        "--na",
+        action="append",
+        default=[],
+        metavar="TOKEN",
+        help="a token that stands for a missing value in every column (repeatable); "
+        "by default the tokens the file uses in its number and date columns (NA, NULL, ...) "
+        "are missing in its text columns too, unless they look like the column's values",
+    )
+    group.add_argument(
+        "--keep-na",
+        action="store_true",
+        help="keep tokens such as NA in text columns as values",
+    )
 
     preview = sub.add_parser(
         "preview",
@@ -181,6 +195,8 @@ def _read_options(args: argparse.Namespace) -> ReadOptions:
         lenient=args.lenient,
         types=types,
         infer=not args.no_infer,
+        na=tuple(args.na),
+        keep_na=args.keep_na,
     )
 
 
@@ -190,7 +206,7 @@ def _print_preview_json(preview: Preview) -> None:
     document = {
         "source": preview.info.to_dict(),
         "schema": [{"name": n, "dtype": str(t)} for n, t in frame.schema.items()],
-        "rows": [[json_value(v) for v in row] for row in frame.iter_rows()],
+        "rows": json_rows(frame),
         "truncated": preview.truncated,
     }
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
@@ -212,16 +228,22 @@ def _print_preview(preview: Preview, console: Console) -> None:
         facts.append(f"sheet {info.sheet!r} of {', '.join(repr(s) for s in info.sheets)}")
     console.print(f"[bold]{escape(str(info.path))}[/bold]  ({escape('; '.join(facts))})")
     console.print(f"{frame.width} columns, types from {info.inference}:", highlight=False)
+    if info.missing_tokens:
+        tokens = ", ".join(f'"{t}"' for t in info.missing_tokens)
+        why = {
+            "file": "the file's marker for a missing value in its number and date columns; "
+            "missing in its text columns too, except where it looks like a value (--keep-na)",
+            "option": "given with --na",
+            "none": "missing in number and date columns only; kept as values in text (--keep-na)",
+        }[info.missing_source]
+        console.print(f"missing values: {escape(tokens)} ({why})", highlight=False)
     schema = RichTable()
     schema.add_column("column")
     schema.add_column("type")
     schema.add_column("how")
     for name, dtype in frame.schema.items():
         column_type = info.column_types.get(name)
-        if column_type is None:
-            how = "as stored in the file"
-        else:
-            how = f"{column_type.source} as {escape(column_type.candidate.describe())}"
+        how = "as stored in the file" if column_type is None else escape(column_type.describe())
         schema.add_row(escape(name), escape(_dtype_name(dtype)), how)
     console.print(schema)
     more = " (more follow)" if preview.truncated else ""
@@ -236,7 +258,7 @@ def _print_preview(preview: Preview, console: Console) -> None:
             overflow="ellipsis",
             max_width=32,
         )
-    for row in frame.iter_rows():
+    for row in readable_frame(frame).iter_rows():
         rows.add_row(*("[dim]∅[/dim]" if v is None else _cell_text(v) for v in row))
     console.print(rows)
 

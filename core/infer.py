@@ -12,8 +12,11 @@ steps so that it stays one pass over the data:
    (:func:`choose`).
 
 Missing-value tokens (``NA``, ``N/A``, ``NULL``, ``NaN``, ``#N/A``, empty, …)
-become missing only in columns that end up numeric, boolean or temporal; in a
-text column they stay the values they are. Codes with leading zeros
+become missing in columns that end up numeric, boolean or temporal. The tokens
+a file uses so are its *missing markers* (:func:`file_markers`): R and the
+tools that follow it write ``NA`` in every column. In text columns a marker is
+missing too, unless it has the shape of the column's values (:func:`text_markers`:
+Namibia's ``NA`` among country codes stays a value). Codes with leading zeros
 (``08123``) stay text.
 """
 
@@ -39,8 +42,10 @@ __all__ = [
     "cast_expr",
     "choose",
     "failure_counts",
+    "file_markers",
     "ordered_candidates",
     "parse_override",
+    "text_markers",
 ]
 
 MISSING_TOKENS: tuple[str, ...] = (
@@ -121,18 +126,33 @@ class ColumnType:
         candidate: how the column is read.
         source: ``inferred`` or ``override``.
         lost: values that did not parse under an override and became missing.
+        missing: in a text column, the file's missing markers read as missing there.
     """
 
     name: str
     candidate: Candidate
     source: str = "inferred"
     lost: int = 0
+    missing: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """How the column was read, e.g. ``inferred as int``; ``text, "NA" as missing``."""
+        how = f"{self.source} as {self.candidate.describe()}"
+        if self.missing:
+            tokens = ", ".join(f'"{t}"' for t in self.missing)
+            how += f"; {tokens} read as missing (the file's marker)"
+        return how
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y%m%d")
 _DATETIME_FORMATS = (
+    # With a time zone: an offset (`+02:00`, `+0200`) or `Z`; read as UTC instants.
     "%Y-%m-%dT%H:%M:%S%.f%:z",
     "%Y-%m-%dT%H:%M:%S%.fZ",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.f%:z",
+    "%Y-%m-%d %H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.fZ",
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%dT%H:%M",
@@ -192,7 +212,8 @@ def _parse(name: str, cand: Candidate) -> pl.Expr:
             return value.str.strptime(pl.Date, cand.fmt, strict=False)
         case Kind.DATETIME:
             fmt = cand.fmt
-            if fmt is not None and fmt.endswith("Z"):
+            if fmt is not None and (fmt.endswith("Z") or "%z" in fmt or "%:z" in fmt):
+                # Offsets may differ from value to value: each is read as its UTC instant.
                 return value.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
             return value.str.strptime(pl.Datetime("us"), fmt, strict=False)
         case Kind.STR:
@@ -472,3 +493,95 @@ def override_candidates(kind: Kind, fmt: str | None, *, decimal_comma: bool) -> 
     if fmt is not None:
         return [Candidate(kind, fmt)]
     return [c for c in ordered_candidates(decimal_comma) if c.kind is kind]
+
+
+# -- the file's own missing-value markers ------------------------------------------
+
+# Tokens that can be a file's missing marker in its text columns. Empty text is
+# left out: an empty text cell is an empty string, reported as such.
+_MARKER_TOKENS = tuple(t for t in MISSING_TOKENS if t)
+# A token is kept as a value in a text column when at least this share of the
+# column's other distinct values has the token's shape (Namibia's `NA` among
+# two-letter country codes).
+_SHAPE_SHARE = 0.5
+
+
+def _shape(text: pl.Expr) -> pl.Expr:
+    """Each value's shape: capitals as A, small letters as a, digits as 9."""
+    return (
+        text.str.replace_all(r"\p{Lu}", "A")
+        .str.replace_all(r"\p{Ll}", "a")
+        .str.replace_all(r"\d", "9")
+    )
+
+
+def file_markers(sample: pl.DataFrame, typed: Iterable[str]) -> list[str]:
+    """The missing-value tokens that the file uses for missing values in its typed columns.
+
+    Args:
+        sample: rows of the table, text columns still text.
+        typed: the text columns that read as numbers, booleans or dates.
+
+    Returns:
+        The tokens (from :data:`MISSING_TOKENS`, empty text aside) found in those
+        columns, most used first.
+    """
+    names = [c for c in typed if sample.schema.get(c) == pl.String]
+    if not names:
+        return []
+    found = (
+        sample.select(names)
+        .unpivot(value_name=_VAL)
+        .select(_clean(_VAL).alias(_VAL))
+        .filter(pl.col(_VAL).is_in(_MARKER_TOKENS))
+        .get_column(_VAL)
+        .value_counts(sort=True)
+    )
+    return [str(token) for token in found.get_column(_VAL).to_list()]
+
+
+def text_markers(
+    sample: pl.DataFrame, columns: Iterable[str], markers: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    """Per text column, the file's markers that stand for missing values there.
+
+    A marker found in a text column is a missing value there, unless it has the
+    shape of that column's values: in a column of two-letter codes, ``NA`` is a
+    code like the others.
+
+    Args:
+        sample: rows of the table, text columns still text.
+        columns: the columns that stay text.
+        markers: the file's missing markers (see :func:`file_markers`).
+
+    Returns:
+        ``{column: tokens read as missing}`` for the columns where any is.
+    """
+    names = [c for c in columns if sample.schema.get(c) == pl.String]
+    if not markers or not names:
+        return {}
+    long = (
+        sample.select(names)
+        .unpivot(variable_name=_COL, value_name=_VAL)
+        .select(_COL, _clean(_VAL).alias(_VAL))
+        .drop_nulls(_VAL)
+        .unique()
+    )
+    present = long.filter(pl.col(_VAL).is_in(list(markers)))
+    if present.is_empty():
+        return {}
+    others = (
+        long.filter(~pl.col(_VAL).is_in(MISSING_TOKENS))
+        .with_columns(_shape(pl.col(_VAL)).alias("shape"))
+        .group_by(_COL, "shape")
+        .len()
+        .with_columns((pl.col("len") / pl.col("len").sum().over(_COL)).alias("share"))
+    )
+    shares = {(row[_COL], row["shape"]): row["share"] for row in others.iter_rows(named=True)}
+    found: dict[str, list[str]] = {}
+    for column, token in present.sort(_COL, _VAL).iter_rows():
+        token_shape = pl.select(_shape(pl.lit(token))).item()
+        if shares.get((column, token_shape), 0.0) < _SHAPE_SHARE:
+            found.setdefault(column, []).append(token)
+    ordered = {m: i for i, m in enumerate(markers)}
+    return {c: tuple(sorted(t, key=ordered.__getitem__)) for c, t in found.items()}

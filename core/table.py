@@ -17,7 +17,7 @@ import os
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -71,6 +71,9 @@ class ReadOptions:
         lenient: read ragged rows (padding or cutting them) instead of failing.
         types: per-column type overrides, ``{"zip": "str", "day": "date:%d/%m/%Y"}``.
         infer: infer types of text columns (False keeps all text as text).
+        na: tokens that stand for a missing value in every column, instead of the
+            markers found in the file.
+        keep_na: keep missing-value tokens in text columns as the values they are.
     """
 
     sheet: str | int | None = None
@@ -80,6 +83,8 @@ class ReadOptions:
     lenient: bool = False
     types: Mapping[str, str] = field(default_factory=dict)
     infer: bool = True
+    na: tuple[str, ...] = ()
+    keep_na: bool = False
 
 
 @dataclass
@@ -97,6 +102,10 @@ class ReadInfo:
         sheets: every sheet of a workbook.
         inference: what the column types were inferred from.
         column_types: the type chosen for each text column.
+        missing_tokens: the file's missing markers: the tokens read as missing in
+            its typed columns (or those given with ``na``).
+        missing_source: where they come from: ``file`` (found in the typed
+            columns), ``option`` (given) or ``none`` (tokens kept as values).
         warnings: things the user should know (lenient reading, lost values).
     """
 
@@ -110,6 +119,8 @@ class ReadInfo:
     sheets: list[str] = field(default_factory=list)
     inference: str = ""
     column_types: dict[str, ColumnType] = field(default_factory=dict)
+    missing_tokens: list[str] = field(default_factory=list)
+    missing_source: str = "file"
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -132,9 +143,17 @@ class ReadInfo:
             "sheets": self.sheets,
             "inference": self.inference,
             "column_types": {
-                name: {"type": t.candidate.describe(), "source": t.source, "lost": t.lost}
+                name: {
+                    "type": t.candidate.describe(),
+                    "source": t.source,
+                    "lost": t.lost,
+                    "missing_tokens": list(t.missing),
+                    "how": t.describe(),
+                }
                 for name, t in self.column_types.items()
             },
+            "missing_tokens": self.missing_tokens,
+            "missing_source": self.missing_source,
             "warnings": self.warnings,
         }
 
@@ -317,6 +336,13 @@ class Table:
                 if c not in forced
             }
             lost = dict.fromkeys(forced, 0)
+            kinds = {c: cand.kind for c, cand in {**trying, **picked}.items()}
+            for c, (k, _) in overrides.items():
+                kinds.setdefault(c, k)
+            markers = self._text_missing(kinds)
+            rest.update(
+                {c: ColumnType(c, Candidate(Kind.STR), missing=t) for c, t in markers.items()}
+            )
             raw = self._raw_lazy()
             if limit is not None:
                 raw = raw.head(limit)
@@ -354,7 +380,7 @@ class Table:
         frame, picked = infer.cast_checked(raw, plan)
         counts = infer.failure_counts(raw.lazy(), forced, streaming=False)
         chosen = self._settle(picked, forced, counts, overrides)
-        rest = {c: t for c, t in chosen.items() if c not in picked}
+        rest = {c: t for c, t in chosen.items() if c not in picked or t.missing}
         return self._apply(frame.lazy(), rest).collect() if rest else frame
 
     def estimated_rows(self) -> int | None:
@@ -460,6 +486,25 @@ class Table:
         return self._sample
 
     def _read_head_sample(self) -> pl.DataFrame:
+        """The head sample, with the tokens given as missing read as missing."""
+        return self._given_missing(self._read_format_head()).lazy().collect()
+
+    def _given_missing(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+        """``frame`` with the ``na`` tokens read as missing in its text columns."""
+        lazy = frame.lazy()
+        tokens = list(self.options.na)
+        if not tokens:
+            return lazy
+        text = [n for n, t in lazy.collect_schema().items() if t == pl.String]
+        return lazy.with_columns(
+            pl.when(pl.col(n).str.strip_chars().is_in(tokens))
+            .then(pl.lit(None, pl.String))
+            .otherwise(pl.col(n))
+            .alias(n)
+            for n in text
+        )
+
+    def _read_format_head(self) -> pl.DataFrame:
         """Format-specific head read."""
         match self.format:
             case Format.DELIMITED:
@@ -490,6 +535,10 @@ class Table:
                 return self._raw_lazy().head(INFER_SAMPLE_ROWS).collect()
 
     def _raw_lazy(self) -> pl.LazyFrame:
+        """The whole table as stored (the ``na`` tokens read as missing)."""
+        return self._given_missing(self._raw_lazy_format())
+
+    def _raw_lazy_format(self) -> pl.LazyFrame:
         """The whole table as stored: text formats as text, binary formats typed."""
         match self.format:
             case Format.DELIMITED:
@@ -621,8 +670,31 @@ class Table:
         for c, (kind, fmt) in overrides.items():
             if c not in forced:
                 chosen[c] = ColumnType(c, Candidate(kind, fmt), source="override")
+        markers = self._text_missing({c: t.candidate.kind for c, t in chosen.items()})
+        for c, tokens in markers.items():
+            chosen[c] = replace(chosen[c], missing=tokens)
         self.info.column_types = chosen
         return chosen
+
+    def _text_missing(self, kinds: Mapping[str, Kind]) -> dict[str, tuple[str, ...]]:
+        """The missing-value tokens of each text column, from the file's markers.
+
+        Args:
+            kinds: the kind chosen (or being tried) for each column read from text.
+        """
+        sample = self._head_sample()
+        if self.options.na:
+            self.info.missing_tokens, self.info.missing_source = list(self.options.na), "option"
+            # Read as missing where the file was read; nothing is left to find.
+            return {}
+        typed = [c for c, k in kinds.items() if k is not Kind.STR]
+        self.info.missing_tokens = infer.file_markers(sample, typed)
+        if self.options.keep_na:
+            self.info.missing_source = "none"
+            return {}
+        self.info.missing_source = "file"
+        text = [c for c, k in kinds.items() if k is Kind.STR]
+        return infer.text_markers(sample, text, self.info.missing_tokens)
 
     def _overrides(self, columns: list[str]) -> dict[str, tuple[Kind, str | None]]:
         """The user's type overrides, checked against the columns."""
@@ -642,6 +714,14 @@ class Table:
         for name, col_type in chosen.items():
             cand = col_type.candidate
             if cand.kind is Kind.STR and schema[name] == pl.String:
+                if col_type.missing:
+                    value = pl.col(name)
+                    exprs.append(
+                        pl.when(value.str.strip_chars().is_in(list(col_type.missing)))
+                        .then(pl.lit(None, pl.String))
+                        .otherwise(value)
+                        .alias(name)
+                    )
                 continue
             if schema[name] == pl.String:
                 exprs.append(infer.cast_expr(name, cand))

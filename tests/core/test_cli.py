@@ -29,8 +29,9 @@ def test_preview_json(mixed_csv: Path) -> None:
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert [c["name"] for c in document["schema"]][:3] == ["id", "zip", "price"]
+    # "NA" is the file's missing marker (its price column uses it), so in the note column too.
     assert document["rows"] == [
-        [1, "08123", 1.5, "2021-01-02", True, "NA", 10],
+        [1, "08123", 1.5, "2021-01-02", True, None, 10],
         [2, "01234", None, "2021-02-03", False, "hello", 20],
     ]
     assert document["truncated"] is True
