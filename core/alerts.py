@@ -21,7 +21,10 @@ ALERT_KINDS = (
     "duplicate_rows",
     "constant",
     "unique",
+    "missing",
     "high_missing",
+    "all_missing",
+    "unsupported",
     "high_correlation",
     "high_cardinality",
     "skewed",
@@ -93,16 +96,42 @@ def _column_alerts(column: Mapping[str, Any], rows: int, t: Thresholds) -> list[
     name, kind, count = column["name"], column["kind"], column["count"]
     out: list[dict[str, Any]] = []
     missing = column["missing_fraction"]
-    if rows and missing >= t.high_missing and count:
-        severity = "critical" if missing >= 0.5 else "warning"
+    if rows and not count:
+        out.append(
+            _alert("all_missing", [name], 1.0, 1.0, "critical", f"{name!r} has no value at all")
+        )
+    elif rows and missing >= t.high_missing:
+        severity = "critical" if missing >= t.critical_missing else "warning"
         out.append(
             _alert(
                 "high_missing",
                 [name],
                 missing,
-                t.high_missing,
+                t.critical_missing if severity == "critical" else t.high_missing,
                 severity,
                 f"{name!r} is missing in {missing:.1%} of rows",
+            )
+        )
+    elif rows and column["missing"] and missing >= t.missing:
+        out.append(
+            _alert(
+                "missing",
+                [name],
+                missing,
+                t.missing,
+                "info",
+                f"{name!r} is missing in {column['missing']:,} rows ({missing:.1%})",
+            )
+        )
+    if kind == "unsupported":
+        out.append(
+            _alert(
+                "unsupported",
+                [name],
+                count,
+                0,
+                "warning",
+                f"{name!r} is not summarised: {column.get('reason', 'unsupported type')}",
             )
         )
     if count and column["distinct"] == 1:

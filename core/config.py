@@ -15,8 +15,12 @@ Defaults, and how they compare with ydata-profiling's:
 ==================  =======  ============================================================
 threshold           default  meaning
 ==================  =======  ============================================================
-high_missing        0.20     missing share of a column at or above which it is flagged
-                             (ydata flags any missing value; that buries real problems)
+missing             0.01     missing share of a column at or above which it is noted (info);
+                             0 notes every column with a missing value (dataprep: 1%)
+high_missing        0.20     missing share at or above which it is a warning (ydata flags
+                             any missing value at one level; that buries real problems)
+critical_missing    0.50     missing share at or above which it is critical; a column with
+                             no value at all is always critical
 high_correlation    0.90     |Pearson|, |Spearman| or Cramér's V at or above which a pair is
                              flagged (ydata documents 0.9 but fires at 0.5)
 high_cardinality    50       distinct values above which a categorical/text column is
@@ -53,7 +57,9 @@ ENGINES = ("auto", "memory", "streaming")
 class Thresholds:
     """Alert thresholds; see the module docstring for each one's meaning."""
 
+    missing: float = 0.01
     high_missing: float = 0.20
+    critical_missing: float = 0.50
     high_correlation: float = 0.90
     high_cardinality: int = 50
     skewness: float = 20.0

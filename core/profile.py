@@ -56,7 +56,7 @@ __all__ = [
     "write_profile",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).with_name("schema") / "profile.schema.json"
 _SUPPORTED_MAJOR = "1"
 _SAMPLE_HASH = "\x00hash"
@@ -241,7 +241,9 @@ def _weighted_quantile(
     lower, upper = math.floor(position), math.ceil(position)
     lo_value = values[np.searchsorted(cumulative, lower, side="right")]
     hi_value = values[np.searchsorted(cumulative, upper, side="right")]
-    return float(lo_value + (hi_value - lo_value) * (position - lower))
+    fraction = position - lower
+    # Weighing the two ends cannot overflow where their difference could.
+    return float(lo_value * (1 - fraction) + hi_value * fraction) if fraction else float(lo_value)
 
 
 def _distribution(
@@ -270,14 +272,29 @@ def _distribution(
     if integer and high - low + 1 <= config.histogram_bins:
         edges = [v - 0.5 for v in np.arange(low, high + 2)]
     else:
-        bins = config.histogram_bins if high > low else 1
-        edges = np.linspace(low, high if high > low else low + 1, bins + 1).tolist()
+        edges = _edges(low, high, config.histogram_bins if high > low else 1)
     if exact_values is not None and exact_values[0].size:
         hist, _ = np.histogram(exact_values[0], bins=edges, weights=exact_values[1])
         bin_counts = [round(float(c)) for c in hist]
     else:
         bin_counts = part.digest.counts(edges, moments.n)
     return quantiles, exact, {"edges": [float(e) for e in edges], "counts": bin_counts}
+
+
+def _edges(low: float, high: float, bins: int) -> list[float]:
+    """``bins + 1`` evenly spaced edges from ``low`` to ``high``, even past the float range."""
+    if high <= low:
+        # One value: a bin around it (the next float down, at the top of the float range).
+        if abs(low) < 1e15:
+            high = low + 1
+        elif low > 0:
+            low, high = float(np.nextafter(low, -math.inf)), low
+        else:
+            high = float(np.nextafter(low, math.inf))
+    if math.isfinite(high - low):
+        return [float(e) for e in np.linspace(low, high, bins + 1)]
+    # The span overflows a float: weigh the ends instead of stepping from one.
+    return [low * (1 - i / bins) + high * (i / bins) for i in range(bins + 1)]
 
 
 def _numeric(
@@ -289,24 +306,28 @@ def _numeric(
     quantiles, exact, histogram = _distribution(
         part, counts, config, integer=part.values.kind == "int"
     )
+    variance = _finite(variance)
     std = math.sqrt(variance) if variance is not None else None
+    mean = _finite(m.mean) if m.n else None
+    span = (m.max - m.min) if m.n else None  # type: ignore[operator]
     stats: dict[str, Any] = {
         "min": m.min,
         "max": m.max,
-        "range": (m.max - m.min) if m.n else None,  # type: ignore[operator]
-        "mean": m.mean if m.n else None,
+        # Sums and spreads of values near the float limits overflow: unknown, not infinite.
+        "range": _finite(span) if isinstance(span, float) else span,
+        "mean": mean,
         "std": std,
         "variance": variance,
-        "cv": std / abs(m.mean) if std is not None and m.mean else None,
-        "sum": m.total,
-        "skewness": m.skewness(),
-        "kurtosis": m.kurtosis(),
+        "cv": _finite(std / abs(mean)) if std is not None and mean else None,
+        "sum": _finite(m.total) if isinstance(m.total, float) else m.total,
+        "skewness": _finite(m.skewness()),
+        "kurtosis": _finite(m.kurtosis()),
         "zeros": part.zeros,
         "negatives": part.negatives,
         "infinite": part.infinite,
         "quantiles": quantiles,
         "quantiles_exact": exact,
-        "iqr": quantiles["0.75"] - quantiles["0.25"] if quantiles else None,
+        "iqr": _finite(quantiles["0.75"] - quantiles["0.25"]) if quantiles else None,
         "histogram": histogram,
     }
     if part.values.kind == "str" and m.n:

@@ -97,7 +97,7 @@ class Moments:
         m4 = (
             self.m4
             + other.m4
-            + delta * d_n**3 * na * nb * (na * na - na * nb + nb * nb)
+            + delta * d_n * d_n * d_n * na * nb * (na * na - na * nb + nb * nb)
             + 6.0 * d_n * d_n * (na * na * other.m2 + nb * nb * self.m2)
             + 4.0 * d_n * (na * other.m3 - nb * self.m3)
         )
@@ -123,7 +123,10 @@ class Moments:
         n = self.n
         if n < 3 or self.m2 <= 0:
             return None
-        g1: float = math.sqrt(n) * self.m3 / self.m2**1.5
+        try:
+            g1: float = math.sqrt(n) * self.m3 / self.m2**1.5
+        except OverflowError:
+            return None
         return g1 * math.sqrt(n * (n - 1)) / (n - 2)
 
     def kurtosis(self) -> float | None:
@@ -131,7 +134,10 @@ class Moments:
         n = self.n
         if n < 4 or self.m2 <= 0:
             return None
-        g2 = n * self.m4 / (self.m2 * self.m2) - 3.0
+        try:
+            g2 = n * self.m4 / (self.m2 * self.m2) - 3.0
+        except (OverflowError, ZeroDivisionError):
+            return None
         return ((n + 1) * g2 + 6.0) * (n - 1) / ((n - 2) * (n - 3))
 
     def to_state(self) -> dict[str, Any]:

@@ -36,7 +36,9 @@ THEMES = ("system", "light", "dark")
 
 # What each threshold means, shown beside its box.
 _THRESHOLD_LABELS = {
-    "high_missing": "Missing values: share of a column above",
+    "missing": "Missing values (noted): share of a column from",
+    "high_missing": "Missing values (warning): share of a column from",
+    "critical_missing": "Missing values (critical): share of a column from",
     "high_correlation": "Correlation: |r| or V above",
     "high_cardinality": "High cardinality: distinct categories above",
     "skewness": "Skewness: |skew| above",
