@@ -4,13 +4,16 @@
     python3 tasks.py test   install the development tools in .venv and run every check
 
 Installs the exact versions of requirements/*.lock (hash-checked) into a
-virtual environment in .venv, once per lock file change. Standard library only.
+virtual environment in .venv, once per lock file change. ``test`` also downloads
+(without installing) the distributions of requirements/corpus.lock into
+.venv/corpus: the real data files tests/corpus profiles. Standard library only.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -20,6 +23,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+CORPUS_LOCK = ROOT / "requirements" / "corpus.lock"
+CORPUS = VENV / "corpus"
 
 
 def _run(*args: str | Path, **env: str) -> None:
@@ -38,10 +43,19 @@ def _install(lock: str) -> None:
         sys.exit(f"Loupe runs on Python 3.11 or 3.12; this is {sys.version.split()[0]}")
     lock_file = ROOT / "requirements" / f"{lock}.lock"
     stamp = VENV / f".installed-{lock}"
+    # The development setup includes the data corpus: a change to its lock downloads it anew.
+    corpus = lock == "dev"
     digest = hashlib.sha256(
-        lock_file.read_bytes() + (ROOT / "pyproject.toml").read_bytes()
+        lock_file.read_bytes()
+        + (ROOT / "pyproject.toml").read_bytes()
+        + (CORPUS_LOCK.read_bytes() if corpus else b"")
     ).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest and PYTHON.exists():
+    if (
+        stamp.exists()
+        and stamp.read_text() == digest
+        and PYTHON.exists()
+        and (not corpus or CORPUS.is_dir())
+    ):
         return
     if not PYTHON.exists():
         print(f"+ creating {VENV}", flush=True)
@@ -49,9 +63,30 @@ def _install(lock: str) -> None:
     pip = (PYTHON, "-m", "pip", "--disable-pip-version-check")
     _run(*pip, "install", "--quiet", "--require-hashes", "-r", lock_file)
     _run(*pip, "install", "--quiet", "--no-deps", "-e", ".")
+    if corpus:
+        _download_corpus(pip)
     for old in VENV.glob(".installed-*"):
         old.unlink()
     stamp.write_text(digest)
+
+
+def _download_corpus(pip: tuple[str | Path, ...]) -> None:
+    """Download (not install) ``requirements/corpus.lock`` into .venv/corpus, if not done yet.
+
+    The folder appears whole or not at all (downloaded beside it, then renamed), and
+    holds exactly the files of the current lock.
+    """
+    digest = hashlib.sha256(CORPUS_LOCK.read_bytes()).hexdigest()
+    stamp = CORPUS / ".corpus-lock-sha256"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    partial = VENV / "corpus.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    files = ("-r", CORPUS_LOCK, "-d", partial)
+    _run(*pip, "download", "--quiet", "--no-deps", "--require-hashes", *files)
+    (partial / stamp.name).write_text(digest)
+    shutil.rmtree(CORPUS, ignore_errors=True)
+    partial.rename(CORPUS)
 
 
 def app(args: list[str]) -> None:

@@ -231,8 +231,8 @@ def _print_preview(preview: Preview, console: Console) -> None:
     if info.missing_tokens:
         tokens = ", ".join(f'"{t}"' for t in info.missing_tokens)
         why = {
-            "file": "the file's marker for a missing value in its number and date columns; "
-            "missing in its text columns too, except where it looks like a value (--keep-na)",
+            "file": "the file's marker for a missing value: missing in every column, "
+            "except text columns whose values it looks like (--keep-na keeps it in text)",
             "option": "given with --na",
             "none": "missing in number and date columns only; kept as values in text (--keep-na)",
         }[info.missing_source]

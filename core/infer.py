@@ -500,6 +500,9 @@ def override_candidates(kind: Kind, fmt: str | None, *, decimal_comma: bool) -> 
 # Tokens that can be a file's missing marker in its text columns. Empty text is
 # left out: an empty text cell is an empty string, reported as such.
 _MARKER_TOKENS = tuple(t for t in MISSING_TOKENS if t)
+# Tokens that say "missing" wherever they stand; the others (`-`, `?`, `None`, `na`)
+# are markers only where the file uses them so in its typed columns.
+_STRONG_TOKENS = ("NA", "N/A", "n/a", "#N/A", "#NA", "NULL", "null", "NaN")
 # A token is kept as a value in a text column when at least this share of the
 # column's other distinct values has the token's shape (Namibia's `NA` among
 # two-letter country codes).
@@ -515,29 +518,37 @@ def _shape(text: pl.Expr) -> pl.Expr:
     )
 
 
-def file_markers(sample: pl.DataFrame, typed: Iterable[str]) -> list[str]:
-    """The missing-value tokens that the file uses for missing values in its typed columns.
+def file_markers(sample: pl.DataFrame, typed: Iterable[str], text: Iterable[str] = ()) -> list[str]:
+    """The tokens that the file writes for a missing value.
+
+    Any missing-value token (:data:`MISSING_TOKENS`, empty text aside) that the
+    file uses in its typed columns, and the unmistakable ones (``NA``, ``NULL``,
+    ``#N/A``…) wherever they stand.
 
     Args:
         sample: rows of the table, text columns still text.
         typed: the text columns that read as numbers, booleans or dates.
+        text: the columns that stay text.
 
     Returns:
-        The tokens (from :data:`MISSING_TOKENS`, empty text aside) found in those
-        columns, most used first.
+        The tokens, most used first.
     """
-    names = [c for c in typed if sample.schema.get(c) == pl.String]
-    if not names:
-        return []
-    found = (
-        sample.select(names)
-        .unpivot(value_name=_VAL)
-        .select(_clean(_VAL).alias(_VAL))
-        .filter(pl.col(_VAL).is_in(_MARKER_TOKENS))
-        .get_column(_VAL)
-        .value_counts(sort=True)
+    schema = sample.schema
+    typed = [c for c in typed if schema.get(c) == pl.String]
+    text = [c for c in text if schema.get(c) == pl.String]
+    found = pl.concat(
+        [
+            sample.select(names)
+            .unpivot(value_name=_VAL)
+            .select(_clean(_VAL).alias(_VAL))
+            .filter(pl.col(_VAL).is_in(tokens))
+            for names, tokens in ((typed, _MARKER_TOKENS), (text, _STRONG_TOKENS))
+            if names
+        ]
+        or [pl.DataFrame(schema={_VAL: pl.String})]
     )
-    return [str(token) for token in found.get_column(_VAL).to_list()]
+    counts = found.get_column(_VAL).value_counts(sort=True)
+    return [str(token) for token in counts.get_column(_VAL).to_list()]
 
 
 def text_markers(

@@ -102,8 +102,8 @@ class ReadInfo:
         sheets: every sheet of a workbook.
         inference: what the column types were inferred from.
         column_types: the type chosen for each text column.
-        missing_tokens: the file's missing markers: the tokens read as missing in
-            its typed columns (or those given with ``na``).
+        missing_tokens: the file's missing markers (see :func:`core.infer.file_markers`),
+            or those given with ``na``.
         missing_source: where they come from: ``file`` (found in the typed
             columns), ``option`` (given) or ``none`` (tokens kept as values).
         warnings: things the user should know (lenient reading, lost values).
@@ -688,12 +688,12 @@ class Table:
             # Read as missing where the file was read; nothing is left to find.
             return {}
         typed = [c for c, k in kinds.items() if k is not Kind.STR]
-        self.info.missing_tokens = infer.file_markers(sample, typed)
+        text = [c for c, k in kinds.items() if k is Kind.STR]
+        self.info.missing_tokens = infer.file_markers(sample, typed, text)
         if self.options.keep_na:
             self.info.missing_source = "none"
             return {}
         self.info.missing_source = "file"
-        text = [c for c, k in kinds.items() if k is Kind.STR]
         return infer.text_markers(sample, text, self.info.missing_tokens)
 
     def _overrides(self, columns: list[str]) -> dict[str, tuple[Kind, str | None]]:
