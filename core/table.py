@@ -35,6 +35,7 @@ from core.errors import (
 )
 from core.formats import Compression, Format
 from core.infer import Candidate, ColumnType, Kind
+from core.isolation import run_isolated
 from core.source import Source
 
 __all__ = ["Preview", "ReadInfo", "ReadOptions", "Table", "TypesChanged", "open_table"]
@@ -69,6 +70,8 @@ class ReadOptions:
         delimiter: the field separator, for delimited text.
         has_header: whether the first row names the columns.
         lenient: read ragged rows (padding or cutting them) instead of failing.
+        isolate: decode Parquet and Arrow files in a child process before reading
+            them here, so that a crafted file that crashes the reader is an error.
         types: per-column type overrides, ``{"zip": "str", "day": "date:%d/%m/%Y"}``.
         infer: infer types of text columns (False keeps all text as text).
         na: tokens that stand for a missing value in every column, instead of the
@@ -81,6 +84,7 @@ class ReadOptions:
     delimiter: str | None = None
     has_header: bool | None = None
     lenient: bool = False
+    isolate: bool = True
     types: Mapping[str, str] = field(default_factory=dict)
     infer: bool = True
     na: tuple[str, ...] = ()
@@ -278,6 +282,7 @@ class Table:
             SourceError: the file cannot be read.
         """
         if self._lazy is None:
+            self._check_native(None)
             with self.reading():
                 raw = self._raw_lazy()
                 sample = self._head_sample()
@@ -294,6 +299,7 @@ class Table:
         parse the file once: inference then checks the values in memory instead
         of reading the file a second time.
         """
+        self._check_native(None)
         with self.reading():
             return self._raw_lazy()
 
@@ -324,6 +330,7 @@ class Table:
             TypesChanged: start again; types were corrected.
             SourceError: the file fails while being read.
         """
+        self._check_native(None)
         with self.reading():
             if self._stream_plan is None:
                 self._stream_plan = self._plan(self._head_sample())
@@ -416,11 +423,40 @@ class Table:
             raise
         except pl.exceptions.PolarsError as exc:
             raise self._translate(exc) from None
+        except pl.exceptions.PanicException as exc:
+            # A panic that Polars caught: the file broke an assumption of its reader.
+            raise CorruptFileError(
+                self.path, f"the reader failed on this file ({_first_line(exc)})"
+            ) from None
         except (OSError, ValueError) as exc:
             # pyarrow's errors derive from these too (ArrowInvalid, ArrowIOError).
             raise CorruptFileError(self.path, _first_line(exc)) from None
 
     # -- per-format raw frames ---------------------------------------------------
+
+    def _check_native(self, rows: int | None) -> None:
+        """Decode a binary file (or its first ``rows`` rows) in a child process first.
+
+        A crafted Parquet or Arrow file can make the native readers abort the whole
+        process instead of raising; in a child, that is one error naming the file.
+        What has been decoded safely once is not decoded again (per file version).
+        """
+        if self.format not in _NATIVE or not self.options.isolate:
+            return
+        stat = self.source.path.stat()
+        key = (str(self.source.path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        checked = _CHECKED.get(key, 0)
+        if checked is _ALL or (rows is not None and checked >= rows):
+            return
+        if rows is not None and stat.st_size <= _CHECK_WHOLE_BYTES:
+            rows = None  # small enough: once, whole
+        if self.format is Format.PARQUET:
+            self._check_parquet_footer()
+        with self.reading():
+            run_isolated(
+                decode_native, str(self.source.plain_path()), self.format.value, rows, path=self.path
+            )
+        _CHECKED[key] = _ALL if rows is None else rows
 
     def _init_delimited(self) -> None:
         """Sniff the dialect from the head."""
@@ -532,6 +568,7 @@ class Table:
                 assert self._workbook is not None and self.info.sheet is not None
                 return self._workbook.read(self.info.sheet, rows=INFER_SAMPLE_ROWS)
             case _:
+                self._check_native(INFER_SAMPLE_ROWS)
                 return self._raw_lazy().head(INFER_SAMPLE_ROWS).collect()
 
     def _raw_lazy(self) -> pl.LazyFrame:
@@ -689,7 +726,10 @@ class Table:
             return {}
         typed = [c for c, k in kinds.items() if k is not Kind.STR]
         text = [c for c, k in kinds.items() if k is Kind.STR]
-        self.info.missing_tokens = infer.file_markers(sample, typed, text)
+        # JSON has a null of its own: there, a text "NA" is a missing marker only where
+        # the file also writes it in its typed fields.
+        unmistakable = [] if self.format in (Format.JSON, Format.NDJSON) else text
+        self.info.missing_tokens = infer.file_markers(sample, typed, unmistakable)
         if self.options.keep_na:
             self.info.missing_source = "none"
             return {}
@@ -806,6 +846,35 @@ def _records_frame(records: list[dict[str, object]]) -> pl.DataFrame:
 
 
 _TEXT_TYPED = {Format.DELIMITED, Format.JSON, Format.NDJSON, Format.EXCEL, Format.ODS}
+# Formats decoded by native readers that a crafted file can crash (see _check_native).
+_NATIVE = {Format.PARQUET, Format.ARROW, Format.ARROW_STREAM}
+_CHECK_WHOLE_BYTES = 64 * 1024 * 1024
+# Up to this size the profile may read a file whole in memory (see core.engine): so does the check.
+_DECODE_WHOLE_BYTES = 256 * 1024 * 1024
+_ALL = -1
+# Files decoded safely in a child: (path, size, mtime, inode) -> rows checked (_ALL: all).
+_CHECKED: dict[tuple[str, int, int, int], int] = {}
+
+
+def decode_native(path: str, fmt: str, rows: int | None) -> int:
+    """Decode a Parquet or Arrow file batch by batch (at most ``rows`` rows), keeping nothing.
+
+    Runs in a child process (see :func:`core.isolation.run_isolated`); returns the rows read.
+    """
+    match Format(fmt):
+        case Format.PARQUET:
+            frame = pl.scan_parquet(path)
+        case Format.ARROW:
+            frame = pl.scan_ipc(path)
+        case _:
+            frame = pl.read_ipc_stream(path, n_rows=rows).lazy()
+    if rows is not None:
+        frame = frame.head(rows)
+    read = sum(batch.height for batch in frame.collect_batches())
+    if rows is None and Path(path).stat().st_size <= _DECODE_WHOLE_BYTES:
+        # The in-memory engine decodes in parallel, along other paths than batches do.
+        read = frame.collect().height
+    return read
 
 _DTYPES: dict[Kind, pl.DataType] = {
     Kind.STR: pl.String(),

@@ -8,6 +8,7 @@ imported when the window is really wanted, so ``loupe preview`` stays quick.
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,9 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``loupe`` with ``argv`` (default: the process arguments)."""
+    # Files are first decoded in child processes (core.isolation); in a frozen app,
+    # such a child is this executable again, and must run the child's work only.
+    multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in CLOUD_COMMANDS:
         from cloud.cli import main as cloud_main

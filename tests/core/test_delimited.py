@@ -32,10 +32,10 @@ def test_mixed_csv_types_and_values(mixed_csv: Path) -> None:
     )
     assert frame["zip"].to_list() == ["08123", "01234", "99999", "00501"]
     # Tokens are missing in numeric columns. "NA", which the file uses so there, is
-    # missing in the text column too; "NULL", which it does not, stays a value.
+    # missing in the text column too, as is "NULL", which says so wherever it stands.
     assert frame["price"].to_list() == [1.5, None, 2.0, None]
     assert frame["score"].to_list() == [10, 20, None, 40]
-    assert frame["note"].to_list() == [None, "hello", 'multi\nline, with "quotes"', "NULL"]
+    assert frame["note"].to_list() == [None, "hello", 'multi\nline, with "quotes"', None]
     assert frame["day"].to_list() == [
         dt.date(2021, 1, 2),
         dt.date(2021, 2, 3),

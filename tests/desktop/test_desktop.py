@@ -88,6 +88,24 @@ def test_bad_file_is_a_message_and_other_tabs_survive(
     assert good.model.rowCount() == 2000
 
 
+def test_a_file_that_crashes_the_reader_leaves_the_window_standing(
+    qtbot: Any, window: QtMainWindow, tmp_path: Path
+) -> None:
+    from tests.core.crashers import aborting_parquet
+
+    good = window.open_path(SAMPLE_CSV)
+    with qtbot.waitSignal(good.loaded, timeout=LONG):
+        pass
+    crafted = aborting_parquet(tmp_path / "crafted.parquet")
+    bad = window.open_path(crafted)
+    with qtbot.waitSignal(bad.failed, timeout=LONG) as failed:
+        pass
+    assert failed.args[0].startswith(f"{crafted}: the reader crashed on this file")
+    # The process, the window and the other tab are all still here.
+    assert window.tabs.count() == 3
+    assert good.model.rowCount() == 2000
+
+
 def test_cancel_stops_profiling(qtbot: Any, tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     pl.DataFrame({"a": range(400_000), "b": [f"v{i % 977}" for i in range(400_000)]}).write_csv(
