@@ -20,7 +20,8 @@ unsupported   Object and anything else                     nothing (the reason i
 
 Struct columns are not a family: :func:`flat_columns` turns each field into a
 column of its own, named ``parent.field`` (nested structs ``a.b.c``), before
-profiling. The elements of list columns are profiled as a column of their own,
+profiling; extension types (``arrow.json``, ``arrow.uuid``…) are profiled as
+the type that stores them. The elements of list columns are profiled as a column of their own,
 ``name[]`` (the fields of struct elements as ``name[].field``).
 
 Values are counted by a *key* (:func:`keyed`): the value itself for numbers,
@@ -203,6 +204,10 @@ def flat_columns(schema: Mapping[str, pl.DataType]) -> dict[str, tuple[pl.DataTy
     out: dict[str, tuple[pl.DataType, pl.Expr]] = {}
 
     def add(name: str, dtype: pl.DataType, expr: pl.Expr) -> None:
+        if isinstance(dtype, pl.Extension):
+            # Extension types (arrow.json, arrow.uuid, geoarrow...) are profiled by their storage.
+            add(name, _instance(dtype.ext_storage()), expr.ext.storage())
+            return
         if isinstance(dtype, pl.Struct) and dtype.fields:
             for field in dtype.fields:
                 add(f"{name}.{field.name}", _instance(field.dtype), expr.struct.field(field.name))

@@ -412,7 +412,7 @@ class PartialProfile:
         flat = dtypes.flat_columns(schema)
         self._flatten = (
             [expr for _, expr in flat.values()]
-            if any(isinstance(t, pl.Struct) for t in schema.values())
+            if any(isinstance(t, pl.Struct | pl.Extension) for t in schema.values())
             else None
         )
         self.schema = pl.Schema({name: dtype for name, (dtype, _) in flat.items()})

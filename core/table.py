@@ -215,6 +215,9 @@ class Table:
         self._sample: pl.DataFrame | None = None
         self._lazy: pl.LazyFrame | None = None
         self._workbook: excel.Workbook | None = None
+        # Which library reads a Parquet file: pyarrow where Polars cannot (see decode_native).
+        self._reader = "polars"
+        self._by_pyarrow: pl.DataFrame | None = None
         self._stream_plan: (
             tuple[
                 dict[str, list[Candidate]],
@@ -445,18 +448,22 @@ class Table:
             return
         stat = self.source.path.stat()
         key = (str(self.source.path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-        checked = _CHECKED.get(key, 0)
-        if checked is _ALL or (rows is not None and checked >= rows):
+        checked, self._reader = _CHECKED.get(key, (0, "polars"))
+        if checked == _ALL or (rows is not None and checked >= rows):
             return
         if rows is not None and stat.st_size <= _CHECK_WHOLE_BYTES:
             rows = None  # small enough: once, whole
         if self.format is Format.PARQUET:
             self._check_parquet_footer()
         with self.reading():
-            run_isolated(
-                decode_native, str(self.source.plain_path()), self.format.value, rows, path=self.path
+            self._reader = run_isolated(
+                decode_native,
+                str(self.source.plain_path()),
+                self.format.value,
+                rows,
+                path=self.path,
             )
-        _CHECKED[key] = _ALL if rows is None else rows
+        _CHECKED[key] = (_ALL if rows is None else rows, self._reader)
 
     def _init_delimited(self) -> None:
         """Sniff the dialect from the head."""
@@ -607,6 +614,8 @@ class Table:
                     return self._json_fallback(plain.read_bytes(), ndjson=False).lazy()
             case Format.PARQUET:
                 self._check_parquet_footer()
+                if self._reader == "pyarrow":
+                    return self._parquet_by_pyarrow()
                 frame = pl.scan_parquet(self.source.plain_path())
                 frame.collect_schema()
                 return frame
@@ -627,6 +636,36 @@ class Table:
             case Format.EXCEL | Format.ODS:
                 assert self._workbook is not None and self.info.sheet is not None
                 return self._workbook.read(self.info.sheet).lazy()
+
+    def _parquet_by_pyarrow(self) -> pl.LazyFrame:
+        """A valid Parquet file that Polars refuses, read by pyarrow (whole, in memory).
+
+        Columns of a type Polars cannot hold are converted, and the user told: decimals
+        wider than 38 digits to floating point, anything else to text.
+        """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._by_pyarrow is not None:
+            return self._by_pyarrow.lazy()
+        table = pq.read_table(self.source.plain_path())
+        columns: list[pl.Series] = []
+        for name, array in zip(table.column_names, table.columns, strict=True):
+            wide = pa.types.is_decimal(array.type) and array.type.precision > 38
+            try:
+                if wide:
+                    raise TypeError("wider than Polars' decimals")
+                series = pl.Series(name, array)
+            except (pl.exceptions.PolarsError, pl.exceptions.PanicException, TypeError, ValueError):
+                target = pa.float64() if pa.types.is_decimal(array.type) else pa.string()
+                how = "floating-point numbers" if target == pa.float64() else "text"
+                self.info.warnings.append(
+                    f"column {name!r}: {array.type} has no Polars type; read as {how}"
+                )
+                series = pl.Series(name, array.cast(target))
+            columns.append(series)
+        self._by_pyarrow = pl.DataFrame(columns)
+        return self._by_pyarrow.lazy()
 
     def _check_parquet_footer(self) -> None:
         """A Parquet file ends with its footer and ``PAR1``; a cut file does not."""
@@ -782,7 +821,8 @@ class Table:
             )
             if found is not None:
                 return found
-        if "invalid utf-8" in message.lower() or "utf8" in message.lower():
+        text_format = self.format in (Format.DELIMITED, Format.JSON, Format.NDJSON)
+        if text_format and ("invalid utf-8" in message.lower() or "utf8" in message.lower()):
             return EncodingError(
                 self.path,
                 "the text is not valid UTF-8 throughout; pass --encoding (e.g. cp1252)",
@@ -852,16 +892,43 @@ _CHECK_WHOLE_BYTES = 64 * 1024 * 1024
 # Up to this size the profile may read a file whole in memory (see core.engine): so does the check.
 _DECODE_WHOLE_BYTES = 256 * 1024 * 1024
 _ALL = -1
-# Files decoded safely in a child: (path, size, mtime, inode) -> rows checked (_ALL: all).
-_CHECKED: dict[tuple[str, int, int, int], int] = {}
+# Files decoded safely in a child: (path, size, mtime, inode) -> (rows checked, reader).
+_CHECKED: dict[tuple[str, int, int, int], tuple[int, str]] = {}
 
 
-def decode_native(path: str, fmt: str, rows: int | None) -> int:
+def decode_native(path: str, fmt: str, rows: int | None) -> str:
     """Decode a Parquet or Arrow file batch by batch (at most ``rows`` rows), keeping nothing.
 
-    Runs in a child process (see :func:`core.isolation.run_isolated`); returns the rows read.
+    Runs in a child process (see :func:`core.isolation.run_isolated`). Returns the
+    reader that can read the file: ``polars``, or ``pyarrow`` for a valid Parquet
+    file that Polars refuses (a type it does not know, such as a 60-digit decimal).
     """
-    match Format(fmt):
+    try:
+        _decode_polars(path, Format(fmt), rows)
+    except pl.exceptions.PolarsError:
+        if Format(fmt) is not Format.PARQUET:
+            raise
+        import pyarrow.parquet as pq
+
+        try:
+            read = 0
+            for batch in pq.ParquetFile(path).iter_batches():
+                read += batch.num_rows
+                if rows is not None and read >= rows:
+                    break
+        except Exception:
+            raise_polars = True
+        else:
+            raise_polars = False
+        if raise_polars:
+            raise
+        return "pyarrow"
+    return "polars"
+
+
+def _decode_polars(path: str, fmt: Format, rows: int | None) -> None:
+    """Decode with Polars, as the engines will (see :func:`decode_native`)."""
+    match fmt:
         case Format.PARQUET:
             frame = pl.scan_parquet(path)
         case Format.ARROW:
@@ -870,11 +937,12 @@ def decode_native(path: str, fmt: str, rows: int | None) -> int:
             frame = pl.read_ipc_stream(path, n_rows=rows).lazy()
     if rows is not None:
         frame = frame.head(rows)
-    read = sum(batch.height for batch in frame.collect_batches())
+    for _ in frame.collect_batches():
+        pass
     if rows is None and Path(path).stat().st_size <= _DECODE_WHOLE_BYTES:
         # The in-memory engine decodes in parallel, along other paths than batches do.
-        read = frame.collect().height
-    return read
+        frame.collect()
+
 
 _DTYPES: dict[Kind, pl.DataType] = {
     Kind.STR: pl.String(),

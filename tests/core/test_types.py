@@ -460,3 +460,38 @@ def test_any_frame_profiles_and_agrees_with_polars(tmp_path: Path, frame: pl.Dat
             continue
         assert result.profile["dataset"]["rows"] == frame.height or frame.height == 0
         assert not math.isnan(result.profile["dataset"]["missing_cells_fraction"])
+
+
+def test_a_valid_parquet_file_polars_refuses_is_read_by_pyarrow(tmp_path: Path) -> None:
+    wide = [Decimal("1" * 50), None, Decimal("-2" + "0" * 45)]
+    path = tmp_path / "wide.parquet"
+    pq.write_table(pa.table({"wide": pa.array(wide, pa.decimal256(60, 0)), "n": [1, 2, 3]}), path)
+    with pytest.raises(pl.exceptions.PolarsError):
+        pl.read_parquet(path)  # the reason for the fallback; if this reads, drop it
+    with open_table(path) as table:
+        result = profile_table(table, ProfileConfig())
+        warnings = table.info.warnings
+    column_ = column(result.profile, "wide")
+    assert column_["missing"] == 1 and column_["max"] == pytest.approx(float(wide[0]))
+    assert column(result.profile, "n")["sum"] == 6
+    assert warnings == [
+        "column 'wide': decimal256(60, 0) has no Polars type; read as floating-point numbers"
+    ]
+
+
+def test_extension_types_profile_as_their_storage(tmp_path: Path) -> None:
+    path = tmp_path / "ext.parquet"
+    uuids = [b"0123456789abcdef", None, b"fedcba9876543210"]
+    table = pa.table(
+        {
+            "id": pa.array(uuids, pa.uuid()),
+            "doc": pa.array(['{"a":1}', None, '{"a":1}'], pa.json_()),
+            "flag": pa.array([1, 0, 1], pa.int8()).cast(pa.bool8()),
+        }
+    )
+    pq.write_table(table, path)
+    profile = profile_of(path)
+    assert column(profile, "id")["kind"] == "binary"
+    assert column(profile, "id")["distinct"] == 2
+    assert column(profile, "doc")["top_values"] == [{"value": '{"a":1}', "count": 2}]
+    assert column(profile, "flag")["sum"] == 2
