@@ -12,7 +12,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from rich.table import Table as RichTable
 
 from core.config import ENGINES, ProfileConfig, load_config
 from core.convert import OUTPUT_FORMATS, convert
-from core.errors import LoupeError, OptionError
+from core.errors import CorruptFileError, LoupeError, OptionError
 from core.infer import parse_override
 from core.jsonvalue import json_rows, readable_frame
 from core.output import write_text
@@ -305,7 +306,7 @@ def _run(argv: Sequence[str]) -> int:
     if args.command == "preview":
         if args.rows < 0:
             raise OptionError("--rows must be 0 or more")
-        with open_table(args.file, options) as table:
+        with _reading(args.file), open_table(args.file, options) as table:
             preview = table.preview(args.rows)
         if args.json:
             _print_preview_json(preview)
@@ -316,7 +317,7 @@ def _run(argv: Sequence[str]) -> int:
             sys.stderr.write(f"warning: {warning}\n")
         return EXIT_OK
     if args.command == "convert":
-        with open_table(args.src, options) as table:
+        with _reading(args.src), open_table(args.src, options) as table:
             written = convert(table, args.dst)
             warnings = table.info.warnings
         for warning in warnings:
@@ -345,7 +346,7 @@ def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
     else:
         if not args.file:
             raise OptionError("profile needs a FILE (or --merge PROFILE ...)")
-        with open_table(args.file, options) as table:
+        with _reading(args.file), open_table(args.file, options) as table:
             result = _profile_with_progress(table, config)
             profile, seconds = result.profile, result.seconds
             for warning in table.info.warnings:
@@ -397,6 +398,36 @@ def _profile_with_progress(table: Table, config: ProfileConfig) -> ProfileResult
         return profile_table(table, config, progress=report)
 
 
+@contextmanager
+def _reading(path: str) -> Iterator[None]:
+    """Errors of the reading libraries, as one line naming the file they came from.
+
+    Loupe's readers translate what they expect; this catches what slipped through
+    (a reader's panic, an exception of pyarrow or a sketch library on odd values).
+    """
+    try:
+        yield
+    except (LoupeError, KeyboardInterrupt, BrokenPipeError):
+        raise
+    except pl.exceptions.PanicException as exc:
+        raise CorruptFileError(
+            path, f"the reader failed on this file ({_first_line(exc)})"
+        ) from None
+    except pl.exceptions.PolarsError as exc:
+        raise CorruptFileError(path, _first_line(exc)) from None
+    except Exception as exc:
+        # pyarrow's own errors (ArrowInvalid, ...), told apart without importing pyarrow.
+        if not type(exc).__module__.startswith("pyarrow"):
+            raise
+        raise CorruptFileError(path, _first_line(exc)) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``loupe`` command; returns the exit code."""
     try:
@@ -411,9 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `loupe preview big.csv | head`: the reader left; nothing is wrong.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except pl.exceptions.PolarsError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        sys.stderr.write(f"error: {first}\n")
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        sys.stderr.write(f"error: {_first_line(exc)}\n")
         return EXIT_INPUT
     except Exception as exc:
         if os.environ.get("LOUPE_DEBUG"):

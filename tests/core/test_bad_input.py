@@ -161,3 +161,27 @@ def test_csv_cut_inside_a_quoted_field_names_the_line(write: Write) -> None:
         table.collect()
     assert info.value.line == 300_002
     assert "never closed" in str(info.value) and "cut.csv, line 300002" in str(info.value)
+
+
+def test_escaping_library_errors_name_the_file(tmp_path: Path) -> None:
+    """A Polars error that no reader translated still reaches the user as one line naming the file."""
+    import subprocess
+    import sys
+
+    # The reader is made to fail with a raw Polars error, standing in for one that slips by.
+    path = tmp_path / "t.csv"
+    path.write_text("a\n1\n")
+    code = (
+        "import sys, polars as pl\n"
+        "from core import table\n"
+        "def boom(self, *a, **k):\n"
+        "    raise pl.exceptions.ComputeError('something\\ndeep inside')\n"
+        "table.Table.preview = boom\n"
+        "from core.cli import main\n"
+        "sys.exit(main(['preview', sys.argv[1]]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"error: {path}: something\n"
