@@ -164,7 +164,7 @@ def test_csv_cut_inside_a_quoted_field_names_the_line(write: Write) -> None:
 
 
 def test_escaping_library_errors_name_the_file(tmp_path: Path) -> None:
-    """A Polars error that no reader translated still reaches the user as one line naming the file."""
+    """A Polars error no reader translated still reaches the user as one line naming the file."""
     import subprocess
     import sys
 
