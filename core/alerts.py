@@ -120,7 +120,8 @@ def _column_alerts(column: Mapping[str, Any], rows: int, t: Thresholds) -> list[
                 missing,
                 t.missing,
                 "info",
-                f"{name!r} is missing in {column['missing']:,} rows ({missing:.1%})",
+                f"{name!r} is missing in {column['missing']:,} "
+                f"row{'' if column['missing'] == 1 else 's'} ({missing:.1%})",
             )
         )
     if kind == "unsupported":

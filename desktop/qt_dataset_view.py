@@ -42,7 +42,7 @@ from core.config import ProfileConfig
 from core.convert import write_frame
 from core.engine import profile_table
 from core.errors import RaggedRowsError
-from core.numbers import format_number
+from core.numbers import format_duration, format_number
 from core.profile import write_profile
 from core.query import Query, apply_query
 from core.report import write_report
@@ -147,6 +147,22 @@ class QtDatasetView(QWidget):
         self.read_anyway_button.setVisible(False)
         self.read_anyway_button.clicked.connect(self.read_leniently)
         self._ragged = False
+        # The file's missing-value markers (NA, NULL...), and how to read them.
+        self.missing_button = QToolButton()
+        self.missing_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.missing_button.setVisible(False)
+        missing_menu = QMenu(self.missing_button)
+        self.missing_in_text = missing_menu.addAction("Missing in text columns too")
+        self.missing_in_text.setToolTip("Except in columns whose values they look like")
+        self.missing_kept = missing_menu.addAction("Values in text columns")
+        for action in (self.missing_in_text, self.missing_kept):
+            action.setCheckable(True)
+        missing_menu.addSeparator()
+        self.missing_given = missing_menu.addAction("Missing values are…")
+        self.missing_in_text.triggered.connect(lambda: self.set_missing(keep=False))
+        self.missing_kept.triggered.connect(lambda: self.set_missing(keep=True))
+        self.missing_given.triggered.connect(self._on_missing_given)
+        self.missing_button.setMenu(missing_menu)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search all columns…")
@@ -196,6 +212,7 @@ class QtDatasetView(QWidget):
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.sheet)
         bar.addWidget(self.read_anyway_button)
+        bar.addWidget(self.missing_button)
         bar.addWidget(self.profile_button)
         query_bar = QHBoxLayout()
         query_bar.addWidget(self.search, 2)
@@ -258,6 +275,7 @@ class QtDatasetView(QWidget):
 
     def _on_preview(self, result: tuple[pl.DataFrame, ReadInfo]) -> None:
         frame, self.info = result
+        self._update_missing_button()
         if len(self.info.sheets) > 1:
             self.sheet.clear()
             self.sheet.addItems(self.info.sheets)
@@ -312,9 +330,68 @@ class QtDatasetView(QWidget):
         """Show another sheet of the workbook (its rows, then a new profile on demand)."""
         if self.info is None or sheet not in self.info.sheets or sheet == self.info.sheet:
             return
+        self.reread(replace(self.options, sheet=sheet))
+
+    def set_missing(
+        self, *, keep: bool | None = None, tokens: tuple[str, ...] | None = None
+    ) -> None:
+        """Read the file again with other missing values.
+
+        Args:
+            keep: keep the file's markers as values in text columns (or not).
+            tokens: the tokens that are missing in every column, instead of the file's.
+        """
+        options = self.options
+        if keep is not None:
+            options = replace(options, keep_na=keep, na=())
+        if tokens is not None:
+            options = replace(options, na=tokens, keep_na=False)
+        if options != self.options:
+            self.reread(options)
+        else:
+            self._update_missing_button()
+
+    def _on_missing_given(self) -> None:
+        current = ", ".join(self.info.missing_tokens if self.info is not None else [])
+        text, ok = QInputDialog.getText(
+            self,
+            "Missing values",
+            "Values that stand for a missing value, separated by commas\n"
+            "(leave empty to go back to the file's own):",
+            text=current,
+        )
+        if ok:
+            tokens = tuple(t.strip() for t in text.split(",") if t.strip())
+            if tokens:
+                self.set_missing(tokens=tokens)
+            else:
+                self.set_missing(keep=False)
+
+    def _update_missing_button(self) -> None:
+        """Show the file's missing markers and how they are read."""
+        info = self.info
+        shown = info is not None and bool(info.missing_tokens or self.options.na)
+        self.missing_button.setVisible(shown)
+        if info is None or not shown:
+            return
+        tokens = ", ".join(f'"{t}"' for t in info.missing_tokens)
+        self.missing_button.setText(f"Missing: {tokens}")
+        self.missing_in_text.setChecked(not self.options.keep_na and not self.options.na)
+        self.missing_kept.setChecked(self.options.keep_na)
+        columns = [f"{name}: {t.describe()}" for name, t in info.column_types.items() if t.missing]
+        how = {
+            "file": "The file writes these for a missing value. They are missing in every "
+            "column, except text columns whose values they look like.",
+            "option": "Missing in every column, as you set.",
+            "none": "Missing in number and date columns; kept as values in text columns.",
+        }[info.missing_source]
+        self.missing_button.setToolTip("\n".join([how, *columns]))
+
+    def reread(self, options: ReadOptions) -> None:
+        """Read the file again with other options: rows first, a new profile on demand."""
         if self._worker is not None:
             self._worker.cancel()
-        self.options = replace(self.options, sheet=sheet)
+        self.options = options
         self._base = None
         self.profile = None
         self.query = Query()
@@ -745,6 +822,13 @@ def _mini_stats(column: dict[str, Any]) -> str:
     ]
     if column["kind"] == "numeric" and column.get("mean") is not None:
         parts.append(f"mean {format_number(column['mean'])}")
+    elif column["kind"] == "duration" and column.get("mean") is not None:
+        parts.append(f"mean {format_duration(column['mean'])}")
+    elif column["kind"] in ("list", "binary") and column["length"].get("mean") is not None:
+        unit = "elements" if column["kind"] == "list" else "bytes"
+        parts.append(f"mean {format_number(column['length']['mean'])} {unit}")
+    elif column["kind"] == "unsupported":
+        parts.append("not summarised")
     elif column.get("top_values"):
         top = str(column["top_values"][0]["value"])
         parts.append(f"top {top[:20] + '…' if len(top) > 20 else top}")

@@ -16,6 +16,12 @@ KIND_GLYPHS = {
     "text": ("T", "#CC79A7"),
     "datetime": ("◷", "#E69F00"),
     "boolean": ("✓", "#D55E00"),
+    "time": ("◔", "#E69F00"),
+    "duration": ("Δ", "#56B4E9"),
+    "binary": ("01", "#666666"),
+    "list": ("[ ]", "#8C7A00"),
+    "empty": ("∅", "#999999"),
+    "unsupported": ("!", "#999999"),
 }
 
 

@@ -334,3 +334,29 @@ def test_a_value_named_like_the_other_bar_still_filters() -> None:
     handler({"index": shown - 1 - 10, "y": "(other)"})  # the value "(other)"
     handler({"index": 0, "y": "(other)"})  # the rest: no filter
     assert asked == [("tag", "= (other)")]
+
+
+def test_the_files_missing_marker_is_shown_and_can_be_overridden(
+    qtbot: Any, window: QtMainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "r_export.csv"
+    content = b"tail,code,delay\nN14228,FR,1\nNA,NA,NA\nN24211,US,3\n"
+    path.write_bytes(content)
+    view = window.open_path(path)
+    with qtbot.waitSignal(view.loaded, timeout=LONG):
+        pass
+    assert view.missing_button.text() == 'Missing: "NA"'
+    assert "tail" in view.missing_button.toolTip()
+    frame = shown(view)
+    # A tail number NA is missing; a two-letter code NA (Namibia) is a code like the others.
+    assert frame["tail"].to_list() == ["N14228", None, "N24211"]
+    assert frame["code"].to_list() == ["FR", "NA", "US"]
+    assert view.missing_in_text.isChecked() and not view.missing_kept.isChecked()
+    with qtbot.waitSignal(view.loaded, timeout=LONG):
+        view.missing_kept.trigger()
+    assert shown(view)["tail"].to_list() == ["N14228", "NA", "N24211"]
+    assert view.missing_kept.isChecked()
+    with qtbot.waitSignal(view.loaded, timeout=LONG):
+        view.set_missing(tokens=("N24211",))
+    assert shown(view)["tail"].to_list() == ["N14228", "NA", None]
+    assert path.read_bytes() == content
