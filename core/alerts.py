@@ -140,7 +140,8 @@ def _column_alerts(column: Mapping[str, Any], rows: int, t: Thresholds) -> list[
         out.append(
             _alert("constant", [name], 1, 1, "warning", f"{name!r} has a single value ({value!r})")
         )
-    if count > 1 and column["unique"] and kind not in ("numeric", "datetime"):
+    # Distinct measurements are no identifiers: only text, codes and binary values can be.
+    if count > 1 and column["unique"] and kind in ("categorical", "text", "binary"):
         out.append(
             _alert(
                 "unique",

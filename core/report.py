@@ -201,6 +201,21 @@ def _column_stats(column: Mapping[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def _missing_tokens(read: Mapping[str, Any]) -> str:
+    """What was read as missing, and why (for "How the file was read")."""
+    tokens = ", ".join(f'"{t}"' for t in read.get("missing_tokens") or [])
+    if not tokens:
+        return "empty cells only" if read.get("format") in ("delimited", "excel", "ods") else "—"
+    columns = [n for n, t in (read.get("column_types") or {}).items() if t.get("missing_tokens")]
+    match read.get("missing_source"):
+        case "option":
+            return f"{tokens}, as asked for, in every column"
+        case "none":
+            return f"{tokens} in number and date columns; kept as values in text columns"
+    text = f" and in the text columns {', '.join(columns)}" if columns else ""
+    return f"{tokens}: the file's marker, read as missing in number and date columns{text}"
+
+
 def _alerts(profile: Profile, column: str | None = None) -> str:
     """Alerts as a list with severity badges (those about ``column`` when given).
 
@@ -329,6 +344,7 @@ def render_report(
         ("delimiter", _e(repr(dialect.get("delimiter"))) if dialect else "—"),
         ("sheet", _e(read.get("sheet") or "—")),
         ("types inferred from", _e(read.get("inference") or "—")),
+        ("missing values", _e(_missing_tokens(read))),
         ("engine", _e(profile["engine"])),
         ("Loupe version", _e(profile.get("loupe_version"))),
         ("time taken", "—" if seconds is None else f"{seconds:,.2f} s"),
