@@ -150,6 +150,7 @@ _COLUMN_FIELDS = (
     "name", "dtype", "kind", "count", "missing", "missing_fraction", "distinct",
     "distinct_fraction", "unique", "min", "max", "mean", "std", "skewness", "zeros",
     "negatives", "infinite", "iqr", "quantiles", "trues", "falses", "empty",
+    "time_zone", "unit", "reason",
 )  # fmt: skip
 
 
