@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,21 +15,13 @@ from core import open_table
 from core.convert import convert
 from core.errors import OutputError
 from core.output import open_output, output_path, write_bytes, write_text
+from tests.core.test_cli import loupe
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
 
 SMALL_CSV = "id,name,score\n1,ann,1.5\n2,bob,2.5\n3,cy,\n"
 
 
-def loupe(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a subprocess, as the console script does (as in test_cli.py)."""
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 class FifoReader(threading.Thread):
