@@ -160,7 +160,7 @@ def keyed(name: str, dtype: pl.DataType, fam: str) -> pl.Expr:
             return col.bin.encode("hex").alias(name)
         case "list":
             # JSON text, as the values would be written out: `[1,2]`, `{"a":1}`.
-            return json_text(col).alias(name)
+            return json_text(col, dtype).alias(name)
         case _:
             return col
 
@@ -202,18 +202,25 @@ def flat_columns(schema: Mapping[str, pl.DataType]) -> dict[str, tuple[pl.DataTy
     column already has gets a ``#2`` (``#3``…) suffix.
     """
     out: dict[str, tuple[pl.DataType, pl.Expr]] = {}
+    # Real columns keep their names; only flattened fields are renamed when they clash.
+    taken = set(schema)
 
-    def add(name: str, dtype: pl.DataType, expr: pl.Expr) -> None:
+    def add(name: str, dtype: pl.DataType, expr: pl.Expr, *, field: bool = False) -> None:
         if isinstance(dtype, pl.Extension):
             # Extension types (arrow.json, arrow.uuid, geoarrow...) are profiled by their storage.
-            add(name, _instance(dtype.ext_storage()), expr.ext.storage())
+            add(name, _instance(dtype.ext_storage()), expr.ext.storage(), field=field)
             return
         if isinstance(dtype, pl.Struct) and dtype.fields:
-            for field in dtype.fields:
-                add(f"{name}.{field.name}", _instance(field.dtype), expr.struct.field(field.name))
+            for part in dtype.fields:
+                add(
+                    f"{name}.{part.name}",
+                    _instance(part.dtype),
+                    expr.struct.field(part.name),
+                    field=True,
+                )
             return
         unique, n = name, 1
-        while unique in out:
+        while unique in out or (field and unique in taken):
             n += 1
             unique = f"{name}#{n}"
         out[unique] = (dtype, expr.alias(unique))

@@ -47,7 +47,8 @@ POLL_SECONDS = 0.05
 _STOP_SECONDS = 2.0
 _CRASH_SECONDS = 10.0  # a crashing child may still be writing a core dump
 _STDERR_LOG_BYTES = 8192
-_SUFFIX = "it may be damaged or crafted"
+# A reader that runs out of memory aborts too (or is killed): the file may be fine.
+_SUFFIX = "it may be damaged or crafted, or too large for the memory at hand"
 
 # Messages from the child: (kind, payload).
 _STARTED = "started"  # payload: None; the child is about to load and run the call
@@ -188,7 +189,9 @@ def _unwrap(message: tuple[str, Any], path: Path) -> Any:
         raise error from _RemoteTraceback(remote)
     if kind == _PANIC:
         _log.debug("Reader panic on %s: %s", path, value)
-        raise CorruptFileError(path, f"the reader crashed on this file (panic); {_SUFFIX}")
+        raise CorruptFileError(
+            path, "the reader crashed on this file (panic); it may be damaged or crafted"
+        )
     if kind == _FOREIGN:
         name, text, remote = value
         raise RuntimeError(f"{name}: {text}") from _RemoteTraceback(remote)

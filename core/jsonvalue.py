@@ -37,12 +37,45 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def json_text(value: pl.Expr) -> pl.Expr:
-    """The JSON text of each value of a (nested) column, as Polars writes it; null stays null."""
+def json_text(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """The JSON text of each value of a (nested) column, as Polars writes it; null stays null.
+
+    Bytes inside are written as hex text (Polars' JSON writer has no bytes).
+    """
     # Polars encodes structs only: wrap each value as {"v":…} and cut the wrapper off.
-    text = pl.struct(value.alias("v")).struct.json_encode().str.slice(5)
+    text = pl.struct(_hex_bytes(value, dtype).alias("v")).struct.json_encode().str.slice(5)
     text = text.str.slice(0, text.str.len_bytes() - 1)
     return pl.when(value.is_null()).then(pl.lit(None, pl.String)).otherwise(text)
+
+
+def _has_bytes(dtype: Any) -> bool:
+    """Whether a (nested) type holds binary values anywhere."""
+    if dtype == pl.Binary:
+        return True
+    if isinstance(dtype, pl.List | pl.Array):
+        return _has_bytes(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_has_bytes(f.dtype) for f in dtype.fields)
+    if isinstance(dtype, pl.Map):
+        return _has_bytes(dtype.key) or _has_bytes(dtype.value)
+    return False
+
+
+def _hex_bytes(value: pl.Expr, dtype: Any) -> pl.Expr:
+    """``value`` with every binary value inside it as hex text."""
+    if not _has_bytes(dtype):
+        return value
+    if dtype == pl.Binary:
+        return value.bin.encode("hex")
+    if isinstance(dtype, pl.Map):
+        entries = pl.Struct({"key": dtype.key, "value": dtype.value})
+        return _hex_bytes(value.cast(pl.List(entries)), pl.List(entries))
+    if isinstance(dtype, pl.List | pl.Array):
+        as_list = value if isinstance(dtype, pl.List) else value.cast(pl.List(dtype.inner))
+        return as_list.list.eval(_hex_bytes(pl.element(), dtype.inner))
+    assert isinstance(dtype, pl.Struct)
+    fields = [_hex_bytes(value.struct.field(f.name), f.dtype).alias(f.name) for f in dtype.fields]
+    return pl.when(value.is_null()).then(None).otherwise(pl.struct(fields))
 
 
 def readable_frame(frame: pl.DataFrame) -> pl.DataFrame:
@@ -68,7 +101,7 @@ def readable_frame(frame: pl.DataFrame) -> pl.DataFrame:
         elif dtype == pl.Binary:
             exprs.append(col.bin.encode("hex"))
         elif dtype.is_nested():
-            exprs.append(json_text(col).alias(name))
+            exprs.append(json_text(col, dtype).alias(name))
         elif dtype == pl.Object:
             exprs.append(col.map_elements(str, return_dtype=pl.String))
     return frame.with_columns(exprs) if exprs else frame

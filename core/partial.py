@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,7 @@ MAX_PATTERNS = 2048
 MAX_STATE_HASHES = 2_000_000
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _HASH_SEED = 0x10EC0DE
+_DECIMAL_DIGITS = 80
 
 
 class StateError(LoupeError):
@@ -167,6 +168,7 @@ class ColumnPartial:
         )
         self.values.update(column)
         if self.sketched_always:
+            self.values.take_spilled()  # its digest is fed below, not rebuilt from counts
             values = measured()
             if self.lengths is not None:
                 self.lengths.update(values.cast(pl.Int64))
@@ -251,16 +253,16 @@ class ColumnPartial:
 
 
 def _merge_decimal(a: dict[str, str] | None, b: dict[str, str] | None) -> dict[str, str] | None:
-    """Exact Decimal extremes and sums of two parts together."""
+    """Exact Decimal extremes and sums of two parts together, written as Polars writes them."""
     if a is None or b is None:
         return a or b
-    sa, sb = Decimal(a["sum"]), Decimal(b["sum"])
-    return {
-        "min": str(min(Decimal(a["min"]), Decimal(b["min"]))),
-        "max": str(max(Decimal(a["max"]), Decimal(b["max"]))),
-        # The sum keeps the scale of the parts (Decimal addition is exact).
-        "sum": str(sa + sb),
-    }
+    # Enough digits for any sum of 38-digit decimals: the addition stays exact.
+    with localcontext(Context(prec=_DECIMAL_DIGITS)):
+        total = Decimal(a["sum"]) + Decimal(b["sum"])
+        low = min(Decimal(a["min"]), Decimal(b["min"]), key=lambda d: d)
+        high = max(Decimal(a["max"]), Decimal(b["max"]), key=lambda d: d)
+    # Plain notation (never 1E-7), with the parts' own number of decimal places.
+    return {"min": format(low, "f"), "max": format(high, "f"), "sum": format(total, "f")}
 
 
 def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -306,10 +308,12 @@ def _update_columns(
         ]
         if part.family == "numeric" and dtype.is_integer():
             col = pl.col(name)
+            # Exact sums in 128 bits; UInt128 values may not fit them, so they sum as floats.
+            total = col.cast(pl.Float64) if dtype == pl.UInt128 else col.cast(pl.Int128)
             exprs += [
                 col.min().alias(f"{i}:min"),
                 col.max().alias(f"{i}:max"),
-                col.cast(pl.Int128).sum().alias(f"{i}:total"),
+                total.sum().alias(f"{i}:total"),
             ]
         else:
             exprs += [

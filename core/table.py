@@ -218,6 +218,7 @@ class Table:
         # Which library reads a Parquet file: pyarrow where Polars cannot (see decode_native).
         self._reader = "polars"
         self._by_pyarrow: pl.DataFrame | None = None
+        self._decided = False  # whether the reader was chosen (files not checked in a child)
         self._stream_plan: (
             tuple[
                 dict[str, list[Candidate]],
@@ -443,16 +444,30 @@ class Table:
         A crafted Parquet or Arrow file can make the native readers abort the whole
         process instead of raising; in a child, that is one error naming the file.
         What has been decoded safely once is not decoded again (per file version).
+        The check also tells which library reads the file (see :func:`decode_native`).
         """
-        if self.format not in _NATIVE or not self.options.isolate:
+        if self.format not in _NATIVE:
+            return
+        if not self.options.isolate:
+            # Trusted files: no child, but a valid file that Polars refuses still reads.
+            if self.format is Format.PARQUET and not self._decided:
+                with self.reading():
+                    self._reader = decode_native(
+                        str(self.source.plain_path()), self.format.value, INFER_SAMPLE_ROWS
+                    )
+                self._decided = True
             return
         stat = self.source.path.stat()
         key = (str(self.source.path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
         checked, self._reader = _CHECKED.get(key, (0, "polars"))
         if checked == _ALL or (rows is not None and checked >= rows):
             return
-        if rows is not None and stat.st_size <= _CHECK_WHOLE_BYTES:
-            rows = None  # small enough: once, whole
+        if rows is not None and (
+            stat.st_size <= _CHECK_WHOLE_BYTES
+            or self.format is Format.ARROW_STREAM  # read whole whatever is asked
+            or self._reader == "pyarrow"  # likewise
+        ):
+            rows = None
         if self.format is Format.PARQUET:
             self._check_parquet_footer()
         with self.reading():
@@ -463,6 +478,11 @@ class Table:
                 rows,
                 path=self.path,
             )
+        if self._reader == "pyarrow" and rows is not None:
+            # pyarrow reads the whole file at once: check it whole before that.
+            _CHECKED[key] = (rows, self._reader)
+            self._check_native(None)
+            return
         _CHECKED[key] = (_ALL if rows is None else rows, self._reader)
 
     def _init_delimited(self) -> None:
@@ -688,8 +708,9 @@ class Table:
             spread = delimited.spread_sample(
                 self.source.plain_path(), self.info.dialect, sample.columns
             )
-            frame = pl.concat([sample, spread], how="vertical_relaxed")
-            return frame.lazy(), False, f"a sample of {frame.height:,} rows spread through the file"
+            rows = pl.concat([sample, spread], how="vertical_relaxed")
+            basis = f"a sample of {rows.height:,} rows spread through the file"
+            return self._given_missing(rows), False, basis
         return raw, True, "every value"
 
     # -- inference -------------------------------------------------------------
@@ -889,8 +910,6 @@ _TEXT_TYPED = {Format.DELIMITED, Format.JSON, Format.NDJSON, Format.EXCEL, Forma
 # Formats decoded by native readers that a crafted file can crash (see _check_native).
 _NATIVE = {Format.PARQUET, Format.ARROW, Format.ARROW_STREAM}
 _CHECK_WHOLE_BYTES = 64 * 1024 * 1024
-# Up to this size the profile may read a file whole in memory (see core.engine): so does the check.
-_DECODE_WHOLE_BYTES = 256 * 1024 * 1024
 _ALL = -1
 # Files decoded safely in a child: (path, size, mtime, inode) -> (rows checked, reader).
 _CHECKED: dict[tuple[str, int, int, int], tuple[int, str]] = {}
@@ -939,9 +958,27 @@ def _decode_polars(path: str, fmt: Format, rows: int | None) -> None:
         frame = frame.head(rows)
     for _ in frame.collect_batches():
         pass
-    if rows is None and Path(path).stat().st_size <= _DECODE_WHOLE_BYTES:
+    if rows is None and fmt is Format.PARQUET and _fits_in_memory(path):
         # The in-memory engine decodes in parallel, along other paths than batches do.
         frame.collect()
+
+
+def _fits_in_memory(path: str) -> bool:
+    """Whether the in-memory engine may read this Parquet file whole (see core.engine)."""
+    import pyarrow.parquet as pq
+
+    from core.engine import AUTO_MEMORY_MAX_BYTES, available_memory
+
+    if Path(path).stat().st_size > AUTO_MEMORY_MAX_BYTES:
+        return False
+    try:
+        metadata = pq.read_metadata(path)
+        decoded = sum(
+            int(metadata.row_group(i).total_byte_size) for i in range(metadata.num_row_groups)
+        )
+    except Exception:  # a footer pyarrow cannot describe (128-bit integers): guess
+        decoded = Path(path).stat().st_size * 10
+    return decoded * 3 < available_memory()
 
 
 _DTYPES: dict[Kind, pl.DataType] = {

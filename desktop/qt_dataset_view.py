@@ -453,6 +453,12 @@ class QtDatasetView(QWidget):
 
     def set_filter(self, column: str, text: str) -> None:
         """Filter ``column`` with ``text`` (see :data:`FILTER_HELP`; "" removes the filter)."""
+        if self._base is not None and column not in self._base.columns:
+            # A struct's field (parent.field) is profiled, but the grid shows the struct.
+            self.status.setText(
+                f"{column} is a field of a nested column; the grid cannot filter it"
+            )
+            return
         filters = {k: v for k, v in self.query.filters.items() if k != column}
         if text.strip():
             filters[column] = text.strip()
@@ -814,6 +820,10 @@ def _section_figures(
     return figures, handlers
 
 
+# Kinds whose chart values a grid filter can take back.
+_FILTERABLE = ("numeric", "categorical", "text", "boolean", "datetime")
+
+
 def _mini_stats(column: dict[str, Any]) -> str:
     """A column's name and a few numbers for the list."""
     parts = [
@@ -841,6 +851,9 @@ def _figure_click(
     """What a click on one of a column's figures does: filter the grid to the bar's rows."""
     name = column["name"]
     kind = charts.chart_kind(figure)
+    if column["kind"] not in _FILTERABLE:
+        # Durations are charted in seconds, lists and bytes as text: no grid filter reads those.
+        return None
     if kind == "top_values":
         top = list(column.get("top_values") or [])
         shown = len(figure.data[0].y)

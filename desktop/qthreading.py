@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import polars as pl
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from shiboken6 import Shiboken
 
@@ -53,6 +54,9 @@ class Worker(QObject, QRunnable):  # type: ignore[misc]
             self.errored.emit(str(exc))
         except Exception as exc:  # the app must survive whatever a file does
             self.errored.emit(f"internal error: {type(exc).__name__}: {exc}")
+        except pl.exceptions.PanicException as exc:  # a BaseException: a library's bug
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "panic"
+            self.errored.emit(f"internal error: a library failed ({first})")
         else:
             if self._stop.is_set():
                 self.cancelled.emit()

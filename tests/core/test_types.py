@@ -11,7 +11,7 @@ import json
 import math
 import statistics
 import zoneinfo
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -495,3 +495,36 @@ def test_extension_types_profile_as_their_storage(tmp_path: Path) -> None:
     assert column(profile, "id")["distinct"] == 2
     assert column(profile, "doc")["top_values"] == [{"value": '{"a":1}', "count": 2}]
     assert column(profile, "flag")["sum"] == 2
+
+
+def test_edge_types_bytes_in_lists_wide_decimals_and_name_clashes(tmp_path: Path) -> None:
+    decimals = [Decimal("0.0000001000"), Decimal("1234567890123456789012345678.1234567890"), None]
+    frame = pl.DataFrame(
+        {
+            "blobs": [[b"ab"], [b"c", None], None],
+            "d": pl.Series(decimals, dtype=pl.Decimal(38, 10)),
+            "a": [{"b": 1}, {"b": 2}, None],
+            "a.b": ["x", "y", "z"],
+            "u": pl.Series([2**128 - 1, 1, None], dtype=pl.UInt128),
+        }
+    )
+    path = tmp_path / "edge.parquet"
+    frame.write_parquet(path)
+    with open_table(path) as table:
+        assert table.preview(5).frame.height == 3
+    present = [d for d in decimals if d is not None]
+    with localcontext(Context(prec=80)):  # Python's default 28 digits would round the sum
+        total = sum(present)
+    for engine in ("memory", "streaming"):
+        profile = profile_of(path, engine=engine, chunk_rows=1)
+        blobs = column(profile, "blobs")
+        assert {v["value"] for v in blobs["top_values"]} == {'["6162"]', '["63",null]'}
+        assert column(profile, "d")["exact"] == {
+            "min": "0.0000001000",
+            "max": str(max(present)),
+            "sum": str(total),
+        }
+        # The real column keeps its name; the struct's field gives way.
+        assert column(profile, "a.b")["kind"] == "categorical"
+        assert column(profile, "a.b#2")["sum"] == 3
+        assert column(profile, "u")["max"] == 2**128 - 1
