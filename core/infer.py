@@ -212,8 +212,13 @@ def _parse(name: str, cand: Candidate) -> pl.Expr:
             return value.str.strptime(pl.Date, cand.fmt, strict=False)
         case Kind.DATETIME:
             fmt = cand.fmt
-            if fmt is not None and (fmt.endswith("Z") or "%z" in fmt or "%:z" in fmt):
-                # Offsets may differ from value to value: each is read as its UTC instant.
+            if fmt is not None and ("%z" in fmt or "%:z" in fmt):
+                # Offsets may differ from value to value (Z among them): each is read as
+                # its UTC instant.
+                utc = "+00:00" if "%:z" in fmt else "+0000"
+                value = value.str.replace(r"[Zz]$", utc)
+                return value.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
+            if fmt is not None and fmt.endswith("Z"):
                 return value.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
             return value.str.strptime(pl.Datetime("us"), fmt, strict=False)
         case Kind.STR:
