@@ -9,7 +9,7 @@ family        Polars types                                 measured (moments, hi
 numeric       integers (to 128 bits), floats, Decimal      the value (Decimal also exactly)
 boolean       Boolean                                      1 or 0
 datetime      Date, Datetime (any unit, any time zone)     microseconds since 1970 (UTC)
-time          Time                                         microseconds since midnight
+time          Time                                         nanoseconds since midnight
 duration      Duration (any unit)                          microseconds
 string        String, Categorical, Enum                    length in characters
 binary        Binary                                       length in bytes
@@ -23,6 +23,8 @@ column of its own, named ``parent.field`` (nested structs ``a.b.c``), before
 profiling; extension types (``arrow.json``, ``arrow.uuid``…) are profiled as
 the type that stores them. The elements of list columns are profiled as a column of their own,
 ``name[]`` (the fields of struct elements as ``name[].field``).
+
+(Temporal types in nanoseconds count nanoseconds instead: :func:`per_microsecond`.)
 
 Values are counted by a *key* (:func:`keyed`): the value itself for numbers,
 booleans and text; the measured integer for temporal types, so that dates
@@ -47,6 +49,7 @@ __all__ = [
     "keyed",
     "list_elements",
     "measured",
+    "per_microsecond",
     "time_zone",
     "unsupported_reason",
     "value_kind",
@@ -141,13 +144,26 @@ def measured(name: str, dtype: pl.DataType, fam: str) -> pl.Expr:
 
 
 def _integer(col: pl.Expr, dtype: pl.DataType, fam: str) -> pl.Expr:
-    """A temporal column as whole microseconds (Int64)."""
+    """A temporal column as whole microseconds, or nanoseconds where it has them (Int64).
+
+    :func:`per_microsecond` tells which.
+    """
+    nanoseconds = per_microsecond(dtype) == 1000
     if fam == "datetime":
         # The epoch is the same instant whatever the zone: zones only change how it is shown.
-        return col.dt.epoch("us")
+        return col.dt.epoch("ns" if nanoseconds else "us")
     if fam == "time":
-        return col.cast(pl.Int64) // 1000
-    return col.dt.total_microseconds()
+        return col.cast(pl.Int64)  # nanoseconds since midnight
+    return col.cast(pl.Int64) if nanoseconds else col.dt.total_microseconds()
+
+
+def per_microsecond(dtype: pl.DataType) -> int:
+    """How many units a temporal column's numbers count per microsecond: 1000 for ns, else 1."""
+    if dtype == pl.Time:
+        return 1000
+    if isinstance(dtype, pl.Datetime | pl.Duration) and dtype.time_unit == "ns":
+        return 1000
+    return 1
 
 
 def keyed(name: str, dtype: pl.DataType, fam: str) -> pl.Expr:

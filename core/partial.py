@@ -76,6 +76,7 @@ class ColumnPartial:
         elements: the partials of a list column's elements (``name[]``, or
             ``name[].field`` for struct elements).
         reason: why an unsupported column is not summarised.
+        scale: temporal columns' units per microsecond (1000 where they count nanoseconds).
     """
 
     name: str
@@ -97,6 +98,7 @@ class ColumnPartial:
     lengths: Values | None = None
     elements: dict[str, ColumnPartial] = field(default_factory=dict)
     reason: str | None = None
+    scale: int = 1
 
     @classmethod
     def new(cls, name: str, dtype: pl.DataType, limit: int) -> ColumnPartial:
@@ -108,6 +110,7 @@ class ColumnPartial:
             family=fam,
             values=Values(limit, dtypes.value_kind(dtype)),
             time_zone=dtypes.time_zone(dtype),
+            scale=dtypes.per_microsecond(dtype),
         )
         if fam in ("binary", "list"):
             part.lengths = Values(limit, "int")
@@ -223,6 +226,7 @@ class ColumnPartial:
             "lengths": None if self.lengths is None else self.lengths.to_state(),
             "elements": [element.to_state() for element in self.elements.values()],
             "reason": self.reason,
+            "scale": self.scale,
         }
 
     @classmethod
@@ -249,6 +253,7 @@ class ColumnPartial:
             else Values.from_state(state["lengths"], limit),
             elements={e["name"]: cls.from_state(e, limit) for e in state["elements"]},
             reason=state["reason"],
+            scale=state["scale"],
         )
 
 
@@ -306,7 +311,15 @@ def _update_columns(
             else pl.lit(0.0).alias(f"{i}:m3"),
             (squared * squared).sum().alias(f"{i}:m4") if numeric else pl.lit(0.0).alias(f"{i}:m4"),
         ]
-        if part.family == "numeric" and dtype.is_integer():
+        if part.family in ("datetime", "time", "duration"):
+            # Whole units, exactly: nanoseconds since 1970 exceed a float's 53 bits.
+            key = dtypes.keyed(name, dtype, part.family)
+            exprs += [
+                key.min().alias(f"{i}:min"),
+                key.max().alias(f"{i}:max"),
+                finite.sum().alias(f"{i}:total"),
+            ]
+        elif part.family == "numeric" and dtype.is_integer():
             col = pl.col(name)
             # Exact sums in 128 bits; UInt128 values may not fit them, so they sum as floats.
             total = col.cast(pl.Float64) if dtype == pl.UInt128 else col.cast(pl.Int128)

@@ -216,7 +216,7 @@ def _top_values(part: ColumnPartial, top: Sequence[tuple[str, int]]) -> list[dic
     if kind in ("date", "datetime", "time") and values:
         values = list(_instants(part, values, date_only=kind == "date"))
     elif kind == "duration":
-        values = [v / 1e6 for v in values]
+        values = [v / (1e6 * part.scale) for v in values]
     return [{"value": v, "count": n} for v, (_, n) in zip(values, top, strict=True)]
 
 
@@ -338,17 +338,19 @@ def _numeric(
     return stats
 
 
-def _instants(part: ColumnPartial, micros: Sequence[float], *, date_only: bool) -> list[str]:
-    """Microseconds as ISO text: instants in the column's zone, or times of day.
+def _instants(part: ColumnPartial, units: Sequence[float], *, date_only: bool) -> list[str]:
+    """Times in the column's units (µs or ns) as ISO text: instants in its zone, or times of day.
 
     Polars formats them, so years past 9999 (which Python's datetime refuses) read too.
     """
-    series = pl.Series(values=[round(v) for v in micros], dtype=pl.Int64)
+    series = pl.Series(values=[round(v) for v in units], dtype=pl.Int64)
     if part.family == "time":
-        times = (series * 1000).cast(pl.Time)
+        times = (series * (1000 // part.scale)).cast(pl.Time)
         return [str(t) for t in times.dt.to_string("%H:%M:%S%.f").to_list()]
     zone = part.time_zone
-    instants = series.cast(pl.Datetime("us", "UTC" if zone else None))
+    instants = series.cast(
+        pl.Datetime("ns" if part.scale == 1000 else "us", "UTC" if zone else None)
+    )
     if zone:
         instants = instants.dt.convert_time_zone(zone)
     fmt = "%Y-%m-%d" if date_only else "%Y-%m-%dT%H:%M:%S%.f" + ("%:z" if zone else "")
@@ -365,12 +367,14 @@ def _temporal(
     zone = {"time_zone": part.time_zone} if part.family == "datetime" else {}
     if not m.n:
         return {"min": None, "max": None, "range_seconds": None, "histogram": histogram, **zone}
-    low, high = float(m.min), float(m.max)  # type: ignore[arg-type]
+    # Whole units (exact to the nanosecond), not floats.
+    low, high = m.min, m.max
+    assert low is not None and high is not None
     first, last = _instants(part, [low, high], date_only=date_only)
     return {
         "min": first,
         "max": last,
-        "range_seconds": (high - low) / 1e6,
+        "range_seconds": (high - low) / (1e6 * part.scale),
         "quantiles": dict(
             zip(quantiles, _instants(part, list(quantiles.values()), date_only=False), strict=True)
         ),
@@ -392,7 +396,7 @@ def _duration(
     std = m.variance()
 
     def seconds(value: float | int | None) -> float | None:
-        return None if value is None else float(value) / 1e6
+        return None if value is None else float(value) / (1e6 * part.scale)
 
     return {
         "unit": "seconds",
@@ -405,10 +409,10 @@ def _duration(
         "kurtosis": m.kurtosis(),
         "zeros": part.zeros,
         "negatives": part.negatives,
-        "quantiles": {q: v / 1e6 for q, v in quantiles.items()},
+        "quantiles": {q: seconds(v) for q, v in quantiles.items()},
         "quantiles_exact": exact,
         "histogram": {
-            "edges": [e / 1e6 for e in histogram["edges"]],
+            "edges": [seconds(e) for e in histogram["edges"]],
             "counts": histogram["counts"],
         },
     }

@@ -529,3 +529,25 @@ def test_edge_types_bytes_in_lists_wide_decimals_and_name_clashes(tmp_path: Path
         assert column(profile, "a.b")["kind"] == "categorical"
         assert column(profile, "a.b#2")["sum"] == 3
         assert column(profile, "u")["max"] == 2**128 - 1
+
+
+def test_nanoseconds_are_kept(tmp_path: Path) -> None:
+    base = 1_600_000_000_000_000_001
+    frame = pl.DataFrame(
+        {
+            "ts": pl.Series([base + i for i in range(4)]).cast(pl.Datetime("ns", "UTC")),
+            "gap": pl.Series([-500, 500, 400, 300], dtype=pl.Duration("ns")),
+            "tod": pl.Series([1, 2, 3, 3_600_000_000_000]).cast(pl.Time),
+        }
+    )
+    path = tmp_path / "ns.parquet"
+    frame.write_parquet(path)
+    for engine in ("memory", "streaming"):
+        profile = profile_of(path, engine=engine, chunk_rows=2)
+        ts, gap, tod = (column(profile, n) for n in ("ts", "gap", "tod"))
+        assert ts["distinct"] == 4
+        assert ts["min"] == "2020-09-13T12:26:40.000000001+00:00"
+        assert ts["max"] == "2020-09-13T12:26:40.000000004+00:00"
+        assert gap["distinct"] == 4 and gap["negatives"] == 1 and gap["zeros"] == 0
+        assert gap["min"] == pytest.approx(-5e-7) and gap["max"] == pytest.approx(5e-7)
+        assert tod["distinct"] == 4 and tod["min"] == "00:00:00.000000001"
