@@ -173,12 +173,33 @@ def keyed(name: str, dtype: pl.DataType, fam: str) -> pl.Expr:
         case "datetime" | "time" | "duration":
             return _integer(col, dtype, fam).alias(name)
         case "binary":
-            return col.bin.encode("hex").alias(name)
+            # Long values (images, documents) are keyed by their start and a hash of the
+            # whole, so that counting them costs little and stays exact.
+            start = col.bin.head(_KEY_BYTES).bin.encode("hex")
+            return _bounded(col, start, col.bin.size() > _KEY_BYTES).alias(name)
         case "list":
-            # JSON text, as the values would be written out: `[1,2]`, `{"a":1}`.
-            return json_text(col, dtype).alias(name)
+            # JSON text, as the values would be written out: `[1,2]`, `{"a":1}`; long
+            # lists (embeddings) by their first elements and a hash of the whole.
+            if isinstance(dtype, pl.Map):
+                return json_text(col, dtype).alias(name)
+            as_list = _as_list(col, dtype)
+            start = json_text(as_list.list.head(_KEY_ELEMENTS), pl.List(element_dtype(dtype)))
+            return _bounded(col, start, as_list.list.len() > _KEY_ELEMENTS).alias(name)
         case _:
             return col
+
+
+_KEY_BYTES = 32
+_KEY_ELEMENTS = 20
+
+
+def _bounded(col: pl.Expr, start: pl.Expr, long: pl.Expr) -> pl.Expr:
+    """``start`` as the key of short values; for long ones, ``start…#hash`` of the whole."""
+    tagged = start + pl.lit("…#") + col.hash(_KEY_SEED).cast(pl.String)
+    return pl.when(long).then(tagged).otherwise(start)
+
+
+_KEY_SEED = 0x10EC0DE
 
 
 def _as_list(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:

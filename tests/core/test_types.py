@@ -551,3 +551,21 @@ def test_nanoseconds_are_kept(tmp_path: Path) -> None:
         assert gap["distinct"] == 4 and gap["negatives"] == 1 and gap["zeros"] == 0
         assert gap["min"] == pytest.approx(-5e-7) and gap["max"] == pytest.approx(5e-7)
         assert tod["distinct"] == 4 and tod["min"] == "00:00:00.000000001"
+
+
+def test_long_lists_and_blobs_are_counted_by_a_bounded_key(tmp_path: Path) -> None:
+    embeddings = [[float(i + j) for j in range(300)] for i in range(50)]
+    blobs = [bytes([i]) * 400 for i in range(50)]
+    frame = pl.DataFrame({"emb": embeddings + embeddings[:5], "blob": blobs + blobs[:5]})
+    path = tmp_path / "long.parquet"
+    frame.write_parquet(path)
+    profile = profile_of(path)
+    emb, blob = column(profile, "emb"), column(profile, "blob")
+    assert emb["distinct"] == 50 and blob["distinct"] == 50 and emb["distinct_exact"]
+    top = emb["top_values"][0]
+    assert top["count"] == 2
+    # The first 20 elements as JSON, then a mark and a hash of the whole list.
+    assert top["value"].startswith("[0.0,1.0,") and "…#" in top["value"]
+    assert len(top["value"]) < 200
+    assert blob["top_values"][0]["value"].startswith("00" * 32 + "…#")
+    assert emb["length"]["min"] == 300 and blob["length"]["max"] == 400
