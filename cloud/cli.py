@@ -282,24 +282,28 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = LocalSettings.from_env(host=args.host, port=args.port, chunk_rows=args.chunk_rows)
     backend = LocalBackend(settings).start()
-    out = sys.stdout
-    out.write(f"Loupe cloud (local) is running at {backend.url}\n")
-    out.write(f"Access token (local user, valid 12 hours):\n    {backend.token}\n")
-    out.write(f"Try: LOUPE_API_TOKEN=<token> loupe cloud profile FILE --endpoint {backend.url}\n")
-    if backend.insights_enabled:
-        from cloud.insights import DEFAULT_MODEL
-
-        out.write(f"Insights: on ({settings.nemotron_model or DEFAULT_MODEL})\n")
-    else:
-        out.write("Insights: off (set NVIDIA_API_KEY to turn them on)\n")
-    if settings.host not in ("127.0.0.1", "localhost", "::1"):
-        out.write(
-            "Note: files are uploaded to a storage server on 127.0.0.1, so clients must run "
-            "on this machine.\n"
-        )
-    out.write("Uploads and jobs live in memory until you stop the server (Ctrl+C).\n")
-    out.flush()
+    # Ctrl+C at any moment once the backend runs, even while the banner is written,
+    # stops it cleanly.
     try:
+        out = sys.stdout
+        out.write(f"Loupe cloud (local) is running at {backend.url}\n")
+        out.write(f"Access token (local user, valid 12 hours):\n    {backend.token}\n")
+        out.write(
+            f"Try: LOUPE_API_TOKEN=<token> loupe cloud profile FILE --endpoint {backend.url}\n"
+        )
+        if backend.insights_enabled:
+            from cloud.insights import DEFAULT_MODEL
+
+            out.write(f"Insights: on ({settings.nemotron_model or DEFAULT_MODEL})\n")
+        else:
+            out.write("Insights: off (set NVIDIA_API_KEY to turn them on)\n")
+        if settings.host not in ("127.0.0.1", "localhost", "::1"):
+            out.write(
+                "Note: files are uploaded to a storage server on 127.0.0.1, so clients must run "
+                "on this machine.\n"
+            )
+        out.write("Uploads and jobs live in memory until you stop the server (Ctrl+C).\n")
+        out.flush()
         backend.wait()
     except KeyboardInterrupt:
         sys.stderr.write("stopping\n")

@@ -84,6 +84,11 @@ def serving(fake: FakeNemotron) -> Iterator[Serving]:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+    # Left open, the pipes are closed by the garbage collector in whatever test runs
+    # then, as a ResourceWarning that fails it.
+    process.stdout.close()
+    if process.stderr is not None:
+        process.stderr.close()
 
 
 def test_serve_prints_url_and_token_never_the_key(serving: Serving) -> None:
@@ -217,6 +222,7 @@ def test_ctrl_c_aborts_the_upload(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 130
         rest = process.stderr.read()
+        process.stderr.close()
         assert "upload aborted" in rest and "Traceback" not in rest
         assert backend.store is not None
         # Nothing is left on the server: no record, no file, no parts.
