@@ -264,8 +264,8 @@ def _merge_decimal(a: dict[str, str] | None, b: dict[str, str] | None) -> dict[s
     # Enough digits for any sum of 38-digit decimals: the addition stays exact.
     with localcontext(Context(prec=_DECIMAL_DIGITS)):
         total = Decimal(a["sum"]) + Decimal(b["sum"])
-        low = min(Decimal(a["min"]), Decimal(b["min"]), key=lambda d: d)
-        high = max(Decimal(a["max"]), Decimal(b["max"]), key=lambda d: d)
+        low = min(Decimal(a["min"]), Decimal(b["min"]))
+        high = max(Decimal(a["max"]), Decimal(b["max"]))
     # Plain notation (never 1E-7), with the parts' own number of decimal places.
     return {"min": format(low, "f"), "max": format(high, "f"), "sum": format(total, "f")}
 

@@ -550,7 +550,8 @@ class Table:
 
     def _read_head_sample(self) -> pl.DataFrame:
         """The head sample, with the tokens given as missing read as missing."""
-        return self._given_missing(self._read_format_head()).lazy().collect()
+        frame = self._read_format_head()
+        return self._given_missing(frame).collect() if self.options.na else frame
 
     def _given_missing(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         """``frame`` with the ``na`` tokens read as missing in its text columns."""
