@@ -101,6 +101,7 @@ def test(args: list[str]) -> None:
     _install("dev")
     sources = ["core", "desktop", "cloud", "tests", "benchmarks", "packaging", "tasks.py"]
     _run(BIN / "ruff", "check", *sources)
+    _run(BIN / "ruff", "format", "--check", *sources)
     _run(BIN / "mypy")
     _run(BIN / "lint-imports")
     _run(PYTHON, "-m", "pytest", *args)

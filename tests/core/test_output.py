@@ -12,16 +12,14 @@ from pathlib import Path
 import pytest
 
 from core import open_table
-from core.convert import convert
 from core.errors import OutputError
 from core.output import open_output, output_path, write_bytes, write_text
+from core.read.convert import convert
 from tests.core.test_cli import loupe
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
 
 SMALL_CSV = "id,name,score\n1,ann,1.5\n2,bob,2.5\n3,cy,\n"
-
-
 
 
 class FifoReader(threading.Thread):
