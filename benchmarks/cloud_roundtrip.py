@@ -28,9 +28,9 @@ from datagen import orders
 
 from cloud.client import CloudClient, parquet_copy
 from cloud.local import LocalBackend, LocalSettings
-from core.config import ProfileConfig
-from core.engine import profile_table
-from core.table import open_table
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.table import open_table
 
 DATA = Path(__file__).resolve().parent / "data"
 

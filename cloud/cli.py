@@ -241,7 +241,7 @@ def _run_job(args: argparse.Namespace) -> int:
     elif args.action == "profile":
         from rich.console import Console
 
-        from core.summary import print_summary
+        from core.present.summary import print_summary
 
         print_summary(result, Console())
     else:

@@ -311,9 +311,9 @@ def parquet_copy(path: Path, folder: Path) -> Path:
     Raises:
         core.errors.LoupeError: the file cannot be read (named, one line).
     """
-    from core.convert import convert
-    from core.formats import detect
-    from core.table import open_table
+    from core.read.convert import convert
+    from core.read.formats import detect
+    from core.read.table import open_table
 
     if detect(path).format.value not in _CONVERTED:
         return path

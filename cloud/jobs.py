@@ -338,8 +338,8 @@ def _converted_plan(
     """Type the whole upload once and store its chunks as Parquet objects of their own."""
     import polars as pl
 
-    from core.convert import convert
-    from core.table import open_table
+    from core.read.convert import convert
+    from core.read.table import open_table
 
     with tempfile.TemporaryDirectory(prefix="loupe-plan-") as folder:
         source = Path(folder) / Path(upload.key).name
@@ -365,10 +365,10 @@ def profile_chunk(
     store: ObjectStore, identity: Identity, job_id: str, chunk: Chunk, options: dict[str, Any]
 ) -> str:
     """Profile one chunk; write its (mergeable) profile, move progress on, return the key."""
-    from core.config import ProfileConfig
-    from core.engine import profile_table
-    from core.profile import dumps
-    from core.table import open_table
+    from core.profiling.config import ProfileConfig
+    from core.profiling.engine import profile_table
+    from core.profiling.profile import dumps
+    from core.read.table import open_table
 
     prefix = job_prefix(identity, job_id)
     with tempfile.TemporaryDirectory(prefix="loupe-chunk-") as folder:
@@ -398,8 +398,8 @@ def merge(store: ObjectStore, identity: Identity, job_id: str, upload: Upload, c
     A profile job's profile is its ``result.json``, and the job is then done;
     an insights job keeps it as ``profile.json`` for the insights step.
     """
-    from core.config import ProfileConfig
-    from core.profile import dumps, merge_profiles
+    from core.profiling.config import ProfileConfig
+    from core.profiling.profile import dumps, merge_profiles
 
     prefix = job_prefix(identity, job_id)
     job = update_job(store, identity, job_id, phase="merging", progress=0.85)

@@ -22,16 +22,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from core.config import ENGINES, ProfileConfig, load_config
-from core.convert import OUTPUT_FORMATS, convert
 from core.errors import CorruptFileError, LoupeError, OptionError
-from core.infer import parse_override
-from core.jsonvalue import json_rows, readable_frame
 from core.output import write_text
-from core.table import Preview, ReadOptions, Table, open_table
+from core.profiling.config import ENGINES, ProfileConfig, load_config
+from core.read.convert import OUTPUT_FORMATS, convert
+from core.read.infer import parse_override
+from core.read.jsonvalue import json_rows, readable_frame
+from core.read.table import Preview, ReadOptions, Table, open_table
 
 if TYPE_CHECKING:
-    from core.engine import ProfileResult
+    from core.profiling.engine import ProfileResult
 
 __all__ = ["COMMANDS", "main"]
 
@@ -333,8 +333,8 @@ def _run(argv: Sequence[str]) -> int:
 def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
     """The ``profile`` command."""
     # The profiling stack (sketches, NumPy) loads only for this command.
-    from core.profile import dumps, load_profile, merge_profiles
-    from core.summary import print_summary
+    from core.present.summary import print_summary
+    from core.profiling.profile import dumps, load_profile, merge_profiles
 
     config = load_config(args.config, engine=args.engine, sample=args.sample)
     seconds: float | None = None
@@ -352,7 +352,7 @@ def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
             for warning in table.info.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
     if args.html:
-        from core.report import write_report
+        from core.present.report import write_report
 
         write_report(
             profile,
@@ -376,7 +376,7 @@ def _profile(args: argparse.Namespace, options: ReadOptions) -> int:
 
 def _profile_with_progress(table: Table, config: ProfileConfig) -> ProfileResult:
     """Profile, with a progress bar on stderr when it is a terminal."""
-    from core.engine import profile_table
+    from core.profiling.engine import profile_table
 
     if not sys.stderr.isatty():
         return profile_table(table, config)

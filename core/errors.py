@@ -5,19 +5,24 @@ is a single line that names the file and, where known, the line or sheet, so the
 CLI and the desktop app can show it as it is::
 
     LoupeError
-    └── SourceError                 a file that cannot be read as a table
-        ├── FileAccessError         missing, a directory, no permission
-        ├── EmptyFileError          zero bytes, or nothing but blank lines
-        ├── UnsupportedFormatError  binary junk, or a format Loupe does not read
-        ├── FormatMismatchError     the content is not what the extension says
-        ├── EncryptedFileError      a password-protected workbook
-        ├── CorruptFileError        a truncated or damaged Parquet/Arrow/zip/Excel file
-        ├── EncodingError           text that cannot be decoded
-        ├── ParseError              malformed CSV or JSON; carries the line number
-        │   └── RaggedRowsError     a CSV row with more or fewer fields than the header
-        └── SheetError              a sheet that does not exist, or a workbook with none
-    └── OptionError                 a bad option: unknown column, unknown type name
-    └── OutputError                 the destination cannot be written
+    ├── SourceError                 a file that cannot be read as a table
+    │   ├── FileAccessError         missing, a directory, no permission
+    │   ├── EmptyFileError          zero bytes, or nothing but blank lines
+    │   ├── UnsupportedFormatError  binary junk, or a format Loupe does not read
+    │   ├── FormatMismatchError     the content is not what the extension says
+    │   ├── EncryptedFileError      a password-protected workbook
+    │   ├── CorruptFileError        a truncated or damaged Parquet/Arrow/zip/Excel file
+    │   ├── EncodingError           text that cannot be decoded
+    │   ├── ParseError              malformed CSV or JSON; carries the line number
+    │   │   └── RaggedRowsError     a CSV row with more or fewer fields than the header
+    │   └── SheetError              a sheet that does not exist, or a workbook with none
+    ├── OptionError                 a bad option: unknown column, unknown type name
+    ├── OutputError                 the destination cannot be written
+    ├── ProfileError                an unreadable profile file, or profiles that cannot merge
+    │   └── StateError              a saved mergeable state of another version, or damaged
+    ├── Cancelled                   the user cancelled the work
+    └── TypesChanged                (internal) a batch contradicted the planned column types:
+                                    the engine reads again with the corrected plan
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "Cancelled",
     "CorruptFileError",
     "EmptyFileError",
     "EncodingError",
@@ -35,9 +41,12 @@ __all__ = [
     "OptionError",
     "OutputError",
     "ParseError",
+    "ProfileError",
     "RaggedRowsError",
     "SheetError",
     "SourceError",
+    "StateError",
+    "TypesChanged",
     "UnsupportedFormatError",
 ]
 
@@ -137,6 +146,30 @@ class OptionError(LoupeError):
 
 class OutputError(LoupeError):
     """The destination file cannot be written."""
+
+
+class ProfileError(LoupeError):
+    """A profile file that cannot be read, or profiles that cannot be merged."""
+
+
+class StateError(ProfileError):
+    """A serialized partial profile that cannot be used (other version, damaged)."""
+
+
+class Cancelled(LoupeError):
+    """The user cancelled the work."""
+
+
+class TypesChanged(LoupeError):
+    """A batch showed that some columns' inferred types were wrong; they were corrected.
+
+    Attributes:
+        columns: the columns whose types changed.
+    """
+
+    def __init__(self, columns: list[str]) -> None:
+        super().__init__(f"types changed for {', '.join(columns)}")
+        self.columns = columns
 
 
 def _one_line(text: str) -> str:

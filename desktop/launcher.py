@@ -21,7 +21,7 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``loupe`` with ``argv`` (default: the process arguments)."""
-    # Files are first decoded in child processes (core.isolation); in a frozen app,
+    # Files are first decoded in child processes (core.read.isolation); in a frozen app,
     # such a child is this executable again, and must run the child's work only.
     multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)

@@ -37,16 +37,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import charts
-from core.config import ProfileConfig
-from core.convert import write_frame
-from core.engine import profile_table
 from core.errors import RaggedRowsError
-from core.numbers import format_duration, format_number
-from core.profile import write_profile
-from core.query import Query, apply_query
-from core.report import write_report
-from core.table import ReadInfo, ReadOptions, open_table
+from core.present import charts
+from core.present.numbers import format_duration, format_number
+from core.present.report import write_report
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.profiling.profile import write_profile
+from core.read.convert import write_frame
+from core.read.query import Query, apply_query
+from core.read.table import ReadInfo, ReadOptions, open_table
 from desktop.qt_chart_view import QtChartView
 from desktop.qt_icons import kind_icon
 from desktop.qt_table_model import QtFrameModel

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.config import ENGINES, ProfileConfig, Thresholds
+from core.profiling.config import ENGINES, ProfileConfig, Thresholds
 
 __all__ = ["THEMES", "Preferences", "QtSettingsDialog", "apply_theme"]
 

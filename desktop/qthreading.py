@@ -18,8 +18,7 @@ import polars as pl
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from shiboken6 import Shiboken
 
-from core.engine import Cancelled
-from core.errors import LoupeError
+from core.errors import Cancelled, LoupeError
 
 __all__ = ["Worker", "start"]
 

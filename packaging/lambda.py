@@ -64,9 +64,9 @@ print("api: health 200 through Mangum")
 SMOKE_WORKER = """
 import pathlib, tempfile
 from cloud import handlers  # every step's module loads
-from core.config import ProfileConfig
-from core.engine import profile_table
-from core.table import open_table
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.table import open_table
 folder = pathlib.Path(tempfile.mkdtemp())
 (folder / "t.csv").write_text("a,b,when\\n1,x,2024-01-02\\n2,y,2024-02-03\\n3,,2024-03-04\\n")
 with open_table(folder / "t.csv") as table:

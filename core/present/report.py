@@ -23,10 +23,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from core import charts
-from core.jsonvalue import json_value
-from core.numbers import format_duration, format_number
 from core.output import write_text
+from core.present import charts
+from core.present.numbers import format_duration, format_number
+from core.read.jsonvalue import json_value
 
 __all__ = ["render_report", "write_report"]
 

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from core.numbers import format_duration, format_number
+from core.present.numbers import format_duration, format_number
 
 __all__ = ["print_summary"]
 

@@ -3,7 +3,7 @@
 Each alert names its ``kind``, the ``columns`` concerned, the figure that
 triggered it (``value``), the ``threshold`` it crossed, a ``severity``
 (``critical``, ``warning`` or ``info``) and a readable ``message``.
-Thresholds and their defaults are documented in :mod:`core.config`.
+Thresholds and their defaults are documented in :mod:`core.profiling.config`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from core.config import Thresholds
+from core.profiling.config import Thresholds
 
 __all__ = ["ALERT_KINDS", "find_alerts"]
 

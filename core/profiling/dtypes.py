@@ -39,7 +39,7 @@ from typing import Any
 
 import polars as pl
 
-from core.jsonvalue import json_text
+from core.read.jsonvalue import json_text
 
 __all__ = [
     "FAMILIES",

@@ -1,6 +1,6 @@
 """The profiling engines: in memory, or streaming in batches with bounded memory.
 
-Both feed the same :class:`~core.partial.PartialProfile`, so they give the same
+Both feed the same :class:`~core.profiling.partial.PartialProfile`, so they give the same
 profile (the in-memory engine computes exact quantiles of high-cardinality
 columns where streaming estimates them). ``auto`` picks the in-memory engine
 for files up to 256 MB that comfortably fit in the memory this process may use
@@ -13,22 +13,20 @@ Neither knows about threads: the desktop drives them from a worker.
 
 from __future__ import annotations
 
-import os
-import resource
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from core.config import ProfileConfig
-from core.errors import LoupeError
-from core.partial import PartialProfile
-from core.profile import build_profile
-from core.table import Table, TypesChanged
+from core.errors import Cancelled, TypesChanged
+from core.profiling.config import ProfileConfig
+from core.profiling.partial import PartialProfile
+from core.profiling.profile import build_profile
+from core.read.memory import AUTO_MEMORY_MAX_BYTES, available_memory
+from core.read.table import Table
 
 __all__ = ["Cancelled", "ProfileResult", "choose_engine", "profile_table"]
 
@@ -36,13 +34,8 @@ Progress = Callable[[str, float], None]
 # A Polars frame takes about this many times the CSV's size in memory, and the
 # profile's own work needs about as much again.
 _MEMORY_FACTOR = 4.0
-AUTO_MEMORY_MAX_BYTES = 256 * 1024 * 1024
 _BATCH_MEMORY_FACTOR = 30 * 30  # 1/30 of memory for a batch that takes ~30x its file bytes
 _MIN_CHUNK_ROWS = 20_000
-
-
-class Cancelled(LoupeError):
-    """The user cancelled the profile."""
 
 
 @dataclass(frozen=True)
@@ -58,65 +51,6 @@ class ProfileResult:
     profile: dict[str, Any]
     engine: str
     seconds: float
-
-
-def available_memory() -> int:
-    """Bytes this process may still use: free memory, capped by cgroup and ``ulimit -v``."""
-    limits: list[int] = []
-    try:
-        limits.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        limits.append(8 << 30)
-    try:
-        meminfo = Path("/proc/meminfo").read_text()
-        for line in meminfo.splitlines():
-            if line.startswith("MemAvailable:"):
-                limits.append(int(line.split()[1]) * 1024)
-    except OSError:
-        pass
-    for path in _cgroup_limit_files():
-        try:
-            text = path.read_text().strip()
-        except OSError:
-            continue
-        if text.isdigit() and int(text) < (1 << 60):
-            limits.append(int(text))
-    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    if soft != resource.RLIM_INFINITY:
-        # ulimit -v caps virtual size: what is left is the limit minus what is mapped.
-        try:
-            mapped = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf(
-                "SC_PAGE_SIZE"
-            )
-        except (OSError, ValueError):
-            mapped = 0
-        limits.append(soft - mapped)
-    return max(min(limits), 0)
-
-
-def _cgroup_limit_files(membership: str | None = None) -> list[Path]:
-    """The memory-limit files of this process's own cgroups (v1 and v2).
-
-    Args:
-        membership: the text of ``/proc/self/cgroup`` (read when None).
-    """
-    files: list[Path] = []
-    if membership is None:
-        try:
-            membership = Path("/proc/self/cgroup").read_text()
-        except OSError:
-            return files
-    for line in membership.splitlines():
-        if line.count(":") < 2:
-            continue
-        _, controllers, group = line.split(":", 2)
-        if controllers == "":  # cgroup v2: one unified hierarchy
-            files.append(Path("/sys/fs/cgroup") / group.lstrip("/") / "memory.max")
-        elif "memory" in controllers.split(","):
-            files.append(
-                Path("/sys/fs/cgroup/memory") / group.lstrip("/") / "memory.limit_in_bytes"
-            )
-    return files
 
 
 def choose_engine(table: Table, config: ProfileConfig) -> str:
@@ -143,7 +77,7 @@ def profile_table(
     """Profile an open table.
 
     Args:
-        table: the table (see :func:`core.table.open_table`).
+        table: the table (see :func:`core.read.table.open_table`).
         config: settings and thresholds.
         progress: called with a phase name and the fraction done (0 to 1).
         cancel: polled between steps; True stops the work.

@@ -3,9 +3,9 @@
 A :class:`PartialProfile` absorbs chunks of a table (:meth:`~PartialProfile.update`)
 and combines with the partial of other rows (:meth:`~PartialProfile.merge`), so
 the same code profiles a file in one piece, chunk by chunk, or in parallel
-across machines. :mod:`core.profile` turns a partial into the profile document.
+across machines. :mod:`core.profiling.profile` turns a partial into the profile document.
 
-Besides each column's summaries (:mod:`core.sketches`) a partial keeps:
+Besides each column's summaries (:mod:`core.profiling.sketches`) a partial keeps:
 
 - the 64-bit hash of every row (exact duplicate counts across chunks);
 - a uniform sample of rows: the ``k`` rows with the smallest hashes. Taking
@@ -28,12 +28,12 @@ import numpy as np
 import polars as pl
 import zstandard
 
-from core import dtypes
-from core.errors import LoupeError
-from core.rowhashes import RowHashes
-from core.sketches import Digest, Moments, Values, b64, unb64
+from core.errors import StateError
+from core.profiling import dtypes
+from core.profiling.rowhashes import RowHashes
+from core.profiling.sketches import Digest, Moments, Values, b64, unb64
 
-__all__ = ["QUANTILES", "ColumnPartial", "PartialProfile", "StateError"]
+__all__ = ["QUANTILES", "ColumnPartial", "PartialProfile"]
 
 # 2: temporal values keyed by their integer microseconds; list, binary and decimal state.
 STATE_VERSION = 2
@@ -46,10 +46,6 @@ _HASH_SEED = 0x10EC0DE
 _DECIMAL_DIGITS = 80
 
 
-class StateError(LoupeError):
-    """A serialized partial profile that cannot be used (other version, damaged)."""
-
-
 @dataclass
 class ColumnPartial:
     """What has been accumulated for one column.
@@ -57,11 +53,11 @@ class ColumnPartial:
     Attributes:
         name: column name.
         dtype: Polars data type, as text.
-        family: how the column is summarised (see :mod:`core.dtypes`).
-        values: value frequencies, keyed as :func:`core.dtypes.keyed` says.
+        family: how the column is summarised (see :mod:`core.profiling.dtypes`).
+        values: value frequencies, keyed as :func:`core.profiling.dtypes.keyed` says.
         rows: rows seen.
         missing: nulls (and NaN for floats).
-        moments: the measured numbers (see :func:`core.dtypes.measured`).
+        moments: the measured numbers (see :func:`core.profiling.dtypes.measured`).
         digest: distribution of the same values as ``moments``, kept only once
             ``values`` has outgrown exact counts (until then the counts say more);
             always kept for binary and list columns, whose counts are of values.
@@ -414,7 +410,7 @@ def _update_elements(column: pl.Series, part: ColumnPartial, *, exact_quantiles:
 class PartialProfile:
     """The mergeable state of a profile over some rows of a table.
 
-    Struct columns are profiled field by field (see :func:`core.dtypes.flat_columns`):
+    Struct columns are profiled field by field (see :func:`core.profiling.dtypes.flat_columns`):
     ``schema`` and the chunks given to :meth:`update` may hold them.
 
     Args:

@@ -1,7 +1,7 @@
 """The profile document: built from a partial profile, merged, loaded and checked.
 
 A profile is a plain JSON-ready dict whose shape is fixed by
-``core/schema/profile.schema.json`` (``schema_version`` names its version).
+``core/profiling/schema/profile.schema.json`` (``schema_version`` names its version).
 It carries, under ``state``, the compact mergeable partial it was built
 from, so ``merge_profiles`` can combine profiles of different parts of a
 dataset into the profile of the whole.
@@ -35,20 +35,19 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from core import infer
-from core.alerts import find_alerts
-from core.config import ProfileConfig
-from core.errors import LoupeError
-from core.infer import Candidate, Kind
-from core.jsonvalue import json_rows
+from core.errors import ProfileError, StateError
 from core.output import write_text
-from core.partial import QUANTILES, ColumnPartial, PartialProfile, StateError
-from core.sketches import decode
+from core.profiling.alerts import find_alerts
+from core.profiling.config import ProfileConfig
+from core.profiling.partial import QUANTILES, ColumnPartial, PartialProfile
+from core.profiling.sketches import decode
+from core.read import infer
+from core.read.infer import Candidate, Kind
+from core.read.jsonvalue import json_rows
 
 __all__ = [
     "SCHEMA_PATH",
     "SCHEMA_VERSION",
-    "ProfileError",
     "build_profile",
     "dumps",
     "load_profile",
@@ -60,10 +59,6 @@ SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).with_name("schema") / "profile.schema.json"
 _SUPPORTED_MAJOR = "1"
 _SAMPLE_HASH = "\x00hash"
-
-
-class ProfileError(LoupeError):
-    """A profile file that cannot be read, or profiles that cannot be merged."""
 
 
 def _loupe_version() -> str:

@@ -222,7 +222,7 @@ class Values:
     Args:
         limit: distinct values kept exactly before switching to sketches.
         kind: how values are encoded for the sketches (used to decode the
-            frequent items back to values): see :func:`core.dtypes.value_kind`.
+            frequent items back to values): see :func:`core.profiling.dtypes.value_kind`.
     """
 
     def __init__(self, limit: int, kind: str) -> None:
@@ -423,7 +423,7 @@ def decode(value: str, kind: str) -> Any:
     """The value a canonical text stands for (see :func:`encode`).
 
     Temporal values come back as their integer microseconds (see
-    :func:`core.dtypes.keyed`); Decimal, binary and list values as their text.
+    :func:`core.profiling.dtypes.keyed`); Decimal, binary and list values as their text.
     """
     match kind:
         case "int" | "date" | "datetime" | "time" | "duration":

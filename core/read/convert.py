@@ -20,7 +20,7 @@ import polars as pl
 
 from core.errors import OptionError, OutputError
 from core.output import output_path
-from core.table import Table
+from core.read.table import Table
 
 __all__ = [
     "EXCEL_MAX_COLUMNS",

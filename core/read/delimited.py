@@ -2,7 +2,7 @@
 
 The dialect (delimiter, quote character, header, decimal comma) is sniffed
 from the head of the file with the standard library's CSV parser; reading is
-Polars' CSV reader with every column as text, so that :mod:`core.infer` can
+Polars' CSV reader with every column as text, so that :mod:`core.read.infer` can
 decide the types from the whole column.
 """
 

@@ -12,7 +12,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.encoding import bomless_utf16
 from core.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -21,6 +20,7 @@ from core.errors import (
     FormatMismatchError,
     UnsupportedFormatError,
 )
+from core.read.encoding import bomless_utf16
 
 __all__ = ["Compression", "Detected", "Format", "detect"]
 

@@ -35,7 +35,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from core.errors import CorruptFileError
+from core.errors import Cancelled, CorruptFileError
 
 __all__ = ["run_isolated"]
 
@@ -89,7 +89,7 @@ def run_isolated(
         path: the file ``func`` works on; named in the error if the child crashes.
         timeout: seconds to wait for the result; None waits as long as it takes.
         cancel: polled every ~50 ms while waiting; when it returns True the child
-            is terminated and :class:`core.engine.Cancelled` is raised.
+            is terminated and :class:`core.errors.Cancelled` is raised.
         **kwargs: keyword arguments for ``func`` (``path``, ``timeout`` and
             ``cancel`` belong to this function and cannot be passed on).
 
@@ -100,7 +100,7 @@ def run_isolated(
         CorruptFileError: the child died by a signal (e.g. SIGABRT), exited
             without a result, or a native reader panicked (a Rust panic caught as
             ``PanicException``, which cannot cross the process boundary).
-        core.engine.Cancelled: ``cancel`` returned True.
+        core.errors.Cancelled: ``cancel`` returned True.
         TimeoutError: ``timeout`` elapsed first; the child is terminated.
         RuntimeError: ``func`` raised an exception that cannot be pickled (the
             message names its type), or the child process could not start or
@@ -172,8 +172,6 @@ def _wait(
         if ready:  # the child ended and sent nothing
             return started, None
         if cancel is not None and cancel():
-            from core.engine import Cancelled  # lazily: the engine may use this module
-
             raise Cancelled("profiling cancelled")
         if deadline is not None and time.monotonic() >= deadline:
             raise TimeoutError(f"{path}: gave up reading after {timeout:g} s")

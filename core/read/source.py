@@ -26,9 +26,9 @@ from typing import IO, Protocol
 
 import zstandard
 
-from core.encoding import UTF8, detect_encoding, strip_bom
 from core.errors import CorruptFileError, FileAccessError
-from core.formats import Compression, Detected, Format, detect, read_head
+from core.read.encoding import UTF8, detect_encoding, strip_bom
+from core.read.formats import Compression, Detected, Format, detect, read_head
 
 __all__ = ["Source"]
 
@@ -46,7 +46,7 @@ class Source:
         encoding: force a text encoding instead of detecting one.
 
     Raises:
-        SourceError: see :func:`core.formats.detect`.
+        SourceError: see :func:`core.read.formats.detect`.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, encoding: str | None = None) -> None:

@@ -22,8 +22,6 @@ from pathlib import Path
 
 import polars as pl
 
-from core import delimited, excel, infer
-from core.delimited import Dialect
 from core.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -32,13 +30,17 @@ from core.errors import (
     OptionError,
     ParseError,
     SourceError,
+    TypesChanged,
 )
-from core.formats import Compression, Format
-from core.infer import Candidate, ColumnType, Kind
-from core.isolation import run_isolated
-from core.source import Source
+from core.read import delimited, excel, infer
+from core.read.delimited import Dialect
+from core.read.formats import Compression, Format
+from core.read.infer import Candidate, ColumnType, Kind
+from core.read.isolation import run_isolated
+from core.read.memory import AUTO_MEMORY_MAX_BYTES, available_memory
+from core.read.source import Source
 
-__all__ = ["Preview", "ReadInfo", "ReadOptions", "Table", "TypesChanged", "open_table"]
+__all__ = ["Preview", "ReadInfo", "ReadOptions", "Table", "open_table"]
 
 HEAD_BYTES = 4 * 1024 * 1024
 MAX_HEAD_BYTES = 64 * 1024 * 1024
@@ -46,18 +48,6 @@ INFER_SAMPLE_ROWS = 20_000
 # Up to this much plain content, inference checks every value of every column
 # in one streaming pass; above it, a sample spread through the file.
 FULL_SCAN_BYTES = 256 * 1024 * 1024
-
-
-class TypesChanged(Exception):
-    """A batch showed that some columns' inferred types were wrong; they were corrected.
-
-    Attributes:
-        columns: the columns whose types changed.
-    """
-
-    def __init__(self, columns: list[str]) -> None:
-        super().__init__(f"types changed for {', '.join(columns)}")
-        self.columns = columns
 
 
 @dataclass(frozen=True)
@@ -106,7 +96,7 @@ class ReadInfo:
         sheets: every sheet of a workbook.
         inference: what the column types were inferred from.
         column_types: the type chosen for each text column.
-        missing_tokens: the file's missing markers (see :func:`core.infer.file_markers`),
+        missing_tokens: the file's missing markers (see :func:`core.read.infer.file_markers`),
             or those given with ``na``.
         missing_source: where they come from: ``file`` (found in the typed
             columns), ``option`` (given) or ``none`` (tokens kept as values).
@@ -919,7 +909,7 @@ _CHECKED: dict[tuple[str, int, int, int], tuple[int, str]] = {}
 def decode_native(path: str, fmt: str, rows: int | None) -> str:
     """Decode a Parquet or Arrow file batch by batch (at most ``rows`` rows), keeping nothing.
 
-    Runs in a child process (see :func:`core.isolation.run_isolated`). Returns the
+    Runs in a child process (see :func:`core.read.isolation.run_isolated`). Returns the
     reader that can read the file: ``polars``, or ``pyarrow`` for a valid Parquet
     file that Polars refuses (a type it does not know, such as a 60-digit decimal).
     """
@@ -965,10 +955,8 @@ def _decode_polars(path: str, fmt: Format, rows: int | None) -> None:
 
 
 def _fits_in_memory(path: str) -> bool:
-    """Whether the in-memory engine may read this Parquet file whole (see core.engine)."""
+    """Whether the in-memory engine may read this Parquet file whole (as the engine would)."""
     import pyarrow.parquet as pq
-
-    from core.engine import AUTO_MEMORY_MAX_BYTES, available_memory
 
     if Path(path).stat().st_size > AUTO_MEMORY_MAX_BYTES:
         return False

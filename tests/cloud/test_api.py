@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from cloud.storage import S3Store
-from core.config import ProfileConfig
-from core.engine import profile_table
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.table import open_table
 from core.samples import SAMPLE_CSV
-from core.table import open_table
 from tests.cloud.conftest import Served
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ProfileConfig
-from core.engine import profile_table
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.table import open_table
 from core.samples import SAMPLE_CSV
-from core.table import open_table
 from tests.cloud.fake_nemotron import FakeNemotron, Reply
 from tests.cloud.test_insights import KEY, good_answer
 

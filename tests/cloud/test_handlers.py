@@ -21,10 +21,10 @@ from cloud import handlers
 from cloud.auth import Identity
 from cloud.jobs import JobRecord, load_job, new_id, save_job, save_upload
 from cloud.storage import S3Store
-from core.config import ProfileConfig
-from core.engine import profile_table
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.table import open_table
 from core.samples import SAMPLE_CSV
-from core.table import open_table
 from tests.cloud.fake_nemotron import FakeNemotron, Reply
 from tests.cloud.test_api import same
 from tests.cloud.test_insights import KEY, good_answer

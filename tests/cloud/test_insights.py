@@ -26,10 +26,10 @@ from cloud.insights import (
     verify,
 )
 from cloud.storage import S3Store
-from core.config import ProfileConfig
-from core.engine import profile_table
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.table import open_table
 from core.samples import SAMPLE_CSV
-from core.table import open_table
 from tests.cloud.conftest import Served
 from tests.cloud.fake_nemotron import FakeNemotron, Reply
 from tests.cloud.test_api import finished_job, upload

@@ -22,11 +22,11 @@ from cloud.jobs import (
     save_upload,
 )
 from cloud.storage import MemoryStore
-from core.config import ProfileConfig
-from core.convert import convert
-from core.engine import profile_table
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.convert import convert
+from core.read.table import open_table
 from core.samples import SAMPLE_CSV
-from core.table import open_table
 from tests.cloud.test_api import same
 
 ALICE = Identity("alice")

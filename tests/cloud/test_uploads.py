@@ -13,9 +13,9 @@ import pytest
 from cloud.client import CloudClient, UploadInterrupted
 from cloud.errors import ConflictError, NotFoundError, RequestError
 from cloud.storage import S3Store
-from core.config import ProfileConfig
-from core.engine import profile_table
-from core.table import open_table
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.table import open_table
 from tests.cloud.conftest import Served
 from tests.cloud.test_api import same
 

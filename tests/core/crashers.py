@@ -1,6 +1,6 @@
 """Files that make a reader crash the whole process instead of raising.
 
-Tests use them to prove that :mod:`core.isolation` turns such a crash into a
+Tests use them to prove that :mod:`core.read.isolation` turns such a crash into a
 one-line :class:`~core.errors.CorruptFileError`, and that the file still
 crashes the reader in-process (so the isolation is still needed).
 """

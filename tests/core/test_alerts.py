@@ -9,8 +9,8 @@ import numpy as np
 import polars as pl
 
 from core import open_table
-from core.config import ProfileConfig, Thresholds, load_config
-from core.engine import profile_table
+from core.profiling.config import ProfileConfig, Thresholds, load_config
+from core.profiling.engine import profile_table
 
 RNG = np.random.default_rng(5)
 N = 2000

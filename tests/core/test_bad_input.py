@@ -11,7 +11,6 @@ import polars as pl
 import pytest
 
 from core import open_table
-from core.convert import convert
 from core.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -22,6 +21,7 @@ from core.errors import (
     SourceError,
     UnsupportedFormatError,
 )
+from core.read.convert import convert
 from tests.core.conftest import MIXED_CSV, fingerprint
 
 Write = Callable[[str, bytes | str], Path]
@@ -173,7 +173,7 @@ def test_escaping_library_errors_name_the_file(tmp_path: Path) -> None:
     path.write_text("a\n1\n")
     code = (
         "import sys, polars as pl\n"
-        "from core import table\n"
+        "from core.read import table\n"
         "def boom(self, *a, **k):\n"
         "    raise pl.exceptions.ComputeError('something\\ndeep inside')\n"
         "table.Table.preview = boom\n"

@@ -7,9 +7,10 @@ from typing import Any
 import plotly.graph_objects as go
 import pytest
 
-from core import charts, open_table
-from core.config import ProfileConfig
-from core.engine import profile_table
+from core import open_table
+from core.present import charts
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
 from core.samples import SAMPLE_CSV
 
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import open_table
-from core.convert import convert
 from core.errors import OptionError, OutputError
-from core.table import ReadOptions
+from core.read.convert import convert
+from core.read.table import ReadOptions
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".csv", ".arrow", ".ndjson"])

@@ -11,7 +11,7 @@ import pytest
 
 from core import open_table
 from core.errors import OptionError, RaggedRowsError
-from core.table import INFER_SAMPLE_ROWS, ReadOptions
+from core.read.table import INFER_SAMPLE_ROWS, ReadOptions
 
 Write = Callable[[str, bytes | str], Path]
 

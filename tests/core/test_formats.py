@@ -19,8 +19,8 @@ import zstandard
 
 from core import open_table
 from core.errors import EncryptedFileError, SheetError
-from core.formats import Compression, Format
-from core.table import ReadOptions
+from core.read.formats import Compression, Format
+from core.read.table import ReadOptions
 from tests.core.conftest import MIXED_CSV
 
 Write = Callable[[str, bytes | str], Path]

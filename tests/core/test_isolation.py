@@ -13,9 +13,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from core import open_table
-from core.engine import Cancelled
-from core.errors import CorruptFileError, FileAccessError
-from core.isolation import run_isolated
+from core.errors import Cancelled, CorruptFileError, FileAccessError
+from core.read.isolation import run_isolated
 from tests.core.crashers import aborting_parquet, panicking_parquet
 
 READS = {

@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import open_table
-from core.config import ProfileConfig
-from core.engine import Cancelled, profile_table
-from core.partial import PartialProfile
-from core.profile import (
+from core.errors import Cancelled
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.profiling.partial import PartialProfile
+from core.profiling.profile import (
     SCHEMA_PATH,
     ProfileError,
     build_profile,
@@ -541,7 +542,7 @@ def test_wide_integers_and_decimals(tmp_path: Path) -> None:
 
 
 def test_auto_engine_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from core import engine
+    from core.profiling import engine
 
     path = tmp_path / "s.csv"
     path.write_text("a\n1\n")
@@ -560,7 +561,7 @@ def test_available_memory_respects_ulimit() -> None:
     import sys
 
     code = (
-        "import resource; from core.engine import available_memory; "
+        "import resource; from core.read.memory import available_memory; "
         "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, resource.RLIM_INFINITY)); "
         "print(available_memory())"
     )
@@ -569,7 +570,7 @@ def test_available_memory_respects_ulimit() -> None:
 
 
 def test_cgroup_limits_are_found_for_this_process() -> None:
-    from core.engine import _cgroup_limit_files
+    from core.read.memory import _cgroup_limit_files
 
     v1 = "9:name=systemd:/\n4:memory:/jobs/job-7\n3:cpu,cpuacct:/jobs/job-7\n"
     assert _cgroup_limit_files(v1) == [

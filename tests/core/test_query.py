@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.convert import write_frame
 from core.errors import OptionError, OutputError
-from core.excel import Workbook
-from core.query import Query, apply_query
+from core.read.convert import write_frame
+from core.read.excel import Workbook
+from core.read.query import Query, apply_query
 
 
 @pytest.fixture(scope="module")

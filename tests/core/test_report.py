@@ -16,9 +16,9 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from core import open_table
-from core.config import ProfileConfig
-from core.engine import profile_table
-from core.report import render_report, write_report
+from core.present.report import render_report, write_report
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
 from core.samples import SAMPLE_CSV
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.rowhashes import RowHashes
+from core.profiling.rowhashes import RowHashes
 
 
 def test_spilled_counts_equal_in_memory_counts() -> None:

@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import open_table
-from core.config import ProfileConfig
-from core.engine import profile_table
 from core.errors import LoupeError
-from core.profile import SCHEMA_PATH, dumps, merge_profiles
-from core.report import render_report
+from core.present.report import render_report
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.profiling.profile import SCHEMA_PATH, dumps, merge_profiles
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -268,8 +268,8 @@ def test_a_file_polars_cannot_profile_column_by_column_still_profiles(tmp_path: 
 
 
 def profile_of_frame(frame: pl.DataFrame) -> dict[str, Any]:
-    from core.partial import PartialProfile
-    from core.profile import build_profile
+    from core.profiling.partial import PartialProfile
+    from core.profiling.profile import build_profile
 
     partial = PartialProfile(frame.schema, exact_distinct_limit=100, sample_rows=100)
     partial.update(frame)
@@ -340,7 +340,7 @@ def test_missing_alerts_have_tiers(tmp_path: Path) -> None:
         "most": ("high_missing", "critical"),
         "none": ("all_missing", "critical"),
     }
-    from core.config import Thresholds
+    from core.profiling.config import Thresholds
 
     anything = profile_of(path, thresholds=Thresholds(missing=0.0))
     assert any(a["columns"] == ["tiny"] and a["kind"] == "missing" for a in anything["alerts"])

@@ -27,11 +27,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from core.config import ProfileConfig
-from core.engine import profile_table
 from core.errors import LoupeError
-from core.report import render_report
-from core.table import ReadOptions, open_table
+from core.present.report import render_report
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.table import ReadOptions, open_table
 
 ENGINES = ("memory", "streaming")
 

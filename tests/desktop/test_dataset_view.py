@@ -14,8 +14,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from core.excel import Workbook
-from core.query import Query
+from core.read.excel import Workbook
+from core.read.query import Query
 from core.samples import SAMPLE_CSV
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_main_window import QtMainWindow
@@ -318,7 +318,7 @@ def test_ragged_rows_can_be_read_anyway(qtbot: Any, window: QtMainWindow, tmp_pa
 
 
 def test_a_value_named_like_the_other_bar_still_filters() -> None:
-    from core import charts
+    from core.present import charts
     from desktop.qt_dataset_view import _figure_click
 
     top = [{"value": f"v{i}", "count": 20 - i} for i in range(10)] + [
