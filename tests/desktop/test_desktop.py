@@ -91,7 +91,7 @@ def test_bad_file_is_a_message_and_other_tabs_survive(
 def test_a_file_that_crashes_the_reader_leaves_the_window_standing(
     qtbot: Any, window: QtMainWindow, tmp_path: Path
 ) -> None:
-    from tests.core.crashers import aborting_parquet
+    from tests.core.read.crashers import aborting_parquet
 
     good = window.open_path(SAMPLE_CSV)
     with qtbot.waitSignal(good.loaded, timeout=LONG):

@@ -15,7 +15,7 @@ from polars.testing import assert_frame_equal
 from core import open_table
 from core.errors import Cancelled, CorruptFileError, FileAccessError
 from core.read.isolation import run_isolated
-from tests.core.crashers import aborting_parquet, panicking_parquet
+from tests.core.read.crashers import aborting_parquet, panicking_parquet
 
 READS = {
     "read_parquet": "pl.read_parquet(path)",
@@ -41,7 +41,7 @@ def test_the_crafted_file_still_kills_polars(aborting: Path, read: str) -> None:
     )
     assert result.returncode < 0, (
         f"Polars {pl.__version__} no longer crashes on the file from "
-        f"tests/core/crashers.py ({read}: returncode {result.returncode}, "
+        f"tests/core/read/crashers.py ({read}: returncode {result.returncode}, "
         f"stderr {result.stderr[-300:]!r}); find a new crasher so the isolation "
         "stays tested"
     )
