@@ -2,6 +2,9 @@
 
     python3 tasks.py app    install Loupe in .venv and open the desktop app on the bundled sample
     python3 tasks.py test   install the development tools in .venv and run every check
+    python3 tasks.py lock   regenerate the five lock files from pyproject.toml and the Lambda
+                            bundles' packaging/lambda/*.in (arguments go to ``uv pip compile``,
+                            e.g. ``--upgrade`` or ``--upgrade-package polars``)
 
 Installs the exact versions of requirements/*.lock (hash-checked) into a
 virtual environment in .venv, once per lock file change. ``test`` also downloads
@@ -27,12 +30,10 @@ CORPUS_LOCK = ROOT / "requirements" / "corpus.lock"
 CORPUS = VENV / "corpus"
 
 
-def _run(*args: str | Path, **env: str) -> None:
+def _run(*args: str | Path, cwd: Path = ROOT, **env: str) -> None:
     """Run a command, stopping with its exit code if it fails."""
     print("+", " ".join(str(a) for a in args), flush=True)
-    result = subprocess.run(
-        [str(a) for a in args], cwd=ROOT, env={**os.environ, **env}, check=False
-    )
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env={**os.environ, **env}, check=False)
     if result.returncode != 0:
         sys.exit(result.returncode)
 
@@ -107,9 +108,48 @@ def test(args: list[str]) -> None:
     _run(PYTHON, "-m", "pytest", *args)
 
 
+# Each lock file: where it is compiled from, and how. The app and development locks
+# hold every platform Loupe runs on (3.11 and 3.12); the Lambda bundles are built
+# for the functions' runtime, CPython 3.12 on x86_64 Linux.
+_DESKTOP = ("--universal", "--python-version", "3.11")
+_LAMBDA = ("--python-version", "3.12", "--python-platform", "x86_64-manylinux_2_28")
+LOCKS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("requirements/app.lock", "pyproject.toml", _DESKTOP),
+    ("requirements/dev.lock", "pyproject.toml", (*_DESKTOP, "--extra", "cloud", "--extra", "dev")),
+    ("requirements/bench.lock", "pyproject.toml", (*_DESKTOP, "--extra", "bench")),
+    ("packaging/lambda/api.lock", "packaging/lambda/api.in", _LAMBDA),
+    ("packaging/lambda/worker.lock", "packaging/lambda/worker.in", _LAMBDA),
+]
+
+
+def lock(args: list[str]) -> None:
+    """Regenerate every lock file with uv, keeping today's pins unless ``args`` say otherwise.
+
+    requirements/corpus.lock is written by hand: it pins data files, not dependencies.
+    """
+    _install("dev")
+    for out, source, options in LOCKS:
+        # Compiled from the source's folder, so the lock's "via" lines name it alone.
+        folder = (ROOT / source).parent
+        _run(
+            BIN / "uv",
+            "pip",
+            "compile",
+            "--quiet",
+            "--generate-hashes",
+            "--no-header",
+            *options,
+            *args,
+            Path(source).name,
+            "-o",
+            ROOT / out,
+            cwd=folder,
+        )
+
+
 def main() -> None:
-    """Dispatch ``app`` or ``test``."""
-    commands = {"app": app, "test": test}
+    """Dispatch ``app``, ``test`` or ``lock``."""
+    commands = {"app": app, "test": test, "lock": lock}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](sys.argv[2:])
