@@ -213,7 +213,7 @@ def test_profile_views_and_clicks_filter_the_grid(qtbot: Any, window: QtMainWind
     missing = profile["missing"]["columns"]
     click_chart(qtbot, view, "#f0 .bars .point path")
     qtbot.waitUntil(
-        lambda: view.columns.currentRow() >= 0 and view._section == "Column", timeout=LONG
+        lambda: view.columns.currentRow() >= 0 and view.session.section == "Column", timeout=LONG
     )
     assert profile["columns"][view.columns.currentRow()]["name"] == missing[-1]["column"]
 
@@ -319,7 +319,7 @@ def test_ragged_rows_can_be_read_anyway(qtbot: Any, window: QtMainWindow, tmp_pa
 
 def test_a_value_named_like_the_other_bar_still_filters() -> None:
     from core.present import charts
-    from desktop.qt_dataset_view import _figure_click
+    from desktop.models.sections import figure_click as _figure_click
 
     top = [{"value": f"v{i}", "count": 20 - i} for i in range(10)] + [
         {"value": "(other)", "count": 3},

@@ -116,7 +116,7 @@ def test_cancel_stops_profiling(qtbot: Any, tmp_path: Path) -> None:
     with qtbot.waitSignal(view.loaded, timeout=LONG):
         view.start_loading()
     view.start_profile()
-    worker = view._worker
+    worker = view.worker
     assert worker is not None
     with qtbot.waitSignal(worker.cancelled, timeout=LONG):
         view.cancel_button.click()
