@@ -64,7 +64,7 @@ class QtChartPane(QWidget):
         """The chart view (created on first use)."""
         if self._charts is None:
             self._charts = QtChartView()
-            self._charts.pointClicked.connect(self.session.click_chart)
+            self._charts.pointClicked.connect(self.session.charts.click)
             self._charts.loadFinished.connect(lambda ok: self.charted.emit())
             self._layout.addWidget(self._charts, 1)
         return self._charts
@@ -75,7 +75,7 @@ class QtChartPane(QWidget):
 
     def _on_charts(self) -> None:
         """Draw the charts the session built."""
-        self.charts.show_specs(self.session.chart_specs, dark=self.session.dark)
+        self.charts.show_specs(self.session.charts.specs, dark=self.session.dark)
 
     def _on_cleared(self) -> None:
         """Forget the old read's charts."""

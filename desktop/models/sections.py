@@ -20,6 +20,7 @@ __all__ = [
     "CORRELATION_METHODS",
     "SECTIONS",
     "ClickHandler",
+    "SetFilter",
     "figure_click",
     "figure_specs",
     "section_figures",

@@ -26,7 +26,7 @@ from core.read.convert import write_frame
 from core.read.query import Query, apply_query
 from core.read.table import ReadInfo, ReadOptions, open_table
 from desktop.models.events import SessionEvents
-from desktop.models.sections import ClickHandler, figure_specs, section_figures
+from desktop.models.section_charts import SectionCharts
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
 __all__ = ["PREVIEW_ROWS", "DatasetSession"]
@@ -63,7 +63,6 @@ class DatasetSession:
         self.profile_seconds: float | None = None
         self.section = "Overview"
         self.column: str | None = None
-        self.chart_specs: list[dict[str, Any]] = []
         self.dark = False
         self.error: BaseException | None = None
         self.status = f"Opening {path.name}…"
@@ -71,10 +70,9 @@ class DatasetSession:
         self.events = SessionEvents()
         self._config = config
         self._after_profile: list[Callable[[], None]] = []
-        self._click_handlers: list[ClickHandler | None] = []
         self._work = Newest(runner, self.events.busy.emit)
         self._query_rows = Newest(runner, self.events.query.emit)
-        self._charts = Newest(runner)
+        self.charts = SectionCharts(runner, self.events.charts, self.events.message)
 
     # -- derived state -------------------------------------------------------------
 
@@ -91,7 +89,7 @@ class DatasetSession:
     @property
     def charts_pending(self) -> bool:
         """True while the charts asked for last are still being built."""
-        return self._charts.running
+        return self.charts.pending
 
     @property
     def can_profile(self) -> bool:
@@ -307,8 +305,7 @@ class DatasetSession:
     def show_section(self, section: str) -> None:
         """Show the overview, correlations, missing values, or the selected column's charts.
 
-        Plotly builds the figures in the background (a first figure costs a few
-        hundred milliseconds of Python); the newest request wins.
+        The charts are built in the background (see :class:`SectionCharts`).
         """
         if self.profile is None:
             return
@@ -318,25 +315,7 @@ class DatasetSession:
         column = chosen[0] if chosen else None
         self.section = section
         self.events.section.emit()
-        select, set_filter = self._select_x, self.set_filter
-
-        def build(progress: Progress, cancelled: Callable[[], bool]) -> Any:
-            figures, handlers = section_figures(profile, section, column, theme, select, set_filter)
-            return figure_specs(figures), handlers
-
-        self._charts.start(build, "charts", finished=self._on_charts, errored=self._on_message)
-
-    def _on_charts(self, result: tuple[list[dict[str, Any]], list[ClickHandler | None]]) -> None:
-        """Keep the charts built and what their clicks do."""
-        self.chart_specs, self._click_handlers = result
-        self.events.charts.emit()
-
-    def click_chart(self, figure: int, point: dict[str, Any]) -> None:
-        """A click on ``point`` of the ``figure``-th chart: select a column or filter the grid."""
-        if 0 <= figure < len(self._click_handlers):
-            handler = self._click_handlers[figure]
-            if handler is not None:
-                handler(point)
+        self.charts.build(profile, section, column, theme, self._select_x, self.set_filter)
 
     def _select_x(self, point: dict[str, Any]) -> None:
         """Select the column a chart's x value names."""
@@ -420,10 +399,6 @@ class DatasetSession:
         """Say the request stopped."""
         self._after_profile.clear()
         self._set_status(f"{self.name}: cancelled")
-
-    def _on_message(self, error: BaseException) -> None:
-        """Tell the user in passing."""
-        self.events.message.emit(describe_error(error))
 
     def _set_status(self, text: str, tip: str | None = None) -> None:
         """Change the status line (and its tooltip, when given)."""
