@@ -5,9 +5,9 @@ runs work through a :class:`~desktop.models.tasks.Runner` (Qt's thread pool in
 the app, the calling thread in tests) and keeps only the newest request of a
 kind; ``session`` is one open dataset (path, reading options, rows, sort,
 filters, search, profile, selection, busy); ``sections`` builds the charts of a
-profile and what a click on them does; ``summaries`` words a profile for the
-side panel. None of these modules imports PySide6 (an import-linter contract
-holds it).
+profile and what a click on them does, and ``section_charts`` keeps those of the
+section shown; ``summaries`` words a profile for the side panel. None of these
+modules imports PySide6 (an import-linter contract holds it).
 """
 
 from __future__ import annotations

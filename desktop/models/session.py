@@ -40,9 +40,9 @@ class DatasetSession:
 
     Args:
         path: the file.
+        runner: runs the background work (Qt's thread pool in the app).
         options: how to read it.
         config: returns the profiling configuration (read when profiling starts).
-        runner: runs the background work.
     """
 
     def __init__(
