@@ -1,13 +1,27 @@
-"""Starting the desktop app: ``loupe [FILE ...]``."""
+"""Starting the desktop app: ``loupe [FILE ...]``.
+
+The app logs what goes wrong, tracebacks included, to a rotating file in the
+user's log folder (``logs/loupe.log`` under Qt's ``AppLocalDataLocation``); the
+user sees one line. Only the desktop's own records go there: error messages
+name files, never credentials.
+"""
 
 from __future__ import annotations
 
 import ctypes.util
+import logging
 import os
 import sys
 from collections.abc import Sequence
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
-__all__ = ["main", "missing_xcb_libraries"]
+__all__ = ["configure_logging", "log_folder", "main", "missing_xcb_libraries"]
+
+LOG_NAME = "loupe.log"
+# A few rotated files of this size keep weeks of errors and never fill a disk.
+_LOG_BYTES = 1_000_000
+_LOG_BACKUPS = 3
 
 # What Qt's xcb (X11) platform plugin needs beyond a bare Linux system.
 XCB_LIBRARIES = {
@@ -29,6 +43,32 @@ def missing_xcb_libraries() -> list[str]:
     return [
         package for lib, package in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None
     ]
+
+
+def log_folder() -> Path:
+    """The folder the app's log lives in (needs the application's name set)."""
+    from PySide6.QtCore import QStandardPaths
+
+    location = QStandardPaths.StandardLocation.AppLocalDataLocation
+    return Path(QStandardPaths.writableLocation(location)) / "logs"
+
+
+def configure_logging(folder: Path) -> Path:
+    """Send the desktop's log records to a rotating file in ``folder``; return its path.
+
+    Calling it again with the same folder changes nothing.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOG_NAME
+    logger = logging.getLogger("desktop")
+    logger.setLevel(logging.INFO)
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
+        handler = RotatingFileHandler(
+            path, maxBytes=_LOG_BYTES, backupCount=_LOG_BACKUPS, encoding="utf-8", delay=True
+        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    return path
 
 
 def main(files: Sequence[str] = ()) -> int:
@@ -57,6 +97,7 @@ def main(files: Sequence[str] = ()) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Loupe")
+    configure_logging(log_folder())
     window = QtMainWindow()
     for name in files:
         window.open_path(name)

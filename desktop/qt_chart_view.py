@@ -17,11 +17,12 @@ from typing import Any
 
 import plotly
 import plotly.graph_objects as go
-import plotly.io as pio
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
+
+from desktop.models.sections import figure_specs
 
 __all__ = ["PLOTLY_DIR", "SET_HTML_LIMIT", "QtChartView"]
 
@@ -78,7 +79,7 @@ class QtChartView(QWebEngineView):
     @staticmethod
     def specs(figures: list[go.Figure]) -> list[dict[str, Any]]:
         """Figures as the plain data plotly.js draws (safe to compute in a worker)."""
-        return [json.loads(pio.to_json(fig, validate=False)) for fig in figures]
+        return figure_specs(figures)
 
     def show_figures(self, figures: list[go.Figure], *, dark: bool = False) -> None:
         """Replace what is shown with ``figures``."""

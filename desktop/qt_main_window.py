@@ -121,7 +121,7 @@ class QtMainWindow(QMainWindow):
         for index in range(self.tabs.count()):
             view = self.tabs.widget(index)
             if isinstance(view, QtDatasetView) and view.busy:
-                view.cancel_button.click()
+                view.cancel()
         super().closeEvent(event)
 
     # -- building ---------------------------------------------------------------
@@ -247,6 +247,6 @@ class QtMainWindow(QMainWindow):
         view = self.tabs.widget(index)
         if isinstance(view, QtDatasetView):
             if view.busy:
-                view.cancel_button.click()
+                view.cancel()
             self.tabs.removeTab(index)
             view.deleteLater()

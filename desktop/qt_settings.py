@@ -105,6 +105,7 @@ class QtSettingsDialog(QDialog):
     """Settings in three pages: Appearance, Profiling, Cloud."""
 
     def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+        # Long: the dialog's form, built top to bottom in the order the user reads it.
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.theme = QComboBox()

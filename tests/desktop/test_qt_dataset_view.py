@@ -213,7 +213,7 @@ def test_profile_views_and_clicks_filter_the_grid(qtbot: Any, window: QtMainWind
     missing = profile["missing"]["columns"]
     click_chart(qtbot, view, "#f0 .bars .point path")
     qtbot.waitUntil(
-        lambda: view.columns.currentRow() >= 0 and view._section == "Column", timeout=LONG
+        lambda: view.columns.currentRow() >= 0 and view.session.section == "Column", timeout=LONG
     )
     assert profile["columns"][view.columns.currentRow()]["name"] == missing[-1]["column"]
 
@@ -317,25 +317,6 @@ def test_ragged_rows_can_be_read_anyway(qtbot: Any, window: QtMainWindow, tmp_pa
     assert clean.read_anyway_button.isHidden()
 
 
-def test_a_value_named_like_the_other_bar_still_filters() -> None:
-    from core.present import charts
-    from desktop.qt_dataset_view import _figure_click
-
-    top = [{"value": f"v{i}", "count": 20 - i} for i in range(10)] + [
-        {"value": "(other)", "count": 3},
-        {"value": "rare", "count": 1},
-    ]
-    named = {"name": "tag", "kind": "categorical", "count": 200, "top_values": top}
-    asked: list[tuple[str, str]] = []
-    figure = charts.top_values_bar(named, limit=11)  # "(other)" the value, then the rest
-    handler = _figure_click(named, figure, lambda column, text: asked.append((column, text)))
-    assert handler is not None
-    shown = len(figure.data[0].y)  # 11 values and the rest bar, bottom-up
-    handler({"index": shown - 1 - 10, "y": "(other)"})  # the value "(other)"
-    handler({"index": 0, "y": "(other)"})  # the rest: no filter
-    assert asked == [("tag", "= (other)")]
-
-
 def test_the_files_missing_marker_is_shown_and_can_be_overridden(
     qtbot: Any, window: QtMainWindow, tmp_path: Path
 ) -> None:
@@ -360,3 +341,20 @@ def test_the_files_missing_marker_is_shown_and_can_be_overridden(
         view.set_missing(tokens=("N24211",))
     assert shown(view)["tail"].to_list() == ["N14228", "NA", None]
     assert path.read_bytes() == content
+
+
+def test_cancel_stops_profiling(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    pl.DataFrame({"a": range(400_000), "b": [f"v{i % 977}" for i in range(400_000)]}).write_csv(
+        path
+    )
+    view = QtDatasetView(path)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=LONG):
+        view.start_loading()
+    view.start_profile()
+    worker = view.worker
+    assert worker is not None
+    with qtbot.waitSignal(worker.cancelled, timeout=LONG):
+        view.cancel_button.click()
+    assert view.profile is None and "cancelled" in view.status.text()

@@ -1,0 +1,121 @@
+"""The charts of a profile's sections, and what a click on each of them does.
+
+Figures are built with plotly (no Qt): :func:`section_figures` gives a
+section's figures with one click handler each, :func:`figure_specs` turns them
+into the plain data plotly.js draws, cheap to hand from a worker to the page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from core.present import charts
+
+__all__ = [
+    "CORRELATION_METHODS",
+    "SECTIONS",
+    "ClickHandler",
+    "SetFilter",
+    "figure_click",
+    "figure_specs",
+    "section_figures",
+]
+
+SECTIONS = ("Overview", "Correlations", "Missing values", "Column")
+# The correlation heatmaps shown, in order.
+CORRELATION_METHODS = ("pearson", "spearman", "cramers_v")
+# Kinds whose chart values a grid filter can take back.
+_FILTERABLE = ("numeric", "categorical", "text", "boolean", "datetime")
+
+ClickHandler = Callable[[dict[str, Any]], None]
+SetFilter = Callable[[str, str], None]
+
+
+def figure_specs(figures: list[go.Figure]) -> list[dict[str, Any]]:
+    """Figures as the plain data plotly.js draws (safe to compute in a worker)."""
+    return [json.loads(pio.to_json(fig, validate=False)) for fig in figures]
+
+
+def section_figures(
+    profile: dict[str, Any],
+    section: str,
+    column: dict[str, Any] | None,
+    theme: str,
+    select: ClickHandler,
+    set_filter: SetFilter,
+) -> tuple[list[go.Figure], list[ClickHandler | None]]:
+    """The figures of a section, and what a click on each one does.
+
+    Args:
+        profile: the profile document.
+        section: one of :data:`SECTIONS`.
+        column: the column whose charts the "Column" section shows.
+        theme: ``light`` or ``dark``.
+        select: called with a point whose ``x`` names a column to select.
+        set_filter: called with a column and a filter text for the grid.
+    """
+    figures: list[go.Figure] = []
+    handlers: list[ClickHandler | None] = []
+    if section == "Overview":
+        figures = [charts.overview(profile, theme), charts.missing_bar(profile, theme)]
+        handlers = [None, select]
+    elif section == "Correlations":
+        for method in CORRELATION_METHODS:
+            block = profile["correlations"].get(method)
+            if block and len(block.get("columns") or []) >= 2:
+                figures.append(charts.correlation_heatmap(profile, method, theme))
+                handlers.append(select)
+    elif section == "Missing values":
+        figures = [charts.missing_bar(profile, theme)]
+        handlers = [select]
+        if len(profile["missing"]["nullity_correlation"].get("columns") or []) >= 2:
+            figures.append(charts.nullity_heatmap(profile, theme))
+            handlers.append(select)
+    elif column is not None:
+        figures = charts.column_figures(column, theme)
+        handlers = [figure_click(column, figure, set_filter) for figure in figures]
+    return figures, handlers
+
+
+def figure_click(
+    column: dict[str, Any], figure: go.Figure, set_filter: SetFilter
+) -> ClickHandler | None:
+    """What a click on one of a column's figures does: filter the grid to the bar's rows."""
+    name = column["name"]
+    kind = charts.chart_kind(figure)
+    if column["kind"] not in _FILTERABLE:
+        # Durations are charted in seconds, lists and bytes as text: no grid filter reads those.
+        return None
+    if kind == "top_values":
+        top = list(column.get("top_values") or [])
+        shown = len(figure.data[0].y)
+        values = int(figure.layout.meta["values"])  # the "(other)" bar comes after these
+
+        def on_top(point: dict[str, Any]) -> None:
+            position = shown - 1 - int(point["index"])  # bars run bottom-up
+            if 0 <= position < min(values, len(top)):
+                value = top[position]["value"]
+                set_filter(name, "missing" if value is None else f"= {_literal(value)}")
+
+        return on_top
+    if kind == "numeric_histogram":
+
+        def on_bin(point: dict[str, Any]) -> None:
+            edges = point.get("customdata")
+            if isinstance(edges, list) and len(edges) == 2 and point.get("curve") == 0:
+                set_filter(name, f"{edges[0]!r}..{edges[1]!r}")
+
+        return on_bin
+    return None
+
+
+def _literal(value: Any) -> str:
+    """A top value as filter text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

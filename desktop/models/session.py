@@ -1,0 +1,408 @@
+"""One open dataset, without Qt: what is read, how, what is shown of it, and what runs.
+
+:class:`DatasetSession` holds the file's path and reading options, its rows,
+the sort, filters and search, the profile, the selected section and column,
+and the requests running in the background. Its methods are what a user can
+do; its :class:`SessionEvents` say what changed, and the Qt panes redraw from
+its state. Derived state is computed: :attr:`DatasetSession.busy` is "a
+reading, profiling or export request runs", never a stored flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from core.errors import RaggedRowsError
+from core.present.report import write_report
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.profiling.profile import write_profile
+from core.read.convert import write_frame
+from core.read.query import Query, apply_query
+from core.read.table import ReadInfo, ReadOptions, open_table
+from desktop.models.events import SessionEvents
+from desktop.models.section_charts import SectionCharts
+from desktop.models.tasks import Newest, Progress, Runner, describe_error
+
+__all__ = ["PREVIEW_ROWS", "DatasetSession"]
+
+PREVIEW_ROWS = 1000
+_PROFILING = "profiling"
+
+
+class DatasetSession:
+    """A file opened in the desktop app; see the module docstring.
+
+    Args:
+        path: the file.
+        runner: runs the background work (Qt's thread pool in the app).
+        options: how to read it.
+        config: returns the profiling configuration (read when profiling starts).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        runner: Runner,
+        options: ReadOptions | None = None,
+        config: Callable[[], ProfileConfig] = ProfileConfig,
+    ) -> None:
+        self.path = path
+        self.options = options or ReadOptions()
+        self.info: ReadInfo | None = None
+        self.base: pl.DataFrame | None = None
+        self.rows = pl.DataFrame()
+        self.query = Query()
+        self.query_error: str | None = None
+        self.profile: dict[str, Any] | None = None
+        self.profile_seconds: float | None = None
+        self.section = "Overview"
+        self.column: str | None = None
+        self.dark = False
+        self.error: BaseException | None = None
+        self.status = f"Opening {path.name}…"
+        self.status_tip = ""
+        self.events = SessionEvents()
+        self._config = config
+        self._after_profile: list[Callable[[], None]] = []
+        self._work = Newest(runner, self.events.busy.emit)
+        self._query_rows = Newest(runner, self.events.query.emit)
+        self.charts = SectionCharts(runner, self.events.charts, self.events.message)
+
+    # -- derived state -------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """True while a reading, profiling or export request runs."""
+        return self._work.running
+
+    @property
+    def work(self) -> Newest:
+        """The reading, profiling and export requests (one at a time, the newest counts)."""
+        return self._work
+
+    @property
+    def charts_pending(self) -> bool:
+        """True while the charts asked for last are still being built."""
+        return self.charts.pending
+
+    @property
+    def can_profile(self) -> bool:
+        """All rows are read and no profile is being computed."""
+        return self.base is not None and self._work.phase != _PROFILING
+
+    @property
+    def offer_lenient(self) -> bool:
+        """Reading failed on rows with too many or too few fields, and may be retried leniently."""
+        return isinstance(self.error, RaggedRowsError) and not self.options.lenient
+
+    @property
+    def name(self) -> str:
+        """The file name, with the sheet for workbooks."""
+        if self.info is not None and self.info.sheet is not None and len(self.info.sheets) > 1:
+            return f"{self.path.name} [{self.info.sheet}]"
+        return self.path.name
+
+    @property
+    def filters_text(self) -> str:
+        """The filters and search in force, in a line ("" for none)."""
+        parts = [f"{column} {text}" for column, text in self.query.filters.items()]
+        if self.query.search:
+            parts.append(f"“{self.query.search}” anywhere")
+        return "Filters: " + " · ".join(parts) if parts else ""
+
+    @property
+    def rows_text(self) -> str:
+        """How many rows are shown, of how many, or what is being computed."""
+        if self.base is None:
+            return ""
+        if self._query_rows.running:
+            return "filtering…" if self.query.filters or self.query.search else "sorting…"
+        if self.rows.height == self.base.height:
+            return f"{self.base.height:,} rows"
+        return f"{self.rows.height:,} of {self.base.height:,} rows"
+
+    # -- reading ---------------------------------------------------------------------
+
+    def start_loading(self) -> None:
+        """Read the first rows at once, then all rows, in the background."""
+        path, options = self.path, self.options
+        self.error = None
+
+        def preview(progress: Progress, cancelled: Callable[[], bool]) -> Any:
+            with open_table(path, options) as table:
+                return table.preview(PREVIEW_ROWS).frame, table.info
+
+        self._start(preview, "reading the first rows", self._on_preview)
+
+    def _on_preview(self, result: tuple[pl.DataFrame, ReadInfo]) -> None:
+        """Show the first rows, then read them all."""
+        self.rows, self.info = result
+        self.events.previewed.emit()
+        self._set_status(f"{self.name}: first {self.rows.height:,} rows · reading the rest…")
+        path, options = self.path, self.options
+
+        def full(progress: Progress, cancelled: Callable[[], bool]) -> pl.DataFrame:
+            with open_table(path, options) as table:
+                return table.collect()
+
+        self._start(full, "reading all rows", self._on_full)
+
+    def _on_full(self, frame: pl.DataFrame) -> None:
+        """Show every row."""
+        self.base = self.rows = frame
+        status = f"{self.name}: {frame.height:,} rows × {frame.width:,} columns"
+        warnings = self.info.warnings if self.info is not None else []
+        if warnings:
+            status += f" · ⚠ {warnings[0]}"
+        self._set_status(status, "\n".join(warnings))
+        self.events.loaded.emit()
+
+    def read_leniently(self) -> None:
+        """Read the file again, padding short rows and cutting long ones."""
+        self.options = replace(self.options, lenient=True)
+        self.base = None
+        self.profile = None
+        self.start_loading()
+
+    def choose_sheet(self, sheet: str) -> None:
+        """Show another sheet of the workbook (its rows, then a new profile on demand)."""
+        if self.info is None or sheet not in self.info.sheets or sheet == self.info.sheet:
+            return
+        self.reread(replace(self.options, sheet=sheet))
+
+    def set_missing(
+        self, *, keep: bool | None = None, tokens: tuple[str, ...] | None = None
+    ) -> bool:
+        """Read the file again with other missing values; False when nothing changes.
+
+        Args:
+            keep: keep the file's markers as values in text columns (or not).
+            tokens: the tokens that are missing in every column, instead of the file's.
+        """
+        options = self.options
+        if keep is not None:
+            options = replace(options, keep_na=keep, na=())
+        if tokens is not None:
+            options = replace(options, na=tokens, keep_na=False)
+        if options == self.options:
+            return False
+        self.reread(options)
+        return True
+
+    def reread(self, options: ReadOptions) -> None:
+        """Read the file again with other options: rows first, a new profile on demand."""
+        self._work.cancel()
+        self.options = options
+        self.base = None
+        self.profile = None
+        self.query = Query()
+        self.query_error = None
+        self.events.cleared.emit()
+        self.events.query.emit()
+        self.start_loading()
+
+    # -- sorting, filtering, searching ---------------------------------------------
+
+    def set_query(self, query: Query) -> None:
+        """Show the rows of ``query`` (computed in the background; the newest request wins)."""
+        self.query = query
+        self.query_error = None
+        base = self.base
+        if base is None:
+            self.events.query.emit()
+            return
+
+        def run(progress: Progress, cancelled: Callable[[], bool]) -> pl.DataFrame:
+            return apply_query(base, query)
+
+        self._query_rows.start(run, "querying", finished=self._on_rows, errored=self._on_bad_query)
+
+    def _on_rows(self, frame: pl.DataFrame) -> None:
+        """Show the rows of the query."""
+        self.rows = frame
+        self.events.queried.emit()
+
+    def _on_bad_query(self, error: BaseException) -> None:
+        """Keep the rows; say why the query cannot run."""
+        self.query_error = describe_error(error)
+        self.events.query.emit()
+        self.events.message.emit(self.query_error)
+        self.events.queried.emit()
+
+    def sort_by(self, column: str, descending: bool | None, *, add: bool = False) -> None:
+        """Sort by ``column`` (None removes it from the sort); ``add`` keeps the other keys."""
+        keys = [k for k in self.query.sort if k[0] != column] if add else []
+        if descending is not None:
+            keys.append((column, descending))
+        self.set_query(replace(self.query, sort=tuple(keys)))
+
+    def cycle_sort(self, column: str, *, add: bool = False) -> None:
+        """Move ``column`` on from unsorted to ascending, descending, and unsorted again."""
+        current = dict(self.query.sort).get(column)
+        descending = False if current is None else (True if current is False else None)
+        self.sort_by(column, descending, add=add)
+
+    def set_filter(self, column: str, text: str) -> None:
+        """Filter ``column`` with ``text`` (see ``FILTER_HELP``; "" removes the filter)."""
+        if self.base is not None and column not in self.base.columns:
+            # A struct's field (parent.field) is profiled, but the grid shows the struct.
+            self._set_status(f"{column} is a field of a nested column; the grid cannot filter it")
+            return
+        filters = {k: v for k, v in self.query.filters.items() if k != column}
+        if text.strip():
+            filters[column] = text.strip()
+        self.set_query(replace(self.query, filters=filters))
+
+    def set_search(self, text: str) -> None:
+        """Keep the rows where any column contains ``text``, any case ("" for all)."""
+        self.set_query(replace(self.query, search=text))
+
+    def clear_query(self) -> None:
+        """Remove the filters and the search (the sort stays)."""
+        self.set_query(replace(self.query, filters={}, search=""))
+
+    # -- profiling ---------------------------------------------------------------------
+
+    def start_profile(self) -> None:
+        """Profile the file in the background; the overview and charts follow."""
+        path, options, config = self.path, self.options, self._config()
+
+        def run(progress: Progress, cancelled: Callable[[], bool]) -> Any:
+            with open_table(path, options) as table:
+                result = profile_table(table, config, progress=progress, cancel=cancelled)
+                return result.profile, result.seconds
+
+        self._start(run, _PROFILING, self._on_profile)
+
+    def _on_profile(self, result: tuple[dict[str, Any], float]) -> None:
+        """Keep the profile, show its overview, run what waited for it."""
+        self.profile, self.profile_seconds = result
+        self.column = None
+        self.show_section("Overview")
+        self._set_status(
+            f"{self.name}: profiled in {self.profile_seconds:.1f} s "
+            f"({len(self.profile['alerts'])} alerts)"
+        )
+        self.events.profiled.emit()
+        pending, self._after_profile = self._after_profile, []
+        for action in pending:
+            action()
+
+    def select_column(self, column: str) -> None:
+        """Select ``column`` and show its charts (once profiled)."""
+        if self.profile is None or column not in [c["name"] for c in self.profile["columns"]]:
+            return
+        self.column = column
+        self.events.selected.emit(column)
+        self.show_section("Column")
+
+    def show_section(self, section: str) -> None:
+        """Show the overview, correlations, missing values, or the selected column's charts.
+
+        The charts are built in the background (see :class:`SectionCharts`).
+        """
+        if self.profile is None:
+            return
+        profile, theme = self.profile, "dark" if self.dark else "light"
+        columns = profile["columns"]
+        chosen = [c for c in columns if c["name"] == self.column] or columns[:1]
+        column = chosen[0] if chosen else None
+        self.section = section
+        self.events.section.emit()
+        self.charts.build(profile, section, column, theme, self._select_x, self.set_filter)
+
+    def _select_x(self, point: dict[str, Any]) -> None:
+        """Select the column a chart's x value names."""
+        if isinstance(point.get("x"), str):
+            self.select_column(point["x"])
+
+    def set_dark(self, dark: bool) -> None:
+        """Follow the application's theme (charts are built again)."""
+        self.dark = dark
+        if self.profile is not None:
+            self.show_section(self.section)
+
+    # -- exporting ---------------------------------------------------------------------
+
+    def export_rows(self, path: Path) -> None:
+        """Write the rows shown (sorted and filtered) to ``path``: .csv, .parquet, .xlsx, …"""
+        frame, source = self.rows, self.path
+
+        def run(progress: Progress, cancelled: Callable[[], bool]) -> str:
+            return str(write_frame(frame, path, source=source))
+
+        self._start(run, f"writing {path.name}", self._on_exported)
+
+    def export_profile(self, path: Path, *, report: bool) -> None:
+        """Write the HTML report (``report``) or the JSON profile, profiling first if needed."""
+        if self.profile is None:
+            self._after_profile.append(lambda: self.export_profile(path, report=report))
+            if not self.busy:
+                self.start_profile()
+            return
+        profile, seconds = self.profile, self.profile_seconds
+        theme = "dark" if self.dark else "light"
+
+        def run(progress: Progress, cancelled: Callable[[], bool]) -> str:
+            if report:
+                write_report(profile, path, seconds=seconds, theme=theme)
+            else:
+                write_profile(profile, path)
+            return str(path)
+
+        self._start(run, f"writing {path.name}", self._on_exported)
+
+    def _on_exported(self, path: str) -> None:
+        """Say what was written."""
+        self._set_status(f"{self.name}: wrote {path}")
+        self.events.exported.emit(path)
+
+    # -- requests ----------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Ask the running reading, profiling or export request to stop."""
+        self._work.cancel()
+
+    def _start(self, task: Any, phase: str, done: Callable[[Any], None]) -> None:
+        """Start a reading, profiling or export request; the newest replaces the others."""
+        self._set_status(f"{self.name}: {phase}…")
+        self.events.progressed.emit(0.0)
+        self._work.start(
+            task,
+            phase,
+            finished=done,
+            errored=self._on_error,
+            cancelled=self._on_cancelled,
+            progressed=self._on_progress,
+        )
+
+    def _on_progress(self, phase: str, fraction: float) -> None:
+        """Say which phase runs, and how far it is."""
+        self._set_status(f"{self.name}: {phase}…")
+        self.events.progressed.emit(fraction)
+
+    def _on_error(self, error: BaseException) -> None:
+        """Say what failed; what waited for a profile will not run."""
+        self.error = error
+        self._after_profile.clear()
+        message = describe_error(error)
+        self._set_status(message)
+        self.events.failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        """Say the request stopped."""
+        self._after_profile.clear()
+        self._set_status(f"{self.name}: cancelled")
+
+    def _set_status(self, text: str, tip: str | None = None) -> None:
+        """Change the status line (and its tooltip, when given)."""
+        self.status = text
+        if tip is not None:
+            self.status_tip = tip
+        self.events.status.emit()

@@ -1,0 +1,65 @@
+"""A profile in words for the side panel: the overview, and a line per column."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from core.present.numbers import format_duration, format_number
+
+__all__ = ["column_line", "column_tooltip", "overview_html"]
+
+_COLOURS = {"critical": "#D55E00", "warning": "#E69F00", "info": "#56B4E9"}
+_ALERTS_SHOWN = 12
+
+
+def overview_html(profile: dict[str, Any]) -> str:
+    """The dataset's size, missing cells, duplicates, kinds and first alerts, as rich text."""
+    dataset = profile["dataset"]
+    alerts = "".join(
+        f"<li><b style='color:{_COLOURS.get(a['severity'], '#999')}'>"
+        f"{html.escape(a['severity'])}</b> {html.escape(a['message'])}</li>"
+        for a in profile["alerts"][:_ALERTS_SHOWN]
+    )
+    more = len(profile["alerts"]) - _ALERTS_SHOWN
+    duplicates = dataset["duplicate_rows"]
+    return (
+        f"<b>{dataset['rows']:,} rows × {dataset['columns']:,} columns</b><br>"
+        f"missing cells {dataset['missing_cells']:,} "
+        f"({dataset['missing_cells_fraction']:.1%})<br>"
+        f"duplicate rows {'unknown' if duplicates is None else f'{duplicates:,}'}<br>"
+        + html.escape(", ".join(f"{n} {k}" for k, n in dataset["kinds"].items()))
+        + f"<ul>{alerts}{f'<li>… {more} more</li>' if more > 0 else ''}</ul>"
+    )
+
+
+def column_tooltip(profile: dict[str, Any], column: dict[str, Any]) -> str:
+    """A column's name, kind and type, then the alerts about it, one a line."""
+    tip = [f"{column['name']} ({column['kind']}, {column['dtype']})"]
+    tip += [
+        alert["message"]
+        for alert in profile["alerts"]
+        if column["name"] in (alert.get("columns") or [])
+    ]
+    return "\n".join(tip)
+
+
+def column_line(column: dict[str, Any]) -> str:
+    """A column's name and a few numbers for the list."""
+    parts = [
+        f"{column['missing_fraction']:.0%} missing",
+        f"{format_number(column['distinct'])} distinct",
+    ]
+    if column["kind"] == "numeric" and column.get("mean") is not None:
+        parts.append(f"mean {format_number(column['mean'])}")
+    elif column["kind"] == "duration" and column.get("mean") is not None:
+        parts.append(f"mean {format_duration(column['mean'])}")
+    elif column["kind"] in ("list", "binary") and column["length"].get("mean") is not None:
+        unit = "elements" if column["kind"] == "list" else "bytes"
+        parts.append(f"mean {format_number(column['length']['mean'])} {unit}")
+    elif column["kind"] == "unsupported":
+        parts.append("not summarised")
+    elif column.get("top_values"):
+        top = str(column["top_values"][0]["value"])
+        parts.append(f"top {top[:20] + '…' if len(top) > 20 else top}")
+    return f"{column['name']}\n{' · '.join(parts)}"

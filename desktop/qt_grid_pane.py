@@ -1,0 +1,224 @@
+"""The rows of a dataset: the quick search, the filters in force, and the virtual grid.
+
+A thin view of a :class:`~desktop.models.session.DatasetSession`: a header
+click cycles the column's sort, its menu sorts, filters and shows the column's
+profile, and typing in the search box searches once typing pauses. The rows
+themselves are computed by the session, in Polars.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models.session import DatasetSession
+from desktop.qt_table_model import QtFrameModel
+
+__all__ = ["FILTER_HELP", "QtGridPane"]
+
+FILTER_HELP = (
+    "Filter syntax: missing · !missing · > 5 · <= 2024-06-30 · = Paris · != 0 · 10..20 "
+    "(between) · plain text: contains it, any case"
+)
+# Columns are fitted to the first rows once, up to this width.
+_MAX_WIDTH = 260
+# Room for the funnel drawn in a filtered column's header.
+_FUNNEL_WIDTH = 20
+
+
+class QtGridPane(QWidget):
+    """The search box, the filters line, the row count and the grid, for one session."""
+
+    def __init__(self, session: DatasetSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = QtFrameModel()
+        self.grid = QTableView()
+        self.grid.setModel(self.model)
+        self.grid.setAlternatingRowColors(True)
+        self.grid.verticalHeader().setDefaultSectionSize(22)
+        header = self.grid.horizontalHeader()
+        # Measuring 1,000 rows (Qt's default) per column on the GUI thread stalls it.
+        header.setResizeContentsPrecision(100)
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._on_header_clicked)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search all columns…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setEnabled(False)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(300)
+        self._search_timer.timeout.connect(self._on_search)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.filters_label = QLabel()
+        self.filters_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.filters_label.setToolTip(FILTER_HELP)
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.setVisible(False)
+        self.clear_button.clicked.connect(self.clear_query)
+        self.rows_label = QLabel()
+
+        query_bar = QHBoxLayout()
+        query_bar.addWidget(self.search, 2)
+        query_bar.addWidget(self.filters_label, 3)
+        query_bar.addWidget(self.clear_button)
+        query_bar.addWidget(self.rows_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(query_bar)
+        layout.addWidget(self.grid)
+
+        events = session.events
+        events.previewed.connect(self._on_previewed)
+        events.loaded.connect(self._on_loaded)
+        events.cleared.connect(self._on_cleared)
+        events.query.connect(self._update_query)
+        events.queried.connect(self._on_queried)
+        events.profiled.connect(self._on_profiled)
+        events.selected.connect(self._reveal_column)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the quick search."""
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def clear_query(self) -> None:
+        """Empty the search box and remove the filters (the sort stays)."""
+        self._clear_search_box()
+        self.session.clear_query()
+
+    def _clear_search_box(self) -> None:
+        """Empty the search box without starting a search."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+
+    # -- the session's events ----------------------------------------------------------
+
+    def _on_previewed(self) -> None:
+        """Show the first rows and fit the columns to them."""
+        self.model.set_frame(self.session.rows, {}, {})
+        # Fit the columns to the first rows once; the view only measures visible rows.
+        self.grid.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.grid.setColumnWidth(column, min(self.grid.columnWidth(column), _MAX_WIDTH))
+
+    def _on_loaded(self) -> None:
+        """Show all rows."""
+        self.model.set_frame(self.session.rows)
+        self.search.setEnabled(True)
+        self._update_query()
+
+    def _on_cleared(self) -> None:
+        """The file is read again: no search until its rows are in."""
+        self._clear_search_box()
+        self.search.setEnabled(False)
+
+    def _on_queried(self) -> None:
+        """Show the rows of the sort, filters and search, marked in the headers."""
+        session = self.session
+        if session.query_error is not None:
+            return
+        frame, query = session.rows, session.query
+        newly_filtered = set(query.filters) - set(self.model.filters)
+        self.model.set_frame(frame, filters=dict(query.filters))
+        for name in newly_filtered & set(frame.columns):
+            index = frame.columns.index(name)
+            self.grid.setColumnWidth(index, self.grid.columnWidth(index) + _FUNNEL_WIDTH)
+        header = self.grid.horizontalHeader()
+        if query.sort and query.sort[0][0] in frame.columns:
+            name, descending = query.sort[0]
+            header.setSortIndicatorShown(True)
+            header.setSortIndicator(
+                frame.columns.index(name),
+                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+            )
+        else:
+            header.setSortIndicatorShown(False)
+        self._update_query()
+
+    def _on_profiled(self) -> None:
+        """Put each column's share of missing values in its header's tooltip."""
+        profile = self.session.profile
+        if profile is not None:
+            missing = {c["name"]: c["missing_fraction"] for c in profile["columns"]}
+            self.model.set_frame(self.model.frame, missing)
+
+    def _reveal_column(self, name: str) -> None:
+        """Scroll the grid to ``name`` and select it."""
+        if name in self.model.frame.columns:
+            index = self.model.frame.columns.index(name)
+            top = max(self.grid.rowAt(0), 0)
+            self.grid.scrollTo(self.model.index(top, index))
+            self.grid.selectColumn(index)
+
+    def _update_query(self) -> None:
+        """Show the filters in force (or why they cannot run) and the row count."""
+        session = self.session
+        if session.query_error is None:
+            self.filters_label.setStyleSheet("")
+            self.filters_label.setText(session.filters_text)
+        else:
+            self.filters_label.setText(f"{session.filters_text}  ·  {session.query_error}")
+            self.filters_label.setStyleSheet("color: #D55E00")
+        self.clear_button.setVisible(bool(session.query.filters or session.query.search))
+        self.rows_label.setText(session.rows_text)
+
+    # -- the user's actions ------------------------------------------------------------
+
+    def _on_search(self) -> None:
+        """Search once typing pauses."""
+        self.session.set_search(self.search.text())
+
+    def _on_header_clicked(self, section: int) -> None:
+        """A click cycles the column through ascending, descending and unsorted."""
+        if self.session.base is None:
+            return
+        shift = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.session.cycle_sort(self.model.frame.columns[section], add=shift)
+
+    def _on_header_menu(self, point: QPoint) -> None:
+        """Sort, filter, or show the profile of the column under ``point``."""
+        session = self.session
+        section = self.grid.horizontalHeader().logicalIndexAt(point)
+        if section < 0 or session.base is None:
+            return
+        column = self.model.frame.columns[section]
+        menu = QMenu(self)
+        menu.addAction("Sort ascending", lambda: session.sort_by(column, False))
+        menu.addAction("Sort descending", lambda: session.sort_by(column, True))
+        menu.addAction("Unsort", lambda: session.sort_by(column, None, add=True))
+        menu.addSeparator()
+        menu.addAction("Filter…", lambda: self._ask_filter(column))
+        clear = menu.addAction("Clear filter", lambda: session.set_filter(column, ""))
+        clear.setEnabled(column in session.query.filters)
+        if session.profile is not None:
+            menu.addSeparator()
+            menu.addAction("Show its profile", lambda: session.select_column(column))
+        menu.exec(self.grid.horizontalHeader().mapToGlobal(point))
+
+    def _ask_filter(self, column: str) -> None:
+        """Ask for ``column``'s filter."""
+        text, ok = QInputDialog.getText(
+            self,
+            f"Filter {column}",
+            FILTER_HELP.replace(" · ", "\n").replace("Filter syntax: ", "Keep the rows where:\n"),
+            text=self.session.query.filters.get(column, ""),
+        )
+        if ok:
+            self.session.set_filter(column, text)

@@ -1,0 +1,69 @@
+"""The side panel of a profile: the overview in words, and the list of columns.
+
+A thin view of a :class:`~desktop.models.session.DatasetSession`: picking a
+column in the list selects it in the session (whose charts and grid follow).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QWidget
+
+from desktop.models.session import DatasetSession
+from desktop.models.summaries import column_line, column_tooltip, overview_html
+from desktop.qt_icons import kind_icon
+
+__all__ = ["QtProfilePane"]
+
+
+class QtProfilePane(QSplitter):
+    """The overview above the column list, for one session."""
+
+    def __init__(self, session: DatasetSession, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.session = session
+        self.overview = QLabel()
+        self.overview.setTextFormat(Qt.TextFormat.RichText)
+        self.overview.setWordWrap(True)
+        self.overview.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.columns = QListWidget()
+        self.columns.currentRowChanged.connect(self._on_column_selected)
+        self.addWidget(self.overview)
+        self.addWidget(self.columns)
+        session.events.profiled.connect(self._on_profiled)
+        session.events.selected.connect(self._on_selected)
+        session.events.cleared.connect(self._on_cleared)
+
+    def _on_profiled(self) -> None:
+        """Show the overview and a line per column."""
+        profile = self.session.profile
+        if profile is None:
+            return
+        self.overview.setText(overview_html(profile))
+        self.columns.blockSignals(True)
+        self.columns.clear()
+        for column in profile["columns"]:
+            item = QListWidgetItem(kind_icon(column["kind"]), column_line(column))
+            item.setToolTip(column_tooltip(profile, column))
+            self.columns.addItem(item)
+        self.columns.blockSignals(False)
+
+    def _on_selected(self, name: str) -> None:
+        """Highlight the column selected (without selecting it again)."""
+        profile = self.session.profile
+        names = [c["name"] for c in profile["columns"]] if profile is not None else []
+        if name in names:
+            self.columns.blockSignals(True)
+            self.columns.setCurrentRow(names.index(name))
+            self.columns.blockSignals(False)
+
+    def _on_cleared(self) -> None:
+        """Forget the old read's profile."""
+        self.overview.clear()
+        self.columns.clear()
+
+    def _on_column_selected(self, row: int) -> None:
+        """Select the column picked in the list."""
+        profile = self.session.profile
+        if profile is not None and row >= 0:
+            self.session.select_column(profile["columns"][row]["name"])

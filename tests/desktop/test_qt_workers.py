@@ -1,0 +1,59 @@
+"""Workers on Qt's thread pool: outcomes arrive as signals, errors as the exception object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from core.errors import Cancelled
+from desktop.qt_workers import QtRunner, Worker
+
+LONG = 60_000
+
+
+def test_an_error_arrives_as_the_exception_object(qtbot: Any) -> None:
+    boom = KeyError("amount")
+
+    def fails(progress: Any, cancelled: Any) -> None:
+        progress("reading", 0.5)
+        raise boom
+
+    worker = Worker(fails)
+    with qtbot.waitSignal(worker.errored, timeout=LONG) as errored:
+        worker.run()
+    assert errored.args[0] is boom and boom.__traceback__ is not None
+
+
+def test_the_runner_reports_to_its_owner_on_the_gui_thread(qtbot: Any) -> None:
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    results: list[Any] = []
+    progress: list[tuple[str, float]] = []
+
+    def counts(report: Any, cancelled: Any) -> int:
+        report("counting", 1.0)
+        return 42
+
+    # The handlers are connected before the worker starts: none of its signals is missed.
+    QtRunner(owner).run(
+        counts,
+        finished=results.append,
+        errored=results.append,
+        cancelled=lambda: results.append("cancelled"),
+        progressed=lambda phase, fraction: progress.append((phase, fraction)),
+    )
+    qtbot.waitUntil(lambda: bool(results), timeout=LONG)
+    assert results == [42] and progress == [("counting", 1.0)]
+
+    def stops(report: Any, cancelled: Any) -> None:
+        raise Cancelled("stopped")
+
+    QtRunner(owner).run(
+        stops,
+        finished=results.append,
+        errored=results.append,
+        cancelled=lambda: results.append("cancelled"),
+    )
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=LONG)
+    assert results == [42, "cancelled"]
