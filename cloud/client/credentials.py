@@ -23,6 +23,7 @@ KEYRING_SERVICE = "loupe"
 
 def _keyring() -> Any:
     """The keyring module, or OptionError saying why there is none."""
+    # Imported here so that a missing package becomes that one-line error.
     try:
         import keyring
         from keyring.backends.fail import Keyring as NoKeyring

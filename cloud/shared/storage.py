@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import boto3
+from botocore.config import Config
+
 from cloud.errors import ConflictError, NotFoundError, StoreError
 
 __all__ = ["ObjectStore", "Part", "S3Store", "Stored", "s3_client"]
@@ -43,9 +46,6 @@ def s3_client(
     SigV4 is what lets a presigned part URL carry a signed checksum header.
     ``credentials`` (``aws_access_key_id``, ...) default to boto3's usual chain.
     """
-    import boto3
-    from botocore.config import Config
-
     return boto3.client(
         "s3",
         endpoint_url=endpoint_url,
