@@ -1,4 +1,4 @@
-"""Errors of the cloud backend and its client.
+"""Errors of the cloud backend and its client: the one tree all three sides share.
 
     CloudError
     ├── RequestError     the request cannot be carried out as asked (HTTP 400)
@@ -6,7 +6,8 @@
     ├── ForbiddenError   the object belongs to somebody else, or the key is unsafe (HTTP 403)
     ├── NotFoundError    no such upload or job for this user (HTTP 404)
     ├── ConflictError    a concurrent write changed the object first (HTTP 409)
-    └── StoreError       the object store failed (HTTP 502)
+    ├── StoreError       the object store failed (HTTP 502)
+    └── InsightsError    the model could not be reached, or never answered validly (HTTP 502)
 
 Messages never contain tokens, keys or other secrets.
 """
@@ -18,6 +19,7 @@ __all__ = [
     "CloudError",
     "ConflictError",
     "ForbiddenError",
+    "InsightsError",
     "NotFoundError",
     "RequestError",
     "StoreError",
@@ -62,5 +64,11 @@ class ConflictError(CloudError):
 
 class StoreError(CloudError):
     """The object store failed."""
+
+    status = 502
+
+
+class InsightsError(CloudError):
+    """The model could not be reached, or never gave a valid answer."""
 
     status = 502

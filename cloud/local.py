@@ -1,10 +1,11 @@
 """The whole backend on this machine: what ``loupe serve`` runs.
 
-The same FastAPI app as in AWS, under uvicorn; S3 and Secrets Manager from
-moto's server, started in-process on loopback; the state machine's steps run
-in-process by the local runner. NVIDIA settings come from the environment
-(``NVIDIA_API_BASE_URL``, ``NVIDIA_API_KEY``, ``NEMOTRON_MODEL``); the key is
-put in the local Secrets Manager and read back the way the Lambda reads it.
+The same FastAPI app as in AWS (:mod:`cloud.api`), under uvicorn; S3 and
+Secrets Manager from moto's server, started in-process on loopback; the state
+machine's steps run in-process by the local runner (:mod:`cloud.workers`).
+NVIDIA settings come from the environment (``NVIDIA_API_BASE_URL``,
+``NVIDIA_API_KEY``, ``NEMOTRON_MODEL``); the key is put in the local Secrets
+Manager and read back the way the Lambda reads it.
 Nothing persists: stopping the server forgets every upload and job.
 """
 
@@ -18,10 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from cloud.auth import Identity, LocalTokens
 from cloud.errors import CloudError
-from cloud.jobs import run_job
-from cloud.storage import S3Store, s3_client
+from cloud.shared.jobs import JobRef
+from cloud.shared.storage import S3Store, s3_client
 
 __all__ = ["LocalBackend", "LocalSettings"]
 
@@ -83,24 +83,21 @@ class LocalBackend:
         Raises:
             CloudError: the cloud extra is not installed, or the port is taken.
         """
+        # Imported here, to name what is missing when the cloud extra is not installed.
         try:
             import boto3
             import uvicorn
             from moto.server import ThreadedMotoServer
 
-            from cloud.api import create_app
+            from cloud.api import LocalTokens, create_app
+            from cloud.workers import run_job
         except ImportError as exc:
             raise CloudError(
                 f"loupe serve needs the cloud extra ({exc.name} is missing): "
                 "pip install 'loupe[cloud]'"
             ) from None
 
-        # moto's HTTP server would log every storage request on stderr.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._moto.start()
-        host, port = self._moto.get_host_and_port()
-        storage_url = f"http://{host}:{port}"
+        storage_url = self._start_storage(ThreadedMotoServer)
         store = S3Store(s3_client(storage_url, _REGION, **_CREDENTIALS), "loupe-local")
         store.create_bucket()
         self.store = store
@@ -117,10 +114,8 @@ class LocalBackend:
         self.token = tokens.issue(LOCAL_USER)
         chunk_rows = self.settings.chunk_rows
 
-        def runner(identity: Identity, job_id: str) -> None:
-            self._pool.submit(
-                run_job, store, identity, job_id, chunk_rows=chunk_rows, insights_client=factory
-            )
+        def runner(job: JobRef) -> None:
+            self._pool.submit(run_job, job, chunk_rows=chunk_rows, insights_client=factory)
 
         app = create_app(store, tokens, runner)
         config = uvicorn.Config(
@@ -141,9 +136,27 @@ class LocalBackend:
         self.url = f"http://{shown}:{bound[1]}"
         return self
 
+    def _start_storage(self, server: Any) -> str:
+        """Start moto's server class ``server`` on loopback; its URL."""
+        # moto's HTTP server would log every storage request on stderr.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = server(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        return f"http://{host}:{port}"
+
+    @property
+    def insights_model(self) -> str:
+        """The model insights jobs ask."""
+        # Like every backend import, here rather than at the top: see start().
+        from cloud.workers.insights import DEFAULT_MODEL
+
+        return self.settings.nemotron_model or DEFAULT_MODEL
+
     def _insights_factory(self, secrets: Any) -> Any:
         """Makes model clients with the key read from the local Secrets Manager."""
-        from cloud.insights import client_from_secret
+        # Like every backend import, here rather than at the top: see start().
+        from cloud.workers.insights import client_from_secret
 
         settings = self.settings
         return lambda: client_from_secret(

@@ -4,12 +4,12 @@
     python3 packaging/lambda.py --no-smoke
 
 * ``build/lambda/api/`` and ``build/lambda/api.zip``: the API function (the
-  template's CodeUri). Must fit a zip: 50 MB zipped for a direct upload,
-  250 MB unzipped.
+  template's CodeUri): ``cloud.api`` and what it shares, without core. Must fit
+  a zip: 50 MB zipped for a direct upload, 250 MB unzipped.
 * ``build/lambda/worker/``: what the workers' container image adds to the
-  base image (``packaging/lambda/Dockerfile``). Polars and pyarrow make it far
-  larger than a zip may be, which is why the workers are an image (limit
-  10 GB uncompressed).
+  base image (``packaging/lambda/Dockerfile``): core and ``cloud.workers``.
+  Polars and pyarrow make it far larger than a zip may be, which is why the
+  workers are an image (limit 10 GB uncompressed).
 
 Wheels are the manylinux x86_64 CPython 3.12 builds pinned with hashes in
 ``packaging/lambda/*.lock``. With a Python 3.12 on this machine, each bundle is
@@ -40,6 +40,10 @@ IMAGE_LIMIT = 10 * 1024 * MB
 # What the Lambda Python 3.12 base image itself weighs, uncompressed (about).
 BASE_IMAGE = 600 * MB
 
+# Loupe's own sources in each bundle (the Dockerfile copies the worker's likewise).
+API_SOURCES = ["cloud/__init__.py", "cloud/errors.py", "cloud/shared", "cloud/api"]
+WORKER_SOURCES = ["core", "cloud/__init__.py", "cloud/errors.py", "cloud/shared", "cloud/workers"]
+
 SMOKE_API = """
 import json, os
 os.environ.update(
@@ -48,7 +52,7 @@ os.environ.update(
     AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1",
     AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x",
 )
-from cloud import handlers
+from cloud.api import handler
 class Context:
     function_name = "smoke"; memory_limit_in_mb = 1024; aws_request_id = "1"
     invoked_function_arn = "arn:aws:lambda:us-east-1:1:function:smoke"
@@ -56,14 +60,14 @@ event = {"resource": "/v1/health", "path": "/v1/health", "httpMethod": "GET",
     "headers": {"Host": "smoke"}, "multiValueHeaders": {}, "queryStringParameters": None,
     "multiValueQueryStringParameters": None, "requestContext": {"stage": "prod"},
     "body": None, "isBase64Encoded": False}
-answer = handlers.api(event, Context())
+answer = handler.api(event, Context())
 assert answer["statusCode"] == 200 and json.loads(answer["body"]) == {"status": "ok"}, answer
 print("api: health 200 through Mangum")
 """
 
 SMOKE_WORKER = """
 import pathlib, tempfile
-from cloud import handlers  # every step's module loads
+from cloud.workers import handlers  # every step's module loads
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.table import open_table
@@ -118,12 +122,17 @@ def install(lock: Path, target: Path, python: str) -> None:
     )
 
 
-def copy_sources(target: Path, packages: list[str]) -> None:
-    """Copy Loupe's own packages (no caches, no tests) into ``target``."""
-    for package in packages:
+def copy_sources(target: Path, sources: list[str]) -> None:
+    """Copy Loupe's own packages and modules (no caches, no tests) into ``target``."""
+    for source in sources:
+        destination = target / source
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / source).is_file():
+            shutil.copy2(ROOT / source, destination)
+            continue
         shutil.copytree(
-            ROOT / package,
-            target / package,
+            ROOT / source,
+            destination,
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "template.yaml"),
         )
 
@@ -197,9 +206,9 @@ def main() -> int:
     python = find_python312()
     installer = python or sys.executable
     install(LOCKS / "api.lock", bundles["api"].folder, installer)
-    copy_sources(bundles["api"].folder, ["cloud"])
+    copy_sources(bundles["api"].folder, API_SOURCES)
     install(LOCKS / "worker.lock", bundles["worker"].folder, installer)
-    copy_sources(bundles["worker"].folder, ["core", "cloud"])
+    copy_sources(bundles["worker"].folder, WORKER_SOURCES)
     for bundle in bundles.values():
         bundle.unzipped = folder_size(bundle.folder)
         bundle.zipped = make_zip(bundle.folder, args.out / f"{bundle.name}.zip")

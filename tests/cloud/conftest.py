@@ -1,4 +1,4 @@
-"""S3 from moto's server on 127.0.0.1, and the API under uvicorn on 127.0.0.1."""
+"""S3 from moto's server on 127.0.0.1, the API under uvicorn on 127.0.0.1, the Lambdas' setting."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ import pytest
 import uvicorn
 from moto.server import ThreadedMotoServer
 
-from cloud.api import MIN_PART_SIZE, create_app
-from cloud.auth import Identity, LocalTokens
-from cloud.jobs import run_job
-from cloud.storage import S3Store, s3_client
+from cloud.api import MIN_PART_SIZE, LocalTokens, create_app
+from cloud.api import handler as api_handler
+from cloud.shared.jobs import JobRef
+from cloud.shared.storage import S3Store, s3_client
+from cloud.workers import handlers as worker_handlers
+from cloud.workers import run_job
 from core.samples import SAMPLE_CSV
 
 
@@ -64,15 +66,8 @@ def served(store: S3Store, request: pytest.FixtureRequest) -> Iterator[Served]:
     marker = request.node.get_closest_marker("chunk_rows")
     chunk_rows = marker.args[0] if marker else 700
 
-    def runner(identity: Identity, job_id: str) -> None:
-        pool.submit(
-            run_job,
-            store,
-            identity,
-            job_id,
-            chunk_rows=chunk_rows,
-            insights_client=served.insights,
-        )
+    def runner(job: JobRef) -> None:
+        pool.submit(run_job, job, chunk_rows=chunk_rows, insights_client=served.insights)
 
     app = create_app(store, tokens, runner, part_size=MIN_PART_SIZE)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
@@ -86,6 +81,21 @@ def served(store: S3Store, request: pytest.FixtureRequest) -> Iterator[Served]:
     server.should_exit = True
     thread.join(timeout=30)
     pool.shutdown(wait=True)
+
+
+@pytest.fixture
+def lambda_env(store: S3Store, moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The environment the template gives the functions, with fresh per-container clients."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("LOUPE_BUCKET", store.bucket)
+    monkeypatch.setenv("LOUPE_CHUNK_ROWS", "700")
+    caches = (api_handler._store, api_handler._api, worker_handlers._store)
+    for cache in caches:
+        cache.cache_clear()
+    yield
+    for cache in caches:
+        cache.cache_clear()
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """A small OpenAI-compatible chat-completions server on 127.0.0.1 that plays Nemotron.
 
 Each test scripts its answers in order (status, headers, body, delay); the
-server records every request it received, headers and JSON body.
+server records every request it received, headers and JSON body. ``KEY`` is
+the NVIDIA key the tests hand out, and :func:`good_answer` a scripted answer
+with a true and a false insight.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+KEY = "nvapi-" + "s3cr3t" * 8
 
 
 @dataclass
@@ -92,3 +96,39 @@ class FakeNemotron:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def good_answer(profile: dict[str, Any]) -> str:
+    """An answer with one true insight, one false one, and a good and a bad chart."""
+    comment = next(c for c in profile["columns"] if c["name"] == "comment")
+    return json.dumps(
+        {
+            "insights": [
+                {
+                    "title": "Comments are mostly missing",
+                    "detail": "Most orders have no comment.",
+                    "columns": ["comment"],
+                    "severity": "warning",
+                    "evidence": [
+                        {
+                            "metric": "missing_fraction",
+                            "column": "comment",
+                            "value": f"{comment['missing_fraction'] * 100:.1f}%",
+                        },
+                        {"metric": "rows", "column": None, "value": profile["dataset"]["rows"]},
+                    ],
+                },
+                {
+                    "title": "Amounts are huge",
+                    "detail": "The average order is enormous.",
+                    "columns": ["amount"],
+                    "severity": "critical",
+                    "evidence": [{"metric": "mean", "column": "amount", "value": 987654.0}],
+                },
+            ],
+            "charts": [
+                {"type": "histogram", "x": "amount", "title": "Amounts"},
+                {"type": "scatter", "x": "amount", "y": "no_such_column", "title": "Invented"},
+            ],
+        }
+    )

@@ -10,8 +10,10 @@ import pytest
 from cfnlint.api import ManualArgs, lint
 from cfnlint.decode import decode
 
-from cloud import handlers
+from cloud.api import handler as api_handler
+from cloud.workers import handlers as worker_handlers
 
+HANDLER_MODULES = {"cloud.api.handler": api_handler, "cloud.workers.handlers": worker_handlers}
 TEMPLATE = Path(__file__).parents[2] / "cloud" / "template.yaml"
 
 
@@ -106,9 +108,26 @@ def test_handlers_named_in_the_template_exist(template: dict[str, Any]) -> None:
         if resource["Type"] == "AWS::Serverless::Function":
             props = resource["Properties"]
             named += props.get("ImageConfig", {}).get("Command", []) or [props.get("Handler")]
-    assert sorted(named) == sorted(f"cloud.handlers.{n}" for n in handlers.__all__)
+    exported = [f"{path}.{n}" for path, module in HANDLER_MODULES.items() for n in module.__all__]
+    assert sorted(named) == sorted(exported)
     for name in named:
-        assert callable(getattr(handlers, name.rsplit(".", 1)[1]))
+        path, function = name.rsplit(".", 1)
+        assert callable(getattr(HANDLER_MODULES[path], function))
+
+
+def test_the_api_is_a_zip_and_the_workers_an_image(template: dict[str, Any]) -> None:
+    functions = {
+        n: r["Properties"]
+        for n, r in template["Resources"].items()
+        if r["Type"] == "AWS::Serverless::Function"
+    }
+    api = functions.pop("ApiFunction")
+    assert api["Handler"] == "cloud.api.handler.api" and "ImageConfig" not in api
+    for name, props in functions.items():
+        assert props["PackageType"] == "Image", name
+        assert [c.rsplit(".", 1)[0] for c in props["ImageConfig"]["Command"]] == [
+            "cloud.workers.handlers"
+        ], name
 
 
 def test_bucket_is_private_encrypted_and_expiring(template: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 """A keyring backend in a JSON file, standing in for the OS keyring across processes in tests.
 
-Selected with ``PYTHON_KEYRING_BACKEND=tests.cloud.file_keyring.FileKeyring`` and
+Selected with ``PYTHON_KEYRING_BACKEND=tests.cloud.client.file_keyring.FileKeyring`` and
 ``LOUPE_TEST_KEYRING=<path>``.
 """
 

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cloud.insights import (
+from cloud.shared.storage import S3Store
+from cloud.workers.insights import (
     InsightsAnswer,
     InsightsError,
     NemotronClient,
@@ -25,58 +26,19 @@ from cloud.insights import (
     prompt_messages,
     verify,
 )
-from cloud.storage import S3Store
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.table import open_table
 from core.samples import SAMPLE_CSV
 from tests.cloud.conftest import Served
-from tests.cloud.fake_nemotron import FakeNemotron, Reply
-from tests.cloud.test_api import finished_job, upload
-
-KEY = "nvapi-" + "s3cr3t" * 8
+from tests.cloud.fake_nemotron import KEY, FakeNemotron, Reply, good_answer
+from tests.cloud.helpers import finished_job, upload
 
 
 @pytest.fixture(scope="module")
 def profile() -> dict[str, Any]:
     with open_table(SAMPLE_CSV) as table:
         return json.loads(json.dumps(profile_table(table, ProfileConfig()).profile))
-
-
-def good_answer(profile: dict[str, Any]) -> str:
-    """An answer with one true insight, one false one, and a good and a bad chart."""
-    comment = next(c for c in profile["columns"] if c["name"] == "comment")
-    return json.dumps(
-        {
-            "insights": [
-                {
-                    "title": "Comments are mostly missing",
-                    "detail": "Most orders have no comment.",
-                    "columns": ["comment"],
-                    "severity": "warning",
-                    "evidence": [
-                        {
-                            "metric": "missing_fraction",
-                            "column": "comment",
-                            "value": f"{comment['missing_fraction'] * 100:.1f}%",
-                        },
-                        {"metric": "rows", "column": None, "value": profile["dataset"]["rows"]},
-                    ],
-                },
-                {
-                    "title": "Amounts are huge",
-                    "detail": "The average order is enormous.",
-                    "columns": ["amount"],
-                    "severity": "critical",
-                    "evidence": [{"metric": "mean", "column": "amount", "value": 987654.0}],
-                },
-            ],
-            "charts": [
-                {"type": "histogram", "x": "amount", "title": "Amounts"},
-                {"type": "scatter", "x": "amount", "y": "no_such_column", "title": "Invented"},
-            ],
-        }
-    )
 
 
 def client(

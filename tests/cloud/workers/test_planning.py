@@ -9,25 +9,15 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from cloud.auth import Identity
 from cloud.errors import ForbiddenError
-from cloud.jobs import (
-    Chunk,
-    JobRecord,
-    merge,
-    new_id,
-    plan,
-    profile_chunk,
-    save_job,
-    save_upload,
-)
-from cloud.storage import MemoryStore
+from cloud.shared import Identity, JobRecord, JobRef, MemoryStore, new_id, save_upload
+from cloud.workers import Chunk, merge_chunks, plan_job, profile_chunk
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.convert import convert
 from core.read.table import open_table
 from core.samples import SAMPLE_CSV
-from tests.cloud.test_api import same
+from tests.cloud.helpers import same
 
 ALICE = Identity("alice")
 
@@ -63,12 +53,13 @@ def parquet(source: Path, folder: Path, rows_per_group: int) -> Path:
     return path
 
 
-def job_for(store: MemoryStore, path: Path) -> tuple[str, Any]:
+def job_for(store: MemoryStore, path: Path) -> tuple[JobRef, Any]:
     upload = save_upload(store, ALICE, path.name, path.stat().st_size)
     store.put(upload.key, path.read_bytes())
     job = JobRecord(id=new_id(), kind="profile", upload_id=upload.id)
-    save_job(store, ALICE, job)
-    return job.id, upload
+    ref = JobRef(store, ALICE, job.id)
+    ref.create(job)
+    return ref, upload
 
 
 def test_parquet_is_planned_from_its_footer_and_read_by_ranges(
@@ -77,22 +68,22 @@ def test_parquet_is_planned_from_its_footer_and_read_by_ranges(
     path = parquet(big_csv, tmp_path, rows_per_group=16_000)  # 128,000 rows: 8 groups
     size = path.stat().st_size
     store = CountingStore()
-    job_id, upload = job_for(store, path)
+    job, upload = job_for(store, path)
 
     store.read = 0
-    chunks = plan(store, ALICE, job_id, upload, chunk_rows=32_000)
+    chunks = plan_job(job, upload, chunk_rows=32_000)
     assert [c.row_groups for c in chunks] == [(0, 1), (2, 3), (4, 5), (6, 7)]
     assert [c.rows for c in chunks] == [32_000] * 4
     assert store.read < 0.05 * size  # the footer, not the file
-    assert store.keys(f"jobs/alice/{job_id}/chunks/") == []  # nothing copied
+    assert store.keys(f"jobs/alice/{job.job_id}/chunks/") == []  # nothing copied
 
     for chunk in chunks:
         store.read = 0
-        profile_chunk(store, ALICE, job_id, Chunk.from_json(chunk.to_json()), {})
+        profile_chunk(job, Chunk.from_json(chunk.to_json()), {})
         assert store.read < 0.4 * size  # its own quarter, and the footer
 
-    merge(store, ALICE, job_id, upload, len(chunks))
-    cloud = json.loads(store.get(f"jobs/alice/{job_id}/result.json").data)
+    merge_chunks(job, upload, len(chunks))
+    cloud = json.loads(store.get(f"jobs/alice/{job.job_id}/result.json").data)
     with open_table(path) as table:
         local = json.loads(json.dumps(profile_table(table, ProfileConfig()).profile))
     assert cloud["dataset"]["rows"] == 128_000
@@ -111,23 +102,23 @@ def test_parquet_is_planned_from_its_footer_and_read_by_ranges(
 def test_small_or_single_group_files_are_one_chunk(tmp_path: Path) -> None:
     path = parquet(SAMPLE_CSV, tmp_path, rows_per_group=10_000)
     store = MemoryStore()
-    job_id, upload = job_for(store, path)
-    (only,) = plan(store, ALICE, job_id, upload, chunk_rows=1_000_000)
+    job, upload = job_for(store, path)
+    (only,) = plan_job(job, upload, chunk_rows=1_000_000)
     assert (only.rows, only.row_groups) == (2_000, (0,))
 
 
 def test_huge_row_groups_and_text_files_are_converted(tmp_path: Path) -> None:
     store = MemoryStore()
     path = parquet(SAMPLE_CSV, tmp_path, rows_per_group=2_000)
-    job_id, upload = job_for(store, path)
-    chunks = plan(store, ALICE, job_id, upload, chunk_rows=500)  # one group of 4 chunks
+    job, upload = job_for(store, path)
+    chunks = plan_job(job, upload, chunk_rows=500)  # one group of 4 chunks
     assert [c.rows for c in chunks] == [500] * 4 and not any(c.row_groups for c in chunks)
-    assert len(store.keys(f"jobs/alice/{job_id}/chunks/")) == 4
+    assert len(store.keys(f"jobs/alice/{job.job_id}/chunks/")) == 4
 
-    job_id, upload = job_for(store, SAMPLE_CSV)
-    chunks = plan(store, ALICE, job_id, upload, chunk_rows=700)
+    job, upload = job_for(store, SAMPLE_CSV)
+    chunks = plan_job(job, upload, chunk_rows=700)
     assert [c.rows for c in chunks] == [700, 700, 600]
-    assert len(store.keys(f"jobs/alice/{job_id}/chunks/")) == 3
+    assert len(store.keys(f"jobs/alice/{job.job_id}/chunks/")) == 3
 
 
 def test_a_chunk_cannot_read_another_users_upload(tmp_path: Path) -> None:
@@ -135,7 +126,7 @@ def test_a_chunk_cannot_read_another_users_upload(tmp_path: Path) -> None:
     store = MemoryStore()
     bob_upload = save_upload(store, Identity("bob"), path.name, path.stat().st_size)
     store.put(bob_upload.key, path.read_bytes())
-    job_id, _ = job_for(store, path)
+    job, _ = job_for(store, path)
     stolen = Chunk(0, 0, 500, bob_upload.key, (0,))
     with pytest.raises(ForbiddenError):
-        profile_chunk(store, ALICE, job_id, stolen, {})
+        profile_chunk(job, stolen, {})

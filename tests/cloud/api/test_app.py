@@ -3,62 +3,18 @@
 from __future__ import annotations
 
 import json
-import math
-import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from cloud.storage import S3Store
+from cloud.shared.storage import S3Store
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.table import open_table
 from core.samples import SAMPLE_CSV
 from tests.cloud.conftest import Served
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal, floats to 1e-9 relative (sums in another order differ in the last bits)."""
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b) and type(a) is type(b)
-
-
-def upload(served: Served, sub: str, path: Path, name: str | None = None) -> str:
-    answer = httpx.post(
-        f"{served.url}/v1/uploads",
-        json={"name": name or path.name, "size": path.stat().st_size},
-        headers=served.headers(sub),
-    )
-    assert answer.status_code == 201, answer.text
-    body = answer.json()
-    put = httpx.put(body["url"], content=path.read_bytes())
-    assert put.status_code == 200
-    return str(body["upload_id"])
-
-
-def finished_job(served: Served, sub: str, job_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        body = httpx.get(f"{served.url}/v1/jobs/{job_id}", headers=served.headers(sub)).json()
-        if body["status"] in ("succeeded", "failed"):
-            return dict(body)
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish")
-
-
-def start_job(served: Served, sub: str, upload_id: str) -> httpx.Response:
-    return httpx.post(
-        f"{served.url}/v1/jobs",
-        json={"upload_id": upload_id, "kind": "profile"},
-        headers=served.headers(sub),
-    )
+from tests.cloud.helpers import finished_job, same, start_job, upload
 
 
 def test_cloud_profile_equals_local_profile(served: Served, store: S3Store) -> None:

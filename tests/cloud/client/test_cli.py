@@ -17,10 +17,9 @@ from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.table import open_table
 from core.samples import SAMPLE_CSV
-from tests.cloud.fake_nemotron import FakeNemotron, Reply
-from tests.cloud.test_insights import KEY, good_answer
+from tests.cloud.fake_nemotron import KEY, FakeNemotron, Reply, good_answer
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -148,7 +147,7 @@ def test_cloud_insights_prints_marked_findings(
 
 def test_token_from_the_keyring(serving: Serving, tmp_path: Path) -> None:
     ring = environment(
-        PYTHON_KEYRING_BACKEND="tests.cloud.file_keyring.FileKeyring",
+        PYTHON_KEYRING_BACKEND="tests.cloud.client.file_keyring.FileKeyring",
         LOUPE_TEST_KEYRING=str(tmp_path / "keyring.json"),
     )
     login = loupe("cloud", "login", "--endpoint", serving.url, env=ring, stdin=serving.token + "\n")

@@ -11,17 +11,17 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from cloud.api import MIN_PART_SIZE, create_app
-from cloud.auth import Identity, LocalTokens
-from cloud.storage import S3Store
+from cloud.api import MIN_PART_SIZE, LocalTokens, create_app
+from cloud.shared.jobs import JobRef
+from cloud.shared.storage import S3Store
 
 
 def test_api_survives_fuzzing(store: S3Store) -> None:
     tokens = LocalTokens()
     started: list[str] = []
 
-    def runner(identity: Identity, job_id: str) -> None:
-        started.append(job_id)  # the API is under test here, not the jobs
+    def runner(job: JobRef) -> None:
+        started.append(job.job_id)  # the API is under test here, not the jobs
 
     app = create_app(store, tokens, runner, part_size=MIN_PART_SIZE)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)

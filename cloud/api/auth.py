@@ -10,27 +10,16 @@ decides every object key.
 
 from __future__ import annotations
 
-import re
 import secrets
 import time
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import jwt
 
 from cloud.errors import AuthError
+from cloud.shared.identity import Identity, subject
 
-__all__ = ["CognitoVerifier", "Identity", "LocalTokens", "TokenVerifier", "subject"]
-
-# A subject becomes part of object keys: letters, digits, '-' and '_' only.
-_SUBJECT = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-
-
-@dataclass(frozen=True)
-class Identity:
-    """The authenticated caller."""
-
-    sub: str
+__all__ = ["CognitoVerifier", "LocalTokens", "TokenVerifier"]
 
 
 class TokenVerifier(Protocol):
@@ -42,14 +31,8 @@ class TokenVerifier(Protocol):
 
 
 def _identity(claims: dict[str, Any]) -> Identity:
+    """The identity a token's claims name. Raises AuthError."""
     return subject(claims.get("sub"))
-
-
-def subject(sub: object) -> Identity:
-    """The identity named ``sub``, if it is fit for object keys. Raises AuthError."""
-    if not isinstance(sub, str) or not _SUBJECT.match(sub):
-        raise AuthError("the token has no usable subject")
-    return Identity(sub)
 
 
 class LocalTokens:

@@ -12,12 +12,12 @@ import pytest
 
 from cloud.client import CloudClient, UploadInterrupted
 from cloud.errors import ConflictError, NotFoundError, RequestError
-from cloud.storage import S3Store
+from cloud.shared.storage import S3Store
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.table import open_table
 from tests.cloud.conftest import Served
-from tests.cloud.test_api import same
+from tests.cloud.helpers import same
 
 MIB = 1024**2
 # 128,000 rows in three chunks.

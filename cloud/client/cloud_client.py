@@ -1,4 +1,4 @@
-"""The HTTP client of the Loupe cloud API (what the CLI and the desktop use).
+"""The HTTP client of the Loupe cloud API (what ``loupe cloud`` uses; the desktop is meant to).
 
 Files go straight to S3 through presigned URLs; the API only hands those out.
 Small files take one PUT; large ones go up in parts, each with its SHA-256
@@ -32,7 +32,7 @@ from cloud.errors import (
     StoreError,
 )
 
-__all__ = ["CloudClient", "Progress", "UploadInterrupted", "parquet_copy"]
+__all__ = ["MULTIPART_THRESHOLD", "CloudClient", "Progress", "UploadInterrupted"]
 
 # (stage, done, total): "upload" in bytes, "job" in thousandths.
 Progress = Callable[[str, int, int], None]
@@ -295,32 +295,6 @@ class CloudClient:
         if answer.status_code != 200:
             raise StoreError(f"the result could not be fetched (HTTP {answer.status_code})")
         return dict(answer.json())
-
-
-# Text formats and workbooks shrink several-fold as Parquet, and typing them once
-# on the client spares the server a second inference.
-_CONVERTED = {"delimited", "excel", "ods", "json", "ndjson"}
-
-
-def parquet_copy(path: Path, folder: Path) -> Path:
-    """What to upload for ``path``: a Parquet copy in ``folder`` when that is smaller.
-
-    Files already columnar, or that Parquet would not shrink, are sent as they
-    are. The copy is deterministic, so an interrupted upload of it resumes.
-
-    Raises:
-        core.errors.LoupeError: the file cannot be read (named, one line).
-    """
-    from core.read.convert import convert
-    from core.read.formats import detect
-    from core.read.table import open_table
-
-    if detect(path).format.value not in _CONVERTED:
-        return path
-    copy = folder / (path.stem + ".parquet")
-    with open_table(path) as table:
-        convert(table, copy)
-    return copy if copy.stat().st_size < path.stat().st_size else path
 
 
 def _read_part(handle: BinaryIO, number: int, part_size: int) -> bytes:

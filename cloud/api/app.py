@@ -1,0 +1,62 @@
+"""The HTTP API: one FastAPI app, run by uvicorn locally and by Lambda through Mangum.
+
+Routes (all but health need ``Authorization: Bearer <token>``):
+
+    GET    /v1/health                      liveness
+    POST   /v1/uploads                     {name, size, multipart} → {upload_id, url | part_size}
+    POST   /v1/uploads/{id}/parts          {parts: [{number, sha256}]} → a URL per part
+    GET    /v1/uploads/{id}/parts          the parts S3 has received (to resume)
+    POST   /v1/uploads/{id}/complete       join the parts into the file
+    DELETE /v1/uploads/{id}                abort: drop the parts, the file and the record
+    POST   /v1/jobs                        {upload_id, kind, options} → 202 {job_id, status}
+    GET    /v1/jobs/{job_id}               status, phase, progress; result_url once succeeded
+
+The upload routes are in :mod:`cloud.api.uploads`, the job routes in
+:mod:`cloud.api.jobs`. Nothing in the routes knows which host runs them:
+storage, token checking and the job runner are given to :func:`create_app`.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from cloud.api import jobs, uploads
+from cloud.api.auth import TokenVerifier
+from cloud.api.dependencies import Backend, Runner
+from cloud.api.models import DEFAULT_PART_SIZE, MIN_PART_SIZE
+from cloud.errors import AuthError, CloudError
+from cloud.shared.storage import ObjectStore
+
+__all__ = ["create_app"]
+
+
+def create_app(
+    store: ObjectStore,
+    verifier: TokenVerifier,
+    runner: Runner,
+    *,
+    part_size: int = DEFAULT_PART_SIZE,
+) -> FastAPI:
+    """The API over ``store``, trusting tokens ``verifier`` accepts, running jobs with ``runner``.
+
+    ``runner(job)`` must return at once (queue the work elsewhere).
+    ``part_size`` is the smallest part of multipart uploads (at least 5 MiB).
+    """
+    if part_size < MIN_PART_SIZE:
+        raise ValueError("parts must be at least 5 MiB")
+    app = FastAPI(title="Loupe cloud", version="1.0")
+    app.state.backend = Backend(store, verifier, runner, part_size)
+
+    @app.exception_handler(CloudError)
+    async def cloud_error(request: Request, exc: CloudError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthError) else None
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status, headers=headers)
+
+    @app.get("/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(uploads.router)
+    app.include_router(jobs.router)
+    return app

@@ -1,0 +1,78 @@
+"""The API's Lambda entry point: API Gateway events → the FastAPI app through Mangum.
+
+The app, its S3 client and the Step Functions client are made once per
+container, on first use, and reused by warm invocations. Starting a job starts
+an execution of the job state machine (its steps are :mod:`cloud.workers`).
+Configuration comes from the environment the template sets:
+
+    LOUPE_BUCKET              the bucket for uploads, jobs and results
+    LOUPE_STATE_MACHINE_ARN   the job state machine
+    LOUPE_USER_POOL_ID, LOUPE_USER_POOL_CLIENT_ID, LOUPE_TOKEN_ISSUER (optional)
+
+Logging, metrics (CloudWatch embedded metric format), X-Ray tracing (when the
+stack turns it on) and the Lambda context come from Powertools. Traces never
+hold the answers: they carry presigned URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from mangum import Mangum
+
+from cloud.api.app import create_app
+from cloud.api.auth import CognitoVerifier
+from cloud.shared.jobs import JobRef
+from cloud.shared.storage import S3Store, s3_client
+
+__all__ = ["api"]
+
+logger = Logger(service="loupe")
+metrics = Metrics(namespace="Loupe", service="loupe")
+# Off outside Lambda, and in Lambda unless the stack turns tracing on
+# (POWERTOOLS_TRACE_DISABLED follows the template's Tracing parameter).
+tracer = Tracer(service="loupe")
+
+
+@cache
+def _store() -> S3Store:
+    """The bucket, through a client made once per container."""
+    return S3Store(s3_client(), os.environ["LOUPE_BUCKET"])
+
+
+@cache
+def _api() -> Any:
+    """The FastAPI app behind Mangum, made once per container."""
+    verifier = CognitoVerifier(
+        os.environ.get("AWS_REGION", "us-east-1"),
+        os.environ["LOUPE_USER_POOL_ID"],
+        os.environ["LOUPE_USER_POOL_CLIENT_ID"],
+        issuer=os.environ.get("LOUPE_TOKEN_ISSUER") or None,
+    )
+    machine = os.environ["LOUPE_STATE_MACHINE_ARN"]
+    steps = boto3.client("stepfunctions")
+
+    def runner(job: JobRef) -> None:
+        steps.start_execution(
+            stateMachineArn=machine,
+            name=job.job_id,
+            input=json.dumps({"sub": job.identity.sub, "job_id": job.job_id}),
+        )
+        metrics.add_metric(name="JobsStarted", unit=MetricUnit.Count, value=1)
+
+    return Mangum(create_app(_store(), verifier, runner), lifespan="off")
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def api(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """API Gateway → the FastAPI app."""
+    metrics.add_metric(name="ApiRequests", unit=MetricUnit.Count, value=1)
+    return dict(_api()(event, context))

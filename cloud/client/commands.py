@@ -1,0 +1,119 @@
+"""``loupe cloud profile|insights``: upload a file, run the job, show the result.
+
+Progress goes to stderr; results to stdout or ``--json``. Ctrl+C during the
+upload aborts it on the server; during the wait it only stops waiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from cloud.client.cloud_client import CloudClient, Progress
+from cloud.client.conversion import parquet_copy
+from cloud.client.credentials import secret
+from cloud.client.progress import TerminalProgress, size_text
+from core.errors import OptionError
+from core.output import write_text
+from core.present.summary import print_summary
+
+__all__ = ["EXIT_FAILED", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "run_remote_job"]
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def run_remote_job(args: argparse.Namespace) -> int:
+    """Run ``loupe cloud profile|insights`` as ``args`` say; returns the exit code.
+
+    Raises:
+        OptionError: bad options, a missing file or no token.
+        core.errors.LoupeError: the file cannot be read.
+        CloudError: the service or the job failed.
+    """
+    token = secret("LOUPE_API_TOKEN", "token", args.endpoint, required=True)
+    api_key = secret("LOUPE_API_KEY", "api-key", args.endpoint, required=False)
+    assert token is not None
+    if args.action == "insights" and not 0 <= args.sample_rows <= 20:
+        raise OptionError("--sample-rows must be between 0 and 20")
+    progress = TerminalProgress(sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="loupe-upload-") as folder:
+        if not args.file.is_file():
+            raise OptionError(f"{args.file}: no such file")
+        upload = args.file if args.no_convert else parquet_copy(args.file, Path(folder))
+        if upload != args.file:
+            sys.stderr.write(
+                f"converted to Parquet: {size_text(args.file.stat().st_size)} → "
+                f"{size_text(upload.stat().st_size)}\n"
+            )
+        with CloudClient(args.endpoint, token, api_key=api_key) as client:
+            result = _upload_and_wait(client, args, upload, progress)
+    if result is None:
+        return EXIT_INTERRUPTED
+    _show(result, args)
+    return EXIT_OK
+
+
+def _upload_and_wait(
+    client: CloudClient, args: argparse.Namespace, upload: Path, progress: Progress
+) -> dict[str, Any] | None:
+    """Upload, run the job and fetch its result; None when Ctrl+C stopped it."""
+    try:
+        if args.resume:
+            upload_id = client.resume_upload(args.resume, upload, progress=progress)
+        else:
+            upload_id = client.upload(upload, progress=progress)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nupload aborted\n")
+        return None
+    options: dict[str, Any] = {"engine": args.engine}
+    if args.action == "insights":
+        options.update(question=args.question, sample_rows=args.sample_rows or None)
+    job = client.start_job(upload_id, args.action, **options)
+    try:
+        state = client.wait(job["job_id"], progress=progress)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\nstopped waiting; job {job['job_id']} goes on on the server\n")
+        return None
+    return client.result(state)
+
+
+def _show(result: dict[str, Any], args: argparse.Namespace) -> None:
+    """Write the result to ``--json``, or print its summary or insights."""
+    profile = result.get("profile", result)
+    profile.setdefault("source", {})["name"] = args.file.name
+    if args.json:
+        write_text(args.json, json.dumps(result, indent=2, ensure_ascii=False))
+        sys.stderr.write(f"wrote {args.json}\n")
+    elif args.action == "profile":
+        print_summary(result, Console())
+    else:
+        _print_insights(result)
+
+
+def _print_insights(result: dict[str, Any]) -> None:
+    """The insights, most severe first, each marked when its evidence did not check out."""
+    console = Console()
+    order = {"critical": 0, "warning": 1, "info": 2}
+    colours = {"critical": "red", "warning": "yellow", "info": "cyan"}
+    insights = sorted(result.get("insights", []), key=lambda i: order.get(i["severity"], 3))
+    if not insights:
+        console.print("The model found nothing to report.")
+    for insight in insights:
+        mark = "" if insight["status"] == "verified" else " [dim](unverified)[/]"
+        colour = colours.get(insight["severity"], "white")
+        console.print(
+            f"[{colour}]{insight['severity']:>8}[/]  [bold]{escape(insight['title'])}[/]{mark}"
+        )
+        console.print(f"          {escape(insight['detail'])}")
+    for chart in result.get("charts", []):
+        axes = chart["x"] + (f" × {chart['y']}" if chart.get("y") else "")
+        console.print(
+            f"   chart  {escape(chart['type'])} of {escape(axes)}: {escape(chart['title'])}"
+        )

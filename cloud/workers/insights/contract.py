@@ -1,0 +1,79 @@
+"""What the model must answer: insights with evidence, and charts worth drawing (pydantic).
+
+The model fills :class:`InsightsAnswer` (its schema goes out as the response
+format, without ``status``, which only :func:`cloud.workers.insights.verify.verify`
+sets). Nothing the model returns is executed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["Chart", "Evidence", "Insight", "InsightsAnswer", "answer_schema", "parse_answer"]
+
+
+class Evidence(BaseModel):
+    """A number or value from the profile that supports an insight."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    metric: str = Field(max_length=100)
+    column: str | None = Field(default=None, max_length=1000)
+    value: float | int | str | bool | None = None
+
+
+class Insight(BaseModel):
+    """One finding about the data."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str = Field(max_length=300)
+    detail: str = Field(max_length=4000)
+    columns: list[str] = Field(default_factory=list, max_length=50)
+    severity: Literal["info", "warning", "critical"] = "info"
+    evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+    status: Literal["verified", "unverified"] = "unverified"
+
+
+class Chart(BaseModel):
+    """A chart the model suggests; drawn by Loupe from the profile, never from code."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: Literal["histogram", "bar", "scatter", "box", "line", "heatmap"]
+    x: str = Field(max_length=1000)
+    y: str | None = Field(default=None, max_length=1000)
+    title: str = Field(default="", max_length=300)
+
+
+class InsightsAnswer(BaseModel):
+    """What the model must answer: insights, and charts worth drawing."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    insights: list[Insight] = Field(default_factory=list, max_length=30)
+    charts: list[Chart] = Field(default_factory=list, max_length=20)
+
+
+def answer_schema() -> dict[str, Any]:
+    """The JSON schema sent as the response format (the model does not set ``status``)."""
+    schema = InsightsAnswer.model_json_schema()
+    schema["$defs"]["Insight"]["properties"].pop("status", None)
+    return schema
+
+
+def parse_answer(content: str) -> InsightsAnswer:
+    """The contract in the model's text (a ```json fence is tolerated). Raises ValueError."""
+    text = content.strip()
+    fenced = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", text, flags=re.DOTALL)
+    if fenced:
+        text = fenced.group(1)
+    try:
+        return InsightsAnswer.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the answer"
+        raise ValueError(f"{where}: {first['msg']}") from None
