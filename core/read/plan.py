@@ -5,7 +5,8 @@ applies it (:func:`apply_types`) and shows it (:class:`core.read.info.ReadInfo`
 is derived from the plan and the source). Before checking, inference holds a
 :class:`Proposal`: the candidate types each text column's head supports. When a
 later batch contradicts the first candidate of a column, the stream drops it and
-carries on with a new proposal (:meth:`Proposal.without_first`).
+carries on with a new proposal (:meth:`Proposal.without_first`). What a format
+says about typing its columns reaches the planner as :class:`Traits`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import polars as pl
 from core.read import infer
 from core.read.infer import Candidate, ColumnType, Kind
 
-__all__ = ["Decided", "MissingMarkers", "Proposal", "TypePlan", "apply_types"]
+__all__ = ["Decided", "MissingMarkers", "Proposal", "Traits", "TypePlan", "apply_types"]
 
 
 class Decided(enum.StrEnum):
@@ -29,6 +30,24 @@ class Decided(enum.StrEnum):
     SAMPLED = "sampled"  # inferred, checked against a sample of the rows
     OPTION = "option"  # forced by a type override
     SCHEMA = "schema"  # stored typed in the file (or text kept as text)
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What the format says about typing its columns.
+
+    Attributes:
+        retype_text: text columns are typed by inference (text formats and
+            workbooks); columnar formats store real types, and a string column
+            there is text on purpose.
+        decimal_comma: numbers may be written ``3,14``.
+        own_nulls: the format writes missing values as a null of its own (JSON),
+            so a text ``NA`` is a marker only where typed fields use it too.
+    """
+
+    retype_text: bool = False
+    decimal_comma: bool = False
+    own_nulls: bool = False
 
 
 @dataclass(frozen=True)

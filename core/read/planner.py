@@ -9,7 +9,7 @@ the table applies the plan it gets back.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -18,27 +18,9 @@ from core.errors import OptionError
 from core.read import infer
 from core.read.infer import Candidate, ColumnType, Kind
 from core.read.options import ReadOptions
-from core.read.plan import MissingMarkers, Proposal, TypePlan, apply_types
+from core.read.plan import MissingMarkers, Proposal, Traits, TypePlan, apply_types
 
-__all__ = ["Planner", "Traits"]
-
-
-@dataclass(frozen=True)
-class Traits:
-    """What the format says about typing its columns.
-
-    Attributes:
-        retype_text: text columns are typed by inference (text formats and
-            workbooks); columnar formats store real types, and a string column
-            there is text on purpose.
-        decimal_comma: numbers may be written ``3,14``.
-        own_nulls: the format writes missing values as a null of its own (JSON),
-            so a text ``NA`` is a marker only where typed fields use it too.
-    """
-
-    retype_text: bool = False
-    decimal_comma: bool = False
-    own_nulls: bool = False
+__all__ = ["Planner"]
 
 
 class Planner:

@@ -17,7 +17,7 @@ import polars as pl
 from core.errors import CorruptFileError, EncodingError, ParseError, SourceError
 from core.read.delimited import Dialect
 from core.read.options import ReadOptions
-from core.read.planner import Traits
+from core.read.plan import Traits
 from core.read.source import Source
 
 __all__ = ["FULL_SCAN_BYTES", "INFER_SAMPLE_ROWS", "Reader", "first_line"]

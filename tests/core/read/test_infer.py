@@ -15,8 +15,8 @@ from core.errors import OptionError, TypesChanged
 from core.read import infer
 from core.read.infer import Candidate, Kind
 from core.read.options import ReadOptions
-from core.read.plan import Decided, Proposal, TypePlan
-from core.read.planner import Planner, Traits
+from core.read.plan import Decided, Proposal, Traits, TypePlan
+from core.read.planner import Planner
 
 Write = Callable[[str, bytes | str], Path]
 TEXT = Traits(retype_text=True)
