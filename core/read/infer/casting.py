@@ -1,0 +1,193 @@
+"""Reading text values as a candidate type, and counting the values a cast would lose.
+
+A value is *present* when it is not null and not a missing-value token
+(:data:`MISSING_TOKENS`); a candidate loses a present value that does not parse
+under it, or that must not be read so (codes with leading zeros, integers too
+long for a float).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from core.read.infer.kinds import Candidate, Kind
+
+__all__ = [
+    "COL",
+    "MISSING_TOKENS",
+    "VAL",
+    "cast_checked",
+    "cast_counting",
+    "cast_expr",
+    "clean",
+    "failures",
+    "present",
+]
+
+MISSING_TOKENS: tuple[str, ...] = (
+    "", "NA", "N/A", "n/a", "na", "NULL", "null", "Null", "NaN", "nan", "NAN",
+    "#N/A", "#NA", "None", "none", "-", "--", "?",
+)  # fmt: skip
+
+_FLOAT_TOKENS = tuple(t for t in MISSING_TOKENS if t.lower() in ("nan", "inf", "-inf"))
+_TRUE = ("true", "yes", "y", "t")
+_FALSE = ("false", "no", "n", "f")
+_LEADING_ZERO = r"^[+-]?0[0-9]"
+# Names of the long (unpivoted) sample's columns; control characters keep them
+# apart from any real column name.
+COL, VAL = "\x00column", "\x00value"
+
+
+def number_guard(cand: Candidate) -> str | None:
+    """The pattern a number must match under ``cand``, where a plain cast is not enough.
+
+    Digit groups must be exactly three digits (so ``1,5`` is never read as 15),
+    and a decimal-comma number has no point in it (so ``1.234`` is not 1.234).
+    """
+    if cand.thousands is None and not cand.decimal_comma:
+        return None
+    point = "," if cand.decimal_comma else r"\."
+    whole = r"\d+"
+    if cand.thousands is not None:
+        whole = rf"(?:\d{{1,3}}(?:{re.escape(cand.thousands)}\d{{3}})+|\d+)"
+    fraction = rf"(?:{point}\d+)?" if cand.kind is Kind.FLOAT else ""
+    return rf"^[+-]?{whole}{fraction}$"
+
+
+def clean(name: str) -> pl.Expr:
+    """The column's values, trimmed."""
+    return pl.col(name).str.strip_chars()
+
+
+def present(name: str) -> pl.Expr:
+    """True where the value is not missing and not a missing-value token."""
+    value = clean(name)
+    return value.is_not_null() & ~value.is_in(MISSING_TOKENS)
+
+
+def _parse(name: str, cand: Candidate) -> pl.Expr:
+    """The column parsed as ``cand``; null where it does not parse or is a token."""
+    # Tokens cannot survive an integer, boolean or date parse; among floats only
+    # the NaN spellings would, so only they are masked.
+    value = clean(name)
+    guard = number_guard(cand)
+    if guard is not None:
+        value = pl.when(value.str.contains(guard)).then(value)
+        if cand.thousands is not None:
+            value = value.str.replace_all(cand.thousands, "", literal=True)
+        if cand.decimal_comma:
+            value = value.str.replace(",", ".", literal=True)
+    match cand.kind:
+        case Kind.INT:
+            return value.cast(pl.Int64, strict=False)
+        case Kind.FLOAT:
+            value = pl.when(~value.is_in(_FLOAT_TOKENS)).then(value)
+            return value.cast(pl.Float64, strict=False)
+        case Kind.BOOL:
+            lowered = value.str.to_lowercase()
+            return (
+                pl.when(lowered.is_in(_TRUE))
+                .then(pl.lit(True))
+                .when(lowered.is_in(_FALSE))
+                .then(pl.lit(False))
+                .otherwise(pl.lit(None, dtype=pl.Boolean))
+            )
+        case Kind.DATE:
+            return value.str.strptime(pl.Date, cand.fmt, strict=False)
+        case Kind.DATETIME:
+            fmt = cand.fmt
+            if fmt is not None and ("%z" in fmt or "%:z" in fmt):
+                # Offsets may differ from value to value (Z among them): each is read as
+                # its UTC instant.
+                utc = "+00:00" if "%:z" in fmt else "+0000"
+                value = value.str.replace(r"[Zz]$", utc)
+                return value.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
+            if fmt is not None and fmt.endswith("Z"):
+                return value.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
+            return value.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        case Kind.STR:
+            return pl.col(name)
+
+
+def _refused(name: str, cand: Candidate) -> pl.Expr | None:
+    """Present values that parse under ``cand`` but must not be read so (or None)."""
+    if cand.kind not in (Kind.INT, Kind.FLOAT):
+        return None
+    # Codes with leading zeros must stay text, as must integers too long for a
+    # float to hold exactly.
+    value = clean(name)
+    refused = value.str.contains(_LEADING_ZERO)
+    if cand.kind is Kind.FLOAT:
+        refused = refused | value.str.contains(r"^[+-]?\d{16,}$")
+    return present(name) & refused
+
+
+def failures(name: str, cand: Candidate) -> pl.Expr:
+    """Count of present values that ``cand`` cannot represent."""
+    lost = present(name) & _parse(name, cand).is_null()
+    refused = _refused(name, cand)
+    return (lost if refused is None else lost | refused).sum()
+
+
+def cast_checked(
+    frame: pl.DataFrame, plan: Mapping[str, Sequence[Candidate]]
+) -> tuple[pl.DataFrame, dict[str, Candidate]]:
+    """Cast each text column of an in-memory frame to its first candidate that loses nothing.
+
+    Each column is parsed once per candidate tried (usually once): losses are
+    counted as present values minus parsed values, plus refused ones.
+
+    Returns:
+        The frame with the chosen types, and the candidate chosen per column
+        (text where none fits).
+    """
+    remaining = {c: list(cands) for c, cands in plan.items() if cands}
+    chosen = {c: Candidate(Kind.STR) for c in plan}
+    typed: dict[str, pl.Series] = {}
+    while remaining:
+        trying = {c: cands[0] for c, cands in remaining.items()}
+        cast, losses = cast_counting(frame, trying)
+        for c, lost in losses.items():
+            if lost == 0:
+                chosen[c] = trying[c]
+                typed[c] = cast.get_column(c)
+                del remaining[c]
+            else:
+                remaining[c] = remaining[c][1:]
+                if not remaining[c]:
+                    del remaining[c]
+    return frame.with_columns(typed.values()) if typed else frame, chosen
+
+
+def cast_counting(
+    frame: pl.DataFrame, chosen: Mapping[str, Candidate]
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Cast text columns of ``frame`` as ``chosen``, counting the values each cast loses.
+
+    Returns:
+        The cast columns (only those in ``chosen``) and, per column, the present
+        values that did not parse or must not be read so (codes with leading zeros).
+    """
+    names = [c for c, cand in chosen.items() if cand.kind is not Kind.STR]
+    if not names:
+        return frame.select(), {c: 0 for c in chosen}
+    cast = frame.select(cast_expr(c, chosen[c]) for c in names)
+    checks: list[pl.Expr] = []
+    for i, c in enumerate(names):
+        checks.append(present(c).sum().alias(f"p{i}"))
+        refused = _refused(c, chosen[c])
+        checks.append((refused if refused is not None else pl.lit(False)).sum().alias(f"r{i}"))
+    stats = frame.select(checks).row(0, named=True)
+    parsed = cast.select(pl.all().count()).row(0, named=True)
+    losses = {c: 0 for c in chosen}
+    for i, c in enumerate(names):
+        losses[c] = int(stats[f"p{i}"]) - int(parsed[c]) + int(stats[f"r{i}"])
+    return cast, losses
+
+
+def cast_expr(name: str, cand: Candidate) -> pl.Expr:
+    """Expression that reads text column ``name`` as ``cand``, keeping the name."""
+    return _parse(name, cand).alias(name)

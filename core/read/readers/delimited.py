@@ -1,0 +1,95 @@
+"""Delimited text (CSV, TSV, …): the dialect sniffed once, every column read as text.
+
+The dialect and the ragged-row check come from :mod:`core.read.delimited`; a
+file too large to check whole gives inference a sample spread through it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from core.errors import EmptyFileError, SourceError
+from core.read import delimited
+from core.read.delimited import Dialect
+from core.read.formats import Compression
+from core.read.options import ReadOptions
+from core.read.readers.base import FULL_SCAN_BYTES, INFER_SAMPLE_ROWS
+from core.read.readers.lines import LineReader
+from core.read.source import Source
+
+__all__ = ["DelimitedReader"]
+
+
+class DelimitedReader(LineReader):
+    """Reads delimited text; sniffs its dialect from the head on opening.
+
+    Raises:
+        EmptyFileError: the file holds only blank lines.
+        RaggedRowsError: a row of the head has more or fewer fields than the
+            header (unless ``lenient``).
+    """
+
+    def __init__(self, source: Source, options: ReadOptions) -> None:
+        super().__init__(source, options)
+        text = self.head_bytes().decode("utf-8", "replace")
+        if not text.strip():
+            raise EmptyFileError(self.path, "the file holds only blank lines")
+        self._dialect = delimited.sniff_dialect(
+            text,
+            at_eof=self.at_eof,
+            extension=self.path.suffix.lower()
+            if source.compression is Compression.NONE
+            else Path(self.path.stem).suffix.lower(),
+            delimiter=options.delimiter,
+            has_header=options.has_header,
+        )
+        ragged = delimited.check_ragged(self.path, text, self._dialect, at_eof=self.at_eof)
+        if ragged is not None:
+            line, fields, expected = ragged
+            if not options.lenient:
+                raise delimited.ragged_error(self.path, line, fields, expected)
+            self.warnings.append(
+                f"ragged rows read leniently: line {line} has {fields} fields, the header "
+                f"{expected}; short rows are padded with missing values, long rows cut"
+            )
+
+    @property
+    def dialect(self) -> Dialect:
+        """The sniffed (or given) dialect."""
+        return self._dialect
+
+    def head(self) -> pl.DataFrame:
+        """Up to :data:`INFER_SAMPLE_ROWS` leading rows, as text."""
+        return delimited.read_text(
+            self.head_bytes(),
+            self._dialect,
+            at_eof=self.at_eof,
+            rows=INFER_SAMPLE_ROWS,
+            lenient=self.options.lenient,
+        )
+
+    def scan(self) -> pl.LazyFrame:
+        """The whole file, lazily, every column as text."""
+        return delimited.scan(
+            self.source.plain_path(),
+            self.head_bytes(),
+            self._dialect,
+            lenient=self.options.lenient,
+        )
+
+    def spread_sample(self, columns: list[str]) -> pl.DataFrame | None:
+        """Rows spread through the file when it is too large to check whole."""
+        if self.source.plain_size() <= FULL_SCAN_BYTES:
+            return None
+        return delimited.spread_sample(self.source.plain_path(), self._dialect, columns)
+
+    def describe_error(self, exc: pl.exceptions.PolarsError) -> SourceError:
+        """A Polars error as a SourceError naming the file, and the ragged line if any."""
+        if isinstance(exc, pl.exceptions.ComputeError):
+            # Polars says what but not where: find the line (a slow scan, errors only).
+            found = delimited.find_ragged_line(self.source.plain_path(), self.path, self._dialect)
+            if found is not None:
+                return found
+        return super().describe_error(exc)
