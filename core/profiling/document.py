@@ -243,9 +243,9 @@ class Samples(TypedDict):
 class Settings(TypedDict):
     """The settings and alert thresholds the profile was made with."""
 
-    correlation_sample: int
-    exact_distinct_limit: int
     thresholds: dict[str, float]
+    correlation_sample: NotRequired[int]
+    exact_distinct_limit: NotRequired[int]
 
 
 class Profile(TypedDict):
