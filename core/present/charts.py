@@ -15,6 +15,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from core.profiling.correlations import CorrelationMethod, matrix_of
+from core.profiling.document import ColumnProfile, Profile, Severity
+
 __all__ = [
     "OKABE_ITO",
     "column_figures",
@@ -30,7 +33,11 @@ __all__ = [
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 _OTHER = "#999999"  # "other" values: grey, visible on light and dark backgrounds
-_SEVERITY_COLOURS = {"critical": "#D55E00", "warning": "#E69F00", "info": "#56B4E9"}
+_SEVERITY_COLOURS = {
+    Severity.CRITICAL: "#D55E00",
+    Severity.WARNING: "#E69F00",
+    Severity.INFO: "#56B4E9",
+}
 # Blue to red through white: diverging, and readable for the common colour blindnesses.
 _DIVERGING = [
     [0.0, "#2166AC"],
@@ -41,8 +48,7 @@ _DIVERGING = [
 ]
 _SEQUENTIAL = [[0.0, "#F7F7F7"], [1.0, "#0072B2"]]
 
-Column = Mapping[str, Any]
-Profile = Mapping[str, Any]
+Column = ColumnProfile
 
 
 def chart_kind(fig: go.Figure) -> str | None:
@@ -218,7 +224,8 @@ _LENGTH_UNITS = {"binary": "bytes", "list": "elements"}
 def length_histogram(column: Column, theme: str = "light") -> go.Figure:
     """Distribution of lengths: of strings, binary values or lists."""
     unit = _LENGTH_UNITS.get(column["kind"], "characters")
-    histogram = (column.get("length") or {}).get("histogram") or {"edges": [], "counts": []}
+    length = column.get("length")
+    histogram = length["histogram"] if length else {"edges": [], "counts": []}
     edges = histogram["edges"]
     fig = go.Figure(
         go.Bar(
@@ -237,13 +244,13 @@ def length_histogram(column: Column, theme: str = "light") -> go.Figure:
 
 
 def correlation_heatmap(
-    profile: Profile, method: str = "pearson", theme: str = "light"
+    profile: Profile, method: CorrelationMethod | str = "pearson", theme: str = "light"
 ) -> go.Figure:
     """A correlation matrix: ``pearson``, ``spearman`` or ``cramers_v``."""
-    block = profile["correlations"][method]
+    method = CorrelationMethod(method)
+    block = matrix_of(profile["correlations"], method)
     names = block["columns"]
-    signed = method != "cramers_v"
-    labels = {"pearson": "Pearson's r", "spearman": "Spearman's ρ", "cramers_v": "Cramér's V"}
+    signed = method.signed
     fig = go.Figure(
         go.Heatmap(
             z=block["matrix"],
@@ -254,12 +261,12 @@ def correlation_heatmap(
             zmid=0 if signed else None,
             colorscale=_DIVERGING if signed else _SEQUENTIAL,
             hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>",
-            colorbar={"title": {"text": labels[method]}},
+            colorbar={"title": {"text": method.label}},
         )
     )
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"tickangle": -45})
     size = max(320, 60 + 24 * len(names))
-    return _layout(fig, f"Correlations ({labels[method]})", theme, kind="correlation", height=size)
+    return _layout(fig, f"Correlations ({method.label})", theme, kind="correlation", height=size)
 
 
 def missing_bar(profile: Profile, theme: str = "light") -> go.Figure:
@@ -305,7 +312,7 @@ def nullity_heatmap(profile: Profile, theme: str = "light") -> go.Figure:
 def overview(profile: Profile, theme: str = "light") -> go.Figure:
     """Column kinds and alerts by severity, side by side."""
     kinds = profile["dataset"]["kinds"]
-    severities = {"critical": 0, "warning": 0, "info": 0}
+    severities = dict.fromkeys(Severity, 0)
     for alert in profile["alerts"]:
         severities[alert["severity"]] += 1
     fig = go.Figure()
@@ -321,7 +328,7 @@ def overview(profile: Profile, theme: str = "light") -> go.Figure:
     )
     fig.add_trace(
         go.Bar(
-            x=list(severities),
+            x=[s.value for s in severities],
             y=list(severities.values()),
             marker={"color": [_SEVERITY_COLOURS[s] for s in severities]},
             hovertemplate="%{x}: %{y} alerts<extra></extra>",

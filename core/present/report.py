@@ -1,43 +1,32 @@
 """The standalone HTML report of a profile: one file that works offline.
 
-plotly.js comes from the installed plotly package, embedded once, gzip-compressed
-and base64-encoded (about 1.9 MB instead of 4.8), and inflated in the browser
-with the standard ``DecompressionStream``. Figures are stored as compact JSON
-(data and layout; the template once) and drawn only when their panel scrolls
-into view, so reports of wide tables open quickly. Nothing is fetched from the
-network: no CDN, no fonts, no images.
+plotly.js is embedded once, compressed, and inflated in the browser with the
+standard ``DecompressionStream`` (see :mod:`core.present.figures`). Figures are
+drawn only when their panel scrolls into view, so reports of wide tables open
+quickly. Nothing is fetched from the network: no CDN, no fonts, no images.
+
+The page is ``assets/report.html`` filled in section by section, one helper each.
 """
 
 from __future__ import annotations
 
-import base64
-import gzip
-import html
-import json
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import plotly.graph_objects as go
-import plotly.io as pio
-from plotly.offline import get_plotlyjs
-
 from core.output import write_text
 from core.present import charts
-from core.present.numbers import format_duration, format_number
-from core.read.jsonvalue import json_value
+from core.present.column_stats import column_stats
+from core.present.figures import FigureStore, plotly_gzip_b64
+from core.present.markup import escape as _e
+from core.present.markup import number as _number
+from core.present.markup import percent as _percent
+from core.present.markup import rows_table, stats_table
+from core.profiling.correlations import CorrelationMethod, matrix_of
+from core.profiling.document import Profile
 
 __all__ = ["render_report", "write_report"]
-
-Profile = Mapping[str, Any]
-
-
-@lru_cache(maxsize=1)
-def _plotly_gzip_b64() -> str:
-    """The installed plotly.js, gzip-compressed, base64 (computed once per process)."""
-    return base64.b64encode(gzip.compress(get_plotlyjs().encode("utf-8"), mtime=0)).decode("ascii")
-
 
 _ASSETS = Path(__file__).with_name("assets")
 
@@ -49,156 +38,6 @@ def _assets() -> tuple[str, str, str]:
         (_ASSETS / name).read_text(encoding="utf-8")
         for name in ("report.html", "report.css", "report.js")
     )
-
-
-def _e(value: Any) -> str:
-    """Text for HTML."""
-    return html.escape(str(value), quote=True)
-
-
-def _number(value: Any) -> str:
-    """A readable number (or the value as text), for HTML."""
-    return _e(format_number(value, digits=4, large=1e7))
-
-
-def _percent(value: float | None) -> str:
-    """A share as a percentage."""
-    return "—" if value is None else f"{value:.1%}"
-
-
-def _table(rows: list[tuple[str, str]], cls: str = "stats") -> str:
-    """A two-column table of already-escaped cells."""
-    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<table class="{cls}">{body}</table>'
-
-
-_SHARED_LAYOUT = ("colorway", "margin", "hoverlabel", "showlegend")
-
-
-def _compact(value: Any) -> Any:
-    """Figure JSON with floats cut to 6 significant digits (ample for drawing)."""
-    if isinstance(value, float):
-        return float(f"{value:.6g}")
-    if isinstance(value, list):
-        return [_compact(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _compact(v) for k, v in value.items()}
-    return value
-
-
-class _Figures:
-    """Collects figures as compact JSON, keyed by the id of the div that shows them."""
-
-    def __init__(self, theme: str) -> None:
-        self.theme = theme
-        self.items: dict[str, Any] = {}
-        self.template: Any = None
-        self.base: dict[str, Any] = {}
-
-    def add(self, fig: go.Figure, key: str) -> str:
-        """Store ``fig``; return the placeholder div."""
-        plain = json.loads(pio.to_json(fig, validate=False))
-        layout = plain.get("layout", {})
-        template = layout.pop("template", None)
-        if self.template is None:
-            self.template = template
-            self.base = {k: layout[k] for k in _SHARED_LAYOUT if k in layout}
-        # What every figure shares is stored once (see report.js).
-        for name in _SHARED_LAYOUT:
-            if layout.get(name) == self.base.get(name):
-                layout.pop(name, None)
-        self.items[key] = {"data": _compact(plain.get("data", [])), "layout": _compact(layout)}
-        height = layout.get("height", 320)
-        return f'<div class="plot" id="{_e(key)}" style="min-height:{int(height)}px"></div>'
-
-
-def _column_stats(column: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The key figures of a column, by kind."""
-    rows = [
-        ("type", f"{_e(column['kind'])} <span class=dim>({_e(column['dtype'])})</span>"),
-        ("values", _number(column["count"])),
-        ("missing", f"{_number(column['missing'])} ({_percent(column['missing_fraction'])})"),
-        (
-            "distinct",
-            f"{_number(column['distinct'])}{'' if column['distinct_exact'] else ' (estimate)'} "
-            f"({_percent(column['distinct_fraction'])})",
-        ),
-    ]
-    kind = column["kind"]
-    if kind == "numeric":
-        q = column.get("quantiles") or {}
-        rows += [
-            ("mean", _number(column.get("mean"))),
-            ("std", _number(column.get("std"))),
-            ("min", _number(column.get("min"))),
-            ("5% · 25% · 50%", " · ".join(_number(q.get(k)) for k in ("0.05", "0.25", "0.5"))),
-            ("75% · 95%", " · ".join(_number(q.get(k)) for k in ("0.75", "0.95"))),
-            ("max", _number(column.get("max"))),
-            ("sum", _number(column.get("sum"))),
-            (
-                "skewness · kurtosis",
-                f"{_number(column.get('skewness'))} · {_number(column.get('kurtosis'))}",
-            ),
-            (
-                "zeros · negatives",
-                f"{_number(column.get('zeros'))} · {_number(column.get('negatives'))}",
-            ),
-            ("infinite", _number(column.get("infinite"))),
-        ]
-        if not column.get("quantiles_exact", True):
-            rows.append(("quantiles", "estimated (t-digest)"))
-        exact = column.get("exact")
-        if exact:
-            rows.append(
-                ("exactly", _e(f"min {exact['min']} · max {exact['max']} · sum {exact['sum']}"))
-            )
-    elif kind in ("datetime", "time"):
-        rows += [
-            ("first", _e(column.get("min"))),
-            ("last", _e(column.get("max"))),
-            ("span", _e(format_duration(column.get("range_seconds")))),
-        ]
-        if column.get("time_zone"):
-            rows.append(("time zone", _e(column["time_zone"])))
-    elif kind == "duration":
-        q = column.get("quantiles") or {}
-        rows += [
-            ("mean", _e(format_duration(column.get("mean")))),
-            ("std", _e(format_duration(column.get("std")))),
-            ("min", _e(format_duration(column.get("min")))),
-            (
-                "25% · 50% · 75%",
-                _e(" · ".join(format_duration(q.get(k)) for k in ("0.25", "0.5", "0.75"))),
-            ),
-            ("max", _e(format_duration(column.get("max")))),
-            ("total", _e(format_duration(column.get("sum")))),
-        ]
-    elif kind == "boolean":
-        rows += [("true", _number(column.get("trues"))), ("false", _number(column.get("falses")))]
-    elif kind in ("empty", "unsupported"):
-        rows.append(("note", _e(column.get("reason") or "the column holds no value at all")))
-    else:
-        length = column.get("length") or {}
-        unit = {"binary": " (bytes)", "list": " (elements)"}.get(kind, "")
-        rows += [
-            (
-                f"length{unit} min · mean · max",
-                " · ".join(_number(length.get(k)) for k in ("min", "mean", "max")),
-            ),
-            (
-                {"binary": "empty values", "list": "empty lists"}.get(kind, "empty strings"),
-                _number(column.get("empty")),
-            ),
-        ]
-        for element in column.get("elements", []):
-            rows.append(
-                (
-                    f"elements {_e(element['name'])}",
-                    f"{_e(element['kind'])} · {_number(element['count'])} values · "
-                    f"{_number(element['missing'])} missing · {_number(element['distinct'])} distinct",
-                )
-            )
-    return rows
 
 
 def _missing_tokens(read: Mapping[str, Any]) -> str:
@@ -236,20 +75,6 @@ def _alerts(profile: Profile, column: str | None = None) -> str:
     return f'<ul class="alerts">{lis}</ul>'
 
 
-def _rows_table(block: Mapping[str, Any]) -> str:
-    """Sample rows as a table."""
-    if not block["rows"]:
-        return "<p>No rows.</p>"
-    head = "".join(f"<th>{_e(c)}</th>" for c in block["columns"])
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{'<span class=dim>∅</span>' if v is None else _e(v)}</td>" for v in row)
-        + "</tr>"
-        for row in block["rows"]
-    )
-    return f'<div class="scroll"><table class="rows"><tr>{head}</tr>{body}</table></div>'
-
-
 def render_report(
     profile: Profile,
     *,
@@ -265,77 +90,147 @@ def render_report(
         include_samples: show the first and last rows (leave out for privacy).
         theme: ``light`` or ``dark``.
     """
-    figures = _Figures(theme)
+    figures = FigureStore(theme)
     dataset = profile["dataset"]
     source = profile.get("source", {})
     name = source.get("name") or source.get("path") or "merged profile"
-    columns = profile["columns"]
+    # Figures are added in page order: the first one's layout is what the others share.
+    overview = _overview(profile, figures)
+    nav, panels = _columns(profile, figures)
+    corr_html, sample_note = _correlations(profile, figures)
+    missing = _missing(profile, figures)
+    page, css, js = _assets()
+    return page.format(
+        title=_e(f"Loupe report: {name}"),
+        name=_e(name),
+        theme=_e(theme),
+        summary=_e(f"{dataset['rows']:,} rows × {dataset['columns']:,} columns"),
+        nav=nav,
+        overview=overview,
+        alerts=_alerts(profile),
+        columns=panels,
+        correlations=corr_html,
+        correlation_note=_e(sample_note),
+        missing=missing,
+        duplicates=_duplicates(profile),
+        samples=_samples(profile) if include_samples else "<p>Left out of this report.</p>",
+        how=stats_table(_how_read(profile, seconds)),
+        warnings=_warnings(profile),
+        payload=figures.payload(),
+        plotly=plotly_gzip_b64(),
+        css=css,
+        js=js,
+    )
 
-    overview = _table(
+
+def _overview(profile: Profile, figures: FigureStore) -> str:
+    """The dataset's figures and the overview chart."""
+    dataset = profile["dataset"]
+    missing = f"{_number(dataset['missing_cells'])} ({_percent(dataset['missing_cells_fraction'])})"
+    duplicates = (
+        "unknown"
+        if dataset["duplicate_rows"] is None
+        else f"{_number(dataset['duplicate_rows'])} "
+        f"({_percent(dataset['duplicate_rows_fraction'])})"
+    )
+    table = stats_table(
         [
             ("rows", _number(dataset["rows"])),
             ("columns", _number(dataset["columns"])),
-            (
-                "missing cells",
-                f"{_number(dataset['missing_cells'])} ({_percent(dataset['missing_cells_fraction'])})",
-            ),
-            (
-                "duplicate rows",
-                "unknown"
-                if dataset["duplicate_rows"] is None
-                else f"{_number(dataset['duplicate_rows'])} ({_percent(dataset['duplicate_rows_fraction'])})",
-            ),
+            ("missing cells", missing),
+            ("duplicate rows", duplicates),
             ("memory", f"{dataset['memory_bytes'] / 2**20:,.1f} MB"),
             ("kinds", _e(", ".join(f"{n} {k}" for k, n in dataset["kinds"].items()))),
         ]
     )
-    overview += figures.add(charts.overview(profile, theme), "fig-overview")
+    return table + figures.add(charts.overview(profile, figures.theme), "fig-overview")
 
+
+def _columns(profile: Profile, figures: FigureStore) -> tuple[str, str]:
+    """The navigation list of columns, and a panel per column (figures, alerts, charts)."""
     nav = []
     panels = []
-    for i, column in enumerate(columns):
+    for i, column in enumerate(profile["columns"]):
         anchor = f"col-{i}"
+        name = column["name"]
         nav.append(
-            f'<li data-name="{_e(column["name"].lower())}"><a href="#{anchor}">{_e(column["name"])}</a>'
+            f'<li data-name="{_e(name.lower())}"><a href="#{anchor}">{_e(name)}</a>'
             f' <span class="kind">{_e(column["kind"])}</span></li>'
         )
         plots = "".join(
             figures.add(fig, f"fig-{i}-{j}")
-            for j, fig in enumerate(charts.column_figures(column, theme))
+            for j, fig in enumerate(charts.column_figures(column, figures.theme))
         )
         panels.append(
-            f'<section class="column" id="{anchor}" data-name="{_e(column["name"].lower())}">'
-            f"<h3>{_e(column['name'])}</h3>{_alerts(profile, column['name'])}"
-            f'<div class="panel">{_table(_column_stats(column))}<div class="plots">{plots}</div></div></section>'
+            f'<section class="column" id="{anchor}" data-name="{_e(name.lower())}">'
+            f"<h3>{_e(name)}</h3>{_alerts(profile, name)}"
+            f'<div class="panel">{stats_table(column_stats(column))}'
+            f'<div class="plots">{plots}</div></div></section>'
         )
+    return "".join(nav), "".join(panels)
 
+
+def _correlations(profile: Profile, figures: FigureStore) -> tuple[str, str]:
+    """A heatmap per method with two columns or more, and what they were computed on."""
     correlations = profile["correlations"]
-    corr_html = []
-    for method in ("pearson", "spearman", "cramers_v"):
-        if len(correlations[method]["columns"]) > 1:
-            corr_html.append(
-                figures.add(
-                    charts.correlation_heatmap(profile, method, theme), f"fig-corr-{method}"
-                )
-            )
-    sample_note = (
-        f"computed on all {correlations['sample_rows']:,} rows"
-        if correlations["exact"]
-        else f"computed on a uniform sample of {correlations['sample_rows']:,} rows"
+    maps = "".join(
+        figures.add(
+            charts.correlation_heatmap(profile, method, figures.theme), f"fig-corr-{method}"
+        )
+        for method in CorrelationMethod
+        if len(matrix_of(correlations, method)["columns"]) > 1
     )
+    rows = correlations["sample_rows"]
+    note = (
+        f"computed on all {rows:,} rows"
+        if correlations["exact"]
+        else f"computed on a uniform sample of {rows:,} rows"
+    )
+    return maps or "<p>Not enough numeric or categorical columns.</p>", note
+
+
+def _missing(profile: Profile, figures: FigureStore) -> str:
+    """Missing values per column, how they go together, and the common patterns."""
     missing = profile["missing"]
-    missing_html = figures.add(charts.missing_bar(profile, theme), "fig-missing")
+    parts = figures.add(charts.missing_bar(profile, figures.theme), "fig-missing")
     if len(missing["nullity_correlation"]["columns"]) > 1:
-        missing_html += figures.add(charts.nullity_heatmap(profile, theme), "fig-nullity")
+        parts += figures.add(charts.nullity_heatmap(profile, figures.theme), "fig-nullity")
     patterns = "".join(
-        f"<tr><td>{_e(', '.join(p['columns']) or '(nothing missing)')}</td><td>{_number(p['count'])}</td></tr>"
+        f"<tr><td>{_e(', '.join(p['columns']) or '(nothing missing)')}</td>"
+        f"<td>{_number(p['count'])}</td></tr>"
         for p in missing["patterns"][:10]
     )
-    missing_html += f'<h3>Most common patterns</h3><table class="rows"><tr><th>missing columns</th><th>rows</th></tr>{patterns}</table>'
+    return (
+        f'{parts}<h3>Most common patterns</h3><table class="rows">'
+        f"<tr><th>missing columns</th><th>rows</th></tr>{patterns}</table>"
+    )
 
+
+def _duplicates(profile: Profile) -> str:
+    """How many rows repeat an earlier one."""
+    dataset = profile["dataset"]
+    duplicates = dataset["duplicate_rows"]
+    if duplicates is None:
+        return "<p>Unknown for this merged profile.</p>"
+    share = _percent(dataset["duplicate_rows_fraction"])
+    return f"<p>{_number(duplicates)} rows ({share}) repeat an earlier row exactly.</p>"
+
+
+def _samples(profile: Profile) -> str:
+    """The first and last rows."""
+    samples = profile["samples"]
+    return (
+        f"<h3>First rows</h3>{rows_table(samples['head'])}"
+        f"<h3>Last rows</h3>{rows_table(samples['tail'])}"
+    )
+
+
+def _how_read(profile: Profile, seconds: float | None) -> list[tuple[str, str]]:
+    """How the file was read: format, encoding, dialect, types, missing values, engine."""
+    source = profile.get("source", {})
     read = source.get("read") or {}
     dialect = read.get("dialect") or {}
-    how = [
+    return [
         ("file", _e(source.get("path"))),
         ("format", _e(source.get("format"))),
         ("size", f"{(source.get('size_bytes') or 0) / 2**20:,.1f} MB"),
@@ -349,52 +244,13 @@ def render_report(
         ("Loupe version", _e(profile.get("loupe_version"))),
         ("time taken", "—" if seconds is None else f"{seconds:,.2f} s"),
     ]
+
+
+def _warnings(profile: Profile) -> str:
+    """What the reader warned about, as a list (nothing when it did not)."""
+    read = profile.get("source", {}).get("read") or {}
     warnings = "".join(f"<li>{_e(w)}</li>" for w in read.get("warnings", []))
-    samples = (
-        f"<h3>First rows</h3>{_rows_table(profile['samples']['head'])}"
-        f"<h3>Last rows</h3>{_rows_table(profile['samples']['tail'])}"
-        if include_samples
-        else "<p>Left out of this report.</p>"
-    )
-    duplicates = dataset["duplicate_rows"]
-    duplicates_html = (
-        "<p>Unknown for this merged profile.</p>"
-        if duplicates is None
-        else f"<p>{_number(duplicates)} rows ({_percent(dataset['duplicate_rows_fraction'])}) repeat an earlier row exactly.</p>"
-    )
-    payload = (
-        json.dumps(
-            {"figures": figures.items, "template": figures.template, "base": figures.base},
-            separators=(",", ":"),
-            default=json_value,
-        )
-        # Inside <script>, markup characters must not appear as such.
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-    )
-    page, css, js = _assets()
-    return page.format(
-        title=_e(f"Loupe report: {name}"),
-        name=_e(name),
-        theme=_e(theme),
-        summary=_e(f"{dataset['rows']:,} rows × {dataset['columns']:,} columns"),
-        nav="".join(nav),
-        overview=overview,
-        alerts=_alerts(profile),
-        columns="".join(panels),
-        correlations="".join(corr_html) or "<p>Not enough numeric or categorical columns.</p>",
-        correlation_note=_e(sample_note),
-        missing=missing_html,
-        duplicates=duplicates_html,
-        samples=samples,
-        how=_table(how),
-        warnings=f"<ul>{warnings}</ul>" if warnings else "",
-        payload=payload,
-        plotly=_plotly_gzip_b64(),
-        css=css,
-        js=js,
-    )
+    return f"<ul>{warnings}</ul>" if warnings else ""
 
 
 def write_report(profile: Profile, path: str | Path, **options: Any) -> Path:

@@ -10,10 +10,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from core.present.numbers import format_duration, format_number
+from core.profiling.document import ColumnProfile, Profile, Severity
 
 __all__ = ["print_summary"]
 
-_SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
+_SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def _number(value: Any) -> str:
@@ -26,7 +27,7 @@ def _text(value: Any) -> str:
     return escape(str(value).replace("\r\n", "⏎").replace("\n", "⏎"))
 
 
-def _headline(column: Mapping[str, Any]) -> str:
+def _headline(column: ColumnProfile) -> str:
     """The figures that tell most about a column, by kind."""
     kind = column["kind"]
     if kind == "numeric" and column.get("mean") is not None:
@@ -59,8 +60,13 @@ def _headline(column: Mapping[str, Any]) -> str:
     return f"top: {shown}" if shown else ""
 
 
-def print_summary(profile: Mapping[str, Any], console: Console) -> None:
-    """Print the dataset figures, a line per column, and the alerts."""
+def print_summary(profile: Profile | Mapping[str, Any], console: Console) -> None:
+    """Print the dataset figures, a line per column, and the alerts.
+
+    Args:
+        profile: a profile document (also one received as plain JSON, from the cloud).
+        console: where to print.
+    """
     dataset = profile["dataset"]
     source = profile.get("source", {})
     name = source.get("path") or source.get("name") or "merged profile"

@@ -23,6 +23,7 @@ import polars as pl
 
 from core.errors import Cancelled, TypesChanged
 from core.profiling.config import ProfileConfig
+from core.profiling.document import Profile, Source
 from core.profiling.partial import PartialProfile
 from core.profiling.profile import build_profile
 from core.read.memory import AUTO_MEMORY_MAX_BYTES, available_memory
@@ -48,7 +49,7 @@ class ProfileResult:
         seconds: wall time taken.
     """
 
-    profile: dict[str, Any]
+    profile: Profile
     engine: str
     seconds: float
 
@@ -101,7 +102,7 @@ def profile_table(
             partial = _streaming(table, config, report, stop)
     _check(stop)
     report("correlations and alerts", 0.9)
-    source = {
+    source: Source = {
         "path": str(table.path),
         "name": table.path.name,
         "format": table.info.format.value,

@@ -5,7 +5,7 @@ and combines with the partial of other rows (:meth:`~PartialProfile.merge`), so
 the same code profiles a file in one piece, chunk by chunk, or in parallel
 across machines. :mod:`core.profiling.profile` turns a partial into the profile document.
 
-Besides each column's summaries (:mod:`core.profiling.sketches`) a partial keeps:
+Besides each column's state (:mod:`core.profiling.column_partial`) a partial keeps:
 
 - the 64-bit hash of every row (exact duplicate counts across chunks);
 - a uniform sample of rows: the ``k`` rows with the smallest hashes. Taking
@@ -19,10 +19,8 @@ Besides each column's summaries (:mod:`core.profiling.sketches`) a partial keeps
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from decimal import Context, Decimal, localcontext
-from typing import Any
+import json
+from collections.abc import Mapping
 
 import numpy as np
 import polars as pl
@@ -30,10 +28,12 @@ import zstandard
 
 from core.errors import StateError
 from core.profiling import dtypes
+from core.profiling.column_partial import ColumnPartial, update_columns
+from core.profiling.figures import missing_expr
 from core.profiling.rowhashes import RowHashes
-from core.profiling.sketches import Digest, Moments, Values, b64, unb64
+from core.profiling.sketches import b64, unb64
 
-__all__ = ["QUANTILES", "ColumnPartial", "PartialProfile"]
+__all__ = ["PartialProfile"]
 
 # 2: temporal values keyed by their integer microseconds; list, binary and decimal state.
 STATE_VERSION = 2
@@ -41,370 +41,7 @@ EDGE_ROWS = 10
 MAX_NULLITY_COLUMNS = 500
 MAX_PATTERNS = 2048
 MAX_STATE_HASHES = 2_000_000
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _HASH_SEED = 0x10EC0DE
-_DECIMAL_DIGITS = 80
-
-
-@dataclass
-class ColumnPartial:
-    """What has been accumulated for one column.
-
-    Attributes:
-        name: column name.
-        dtype: Polars data type, as text.
-        family: how the column is summarised (see :mod:`core.profiling.dtypes`).
-        values: value frequencies, keyed as :func:`core.profiling.dtypes.keyed` says.
-        rows: rows seen.
-        missing: nulls (and NaN for floats).
-        moments: the measured numbers (see :func:`core.profiling.dtypes.measured`).
-        digest: distribution of the same values as ``moments``, kept only once
-            ``values`` has outgrown exact counts (until then the counts say more);
-            always kept for binary and list columns, whose counts are of values.
-        zeros, negatives, infinite: numeric counts.
-        empty: empty strings, byte strings or lists.
-        trues: true values (boolean).
-        exact_quantiles: quantiles computed exactly in a single pass over all rows;
-            dropped by merges.
-        time_zone: the zone datetimes are shown in (None: naive).
-        decimal: exact ``min``, ``max`` and ``sum`` of a Decimal column, as text.
-        lengths: exact counts of the lengths of binary values and lists.
-        elements: the partials of a list column's elements (``name[]``, or
-            ``name[].field`` for struct elements).
-        reason: why an unsupported column is not summarised.
-        scale: temporal columns' units per microsecond (1000 where they count nanoseconds).
-    """
-
-    name: str
-    dtype: str
-    family: str
-    values: Values
-    rows: int = 0
-    missing: int = 0
-    moments: Moments = field(default_factory=Moments)
-    digest: Digest = field(default_factory=Digest)
-    zeros: int = 0
-    negatives: int = 0
-    infinite: int = 0
-    empty: int = 0
-    trues: int = 0
-    exact_quantiles: dict[str, float] | None = None
-    time_zone: str | None = None
-    decimal: dict[str, str] | None = None
-    lengths: Values | None = None
-    elements: dict[str, ColumnPartial] = field(default_factory=dict)
-    reason: str | None = None
-    scale: int = 1
-
-    @classmethod
-    def new(cls, name: str, dtype: pl.DataType, limit: int) -> ColumnPartial:
-        """An empty partial for a column of ``dtype``."""
-        fam = dtypes.family(dtype)
-        part = cls(
-            name=name,
-            dtype=str(dtype),
-            family=fam,
-            values=Values(limit, dtypes.value_kind(dtype)),
-            time_zone=dtypes.time_zone(dtype),
-            scale=dtypes.per_microsecond(dtype),
-        )
-        if fam in ("binary", "list"):
-            part.lengths = Values(limit, "int")
-        if fam == "list":
-            inner = dtypes.flat_columns({f"{name}[]": dtypes.element_dtype(dtype)})
-            part.elements = {n: cls.new(n, t, limit) for n, (t, _) in inner.items()}
-        if fam == "unsupported":
-            part.reason = dtypes.unsupported_reason(dtype)
-        return part
-
-    @property
-    def sketched_always(self) -> bool:
-        """Whether the digest is fed with every value (its counts are not of the measured)."""
-        return self.family in ("binary", "list")
-
-    def merge(self, other: ColumnPartial) -> ColumnPartial:
-        """Absorb the partial of the same column over other rows (in place)."""
-        if other.dtype != self.dtype:
-            raise StateError(
-                f"column {self.name!r} is {self.dtype} in one part and {other.dtype} in another"
-            )
-        self.rows += other.rows
-        self.missing += other.missing
-        self.moments = self.moments.merge(other.moments)
-        mine, theirs = self.values.counts, other.values.counts
-        self.values.merge(other.values)
-        if self.sketched_always:
-            self.digest.merge(other.digest)
-        elif not self.values.exact:
-            # Parts still counted exactly have no digest yet: make it from their counts.
-            if mine is not None and theirs is not None:
-                self.digest = self._digest_from(self.values.take_spilled())
-            else:
-                if mine is not None:
-                    self.digest = self._digest_from(mine)
-                self.digest.merge(other.digest if theirs is None else self._digest_from(theirs))
-        self.zeros += other.zeros
-        self.negatives += other.negatives
-        self.infinite += other.infinite
-        self.empty += other.empty
-        self.trues += other.trues
-        self.exact_quantiles = None
-        self.decimal = _merge_decimal(self.decimal, other.decimal)
-        if self.lengths is not None and other.lengths is not None:
-            self.lengths.merge(other.lengths)
-        for name, element in self.elements.items():
-            if name in other.elements:
-                element.merge(other.elements[name])
-        return self
-
-    def absorb(self, column: pl.Series, measured: Callable[[], pl.Series]) -> None:
-        """Count a chunk's values; feed the digest once the counts are no longer exact."""
-        if self.family in ("null", "unsupported"):
-            return
-        was_exact = self.values.exact
-        first = (
-            self.values.exact and self.values.counts is not None and self.values.counts.is_empty()
-        )
-        self.values.update(column)
-        if self.sketched_always:
-            self.values.take_spilled()  # its digest is fed below, not rebuilt from counts
-            values = measured()
-            if self.lengths is not None:
-                self.lengths.update(values.cast(pl.Int64))
-            self.digest.update(values.drop_nulls().to_numpy())
-            return
-        if self.values.exact or self.family == "boolean":
-            return
-        spilled = self.values.take_spilled()
-        if was_exact and not first:
-            # Earlier chunks are known only by their counts: rebuild from those.
-            self.digest = self._digest_from(spilled)
-            return
-        values = measured()
-        self.digest.update(values.filter(values.is_finite()).to_numpy())
-
-    def _digest_from(self, counts: pl.DataFrame | None) -> Digest:
-        """A digest of the values behind exact ``counts`` (as :func:`dtypes.measured` measures)."""
-        digest = Digest()
-        if counts is None or counts.is_empty() or self.family == "boolean":
-            return digest
-        # The digest depends on the order values arrive in: sorted, it is reproducible.
-        counts = counts.sort("value")
-        text = counts.get_column("value")
-        if self.family == "string":
-            numbers = text.str.len_chars().cast(pl.Float64)
-        else:
-            # Numbers, and temporal values keyed by their microseconds.
-            numbers = text.cast(pl.Float64, strict=False)
-        keep = numbers.is_finite().fill_null(False)
-        weights = counts.get_column("count").filter(keep).to_numpy()
-        digest.update(np.repeat(numbers.filter(keep).to_numpy(), weights))
-        return digest
-
-    def to_state(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "family": self.family,
-            "rows": self.rows,
-            "missing": self.missing,
-            "moments": self.moments.to_state(),
-            "digest": self.digest.to_state(),
-            "values": self.values.to_state(),
-            "zeros": self.zeros,
-            "negatives": self.negatives,
-            "infinite": self.infinite,
-            "empty": self.empty,
-            "trues": self.trues,
-            "time_zone": self.time_zone,
-            "decimal": self.decimal,
-            "lengths": None if self.lengths is None else self.lengths.to_state(),
-            "elements": [element.to_state() for element in self.elements.values()],
-            "reason": self.reason,
-            "scale": self.scale,
-        }
-
-    @classmethod
-    def from_state(cls, state: dict[str, Any], limit: int) -> ColumnPartial:
-        """Rebuild from :meth:`to_state`."""
-        return cls(
-            name=state["name"],
-            dtype=state["dtype"],
-            family=state["family"],
-            values=Values.from_state(state["values"], limit),
-            rows=state["rows"],
-            missing=state["missing"],
-            moments=Moments.from_state(state["moments"]),
-            digest=Digest.from_state(state["digest"]),
-            zeros=state["zeros"],
-            negatives=state["negatives"],
-            infinite=state["infinite"],
-            empty=state["empty"],
-            trues=state["trues"],
-            time_zone=state["time_zone"],
-            decimal=state["decimal"],
-            lengths=None
-            if state["lengths"] is None
-            else Values.from_state(state["lengths"], limit),
-            elements={e["name"]: cls.from_state(e, limit) for e in state["elements"]},
-            reason=state["reason"],
-            scale=state["scale"],
-        )
-
-
-def _merge_decimal(a: dict[str, str] | None, b: dict[str, str] | None) -> dict[str, str] | None:
-    """Exact Decimal extremes and sums of two parts together, written as Polars writes them."""
-    if a is None or b is None:
-        return a or b
-    # Enough digits for any sum of 38-digit decimals: the addition stays exact.
-    with localcontext(Context(prec=_DECIMAL_DIGITS)):
-        total = Decimal(a["sum"]) + Decimal(b["sum"])
-        low = min(Decimal(a["min"]), Decimal(b["min"]))
-        high = max(Decimal(a["max"]), Decimal(b["max"]))
-    # Plain notation (never 1E-7), with the parts' own number of decimal places.
-    return {"min": format(low, "f"), "max": format(high, "f"), "sum": format(total, "f")}
-
-
-def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
-    """Missing values: nulls, and NaN in float columns."""
-    expr = pl.col(name).is_null()
-    if dtype.is_float():
-        expr = expr | pl.col(name).is_nan()
-    return expr
-
-
-def _update_columns(
-    chunk: pl.DataFrame,
-    schema: Mapping[str, pl.DataType],
-    columns: Mapping[str, ColumnPartial],
-    *,
-    exact_quantiles: bool,
-) -> None:
-    """Per-column aggregates in one multi-threaded query, then the sketches.
-
-    ``chunk`` holds flat columns (no structs); list columns' elements are
-    summarised the same way, as columns of their own.
-    """
-    exprs: list[pl.Expr] = []
-    for i, (name, dtype) in enumerate(schema.items()):
-        part = columns[name]
-        measured = dtypes.measured(name, dtype, part.family)
-        # Only float columns can hold NaN or infinities; filtering copies the column.
-        finite = measured.filter(measured.is_finite()) if dtype.is_float() else measured
-        deviation = finite - finite.mean()
-        squared = deviation * deviation
-        # Skewness and kurtosis are reported for numbers only; lengths and
-        # times need the mean and spread.
-        numeric = part.family in ("numeric", "duration")
-        exprs += [
-            _missing(name, dtype).sum().alias(f"{i}:missing"),
-            finite.count().alias(f"{i}:n"),
-            finite.mean().alias(f"{i}:mean"),
-            squared.sum().alias(f"{i}:m2"),
-            (squared * deviation).sum().alias(f"{i}:m3")
-            if numeric
-            else pl.lit(0.0).alias(f"{i}:m3"),
-            (squared * squared).sum().alias(f"{i}:m4") if numeric else pl.lit(0.0).alias(f"{i}:m4"),
-        ]
-        if part.family in ("datetime", "time", "duration"):
-            # Whole units, exactly: nanoseconds since 1970 exceed a float's 53 bits.
-            key = dtypes.keyed(name, dtype, part.family)
-            exprs += [
-                key.min().alias(f"{i}:min"),
-                key.max().alias(f"{i}:max"),
-                finite.sum().alias(f"{i}:total"),
-            ]
-        elif part.family == "numeric" and dtype.is_integer():
-            col = pl.col(name)
-            # Exact sums in 128 bits; UInt128 values may not fit them, so they sum as floats.
-            total = col.cast(pl.Float64) if dtype == pl.UInt128 else col.cast(pl.Int128)
-            exprs += [
-                col.min().alias(f"{i}:min"),
-                col.max().alias(f"{i}:max"),
-                total.sum().alias(f"{i}:total"),
-            ]
-        else:
-            exprs += [
-                finite.min().alias(f"{i}:min"),
-                finite.max().alias(f"{i}:max"),
-                finite.sum().alias(f"{i}:total"),
-            ]
-        if isinstance(dtype, pl.Decimal):
-            col = pl.col(name)
-            exprs += [
-                col.min().cast(pl.String).alias(f"{i}:dmin"),
-                col.max().cast(pl.String).alias(f"{i}:dmax"),
-                col.sum().cast(pl.String).alias(f"{i}:dsum"),
-            ]
-        if part.family in ("numeric", "duration"):
-            exprs += [
-                (measured == 0).sum().alias(f"{i}:zeros"),
-                (measured < 0).sum().alias(f"{i}:negatives"),
-                measured.is_infinite().sum().alias(f"{i}:infinite"),
-            ]
-        if part.family == "string":
-            exprs.append((pl.col(name).cast(pl.String) == "").sum().alias(f"{i}:empty"))
-        if part.family in ("binary", "list"):
-            exprs.append((measured == 0).sum().alias(f"{i}:empty"))
-        if part.family == "boolean":
-            exprs.append(pl.col(name).sum().alias(f"{i}:trues"))
-        if exact_quantiles and part.family in ("numeric", "datetime", "time", "duration"):
-            exprs += [finite.quantile(q, "linear").alias(f"{i}:q{q}") for q in QUANTILES]
-    row = chunk.select(exprs).row(0, named=True) if exprs else {}
-    for i, (name, dtype) in enumerate(schema.items()):
-        part = columns[name]
-        part.rows += chunk.height
-        part.missing += int(row[f"{i}:missing"] or 0)
-        n = int(row[f"{i}:n"] or 0)
-        if n:
-            total = row[f"{i}:total"]
-            part.moments = part.moments.merge(
-                Moments(
-                    n=n,
-                    min=row[f"{i}:min"],
-                    max=row[f"{i}:max"],
-                    total=int(total) if isinstance(total, int) else float(total),
-                    mean=float(row[f"{i}:mean"]),
-                    m2=float(row[f"{i}:m2"]),
-                    m3=float(row[f"{i}:m3"]),
-                    m4=float(row[f"{i}:m4"]),
-                )
-            )
-            if isinstance(dtype, pl.Decimal):
-                exact = {"min": row[f"{i}:dmin"], "max": row[f"{i}:dmax"], "sum": row[f"{i}:dsum"]}
-                part.decimal = _merge_decimal(part.decimal, exact)
-        part.zeros += int(row.get(f"{i}:zeros") or 0)
-        part.negatives += int(row.get(f"{i}:negatives") or 0)
-        part.infinite += int(row.get(f"{i}:infinite") or 0)
-        part.empty += int(row.get(f"{i}:empty") or 0)
-        part.trues += int(row.get(f"{i}:trues") or 0)
-        if exact_quantiles and f"{i}:q0.5" in row and n:
-            part.exact_quantiles = {str(q): float(row[f"{i}:q{q}"]) for q in QUANTILES}
-        if part.family in ("null", "unsupported"):
-            continue
-        column = chunk.select(dtypes.keyed(name, dtype, part.family)).to_series()
-        part.absorb(
-            column,
-            lambda name=name, dtype=dtype, fam=part.family: chunk.select(  # type: ignore[misc]
-                dtypes.measured(name, dtype, fam)
-            ).to_series(),
-        )
-        if part.elements:
-            _update_elements(chunk.get_column(name), part, exact_quantiles=exact_quantiles)
-
-
-def _update_elements(column: pl.Series, part: ColumnPartial, *, exact_quantiles: bool) -> None:
-    """Summarise the elements of a chunk of a list column."""
-    elements = dtypes.list_elements(column)
-    flat = dtypes.flat_columns({f"{part.name}[]": elements.dtype})
-    frame = elements.rename(f"{part.name}[]").to_frame().select(e for _, e in flat.values())
-    _update_columns(
-        frame,
-        {n: t for n, (t, _) in flat.items()},
-        part.elements,
-        exact_quantiles=exact_quantiles,
-    )
 
 
 class PartialProfile:
@@ -463,7 +100,7 @@ class PartialProfile:
             chunk = chunk.select(self._flatten)
         self.chunks += 1
         self.rows += chunk.height
-        _update_columns(chunk, self.schema, self.columns, exact_quantiles=exact_quantiles)
+        update_columns(chunk, self.schema, self.columns, exact_quantiles=exact_quantiles)
         self._update_rows(chunk)
 
     def _update_rows(self, chunk: pl.DataFrame) -> None:
@@ -493,7 +130,7 @@ class PartialProfile:
         if not len(self.co_missing):
             return
         indicators = chunk.select(
-            _missing(name, dtype).alias(name) for name, dtype in self.schema.items()
+            missing_expr(name, dtype).alias(name) for name, dtype in self.schema.items()
         )
         counts = indicators.sum().row(0)
         with_missing = [i for i, c in enumerate(counts) if c]
@@ -582,8 +219,6 @@ class PartialProfile:
 
     def to_state(self) -> str:
         """The whole partial as compact text (zstd-compressed JSON, base64)."""
-        import json
-
         hashes = None
         if self.hashes is not None and self.rows <= MAX_STATE_HASHES and not self.hashes.spilled:
             hashes = self.hashes.unique()
@@ -619,8 +254,6 @@ class PartialProfile:
         Raises:
             StateError: another state version or Polars version, or damaged data.
         """
-        import json
-
         try:
             document = json.loads(zstandard.ZstdDecompressor().decompress(unb64(state)))
         except (ValueError, zstandard.ZstdError) as exc:

@@ -1,0 +1,42 @@
+"""Errors of the reading libraries, as one line naming the file they came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import polars as pl
+
+from core.errors import CorruptFileError, LoupeError
+
+__all__ = ["first_line", "reading"]
+
+
+@contextmanager
+def reading(path: str) -> Iterator[None]:
+    """Errors of the reading libraries, as one line naming the file they came from.
+
+    Loupe's readers translate what they expect; this catches what slipped through
+    (a reader's panic, an exception of pyarrow or a sketch library on odd values).
+    """
+    try:
+        yield
+    except (LoupeError, KeyboardInterrupt, BrokenPipeError):
+        raise
+    except pl.exceptions.PanicException as exc:
+        raise CorruptFileError(
+            path, f"the reader failed on this file ({first_line(exc)})"
+        ) from None
+    except pl.exceptions.PolarsError as exc:
+        raise CorruptFileError(path, first_line(exc)) from None
+    except Exception as exc:
+        # pyarrow's own errors (ArrowInvalid, ...), told apart without importing pyarrow.
+        if not type(exc).__module__.startswith("pyarrow"):
+            raise
+        raise CorruptFileError(path, first_line(exc)) from None
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,46 @@
+"""Small pieces of the HTML report: escaped text, numbers, shares and tables."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from core.present.numbers import format_number
+from core.profiling.document import Rows
+
+__all__ = ["escape", "number", "percent", "rows_table", "stats_table"]
+
+
+def escape(value: Any) -> str:
+    """Text for HTML."""
+    return html.escape(str(value), quote=True)
+
+
+def number(value: Any) -> str:
+    """A readable number (or the value as text), for HTML."""
+    return escape(format_number(value, digits=4, large=1e7))
+
+
+def percent(value: float | None) -> str:
+    """A share as a percentage."""
+    return "—" if value is None else f"{value:.1%}"
+
+
+def stats_table(rows: list[tuple[str, str]], cls: str = "stats") -> str:
+    """A two-column table of already-escaped cells."""
+    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<table class="{cls}">{body}</table>'
+
+
+def rows_table(block: Rows) -> str:
+    """Sample rows as a table."""
+    if not block["rows"]:
+        return "<p>No rows.</p>"
+    head = "".join(f"<th>{escape(c)}</th>" for c in block["columns"])
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{'<span class=dim>∅</span>' if v is None else escape(v)}</td>" for v in row)
+        + "</tr>"
+        for row in block["rows"]
+    )
+    return f'<div class="scroll"><table class="rows"><tr>{head}</tr>{body}</table></div>'
