@@ -50,6 +50,16 @@ def median_time(run: Callable[[], dict[str, float]], repeat: int) -> dict[str, f
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
+def _print_table(figures: dict[str, dict[str, float]]) -> None:
+    """Each way's median steps, and its total against the local profile's."""
+    base = figures["local profile"]["total"]
+    columns = ("sent MB", "convert", "upload", "job", "result", "total")
+    print(f"{'':22}" + "".join(f"{c:>9}" for c in columns) + "  vs local")
+    for name, steps in figures.items():
+        cells = "".join(f"{steps[k]:9.2f}" if k in steps else f"{'':9}" for k in columns)
+        print(f"{name:22}{cells}  {steps['total'] / base:6.2f}×")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=345_000)
@@ -106,12 +116,7 @@ def main() -> None:
     except ImportError:
         pass
 
-    base = figures["local profile"]["total"]
-    columns = ("sent MB", "convert", "upload", "job", "result", "total")
-    print(f"{'':22}" + "".join(f"{c:>9}" for c in columns) + "  vs local")
-    for name, steps in figures.items():
-        cells = "".join(f"{steps[k]:9.2f}" if k in steps else f"{'':9}" for k in columns)
-        print(f"{name:22}{cells}  {steps['total'] / base:6.2f}×")
+    _print_table(figures)
 
 
 if __name__ == "__main__":

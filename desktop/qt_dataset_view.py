@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from core.profiling.config import ProfileConfig
+from core.profiling.document import Profile
 from core.read.query import Query
 from core.read.table import ReadInfo, ReadOptions
 from desktop.models.session import DatasetSession
@@ -131,7 +131,7 @@ class QtDatasetView(QWidget):
         return self.session.query
 
     @property
-    def profile(self) -> dict[str, Any] | None:
+    def profile(self) -> Profile | None:
         """The profile, once computed."""
         return self.session.profile
 

@@ -11,7 +11,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rich.console import Console
 from rich.markup import escape
@@ -23,6 +23,7 @@ from cloud.client.progress import TerminalProgress, size_text
 from core.errors import OptionError
 from core.output import write_text
 from core.present.summary import print_summary
+from core.profiling.document import Profile, Severity
 
 __all__ = ["EXIT_FAILED", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "run_remote_job"]
 
@@ -92,7 +93,8 @@ def _show(result: dict[str, Any], args: argparse.Namespace) -> None:
         write_text(args.json, json.dumps(result, indent=2, ensure_ascii=False))
         sys.stderr.write(f"wrote {args.json}\n")
     elif args.action == "profile":
-        print_summary(result, Console())
+        # The document the API answers is the profile, as loupe profile --json writes it.
+        print_summary(cast(Profile, result), Console())
     else:
         _print_insights(result)
 
@@ -100,9 +102,11 @@ def _show(result: dict[str, Any], args: argparse.Namespace) -> None:
 def _print_insights(result: dict[str, Any]) -> None:
     """The insights, most severe first, each marked when its evidence did not check out."""
     console = Console()
-    order = {"critical": 0, "warning": 1, "info": 2}
-    colours = {"critical": "red", "warning": "yellow", "info": "cyan"}
-    insights = sorted(result.get("insights", []), key=lambda i: order.get(i["severity"], 3))
+    colours = {Severity.CRITICAL: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    ranks = {severity.value: severity.rank for severity in Severity}
+    insights = sorted(
+        result.get("insights", []), key=lambda i: ranks.get(i["severity"], len(ranks))
+    )
     if not insights:
         console.print("The model found nothing to report.")
     for insight in insights:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -60,7 +59,7 @@ def _headline(column: ColumnProfile) -> str:
     return f"top: {shown}" if shown else ""
 
 
-def print_summary(profile: Profile | Mapping[str, Any], console: Console) -> None:
+def print_summary(profile: Profile, console: Console) -> None:
     """Print the dataset figures, a line per column, and the alerts.
 
     Args:

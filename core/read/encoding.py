@@ -10,6 +10,7 @@ UTF-8 copy; the source is never touched.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from collections.abc import Sequence
 
 __all__ = ["UTF8", "bom_encoding", "bomless_utf16", "detect_encoding", "strip_bom"]
@@ -33,6 +34,12 @@ _NON_WESTERN_LANGUAGES = {
 }  # fmt: skip
 # Bytes that cp1252 leaves undefined; a file using them is Latin-1.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+# Accented letters of Western European languages that no Central European, Baltic,
+# Cyrillic, Greek or Turkish code page produces in their place when read as cp1252
+# (ã, õ, ì, ò, û, ý, š, ž and the like are left out: they stand for ă, ő, ě, ň, ű, ı…).
+_PLAINLY_WESTERN = frozenset("àáâäæçèéêëíîïñóôöœùúüÿßåø")
+# In Western text, accented letters are a minority even in lists of names.
+_MAX_ACCENTED_SHARE = 0.4
 
 
 def bom_encoding(head: bytes) -> str | None:
@@ -109,16 +116,46 @@ def _legacy_encoding(sample: bytes) -> str:
     default = "latin_1" if any(b in _CP1252_UNDEFINED for b in sample) else "cp1252"
     from charset_normalizer import from_bytes  # legacy files only: keep start-up light
 
-    matches = from_bytes(sample[: 1 << 20])
-    best = matches.best()
+    head = sample[: 1 << 20]
+    best = from_bytes(head).best()
     if (
         best is not None
         and best.language in _NON_WESTERN_LANGUAGES
         and best.encoding not in _WESTERN
         and _is_single_byte(best.encoding)
+        # Short texts of names give the detector few words to go on: it can be
+        # sure of Slovak or Polish for "José;Besançon". Text that reads as plain
+        # Western European in cp1252 stays cp1252.
+        and not _reads_as_western(head.decode(default, "replace"))
     ):
         return str(best.encoding)
     return default
+
+
+def _reads_as_western(text: str) -> bool:
+    """Whether text decoded as cp1252 looks like a Western European language.
+
+    Every accented letter is one only Western languages use, accented letters are
+    a minority, and no symbol (``³``, ``¹``, ``¿``: Polish ł, ą, ż read as cp1252)
+    stands between two letters.
+    """
+    letters = accented = 0
+    for i, char in enumerate(text):
+        if char.isalpha():
+            letters += 1
+            if not char.isascii():
+                accented += 1
+                if char.lower() not in _PLAINLY_WESTERN:
+                    return False
+        elif (
+            not char.isascii()
+            and unicodedata.category(char)[0] not in "PZ"
+            and 0 < i < len(text) - 1
+            and text[i - 1].isalpha()
+            and text[i + 1].isalpha()
+        ):
+            return False
+    return letters > 0 and accented <= _MAX_ACCENTED_SHARE * letters
 
 
 def _is_single_byte(name: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core.profiling.document import ColumnProfile, Profile
 from desktop.models.events import Event
 from desktop.models.sections import ClickHandler, SetFilter, figure_specs, section_figures
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
@@ -42,9 +43,9 @@ class SectionCharts:
 
     def build(
         self,
-        profile: dict[str, Any],
+        profile: Profile,
         section: str,
-        column: dict[str, Any] | None,
+        column: ColumnProfile | None,
         theme: str,
         select: ClickHandler,
         set_filter: SetFilter,

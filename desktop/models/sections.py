@@ -15,9 +15,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core.present import charts
+from core.profiling.correlations import CorrelationMethod, matrix_of
+from core.profiling.document import ColumnProfile, Profile
 
 __all__ = [
-    "CORRELATION_METHODS",
     "SECTIONS",
     "ClickHandler",
     "SetFilter",
@@ -27,8 +28,6 @@ __all__ = [
 ]
 
 SECTIONS = ("Overview", "Correlations", "Missing values", "Column")
-# The correlation heatmaps shown, in order.
-CORRELATION_METHODS = ("pearson", "spearman", "cramers_v")
 # Kinds whose chart values a grid filter can take back.
 _FILTERABLE = ("numeric", "categorical", "text", "boolean", "datetime")
 
@@ -42,9 +41,9 @@ def figure_specs(figures: list[go.Figure]) -> list[dict[str, Any]]:
 
 
 def section_figures(
-    profile: dict[str, Any],
+    profile: Profile,
     section: str,
-    column: dict[str, Any] | None,
+    column: ColumnProfile | None,
     theme: str,
     select: ClickHandler,
     set_filter: SetFilter,
@@ -65,9 +64,8 @@ def section_figures(
         figures = [charts.overview(profile, theme), charts.missing_bar(profile, theme)]
         handlers = [None, select]
     elif section == "Correlations":
-        for method in CORRELATION_METHODS:
-            block = profile["correlations"].get(method)
-            if block and len(block.get("columns") or []) >= 2:
+        for method in CorrelationMethod:
+            if len(matrix_of(profile["correlations"], method)["columns"]) >= 2:
                 figures.append(charts.correlation_heatmap(profile, method, theme))
                 handlers.append(select)
     elif section == "Missing values":
@@ -83,7 +81,7 @@ def section_figures(
 
 
 def figure_click(
-    column: dict[str, Any], figure: go.Figure, set_filter: SetFilter
+    column: ColumnProfile, figure: go.Figure, set_filter: SetFilter
 ) -> ClickHandler | None:
     """What a click on one of a column's figures does: filter the grid to the bar's rows."""
     name = column["name"]

@@ -20,6 +20,7 @@ import polars as pl
 from core.errors import RaggedRowsError
 from core.present.report import write_report
 from core.profiling.config import ProfileConfig
+from core.profiling.document import Profile
 from core.profiling.engine import profile_table
 from core.profiling.profile import write_profile
 from core.read.convert import write_frame
@@ -59,7 +60,7 @@ class DatasetSession:
         self.rows = pl.DataFrame()
         self.query = Query()
         self.query_error: str | None = None
-        self.profile: dict[str, Any] | None = None
+        self.profile: Profile | None = None
         self.profile_seconds: float | None = None
         self.section = "Overview"
         self.column: str | None = None
@@ -280,7 +281,7 @@ class DatasetSession:
 
         self._start(run, _PROFILING, self._on_profile)
 
-    def _on_profile(self, result: tuple[dict[str, Any], float]) -> None:
+    def _on_profile(self, result: tuple[Profile, float]) -> None:
         """Keep the profile, show its overview, run what waited for it."""
         self.profile, self.profile_seconds = result
         self.column = None

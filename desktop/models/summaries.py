@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from core.present.numbers import format_duration, format_number
+from core.profiling.document import ColumnProfile, Profile, Severity
 
 __all__ = ["column_line", "column_tooltip", "overview_html"]
 
-_COLOURS = {"critical": "#D55E00", "warning": "#E69F00", "info": "#56B4E9"}
+_COLOURS = {Severity.CRITICAL: "#D55E00", Severity.WARNING: "#E69F00", Severity.INFO: "#56B4E9"}
 _ALERTS_SHOWN = 12
 
 
-def overview_html(profile: dict[str, Any]) -> str:
+def overview_html(profile: Profile) -> str:
     """The dataset's size, missing cells, duplicates, kinds and first alerts, as rich text."""
     dataset = profile["dataset"]
     alerts = "".join(
@@ -33,7 +33,7 @@ def overview_html(profile: dict[str, Any]) -> str:
     )
 
 
-def column_tooltip(profile: dict[str, Any], column: dict[str, Any]) -> str:
+def column_tooltip(profile: Profile, column: ColumnProfile) -> str:
     """A column's name, kind and type, then the alerts about it, one a line."""
     tip = [f"{column['name']} ({column['kind']}, {column['dtype']})"]
     tip += [
@@ -44,7 +44,7 @@ def column_tooltip(profile: dict[str, Any], column: dict[str, Any]) -> str:
     return "\n".join(tip)
 
 
-def column_line(column: dict[str, Any]) -> str:
+def column_line(column: ColumnProfile) -> str:
     """A column's name and a few numbers for the list."""
     parts = [
         f"{column['missing_fraction']:.0%} missing",

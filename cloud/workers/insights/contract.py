@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from core.profiling.document import Severity
+
 __all__ = ["Chart", "Evidence", "Insight", "InsightsAnswer", "answer_schema", "parse_answer"]
 
 
@@ -33,7 +35,7 @@ class Insight(BaseModel):
     title: str = Field(max_length=300)
     detail: str = Field(max_length=4000)
     columns: list[str] = Field(default_factory=list, max_length=50)
-    severity: Literal["info", "warning", "critical"] = "info"
+    severity: Severity = Severity.INFO
     evidence: list[Evidence] = Field(default_factory=list, max_length=20)
     status: Literal["verified", "unverified"] = "unverified"
 
