@@ -22,28 +22,15 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from mangum import Mangum
 
 from cloud.api.app import create_app
 from cloud.api.auth import CognitoVerifier
 from cloud.shared.jobs import JobRef
-from cloud.shared.storage import S3Store, s3_client
+from cloud.shared.runtime import bucket, logger, metrics, tracer
 
 __all__ = ["api"]
-
-logger = Logger(service="loupe")
-metrics = Metrics(namespace="Loupe", service="loupe")
-# Off outside Lambda, and in Lambda unless the stack turns tracing on
-# (POWERTOOLS_TRACE_DISABLED follows the template's Tracing parameter).
-tracer = Tracer(service="loupe")
-
-
-@cache
-def _store() -> S3Store:
-    """The bucket, through a client made once per container."""
-    return S3Store(s3_client(), os.environ["LOUPE_BUCKET"])
 
 
 @cache
@@ -66,7 +53,7 @@ def _api() -> Any:
         )
         metrics.add_metric(name="JobsStarted", unit=MetricUnit.Count, value=1)
 
-    return Mangum(create_app(_store(), verifier, runner), lifespan="off")
+    return Mangum(create_app(bucket(), verifier, runner), lifespan="off")
 
 
 @logger.inject_lambda_context

@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import json
 import os
-from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from cloud.shared.identity import subject
 from cloud.shared.jobs import JobRecord, JobRef
-from cloud.shared.storage import S3Store, s3_client
+from cloud.shared.runtime import bucket, logger, metrics, tracer
 from cloud.shared.uploads import load_upload
 from cloud.workers.chunks import DEFAULT_CHUNK_ROWS, Chunk
 from cloud.workers.insights import NemotronClient, client_from_secret
@@ -40,22 +38,10 @@ from cloud.workers.steps import merge_chunks, profile_chunk, write_insights
 
 __all__ = ["chunk", "failed", "insights", "merge", "plan"]
 
-logger = Logger(service="loupe")
-metrics = Metrics(namespace="Loupe", service="loupe")
-# Off outside Lambda, and in Lambda unless the stack turns tracing on
-# (POWERTOOLS_TRACE_DISABLED follows the template's Tracing parameter).
-tracer = Tracer(service="loupe")
-
-
-@cache
-def _store() -> S3Store:
-    """The bucket, through a client made once per container."""
-    return S3Store(s3_client(), os.environ["LOUPE_BUCKET"])
-
 
 def _job(event: dict[str, Any]) -> JobRef:
     """The job a step event is about (its user, written by the API, is checked again)."""
-    return JobRef(_store(), subject(event.get("sub")), str(event.get("job_id", "")))
+    return JobRef(bucket(), subject(event.get("sub")), str(event.get("job_id", "")))
 
 
 def _step(event: dict[str, Any]) -> tuple[JobRef, JobRecord]:
@@ -82,7 +68,7 @@ def plan(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "job_id": job.job_id,
         "kind": record.kind,
         "chunks": len(chunks),
-        "plan": {"Bucket": _store().bucket, "Key": key},
+        "plan": {"Bucket": bucket().bucket, "Key": key},
     }
 
 

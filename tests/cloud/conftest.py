@@ -16,9 +16,9 @@ from moto.server import ThreadedMotoServer
 
 from cloud.api import MIN_PART_SIZE, LocalTokens, create_app
 from cloud.api import handler as api_handler
+from cloud.shared import runtime
 from cloud.shared.jobs import JobRef
 from cloud.shared.storage import S3Store, s3_client
-from cloud.workers import handlers as worker_handlers
 from cloud.workers import run_job
 from core.samples import SAMPLE_CSV
 
@@ -90,7 +90,7 @@ def lambda_env(store: S3Store, moto_url: str, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     monkeypatch.setenv("LOUPE_BUCKET", store.bucket)
     monkeypatch.setenv("LOUPE_CHUNK_ROWS", "700")
-    caches = (api_handler._store, api_handler._api, worker_handlers._store)
+    caches = (runtime.bucket, api_handler._api)
     for cache in caches:
         cache.cache_clear()
     yield
