@@ -34,7 +34,7 @@ from cloud.client.commands import (
     run_remote_job,
 )
 from cloud.client.credentials import login, logout
-from cloud.errors import CloudError
+from cloud.errors import CloudError, missing_extra
 from core.errors import LoupeError
 
 __all__ = ["COMMANDS", "main"]
@@ -93,7 +93,10 @@ def _serve(args: argparse.Namespace) -> int:
     """Run the backend on this machine until Ctrl+C."""
     # Imported here: the backend needs the cloud extra (FastAPI, boto3, moto), which a
     # desktop install running only `loupe cloud` does not have.
-    from cloud.local import LocalBackend, LocalSettings
+    try:
+        from cloud.local import LocalBackend, LocalSettings
+    except ImportError as exc:
+        raise missing_extra(exc) from None
 
     settings = LocalSettings.from_env(host=args.host, port=args.port, chunk_rows=args.chunk_rows)
     backend = LocalBackend(settings).start()

@@ -23,6 +23,7 @@ __all__ = [
     "NotFoundError",
     "RequestError",
     "StoreError",
+    "missing_extra",
 ]
 
 
@@ -72,3 +73,11 @@ class InsightsError(CloudError):
     """The model could not be reached, or never gave a valid answer."""
 
     status = 502
+
+
+def missing_extra(exc: ImportError) -> CloudError:
+    """The error for ``loupe serve`` run where the cloud extra's packages are not installed."""
+    package = (exc.name or "a package").split(".")[0]
+    return CloudError(
+        f"loupe serve needs the cloud extra ({package} is missing): pip install 'loupe[cloud]'"
+    )

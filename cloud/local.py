@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from cloud.errors import CloudError
+from cloud.errors import CloudError, missing_extra
 from cloud.shared.jobs import JobRef
 from cloud.shared.storage import S3Store, s3_client
 
@@ -92,10 +92,7 @@ class LocalBackend:
             from cloud.api import LocalTokens, create_app
             from cloud.workers import run_job
         except ImportError as exc:
-            raise CloudError(
-                f"loupe serve needs the cloud extra ({exc.name} is missing): "
-                "pip install 'loupe[cloud]'"
-            ) from None
+            raise missing_extra(exc) from None
 
         storage_url = self._start_storage(ThreadedMotoServer)
         store = S3Store(s3_client(storage_url, _REGION, **_CREDENTIALS), "loupe-local")

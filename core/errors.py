@@ -16,7 +16,7 @@ CLI and the desktop app can show it as it is::
     │   ├── ParseError              malformed CSV or JSON; carries the line number
     │   │   └── RaggedRowsError     a CSV row with more or fewer fields than the header
     │   └── SheetError              a sheet that does not exist, or a workbook with none
-    ├── OptionError                 a bad option: unknown column, unknown type name
+    ├── OptionError                 a bad option or setting: unknown column or type, no token
     ├── OutputError                 the destination cannot be written
     ├── ProfileError                an unreadable profile file, or profiles that cannot merge
     │   └── StateError              a saved mergeable state of another version, or damaged
@@ -141,7 +141,7 @@ class SheetError(SourceError):
 
 
 class OptionError(LoupeError):
-    """An option that does not fit the data (unknown column or type name)."""
+    """An option or setting that cannot be used: an unknown column or type name, no token."""
 
 
 class OutputError(LoupeError):

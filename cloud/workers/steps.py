@@ -30,7 +30,7 @@ from core.read.table import open_table
 
 __all__ = ["InsightsFactory", "chunk_done", "merge_chunks", "profile_chunk", "write_insights"]
 
-# Makes the model client for an insights job (None: insights are not set up).
+# Makes the model client for an insights job (steps take None where insights are not set up).
 InsightsFactory = Callable[[], NemotronClient]
 
 

@@ -12,8 +12,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core.profiling.document import Severity
-
 __all__ = ["Chart", "Evidence", "Insight", "InsightsAnswer", "answer_schema", "parse_answer"]
 
 
@@ -35,7 +33,9 @@ class Insight(BaseModel):
     title: str = Field(max_length=300)
     detail: str = Field(max_length=4000)
     columns: list[str] = Field(default_factory=list, max_length=50)
-    severity: Severity = Severity.INFO
+    # Spelled out, not core's Severity: the schema sent to the model keeps the enum inline
+    # (some guided-decoding backends ignore a $ref beside a default). A test holds the two equal.
+    severity: Literal["info", "warning", "critical"] = "info"
     evidence: list[Evidence] = Field(default_factory=list, max_length=20)
     status: Literal["verified", "unverified"] = "unverified"
 

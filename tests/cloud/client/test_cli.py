@@ -230,3 +230,26 @@ def test_ctrl_c_aborts_the_upload(tmp_path: Path) -> None:
         assert listed.get("Uploads", []) == []
     finally:
         backend.stop()
+
+
+@pytest.mark.parametrize("missing", ["boto3", "fastapi", "moto"])
+def test_serve_without_the_cloud_extra_names_what_is_missing(missing: str) -> None:
+    # A desktop install has the client but not the backend's packages.
+    code = (
+        f"import sys; sys.modules[{missing!r}] = None\n"
+        "from desktop.launcher import main\n"
+        "sys.exit(main(['serve', '--port', '0']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == (
+        f"error: loupe serve needs the cloud extra ({missing} is missing): "
+        "pip install 'loupe[cloud]'"
+    )

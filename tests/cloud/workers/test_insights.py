@@ -26,7 +26,9 @@ from cloud.workers.insights import (
     prompt_messages,
     verify,
 )
+from cloud.workers.insights.contract import answer_schema
 from core.profiling.config import ProfileConfig
+from core.profiling.document import Severity
 from core.profiling.engine import profile_table
 from core.read.table import open_table
 from core.samples import SAMPLE_CSV
@@ -311,3 +313,15 @@ def test_wide_tables_are_cut_to_fit(tmp_path: Path) -> None:
     data = json.loads(user["content"].split("<<<PROFILE\n")[1].split("\nPROFILE>>>")[0])
     assert len(data["columns"]) == 200 and data["dataset"]["columns_not_shown"] == 60
     assert data["dataset"]["columns"] == 260
+
+
+def test_the_answer_schema_keeps_its_shape_and_the_core_severities() -> None:
+    # What the model is asked to fill: no references to resolve beside a default, the
+    # insight's severities those of the profile's alerts, and no status (Loupe sets it).
+    schema = answer_schema()
+    insight = schema["$defs"]["Insight"]["properties"]
+    assert insight["severity"]["type"] == "string" and "$ref" not in insight["severity"]
+    assert set(insight["severity"]["enum"]) == {s.value for s in Severity}
+    assert insight["severity"]["default"] == Severity.INFO
+    assert "status" not in insight
+    assert set(schema["$defs"]) == {"Chart", "Evidence", "Insight"}
