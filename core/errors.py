@@ -20,9 +20,10 @@ CLI and the desktop app can show it as it is::
     ├── OutputError                 the destination cannot be written
     ├── ProfileError                an unreadable profile file, or profiles that cannot merge
     │   └── StateError              a saved mergeable state of another version, or damaged
-    ├── Cancelled                   the user cancelled the work
-    └── TypesChanged                (internal) a batch contradicted the planned column types:
-                                    the engine reads again with the corrected plan
+    └── Cancelled                   the user cancelled the work
+
+    TypesChanged                    not an error: a batch contradicted the planned column
+                                    types, and the engine reads again with the corrected plan
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ __all__ = [
     "StateError",
     "TypesChanged",
     "UnsupportedFormatError",
+    "first_line",
 ]
 
 
@@ -160,8 +162,11 @@ class Cancelled(LoupeError):
     """The user cancelled the work."""
 
 
-class TypesChanged(LoupeError):
+class TypesChanged(Exception):
     """A batch showed that some columns' inferred types were wrong; they were corrected.
+
+    A signal between the table and the engine, not a :class:`LoupeError`: should it
+    ever escape, it is reported as the internal error it then is.
 
     Attributes:
         columns: the columns whose types changed.
@@ -170,6 +175,12 @@ class TypesChanged(LoupeError):
     def __init__(self, columns: list[str]) -> None:
         super().__init__(f"types changed for {', '.join(columns)}")
         self.columns = columns
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _one_line(text: str) -> str:

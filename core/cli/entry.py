@@ -15,8 +15,7 @@ import polars as pl
 from core.cli import convert, preview, profile
 from core.cli.exits import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
 from core.cli.parser import COMMANDS, build_parser, read_options
-from core.cli.reading import first_line
-from core.errors import LoupeError
+from core.errors import LoupeError, first_line
 
 __all__ = ["main"]
 

@@ -7,9 +7,9 @@ from contextlib import contextmanager
 
 import polars as pl
 
-from core.errors import CorruptFileError, LoupeError
+from core.errors import CorruptFileError, LoupeError, first_line
 
-__all__ = ["first_line", "reading"]
+__all__ = ["reading"]
 
 
 @contextmanager
@@ -34,9 +34,3 @@ def reading(path: str) -> Iterator[None]:
         if not type(exc).__module__.startswith("pyarrow"):
             raise
         raise CorruptFileError(path, first_line(exc)) from None
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (its type when it has none)."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -48,14 +48,16 @@ _Fits = Callable[[ColumnProfile], bool]
 
 
 def matrix_of(correlations: Correlations, method: CorrelationMethod) -> Matrix:
-    """The matrix ``method`` computed, from a profile's ``correlations``."""
+    """The matrix ``method`` computed, from a profile's ``correlations`` (empty if none)."""
+    # A profile made elsewhere, or by an older 1.x Loupe, may leave a method out.
+    empty: Matrix = {"columns": [], "matrix": []}
     match method:
         case CorrelationMethod.PEARSON:
-            return correlations["pearson"]
+            return correlations.get("pearson", empty)
         case CorrelationMethod.SPEARMAN:
-            return correlations["spearman"]
+            return correlations.get("spearman", empty)
         case CorrelationMethod.CRAMERS_V:
-            return correlations["cramers_v"]
+            return correlations.get("cramers_v", empty)
         case _:
             assert_never(method)
 

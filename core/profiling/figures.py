@@ -8,8 +8,8 @@ from one multi-threaded ``select`` and read back with :meth:`ChunkFigures.from_r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, get_type_hints
 
 import polars as pl
 
@@ -66,7 +66,7 @@ class ChunkFigures:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ChunkFigures:
         """Read the struct value :meth:`expression` computed (nulls for counts read as 0)."""
-        counts = {f.name for f in fields(cls) if f.type == "int"}
+        counts = {name for name, kind in get_type_hints(cls).items() if kind is int}
         found: dict[str, Any] = {k: (v or 0) if k in counts else v for k, v in row.items()}
         return cls(**found)
 

@@ -48,6 +48,7 @@ from core.profiling.document import (
     MissingPattern,
     Profile,
     Rows,
+    Severity,
     Source,
     finite,
 )
@@ -226,7 +227,11 @@ def load_profile(path: str | Path) -> Profile:
             f"{path}: profile schema version {found} is not supported by this Loupe "
             f"(reads {_SUPPORTED_MAJOR}.x); profile the file again"
         )
-    return cast(Profile, profile)
+    document = cast(Profile, profile)
+    for alert in document.get("alerts", []):
+        # Severities arrive as text; in memory they are members of the enum.
+        alert["severity"] = Severity(alert["severity"])
+    return document
 
 
 def merge_profiles(

@@ -24,11 +24,11 @@ from typing import Any
 import datasketches as ds
 import numpy as np
 
-__all__ = ["Digest", "Moments", "b64", "unb64"]
+__all__ = ["SLICE", "Digest", "Moments", "b64", "unb64"]
 
 DIGEST_K = 1000
 # Values per call into a binding: calls that hold the GIL stay in the milliseconds.
-_SLICE = 65_536
+SLICE = 65_536
 
 
 def b64(data: bytes) -> str:
@@ -160,8 +160,8 @@ class Digest:
             # The binding takes only writable arrays; Polars hands out read-only views.
             array = np.require(values, dtype=np.float64, requirements=["C", "W"])
             # Slices: one long call would hold the GIL, and freeze a GUI waiting on it.
-            for start in range(0, array.size, _SLICE):
-                self._sketch.update(array[start : start + _SLICE])
+            for start in range(0, array.size, SLICE):
+                self._sketch.update(array[start : start + SLICE])
 
     def merge(self, other: Digest) -> Digest:
         """Absorb another digest (in place) and return self."""

@@ -15,7 +15,7 @@ from typing import Any
 import datasketches as ds
 import polars as pl
 
-from core.profiling.sketches import b64, unb64
+from core.profiling.sketches import SLICE, b64, unb64
 
 __all__ = ["FREQUENT_FEED", "Values", "decode", "encode"]
 
@@ -29,7 +29,6 @@ _COUNTS_SCHEMA = {"value": pl.String, "count": pl.Int64}
 _WIDE_INTEGERS = (pl.UInt64, pl.Int128, pl.UInt128)
 _EMPTY = "\x00empty"
 # Values per call into a binding: calls that hold the GIL stay in the milliseconds.
-_SLICE = 65_536
 
 
 class Values:
@@ -255,8 +254,8 @@ def decode(value: str, kind: str) -> Any:
 
 
 def _slices(series: pl.Series) -> list[pl.Series]:
-    """``series`` in pieces of _SLICE values (zero-copy)."""
-    return [series.slice(start, _SLICE) for start in range(0, series.len(), _SLICE)]
+    """``series`` in pieces of SLICE values (zero-copy)."""
+    return [series.slice(start, SLICE) for start in range(0, series.len(), SLICE)]
 
 
 def _most_frequent(counts: pl.DataFrame, k: int) -> pl.DataFrame:

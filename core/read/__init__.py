@@ -1,16 +1,20 @@
 """Reading: a file of any supported format opened as a typed Polars table.
 
-What lives here, from the bottom up::
+What lives here, from the bottom up (import-linter holds the order)::
 
-    formats, encoding, source   what the file is; its plain UTF-8 content
-    delimited, excel            dialect sniffing and ragged rows; workbooks
+    encoding, jsonvalue         text encodings; cell values as JSON
+    formats                     what the file is
+    source, options, delimited, excel, isolation, memory
+                                its plain UTF-8 content; ReadOptions; dialect sniffing and
+                                ragged rows; workbooks; a child process for crashing
+                                readers; the memory at hand
     infer/                      type inference: candidates, casts, choice, missing markers
-    plan, planner               the immutable TypePlan, and the planner that makes it
-    readers/                    one reader per format behind one small interface
-    info, batches, options      what the user is shown; checking a stream; ReadOptions
+    plan                        the immutable TypePlan
+    readers/, planner           one reader per format behind one small interface; the
+                                planner that makes the plan
+    info, batches               what the user is shown; checking a stream
     table                       open_table and Table: a reader plus the plan it applies
-    query, convert              sorting and filtering; writing a table to another format
-    isolation, memory, jsonvalue  a child process for crashing readers; memory; JSON values
+    convert, query              writing a table to another format; sorting and filtering
 
 This wing imports nothing of :mod:`core.profiling` or :mod:`core.present`.
 """

@@ -103,7 +103,7 @@ class ReadInfo:
             encoding=source.encoding,
             dialect=reader.dialect,
             sheet=reader.sheet,
-            sheets=reader.sheets,
+            sheets=list(reader.sheets),
             inference=plan.basis,
             column_types=dict(plan.columns),
             missing_tokens=list(plan.markers.tokens),

@@ -4,8 +4,9 @@ Inference (:mod:`core.read.planner`) produces a :class:`TypePlan`; the table
 applies it (:func:`apply_types`) and shows it (:class:`core.read.info.ReadInfo`
 is derived from the plan and the source). Before checking, inference holds a
 :class:`Proposal`: the candidate types each text column's head supports. When a
-later batch contradicts the first candidate of a column, the stream drops it and
-carries on with a new proposal (:meth:`Proposal.without_first`). What a format
+later batch contradicts the first candidate of a column, the column's candidate is
+dropped (:meth:`Proposal.without_first`) and the stream starts again from the first
+row with the new proposal. What a format
 says about typing its columns reaches the planner as :class:`Traits`.
 """
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 import polars as pl
 
-from core.errors import CorruptFileError, LoupeError, TypesChanged
+from core.errors import CorruptFileError, LoupeError, TypesChanged, first_line
 from core.read.batches import BatchCheck
 from core.read.formats import Format
 from core.read.info import Preview, ReadInfo
@@ -27,7 +27,6 @@ from core.read.options import ReadOptions, with_given_missing
 from core.read.plan import Proposal, TypePlan, apply_types
 from core.read.planner import Planner
 from core.read.readers import INFER_SAMPLE_ROWS, reader_for
-from core.read.readers.base import first_line
 from core.read.source import Source
 
 __all__ = ["INFER_SAMPLE_ROWS", "Preview", "ReadInfo", "ReadOptions", "Table", "open_table"]

@@ -18,15 +18,14 @@ from core.errors import OptionError
 from core.read.formats import Format
 from core.read.options import ReadOptions
 from core.read.readers.arrow import ArrowReader, ArrowStreamReader, FeatherV1Reader
-from core.read.readers.base import FULL_SCAN_BYTES, INFER_SAMPLE_ROWS, Reader
+from core.read.readers.base import INFER_SAMPLE_ROWS, Reader
 from core.read.readers.delimited import DelimitedReader
 from core.read.readers.jsonfile import JsonReader, NdjsonReader
-from core.read.readers.native import decode_native
 from core.read.readers.parquet import ParquetReader
 from core.read.readers.workbook import WorkbookReader
 from core.read.source import Source
 
-__all__ = ["FULL_SCAN_BYTES", "INFER_SAMPLE_ROWS", "Reader", "decode_native", "reader_for"]
+__all__ = ["INFER_SAMPLE_ROWS", "Reader", "reader_for"]
 
 _READERS: dict[Format, type[Reader]] = {
     Format.DELIMITED: DelimitedReader,

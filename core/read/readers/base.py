@@ -14,13 +14,13 @@ from typing import ClassVar
 
 import polars as pl
 
-from core.errors import CorruptFileError, EncodingError, ParseError, SourceError
+from core.errors import CorruptFileError, EncodingError, ParseError, SourceError, first_line
 from core.read.delimited import Dialect
 from core.read.options import ReadOptions
 from core.read.plan import Traits
 from core.read.source import Source
 
-__all__ = ["FULL_SCAN_BYTES", "INFER_SAMPLE_ROWS", "Reader", "first_line"]
+__all__ = ["FULL_SCAN_BYTES", "INFER_SAMPLE_ROWS", "Reader"]
 
 INFER_SAMPLE_ROWS = 20_000
 # Up to this much plain content, inference checks every value of every column
@@ -112,9 +112,3 @@ class Reader(abc.ABC):
         if isinstance(exc, pl.exceptions.ComputeError | pl.exceptions.NoDataError):
             return ParseError(self.path, first_line(exc))
         return CorruptFileError(self.path, first_line(exc))
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

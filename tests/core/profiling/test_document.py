@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,3 +94,27 @@ def test_a_typed_dict_is_a_plain_dict() -> None:
     matrix: doc.Matrix = {"columns": ["a"], "matrix": [[1.0]]}
     assert type(matrix) is dict
     assert json.dumps({"severity": Severity.WARNING}) == '{"severity": "warning"}'
+
+
+def test_a_loaded_profile_holds_the_same_types_as_a_fresh_one(tmp_path: Path) -> None:
+    from core.profiling.alerts import find_alerts
+    from core.profiling.config import ProfileConfig, Thresholds
+    from core.profiling.correlations import matrix_of
+    from core.profiling.engine import profile_table
+    from core.profiling.profile import load_profile, write_profile
+    from core.read.table import open_table
+    from core.samples import SAMPLE_CSV
+
+    with open_table(SAMPLE_CSV) as table:
+        fresh = profile_table(table, ProfileConfig()).profile
+    path = write_profile(fresh, tmp_path / "p.json")
+    loaded = load_profile(path)
+    assert loaded["alerts"] and all(isinstance(a["severity"], Severity) for a in loaded["alerts"])
+    assert [a["severity"].rank for a in loaded["alerts"]] == sorted(
+        a["severity"].rank for a in fresh["alerts"]
+    )
+    # A 1.x profile from elsewhere may leave a correlation method out.
+    del loaded["correlations"]["cramers_v"]
+    assert matrix_of(loaded["correlations"], CorrelationMethod.CRAMERS_V)["columns"] == []
+    kinds = {a["kind"] for a in find_alerts(loaded, Thresholds())}
+    assert kinds == {a["kind"] for a in fresh["alerts"]}
