@@ -166,10 +166,7 @@ class DatasetSession:
 
     def read_leniently(self) -> None:
         """Read the file again, padding short rows and cutting long ones."""
-        self.options = replace(self.options, lenient=True)
-        self.base = None
-        self.profile = None
-        self.start_loading()
+        self.reread(replace(self.options, lenient=True))
 
     def choose_sheet(self, sheet: str) -> None:
         """Show another sheet of the workbook (its rows, then a new profile on demand)."""
@@ -204,6 +201,10 @@ class DatasetSession:
         self.profile = None
         self.query = Query()
         self.query_error = None
+        # The old rows and profile are gone: a query or charts computed from them
+        # that answers late must not show them again.
+        self._query_rows.invalidate()
+        self.charts.clear()
         self.events.cleared.emit()
         self.events.query.emit()
         self.start_loading()

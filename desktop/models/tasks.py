@@ -222,3 +222,17 @@ class Newest:
         """Ask the newest request to stop (its ``cancelled`` handler follows)."""
         if self._handle is not None:
             self._handle.cancel()
+
+    def invalidate(self) -> None:
+        """Make every request started so far moot, the newest too.
+
+        Their outcomes and progress are dropped when they arrive (the newest is
+        asked to stop as well), and :attr:`running` is False until the next
+        :meth:`start`. For when the data they work on is gone.
+        """
+        if self._handle is not None:
+            self._handle.cancel()
+        was_running = self.running
+        self._token, self._handle, self.phase = None, None, ""
+        if was_running:
+            self._changed()

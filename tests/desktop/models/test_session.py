@@ -201,3 +201,39 @@ def test_the_models_run_without_qt() -> None:
     )
     root = Path(__file__).resolve().parents[3]
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+def test_reading_again_drops_the_answer_of_an_older_query(
+    orders_csv: Path, manual: ManualRunner
+) -> None:
+    session = DatasetSession(orders_csv, manual)
+    session.start_loading()
+    manual.complete_all()
+    session.set_filter("city", "= Lyon")  # still being computed...
+    assert session.set_missing(tokens=("Nice",))  # ...when the file is read again
+    manual.complete(1)  # the first rows of the new read
+    manual.complete(1)  # all of them
+    assert not session.busy and session.rows_text == "8 rows"
+    queried = _heard(session)
+    manual.complete()  # the old query answers last, and no longer counts
+    assert queried == [] and session.query == Query()
+    assert session.rows.height == 8 and session.rows["city"].null_count() == 2
+    assert session.rows_text == "8 rows"
+
+
+def test_reading_again_drops_the_charts_of_the_old_profile(
+    orders_csv: Path, manual: ManualRunner
+) -> None:
+    session = DatasetSession(orders_csv, manual)
+    session.start_loading()
+    manual.complete_all()
+    session.start_profile()
+    manual.complete()  # the profile is in: the overview's charts are being built...
+    assert session.charts_pending and len(manual.pending) == 1
+    assert session.set_missing(tokens=("Nice",))  # ...when the file is read again
+    assert not session.charts_pending and session.charts.specs == []
+    heard = _heard(session)
+    manual.complete()  # the old profile's charts arrive late, and are not drawn
+    assert "charts" not in heard and session.charts.specs == []
+    manual.complete_all()
+    assert session.profile is None and session.charts.specs == []
