@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -30,6 +32,14 @@ def test_the_runner_reports_to_its_owner_on_the_gui_thread(qtbot: Any) -> None:
     qtbot.addWidget(owner)
     results: list[Any] = []
     progress: list[tuple[str, float]] = []
+    on_gui_thread: list[bool] = []
+
+    def heard(record: Callable[..., None]) -> Callable[..., None]:
+        def call(*args: Any) -> None:
+            on_gui_thread.append(threading.current_thread() is threading.main_thread())
+            record(*args)
+
+        return call
 
     def counts(report: Any, cancelled: Any) -> int:
         report("counting", 1.0)
@@ -38,10 +48,10 @@ def test_the_runner_reports_to_its_owner_on_the_gui_thread(qtbot: Any) -> None:
     # The handlers are connected before the worker starts: none of its signals is missed.
     QtRunner(owner).run(
         counts,
-        finished=results.append,
-        errored=results.append,
-        cancelled=lambda: results.append("cancelled"),
-        progressed=lambda phase, fraction: progress.append((phase, fraction)),
+        finished=heard(results.append),
+        errored=heard(results.append),
+        cancelled=heard(lambda: results.append("cancelled")),
+        progressed=heard(lambda phase, fraction: progress.append((phase, fraction))),
     )
     qtbot.waitUntil(lambda: bool(results), timeout=LONG)
     assert results == [42] and progress == [("counting", 1.0)]
@@ -51,9 +61,10 @@ def test_the_runner_reports_to_its_owner_on_the_gui_thread(qtbot: Any) -> None:
 
     QtRunner(owner).run(
         stops,
-        finished=results.append,
-        errored=results.append,
-        cancelled=lambda: results.append("cancelled"),
+        finished=heard(results.append),
+        errored=heard(results.append),
+        cancelled=heard(lambda: results.append("cancelled")),
     )
     qtbot.waitUntil(lambda: len(results) == 2, timeout=LONG)
     assert results == [42, "cancelled"]
+    assert on_gui_thread == [True, True, True]

@@ -76,7 +76,14 @@ def test_only_the_newest_request_counts(manual: ManualRunner) -> None:
     def record(phase: str, fraction: float) -> None:
         progress.append(phase)
 
-    requests.start(_returning("old"), "old", finished=results.append, errored=results.append)
+    # Both have a progress handler: the older one's progress is dropped for being old.
+    requests.start(
+        _returning("old"),
+        "old",
+        finished=results.append,
+        errored=results.append,
+        progressed=record,
+    )
     requests.start(
         _returning("new"),
         "new",
