@@ -26,6 +26,7 @@ import polars as pl
 from core.errors import Cancelled, LoupeError
 
 __all__ = [
+    "MESSAGE_LENGTH",
     "Handle",
     "InlineRunner",
     "Newest",
@@ -37,6 +38,9 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+
+#: The longest message a user reads for an error not of Loupe's (a status line's worth).
+MESSAGE_LENGTH = 200
 
 Progress = Callable[[str, float], None]
 Task = Callable[[Progress, Callable[[], bool]], Any]
@@ -68,15 +72,28 @@ class Runner(Protocol):
 def describe_error(error: BaseException) -> str:
     """The one line a user reads for ``error``.
 
-    Loupe's own errors say what happened to which file; anything else is a bug
-    of ours or of a library, said as such (the traceback is in the log).
+    Loupe's own errors say what happened to which file and what to do, in a
+    line meant to be read whole; anything else is a bug of ours or of a
+    library, said as such (the traceback is in the log), its message cut to its
+    first line (Polars appends its query plan) and to :data:`MESSAGE_LENGTH`
+    characters.
     """
+    text = _first_line(str(error))
     if isinstance(error, LoupeError):
-        return str(error)
+        return text or type(error).__name__
     if isinstance(error, pl.exceptions.PanicException):
-        first = str(error).strip().splitlines()[0] if str(error).strip() else "panic"
-        return f"internal error: a library failed ({first})"
-    return f"internal error: {type(error).__name__}: {error}"
+        message = f"internal error: a library failed ({text or 'panic'})"
+    else:
+        name = type(error).__name__
+        message = f"internal error: {name}: {text}" if text else f"internal error: {name}"
+    if len(message) > MESSAGE_LENGTH:
+        message = message[: MESSAGE_LENGTH - 1].rstrip() + "…"
+    return message
+
+
+def _first_line(text: str) -> str:
+    """The first line of ``text`` that is not blank, trimmed."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
 def execute(

@@ -52,6 +52,26 @@ def test_describe_error_gives_one_line() -> None:
     assert describe_error(panic) == "internal error: a library failed (index out of bounds)"
 
 
+def test_every_error_is_one_readable_line() -> None:
+    polars_error = pl.exceptions.ComputeError(
+        "\ncannot compare string with numeric type (i64)\n\nResolved plan until failure:\n"
+        '\t---> FAILED HERE RESOLVING \'filter\' <---\nDF ["city", "amount"]'
+    )
+    assert describe_error(polars_error) == (
+        "internal error: ComputeError: cannot compare string with numeric type (i64)"
+    )
+    long = describe_error(ValueError("x" * 1000))
+    assert len(long) <= 200 and long.startswith("internal error: ValueError: xxx")
+    assert long.endswith("…")
+    assert describe_error(ValueError()) == "internal error: ValueError"
+    assert describe_error(pl.exceptions.PanicException("")) == (
+        "internal error: a library failed (panic)"
+    )
+    # Loupe's own messages are one line already, and are read whole.
+    bad = ParseError("orders.csv", "a quote is never closed " + "(and more) " * 30, line=3)
+    assert describe_error(bad) == str(bad) and "\n" not in str(bad)
+
+
 def test_cancelled_tasks_report_cancelled() -> None:
     outcomes: list[str] = []
     handlers: dict[str, Any] = {
