@@ -6,9 +6,10 @@ threads. A :class:`Runner` starts it and reports exactly one outcome:
 ``finished(result)``, ``errored(exception)`` or ``cancelled()``. The app's
 runner is Qt's thread pool (``desktop.qt_workers``); :class:`InlineRunner` runs
 the task on the calling thread, for tests and scripts. Both follow
-:func:`execute`, so an exception never escapes: it is logged with its traceback
-and handed over as the object, and :func:`describe_error` gives the user's one
-line.
+:func:`execute`, so an exception never escapes: it is logged (Loupe's own errors,
+a bad file or filter, as one line at INFO; anything else at ERROR with its
+traceback) and handed over as the object, and :func:`describe_error` gives the
+user's one line.
 
 :class:`Newest` keeps one kind of request (reading, the rows of a query, the
 charts of a section) where a new request makes the answers of older ones moot.
@@ -117,6 +118,10 @@ def execute(
         result = task(progressed, stop.is_set)
     except Cancelled:
         cancelled()
+    except LoupeError as exc:
+        # A bad file or a bad filter is the user's to fix, not a bug: one line, no traceback.
+        _log.info("%s", describe_error(exc))
+        errored(exc)
     # A PanicException is a BaseException (a library's bug); the app must survive it too.
     except (Exception, pl.exceptions.PanicException) as exc:
         _log.error("%s", describe_error(exc), exc_info=exc)

@@ -44,6 +44,21 @@ def test_an_error_arrives_as_the_object_and_its_traceback_is_logged(
     assert "internal error: ValueError: boom" in record.getMessage()
 
 
+def test_a_users_error_is_logged_as_one_line_without_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    errors: list[BaseException] = []
+    bad = ParseError("orders.csv", "3 fields where the header has 2", line=3)
+    with caplog.at_level(logging.INFO, logger="desktop"):
+        InlineRunner().run(
+            _raising(bad), finished=print, errored=errors.append, cancelled=lambda: None
+        )
+    assert errors == [bad]
+    (record,) = caplog.records
+    assert record.levelno == logging.INFO and record.exc_info is None
+    assert record.getMessage() == "orders.csv, line 3: 3 fields where the header has 2"
+
+
 def test_describe_error_gives_one_line() -> None:
     bad = ParseError("orders.csv", "3 fields where the header has 2", line=3)
     assert describe_error(bad) == "orders.csv, line 3: 3 fields where the header has 2"
