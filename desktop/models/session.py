@@ -65,7 +65,10 @@ class DatasetSession:
         self.section = "Overview"
         self.column: str | None = None
         self.dark = False
-        self.error: BaseException | None = None
+        #: the user's line for the last request that failed (the error itself is
+        #: not kept: its traceback would keep the worker's rows alive).
+        self.error: str | None = None
+        self._ragged = False
         self.status = f"Opening {path.name}…"
         self.status_tip = ""
         self.events = SessionEvents()
@@ -100,7 +103,7 @@ class DatasetSession:
     @property
     def offer_lenient(self) -> bool:
         """Reading failed on rows with too many or too few fields, and may be retried leniently."""
-        return isinstance(self.error, RaggedRowsError) and not self.options.lenient
+        return self._ragged and not self.options.lenient
 
     @property
     def name(self) -> str:
@@ -133,7 +136,7 @@ class DatasetSession:
     def start_loading(self) -> None:
         """Read the first rows at once, then all rows, in the background."""
         path, options = self.path, self.options
-        self.error = None
+        self.error, self._ragged = None, False
 
         def preview(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             with open_table(path, options) as table:
@@ -391,11 +394,11 @@ class DatasetSession:
 
     def _on_error(self, error: BaseException) -> None:
         """Say what failed; what waited for a profile will not run."""
-        self.error = error
+        self.error = describe_error(error)
+        self._ragged = isinstance(error, RaggedRowsError)
         self._after_profile.clear()
-        message = describe_error(error)
-        self._set_status(message)
-        self.events.failed.emit(message)
+        self._set_status(self.error)
+        self.events.failed.emit(self.error)
 
     def _on_cancelled(self) -> None:
         """Say the request stopped."""

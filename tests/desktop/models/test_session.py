@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
+import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
+from core.errors import RaggedRowsError
 from core.read.query import Query
 from desktop.models.session import DatasetSession
 from desktop.models.tasks import InlineRunner
@@ -167,6 +172,30 @@ def test_ragged_rows_can_be_read_leniently(ragged_csv: Path) -> None:
     assert not session.offer_lenient and session.error is None
     assert session.rows["city"].to_list() == ["Paris", "Lyon", "Nice", "Lille"]
     assert "leniently" in session.status and "line 3" in session.status_tip
+
+
+class _Rows:
+    """Stands in for a large table a failing task held."""
+
+
+def test_a_failed_read_keeps_its_message_not_its_rows(
+    ragged_csv: Path, manual: ManualRunner
+) -> None:
+    session = DatasetSession(ragged_csv, manual)
+    session.start_loading()
+    held: list[weakref.ref[_Rows]] = []
+
+    def fails(progress: Any, cancelled: Callable[[], bool]) -> None:
+        rows = _Rows()  # the worker's frame, and so the error's traceback, holds them
+        held.append(weakref.ref(rows))
+        raise RaggedRowsError(ragged_csv, "this row has 3 fields where the header has 2", line=3)
+
+    manual.pending[0].task = fails
+    manual.complete()
+    gc.collect()
+    assert held[0]() is None
+    assert session.offer_lenient and session.error is not None and "line 3" in session.error
+    assert session.status == session.error
 
 
 def test_reading_again_forgets_the_query_and_profile(session: DatasetSession) -> None:
