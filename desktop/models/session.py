@@ -30,9 +30,14 @@ from desktop.models.events import SessionEvents
 from desktop.models.section_charts import SectionCharts
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
-__all__ = ["PREVIEW_ROWS", "DatasetSession"]
+__all__ = ["FILTER_HELP", "PREVIEW_ROWS", "DatasetSession"]
 
 PREVIEW_ROWS = 1000
+#: What a column's filter may say (see ``core.read.query``), as the grid explains it.
+FILTER_HELP = (
+    "Filter syntax: missing · !missing · > 5 · <= 2024-06-30 · = Paris · != 0 · 10..20 "
+    "(between) · plain text: contains it, any case"
+)
 _PROFILING = "profiling"
 
 
@@ -254,7 +259,7 @@ class DatasetSession:
         self.sort_by(column, descending, add=add)
 
     def set_filter(self, column: str, text: str) -> None:
-        """Filter ``column`` with ``text`` (see ``FILTER_HELP``; "" removes the filter)."""
+        """Filter ``column`` with ``text`` (see :data:`FILTER_HELP`; "" removes the filter)."""
         if self.base is not None and column not in self.base.columns:
             # A struct's field (parent.field) is profiled, but the grid shows the struct.
             self._set_status(f"{column} is a field of a nested column; the grid cannot filter it")

@@ -15,7 +15,7 @@ import polars as pl
 
 from core.errors import RaggedRowsError
 from core.read.query import Query
-from desktop.models.session import DatasetSession
+from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import InlineRunner
 from tests.desktop.models.conftest import ManualRunner
 
@@ -82,6 +82,15 @@ def test_a_filter_that_cannot_run_keeps_the_rows(session: DatasetSession) -> Non
     assert "amount" in session.query_error and session.rows.equals(before)
     session.set_filter("amount", "> 5")  # a query that runs clears the error
     assert session.query_error is None
+
+
+def test_the_filter_help_shows_forms_that_filter(session: DatasetSession) -> None:
+    for form, rows in [("missing", 1), ("!missing", 7), ("> 5", 4), ("!= 0", 8), ("10..20", 2)]:
+        assert f" {form} " in FILTER_HELP
+        session.set_filter("amount", form)
+        assert session.query_error is None and session.rows.height == rows, form
+    session.set_filter("city", "= Paris")
+    assert "= Paris" in FILTER_HELP and session.query_error is None
 
 
 def test_a_nested_field_cannot_be_filtered_in_the_grid(session: DatasetSession) -> None:
