@@ -2,8 +2,9 @@
 
 The app logs what goes wrong, tracebacks included, to a rotating file in the
 user's log folder (``logs/loupe.log`` under Qt's ``AppLocalDataLocation``); the
-user sees one line. Only the desktop's own records go there: error messages
-name files, never credentials.
+user sees one line. When that folder cannot be written the app starts anyway,
+without a log, and says so on stderr. Only the desktop's own records go there:
+error messages name files, never credentials or rows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-__all__ = ["configure_logging", "log_folder", "main", "missing_xcb_libraries"]
+__all__ = ["configure_logging", "log_folder", "main", "missing_xcb_libraries", "start_logging"]
 
 LOG_NAME = "loupe.log"
 # A few rotated files of this size keep weeks of errors and never fill a disk.
@@ -45,12 +46,16 @@ def missing_xcb_libraries() -> list[str]:
     ]
 
 
-def log_folder() -> Path:
-    """The folder the app's log lives in (needs the application's name set)."""
+def log_folder() -> Path | None:
+    """The folder the app's log lives in (needs the application's name set).
+
+    None when the system names no data folder: the log never goes to the
+    current directory.
+    """
     from PySide6.QtCore import QStandardPaths
 
-    location = QStandardPaths.StandardLocation.AppLocalDataLocation
-    return Path(QStandardPaths.writableLocation(location)) / "logs"
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    return Path(location) / "logs" if location else None
 
 
 def configure_logging(folder: Path) -> Path:
@@ -69,6 +74,24 @@ def configure_logging(folder: Path) -> Path:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
     return path
+
+
+def start_logging() -> Path | None:
+    """Log to :func:`log_folder`, or say on stderr that the app runs without a log.
+
+    Returns the log file, or None. A data folder that cannot be written must not
+    stop the app from starting.
+    """
+    folder = log_folder()
+    if folder is None:
+        sys.stderr.write("warning: no data folder to keep a log in; logging is off\n")
+        return None
+    try:
+        return configure_logging(folder)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        sys.stderr.write(f"warning: cannot write the log in {folder} ({reason}); logging is off\n")
+        return None
 
 
 def main(files: Sequence[str] = ()) -> int:
@@ -97,7 +120,7 @@ def main(files: Sequence[str] = ()) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Loupe")
-    configure_logging(log_folder())
+    start_logging()
     window = QtMainWindow()
     for name in files:
         window.open_path(name)

@@ -19,12 +19,12 @@ from core.profiling.config import ProfileConfig
 from core.profiling.document import Profile
 from core.read.query import Query
 from core.read.table import ReadInfo, ReadOptions
-from desktop.models.session import DatasetSession
+from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import Handle
 from desktop.qt_chart_pane import QtChartPane
 from desktop.qt_chart_view import QtChartView
 from desktop.qt_file_bar import QtFileBar
-from desktop.qt_grid_pane import FILTER_HELP, QtGridPane
+from desktop.qt_grid_pane import QtGridPane
 from desktop.qt_profile_pane import QtProfilePane
 from desktop.qt_workers import QtRunner
 

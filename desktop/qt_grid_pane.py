@@ -22,15 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.models.session import DatasetSession
+from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.qt_table_model import QtFrameModel
 
-__all__ = ["FILTER_HELP", "QtGridPane"]
+__all__ = ["QtGridPane"]
 
-FILTER_HELP = (
-    "Filter syntax: missing · !missing · > 5 · <= 2024-06-30 · = Paris · != 0 · 10..20 "
-    "(between) · plain text: contains it, any case"
-)
 # Columns are fitted to the first rows once, up to this width.
 _MAX_WIDTH = 260
 # Room for the funnel drawn in a filtered column's header.

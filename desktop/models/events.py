@@ -62,7 +62,7 @@ class SessionEvents:
         self.selected: Event[[str]] = Event()
         #: the section shown changed.
         self.section: Event[[]] = Event()
-        #: the charts asked for last are built (``chart_specs``).
+        #: the charts asked for last are built (``charts.specs``).
         self.charts: Event[[]] = Event()
         #: the status line changed.
         self.status: Event[[]] = Event()

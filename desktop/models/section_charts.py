@@ -62,6 +62,11 @@ class SectionCharts:
 
         self._requests.start(run, "charts", finished=self._on_built, errored=self._on_error)
 
+    def clear(self) -> None:
+        """Forget the charts, and drop those still being built (their profile is gone)."""
+        self._requests.invalidate()
+        self.specs, self._handlers = [], []
+
     def click(self, figure: int, point: dict[str, Any]) -> None:
         """A click on ``point`` of the ``figure``-th chart."""
         if 0 <= figure < len(self._handlers):

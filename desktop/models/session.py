@@ -30,9 +30,14 @@ from desktop.models.events import SessionEvents
 from desktop.models.section_charts import SectionCharts
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
-__all__ = ["PREVIEW_ROWS", "DatasetSession"]
+__all__ = ["FILTER_HELP", "PREVIEW_ROWS", "DatasetSession"]
 
 PREVIEW_ROWS = 1000
+#: What a column's filter may say (see ``core.read.query``), as the grid explains it.
+FILTER_HELP = (
+    "Filter syntax: missing · !missing · > 5 · <= 2024-06-30 · = Paris · != 0 · 10..20 "
+    "(between) · plain text: contains it, any case"
+)
 _PROFILING = "profiling"
 
 
@@ -65,7 +70,10 @@ class DatasetSession:
         self.section = "Overview"
         self.column: str | None = None
         self.dark = False
-        self.error: BaseException | None = None
+        #: the user's line for the last request that failed (the error itself is
+        #: not kept: its traceback would keep the worker's rows alive).
+        self.error: str | None = None
+        self._ragged = False
         self.status = f"Opening {path.name}…"
         self.status_tip = ""
         self.events = SessionEvents()
@@ -100,7 +108,7 @@ class DatasetSession:
     @property
     def offer_lenient(self) -> bool:
         """Reading failed on rows with too many or too few fields, and may be retried leniently."""
-        return isinstance(self.error, RaggedRowsError) and not self.options.lenient
+        return self._ragged and not self.options.lenient
 
     @property
     def name(self) -> str:
@@ -133,7 +141,7 @@ class DatasetSession:
     def start_loading(self) -> None:
         """Read the first rows at once, then all rows, in the background."""
         path, options = self.path, self.options
-        self.error = None
+        self.error, self._ragged = None, False
 
         def preview(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             with open_table(path, options) as table:
@@ -166,10 +174,7 @@ class DatasetSession:
 
     def read_leniently(self) -> None:
         """Read the file again, padding short rows and cutting long ones."""
-        self.options = replace(self.options, lenient=True)
-        self.base = None
-        self.profile = None
-        self.start_loading()
+        self.reread(replace(self.options, lenient=True))
 
     def choose_sheet(self, sheet: str) -> None:
         """Show another sheet of the workbook (its rows, then a new profile on demand)."""
@@ -204,6 +209,10 @@ class DatasetSession:
         self.profile = None
         self.query = Query()
         self.query_error = None
+        # The old rows and profile are gone: a query or charts computed from them
+        # that answers late must not show them again.
+        self._query_rows.invalidate()
+        self.charts.clear()
         self.events.cleared.emit()
         self.events.query.emit()
         self.start_loading()
@@ -250,7 +259,7 @@ class DatasetSession:
         self.sort_by(column, descending, add=add)
 
     def set_filter(self, column: str, text: str) -> None:
-        """Filter ``column`` with ``text`` (see ``FILTER_HELP``; "" removes the filter)."""
+        """Filter ``column`` with ``text`` (see :data:`FILTER_HELP`; "" removes the filter)."""
         if self.base is not None and column not in self.base.columns:
             # A struct's field (parent.field) is profiled, but the grid shows the struct.
             self._set_status(f"{column} is a field of a nested column; the grid cannot filter it")
@@ -390,11 +399,11 @@ class DatasetSession:
 
     def _on_error(self, error: BaseException) -> None:
         """Say what failed; what waited for a profile will not run."""
-        self.error = error
+        self.error = describe_error(error)
+        self._ragged = isinstance(error, RaggedRowsError)
         self._after_profile.clear()
-        message = describe_error(error)
-        self._set_status(message)
-        self.events.failed.emit(message)
+        self._set_status(self.error)
+        self.events.failed.emit(self.error)
 
     def _on_cancelled(self) -> None:
         """Say the request stopped."""

@@ -6,9 +6,10 @@ threads. A :class:`Runner` starts it and reports exactly one outcome:
 ``finished(result)``, ``errored(exception)`` or ``cancelled()``. The app's
 runner is Qt's thread pool (``desktop.qt_workers``); :class:`InlineRunner` runs
 the task on the calling thread, for tests and scripts. Both follow
-:func:`execute`, so an exception never escapes: it is logged with its traceback
-and handed over as the object, and :func:`describe_error` gives the user's one
-line.
+:func:`execute`, so an exception never escapes: it is logged (Loupe's own errors,
+a bad file or filter, as one line at INFO; anything else at ERROR with its
+traceback) and handed over as the object, and :func:`describe_error` gives the
+user's one line.
 
 :class:`Newest` keeps one kind of request (reading, the rows of a query, the
 charts of a section) where a new request makes the answers of older ones moot.
@@ -26,6 +27,7 @@ import polars as pl
 from core.errors import Cancelled, LoupeError
 
 __all__ = [
+    "MESSAGE_LENGTH",
     "Handle",
     "InlineRunner",
     "Newest",
@@ -37,6 +39,9 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+
+#: The longest message a user reads for an error not of Loupe's (a status line's worth).
+MESSAGE_LENGTH = 200
 
 Progress = Callable[[str, float], None]
 Task = Callable[[Progress, Callable[[], bool]], Any]
@@ -68,15 +73,28 @@ class Runner(Protocol):
 def describe_error(error: BaseException) -> str:
     """The one line a user reads for ``error``.
 
-    Loupe's own errors say what happened to which file; anything else is a bug
-    of ours or of a library, said as such (the traceback is in the log).
+    Loupe's own errors say what happened to which file and what to do, in a
+    line meant to be read whole; anything else is a bug of ours or of a
+    library, said as such (the traceback is in the log), its message cut to its
+    first line (Polars appends its query plan) and to :data:`MESSAGE_LENGTH`
+    characters.
     """
+    text = _first_line(str(error))
     if isinstance(error, LoupeError):
-        return str(error)
+        return text or type(error).__name__
     if isinstance(error, pl.exceptions.PanicException):
-        first = str(error).strip().splitlines()[0] if str(error).strip() else "panic"
-        return f"internal error: a library failed ({first})"
-    return f"internal error: {type(error).__name__}: {error}"
+        message = f"internal error: a library failed ({text or 'panic'})"
+    else:
+        name = type(error).__name__
+        message = f"internal error: {name}: {text}" if text else f"internal error: {name}"
+    if len(message) > MESSAGE_LENGTH:
+        message = message[: MESSAGE_LENGTH - 1].rstrip() + "…"
+    return message
+
+
+def _first_line(text: str) -> str:
+    """The first line of ``text`` that is not blank, trimmed."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
 def execute(
@@ -100,6 +118,10 @@ def execute(
         result = task(progressed, stop.is_set)
     except Cancelled:
         cancelled()
+    except LoupeError as exc:
+        # A bad file or a bad filter is the user's to fix, not a bug: one line, no traceback.
+        _log.info("%s", describe_error(exc))
+        errored(exc)
     # A PanicException is a BaseException (a library's bug); the app must survive it too.
     except (Exception, pl.exceptions.PanicException) as exc:
         _log.error("%s", describe_error(exc), exc_info=exc)
@@ -222,3 +244,17 @@ class Newest:
         """Ask the newest request to stop (its ``cancelled`` handler follows)."""
         if self._handle is not None:
             self._handle.cancel()
+
+    def invalidate(self) -> None:
+        """Make every request started so far moot, the newest too.
+
+        Their outcomes and progress are dropped when they arrive (the newest is
+        asked to stop as well), and :attr:`running` is False until the next
+        :meth:`start`. For when the data they work on is gone.
+        """
+        if self._handle is not None:
+            self._handle.cancel()
+        was_running = self.running
+        self._token, self._handle, self.phase = None, None, ""
+        if was_running:
+            self._changed()

@@ -55,3 +55,55 @@ def test_a_failure_is_logged_with_its_traceback(
     assert "internal error: ZeroDivisionError: no rows to divide by" in logged
     assert "Traceback (most recent call last)" in logged and "in fails" in logged
     assert isinstance(errors[0], ZeroDivisionError)
+
+
+def test_an_unwritable_data_folder_does_not_stop_the_app(
+    qapp: Any,
+    desktop_logger: logging.Logger,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    import desktop.qt_main_window
+
+    handlers = list(desktop_logger.handlers)
+    blocked = tmp_path / "data"
+    blocked.write_text("a file where the data folder should be", encoding="utf-8")
+    monkeypatch.setattr(desktop_app, "log_folder", lambda: blocked / "logs")
+    assert desktop_app.start_logging() is None
+    assert "logging is off" in capsys.readouterr().err
+    assert desktop_logger.handlers == handlers
+    # The app starts all the same (its window and event loop stood in for).
+    shown: list[str] = []
+
+    class Window:
+        def open_path(self, name: str) -> None:
+            shown.append(name)
+
+        def show(self) -> None:
+            shown.append("shown")
+
+    monkeypatch.setattr(desktop.qt_main_window, "QtMainWindow", Window)
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    monkeypatch.setattr(qapp, "setApplicationName", lambda name: None)
+    assert desktop_app.main(["orders.csv"]) == 0
+    assert shown == ["orders.csv", "shown"] and "logging is off" in capsys.readouterr().err
+
+
+def test_no_data_folder_never_logs_to_the_working_directory(
+    desktop_logger: logging.Logger,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+) -> None:
+    from PySide6.QtCore import QStandardPaths
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda location: "")
+    handlers = list(desktop_logger.handlers)
+    assert desktop_app.log_folder() is None
+    assert desktop_app.start_logging() is None
+    assert "logging is off" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [] and desktop_logger.handlers == handlers

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from desktop.models.events import Event
+import inspect
+import operator
+import re
+
+from desktop.models.events import Event, SessionEvents
+from desktop.models.session import DatasetSession
 
 
 def test_callbacks_run_in_order_with_the_arguments() -> None:
@@ -28,3 +33,11 @@ def test_disconnect_even_while_emitting() -> None:
     event.emit()
     assert heard == ["once", "always", "always"]
     event.disconnect(once)  # no longer connected: nothing happens
+
+
+def test_the_events_name_state_the_session_has(session: DatasetSession) -> None:
+    session.start_profile()
+    named = re.findall(r"\(``([\w.]+)``", inspect.getsource(SessionEvents))
+    assert "charts.specs" in named
+    for name in named:
+        operator.attrgetter(name)(session)  # raises AttributeError for a name that is not there

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
+import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
+from core.errors import RaggedRowsError
 from core.read.query import Query
-from desktop.models.session import DatasetSession
+from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import InlineRunner
 from tests.desktop.models.conftest import ManualRunner
 
@@ -77,6 +82,15 @@ def test_a_filter_that_cannot_run_keeps_the_rows(session: DatasetSession) -> Non
     assert "amount" in session.query_error and session.rows.equals(before)
     session.set_filter("amount", "> 5")  # a query that runs clears the error
     assert session.query_error is None
+
+
+def test_the_filter_help_shows_forms_that_filter(session: DatasetSession) -> None:
+    for form, rows in [("missing", 1), ("!missing", 7), ("> 5", 4), ("!= 0", 8), ("10..20", 2)]:
+        assert f" {form} " in FILTER_HELP
+        session.set_filter("amount", form)
+        assert session.query_error is None and session.rows.height == rows, form
+    session.set_filter("city", "= Paris")
+    assert "= Paris" in FILTER_HELP and session.query_error is None
 
 
 def test_a_nested_field_cannot_be_filtered_in_the_grid(session: DatasetSession) -> None:
@@ -169,6 +183,30 @@ def test_ragged_rows_can_be_read_leniently(ragged_csv: Path) -> None:
     assert "leniently" in session.status and "line 3" in session.status_tip
 
 
+class _Rows:
+    """Stands in for a large table a failing task held."""
+
+
+def test_a_failed_read_keeps_its_message_not_its_rows(
+    ragged_csv: Path, manual: ManualRunner
+) -> None:
+    session = DatasetSession(ragged_csv, manual)
+    session.start_loading()
+    held: list[weakref.ref[_Rows]] = []
+
+    def fails(progress: Any, cancelled: Callable[[], bool]) -> None:
+        rows = _Rows()  # the worker's frame, and so the error's traceback, holds them
+        held.append(weakref.ref(rows))
+        raise RaggedRowsError(ragged_csv, "this row has 3 fields where the header has 2", line=3)
+
+    manual.pending[0].task = fails
+    manual.complete()
+    gc.collect()
+    assert held[0]() is None
+    assert session.offer_lenient and session.error is not None and "line 3" in session.error
+    assert session.status == session.error
+
+
 def test_reading_again_forgets_the_query_and_profile(session: DatasetSession) -> None:
     session.start_profile()
     session.set_filter("city", "= Lyon")
@@ -201,3 +239,39 @@ def test_the_models_run_without_qt() -> None:
     )
     root = Path(__file__).resolve().parents[3]
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+def test_reading_again_drops_the_answer_of_an_older_query(
+    orders_csv: Path, manual: ManualRunner
+) -> None:
+    session = DatasetSession(orders_csv, manual)
+    session.start_loading()
+    manual.complete_all()
+    session.set_filter("city", "= Lyon")  # still being computed...
+    assert session.set_missing(tokens=("Nice",))  # ...when the file is read again
+    manual.complete(1)  # the first rows of the new read
+    manual.complete(1)  # all of them
+    assert not session.busy and session.rows_text == "8 rows"
+    queried = _heard(session)
+    manual.complete()  # the old query answers last, and no longer counts
+    assert queried == [] and session.query == Query()
+    assert session.rows.height == 8 and session.rows["city"].null_count() == 2
+    assert session.rows_text == "8 rows"
+
+
+def test_reading_again_drops_the_charts_of_the_old_profile(
+    orders_csv: Path, manual: ManualRunner
+) -> None:
+    session = DatasetSession(orders_csv, manual)
+    session.start_loading()
+    manual.complete_all()
+    session.start_profile()
+    manual.complete()  # the profile is in: the overview's charts are being built...
+    assert session.charts_pending and len(manual.pending) == 1
+    assert session.set_missing(tokens=("Nice",))  # ...when the file is read again
+    assert not session.charts_pending and session.charts.specs == []
+    heard = _heard(session)
+    manual.complete()  # the old profile's charts arrive late, and are not drawn
+    assert "charts" not in heard and session.charts.specs == []
+    manual.complete_all()
+    assert session.profile is None and session.charts.specs == []

@@ -44,12 +44,47 @@ def test_an_error_arrives_as_the_object_and_its_traceback_is_logged(
     assert "internal error: ValueError: boom" in record.getMessage()
 
 
+def test_a_users_error_is_logged_as_one_line_without_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    errors: list[BaseException] = []
+    bad = ParseError("orders.csv", "3 fields where the header has 2", line=3)
+    with caplog.at_level(logging.INFO, logger="desktop"):
+        InlineRunner().run(
+            _raising(bad), finished=print, errored=errors.append, cancelled=lambda: None
+        )
+    assert errors == [bad]
+    (record,) = caplog.records
+    assert record.levelno == logging.INFO and record.exc_info is None
+    assert record.getMessage() == "orders.csv, line 3: 3 fields where the header has 2"
+
+
 def test_describe_error_gives_one_line() -> None:
     bad = ParseError("orders.csv", "3 fields where the header has 2", line=3)
     assert describe_error(bad) == "orders.csv, line 3: 3 fields where the header has 2"
     assert describe_error(KeyError("x")) == "internal error: KeyError: 'x'"
     panic = pl.exceptions.PanicException("index out of bounds\nat src/lib.rs")
     assert describe_error(panic) == "internal error: a library failed (index out of bounds)"
+
+
+def test_every_error_is_one_readable_line() -> None:
+    polars_error = pl.exceptions.ComputeError(
+        "\ncannot compare string with numeric type (i64)\n\nResolved plan until failure:\n"
+        '\t---> FAILED HERE RESOLVING \'filter\' <---\nDF ["city", "amount"]'
+    )
+    assert describe_error(polars_error) == (
+        "internal error: ComputeError: cannot compare string with numeric type (i64)"
+    )
+    long = describe_error(ValueError("x" * 1000))
+    assert len(long) <= 200 and long.startswith("internal error: ValueError: xxx")
+    assert long.endswith("…")
+    assert describe_error(ValueError()) == "internal error: ValueError"
+    assert describe_error(pl.exceptions.PanicException("")) == (
+        "internal error: a library failed (panic)"
+    )
+    # Loupe's own messages are one line already, and are read whole.
+    bad = ParseError("orders.csv", "a quote is never closed " + "(and more) " * 30, line=3)
+    assert describe_error(bad) == str(bad) and "\n" not in str(bad)
 
 
 def test_cancelled_tasks_report_cancelled() -> None:
@@ -76,7 +111,14 @@ def test_only_the_newest_request_counts(manual: ManualRunner) -> None:
     def record(phase: str, fraction: float) -> None:
         progress.append(phase)
 
-    requests.start(_returning("old"), "old", finished=results.append, errored=results.append)
+    # Both have a progress handler: the older one's progress is dropped for being old.
+    requests.start(
+        _returning("old"),
+        "old",
+        finished=results.append,
+        errored=results.append,
+        progressed=record,
+    )
     requests.start(
         _returning("new"),
         "new",
