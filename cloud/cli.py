@@ -6,10 +6,12 @@
     loupe cloud profile FILE [--endpoint URL] [--json OUT]
     loupe cloud insights FILE [--endpoint URL] [--question TEXT] [--json OUT]
 
-The endpoint defaults to ``LOUPE_ENDPOINT``, else the local server. The token
-comes from ``LOUPE_API_TOKEN``, else the keyring entry ``loupe login`` made
-for that endpoint; an API Gateway key likewise from ``LOUPE_API_KEY`` or the
-keyring. Progress goes to stderr; results to stdout or ``--json``.
+The endpoint defaults to ``LOUPE_ENDPOINT``, else the newest ``loupe serve``
+running on this machine (found through its connection file,
+:mod:`cloud.client.connection`), else ``http://127.0.0.1:8765``. The token comes
+from ``LOUPE_API_TOKEN``, else that server's connection file, else the keyring
+entry ``loupe cloud login`` made for the endpoint; an API Gateway key likewise
+from ``LOUPE_API_KEY`` or the keyring. Progress goes to stderr; results to stdout or ``--json``.
 Exit codes: 0 done, 1 the service or the job failed, 2 bad input or options,
 130 interrupted (an upload in progress is aborted on the server first).
 
@@ -33,7 +35,8 @@ from cloud.client.commands import (
     EXIT_OK,
     run_remote_job,
 )
-from cloud.client.credentials import login, logout
+from cloud.client.connection import remove_connection, write_connection
+from cloud.client.credentials import default_endpoint, login, logout
 from cloud.errors import CloudError, missing_extra
 from core.errors import LoupeError
 
@@ -58,8 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     endpoint = argparse.ArgumentParser(add_help=False)
     endpoint.add_argument(
         "--endpoint",
-        default=os.environ.get("LOUPE_ENDPOINT") or DEFAULT_ENDPOINT,
-        help="the API's URL (default: $LOUPE_ENDPOINT or the local server)",
+        default=default_endpoint(DEFAULT_ENDPOINT),
+        help="the API's URL (default: $LOUPE_ENDPOINT, else the loupe serve running here)",
     )
     actions.add_parser("login", parents=[endpoint], help="keep a token in the OS keyring")
     actions.add_parser("logout", parents=[endpoint], help="forget the keyring token")
@@ -100,6 +103,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = LocalSettings.from_env(host=args.host, port=args.port, chunk_rows=args.chunk_rows)
     backend = LocalBackend(settings).start()
+    connection: Path | None = None
     # Ctrl+C at any moment once the backend runs, even while the banner is written,
     # stops it cleanly.
     try:
@@ -119,11 +123,18 @@ def _serve(args: argparse.Namespace) -> int:
                 "on this machine.\n"
             )
         out.write("Uploads and jobs live in memory until you stop the server (Ctrl+C).\n")
+        try:
+            connection = write_connection(backend.url, backend.token)
+            out.write(f"The desktop app and `loupe cloud` find this server through {connection}\n")
+        except OSError as exc:
+            out.write(f"No connection file ({exc}): give the URL and token by hand.\n")
         out.flush()
         backend.wait()
     except KeyboardInterrupt:
         sys.stderr.write("stopping\n")
     finally:
+        if connection is not None:
+            remove_connection(connection)
         backend.stop()
     return EXIT_OK
 

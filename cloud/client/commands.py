@@ -18,7 +18,7 @@ from rich.markup import escape
 
 from cloud.client.cloud_client import CloudClient, Progress
 from cloud.client.conversion import parquet_copy
-from cloud.client.credentials import secret
+from cloud.client.credentials import access_token, secret
 from cloud.client.progress import TerminalProgress, size_text
 from core.errors import OptionError
 from core.output import write_text
@@ -38,9 +38,8 @@ def run_remote_job(args: argparse.Namespace) -> int:
         core.errors.LoupeError: the file cannot be read.
         CloudError: the service or the job failed.
     """
-    token = secret("LOUPE_API_TOKEN", "token", args.endpoint, required=True)
+    token = access_token(args.endpoint)
     api_key = secret("LOUPE_API_KEY", "api-key", args.endpoint, required=False)
-    assert token is not None
     if args.action == "insights" and not 0 <= args.sample_rows <= 20:
         raise OptionError("--sample-rows must be between 0 and 20")
     progress = TerminalProgress(sys.stderr)

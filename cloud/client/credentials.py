@@ -1,6 +1,7 @@
-"""Credentials of ``loupe cloud``: from the environment, else the OS keyring.
+"""Credentials of ``loupe cloud``: from the environment, a local server, or the OS keyring.
 
-The token comes from ``LOUPE_API_TOKEN``, else the keyring entry
+The token comes from ``LOUPE_API_TOKEN``, else — for the URL of a ``loupe serve``
+running on this machine — its connection file, else the keyring entry
 ``loupe cloud login`` made for that endpoint; an API Gateway key likewise from
 ``LOUPE_API_KEY`` or the keyring. Entries are named ``token@<endpoint>`` and
 ``api-key@<endpoint>`` under the service ``loupe``.
@@ -14,9 +15,10 @@ import os
 import sys
 from typing import Any, TextIO
 
+from cloud.client.connection import find_connections
 from core.errors import OptionError
 
-__all__ = ["KEYRING_SERVICE", "login", "logout", "secret"]
+__all__ = ["KEYRING_SERVICE", "access_token", "default_endpoint", "login", "logout", "secret"]
 
 KEYRING_SERVICE = "loupe"
 
@@ -60,6 +62,32 @@ def secret(env: str, entry: str, endpoint: str, *, required: bool) -> str | None
             f"--endpoint {endpoint}`"
         )
     return value
+
+
+def default_endpoint(fallback: str) -> str:
+    """``LOUPE_ENDPOINT``, else the newest ``loupe serve`` running here, else ``fallback``."""
+    if os.environ.get("LOUPE_ENDPOINT"):
+        return os.environ["LOUPE_ENDPOINT"]
+    running = find_connections()
+    return running[0].url if running else fallback
+
+
+def access_token(endpoint: str) -> str:
+    """The token for ``endpoint``: ``LOUPE_API_TOKEN``, a local server's, or the keyring's.
+
+    Raises:
+        OptionError: there is none, or the keyring cannot be read.
+    """
+    if os.environ.get("LOUPE_API_TOKEN"):
+        return os.environ["LOUPE_API_TOKEN"]
+    # A local server's token lives as long as the server: its own file is fresher
+    # than anything kept in the keyring for that address.
+    for connection in find_connections():
+        if connection.url.rstrip("/") == endpoint.rstrip("/"):
+            return connection.token
+    token = secret("LOUPE_API_TOKEN", "token", endpoint, required=True)
+    assert token is not None
+    return token
 
 
 def login(endpoint: str, stdin: TextIO) -> None:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from core.samples import SAMPLE_CSV
 from tests.cloud.fake_nemotron import KEY, FakeNemotron, Reply, good_answer
 
 ROOT = Path(__file__).parents[3]
+# Connection files of the servers these tests start, away from the user's own.
+RUNTIME = Path(tempfile.mkdtemp(prefix="loupe-runtime-"))
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -28,7 +31,7 @@ def environment(**extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("LOUPE_", "NVIDIA_", "NEMOTRON_", "AWS_"))
     }
-    env.update(PYTHONPATH=str(ROOT), **extra)
+    env.update({"PYTHONPATH": str(ROOT), "LOUPE_RUNTIME_DIR": str(RUNTIME), **extra})
     return env
 
 
@@ -149,6 +152,8 @@ def test_token_from_the_keyring(serving: Serving, tmp_path: Path) -> None:
     ring = environment(
         PYTHON_KEYRING_BACKEND="tests.cloud.client.file_keyring.FileKeyring",
         LOUPE_TEST_KEYRING=str(tmp_path / "keyring.json"),
+        # As if the server ran elsewhere: no connection file to take the token from.
+        LOUPE_RUNTIME_DIR=str(tmp_path / "no-servers-here"),
     )
     login = loupe("cloud", "login", "--endpoint", serving.url, env=ring, stdin=serving.token + "\n")
     assert login.returncode == 0, login.stderr
@@ -253,3 +258,18 @@ def test_serve_without_the_cloud_extra_names_what_is_missing(missing: str) -> No
         f"error: loupe serve needs the cloud extra ({missing} is missing): "
         "pip install 'loupe[cloud]'"
     )
+
+
+def test_loupe_cloud_finds_the_local_server_without_url_or_token(
+    serving: Serving, tmp_path: Path
+) -> None:
+    (connection,) = RUNTIME.glob("serve-*.json")
+    assert str(connection) in serving.process.stdout.readline()  # type: ignore[union-attr]
+    assert json.loads(connection.read_text())["url"] == serving.url
+    out = tmp_path / "profile.json"
+    done = loupe("cloud", "profile", str(SAMPLE_CSV), "--json", str(out), env=environment())
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text())["dataset"]["rows"] == 2000
+    serving.process.send_signal(signal.SIGINT)
+    assert serving.process.wait(timeout=30) == 0
+    assert not connection.exists()
