@@ -146,14 +146,14 @@ class LocalBackend:
     def insights_model(self) -> str:
         """The model insights jobs ask."""
         # Like every backend import, here rather than at the top: see start().
-        from cloud.workers.insights import DEFAULT_MODEL
+        from cloud.insights import DEFAULT_MODEL
 
         return self.settings.nemotron_model or DEFAULT_MODEL
 
     def _insights_factory(self, secrets: Any) -> Any:
         """Makes model clients with the key read from the local Secrets Manager."""
         # Like every backend import, here rather than at the top: see start().
-        from cloud.workers.insights import client_from_secret
+        from cloud.workers.secrets import client_from_secret
 
         settings = self.settings
         return lambda: client_from_secret(

@@ -42,7 +42,14 @@ BASE_IMAGE = 600 * MB
 
 # Loupe's own sources in each bundle (the Dockerfile copies the worker's likewise).
 API_SOURCES = ["cloud/__init__.py", "cloud/errors.py", "cloud/shared", "cloud/api"]
-WORKER_SOURCES = ["core", "cloud/__init__.py", "cloud/errors.py", "cloud/shared", "cloud/workers"]
+WORKER_SOURCES = [
+    "core",
+    "cloud/__init__.py",
+    "cloud/errors.py",
+    "cloud/shared",
+    "cloud/insights",
+    "cloud/workers",
+]
 
 SMOKE_API = """
 import json, os

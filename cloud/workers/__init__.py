@@ -5,7 +5,7 @@
   through :class:`~cloud.workers.ranged_file.RangedFile`, or converted rows);
 * :mod:`~cloud.workers.steps` — :func:`profile_chunk`, :func:`merge_chunks`
   and :func:`write_insights`;
-* :mod:`~cloud.workers.insights` — the prompt, the Nemotron client and the
+* :mod:`~cloud.insights` — the prompt, the Nemotron client and the
   checks on its answer;
 * :mod:`~cloud.workers.runner` — :func:`run_job`, every step in this process
   (what ``loupe serve`` runs);

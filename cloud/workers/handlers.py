@@ -27,13 +27,14 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from cloud.insights import NemotronClient
 from cloud.shared.identity import subject
 from cloud.shared.jobs import JobRecord, JobRef
 from cloud.shared.runtime import bucket, logger, metrics, tracer
 from cloud.shared.uploads import load_upload
 from cloud.workers.chunks import DEFAULT_CHUNK_ROWS, Chunk
-from cloud.workers.insights import NemotronClient, client_from_secret
 from cloud.workers.planning import plan_job
+from cloud.workers.secrets import client_from_secret
 from cloud.workers.steps import merge_chunks, profile_chunk, write_insights
 
 __all__ = ["chunk", "failed", "insights", "merge", "plan"]

@@ -17,11 +17,11 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from cloud.errors import ForbiddenError, InsightsError
+from cloud.insights import NemotronClient, generate_insights
 from cloud.shared.jobs import JobRecord, JobRef
 from cloud.shared.keys import user_uploads
 from cloud.shared.uploads import Upload
 from cloud.workers.chunks import Chunk
-from cloud.workers.insights import NemotronClient, generate_insights
 from cloud.workers.ranged_file import RangedFile
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table

@@ -15,18 +15,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cloud.shared.storage import S3Store
-from cloud.workers.insights import (
+from cloud.insights import (
     InsightsAnswer,
     InsightsError,
     NemotronClient,
     NemotronSettings,
     generate_insights,
-    nvidia_api_key,
     prompt_messages,
     verify,
 )
-from cloud.workers.insights.contract import answer_schema
+from cloud.insights.contract import answer_schema
+from cloud.shared.storage import S3Store
+from cloud.workers.secrets import nvidia_api_key
 from core.profiling.config import ProfileConfig
 from core.profiling.document import Severity
 from core.profiling.engine import profile_table

@@ -6,10 +6,10 @@ import logging
 from typing import Any
 
 from cloud.errors import InsightsError
-from cloud.workers.insights.contract import answer_schema, parse_answer
-from cloud.workers.insights.nemotron import NemotronClient
-from cloud.workers.insights.prompt import prompt_messages
-from cloud.workers.insights.verify import verify
+from cloud.insights.contract import answer_schema, parse_answer
+from cloud.insights.nemotron import NemotronClient
+from cloud.insights.prompt import prompt_messages
+from cloud.insights.verify import verify
 
 __all__ = ["generate_insights"]
 

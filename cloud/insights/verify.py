@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from cloud.workers.insights.contract import InsightsAnswer
+from cloud.insights.contract import InsightsAnswer
 
 __all__ = ["verify"]
 

@@ -1,7 +1,7 @@
 """What the model must answer: insights with evidence, and charts worth drawing (pydantic).
 
 The model fills :class:`InsightsAnswer` (its schema goes out as the response
-format, without ``status``, which only :func:`cloud.workers.insights.verify.verify`
+format, without ``status``, which only :func:`cloud.insights.verify.verify`
 sets). Nothing the model returns is executed.
 """
 

@@ -1,0 +1,48 @@
+"""AI insights on a profile from NVIDIA Nemotron, through its OpenAI-compatible API.
+
+Used by the workers' insights step and, directly, by the desktop: nothing here
+knows AWS, the API or Qt (import-linter holds it). The pieces, each a plain
+function or class:
+
+* :mod:`~cloud.insights.prompt` — :func:`prompt_messages` builds the
+  chat from the profile's *aggregates* only, fenced as data;
+* :mod:`~cloud.insights.nemotron` — :class:`NemotronClient` with
+  timeouts and polite retries;
+* :mod:`~cloud.insights.contract` — :class:`InsightsAnswer`, the
+  output contract (pydantic);
+* :mod:`~cloud.insights.verify` — :func:`verify` checks every
+  evidence value against the profile;
+* :mod:`~cloud.insights.generate` — :func:`generate_insights` ties
+  them together.
+
+Failures are :class:`cloud.errors.InsightsError` (re-exported here).
+"""
+
+from __future__ import annotations
+
+from cloud.errors import InsightsError
+from cloud.insights.contract import Chart, Evidence, Insight, InsightsAnswer
+from cloud.insights.generate import generate_insights
+from cloud.insights.nemotron import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MODEL,
+    NemotronClient,
+    NemotronSettings,
+)
+from cloud.insights.prompt import prompt_messages
+from cloud.insights.verify import verify
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MODEL",
+    "Chart",
+    "Evidence",
+    "Insight",
+    "InsightsAnswer",
+    "InsightsError",
+    "NemotronClient",
+    "NemotronSettings",
+    "generate_insights",
+    "prompt_messages",
+    "verify",
+]
