@@ -80,3 +80,19 @@ def test_pre_commit_refuses_what_ci_refuses(scratch_repo: Path) -> None:
     assert ragged.returncode == 1 and "ragged.py" in ragged.stdout
     # A check never rewrites the file it judges.
     assert (scratch_repo / "ragged.py").read_text() == "x = [1,2,\n  3]\n"
+
+
+def _pins(lock: str) -> set[tuple[str, str]]:
+    """Each package a lock file pins, with its version (some pin two, one per Python)."""
+    lines = (ROOT / lock).read_text().splitlines()
+    return {
+        m.groups() for m in (re.match(r"^([A-Za-z0-9_.-]+)==([^ ;\\]+)", x) for x in lines) if m
+    }
+
+
+def test_users_get_the_versions_the_tests_ran() -> None:
+    dev = _pins("requirements/dev.lock")
+    for lock in ("requirements/app.lock", "requirements/bench.lock"):
+        pins = _pins(lock)
+        assert len(pins) > 20, lock
+        assert pins - dev == set(), lock
