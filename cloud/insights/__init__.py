@@ -12,6 +12,10 @@ function or class:
   output contract (pydantic);
 * :mod:`~cloud.insights.verify` — :func:`verify` checks every
   evidence value against the profile;
+* :mod:`~cloud.insights.privacy` — :class:`Privacy` (columns left out,
+  values withheld, a sample or none) and :func:`personal_columns`;
+* :mod:`~cloud.insights.request` — :func:`build_request`, the exact bytes
+  sent, to preview before sending;
 * :mod:`~cloud.insights.generate` — :func:`generate_insights` ties
   them together.
 
@@ -29,7 +33,9 @@ from cloud.insights.nemotron import (
     NemotronClient,
     NemotronSettings,
 )
+from cloud.insights.privacy import Privacy, default_privacy, personal_columns
 from cloud.insights.prompt import prompt_messages
+from cloud.insights.request import InsightsRequest, build_request
 from cloud.insights.verify import verify
 
 __all__ = [
@@ -40,9 +46,14 @@ __all__ = [
     "Insight",
     "InsightsAnswer",
     "InsightsError",
+    "InsightsRequest",
     "NemotronClient",
     "NemotronSettings",
+    "Privacy",
+    "build_request",
+    "default_privacy",
     "generate_insights",
+    "personal_columns",
     "prompt_messages",
     "verify",
 ]

@@ -6,9 +6,10 @@ import logging
 from typing import Any
 
 from cloud.errors import InsightsError
-from cloud.insights.contract import answer_schema, parse_answer
+from cloud.insights.contract import parse_answer
 from cloud.insights.nemotron import NemotronClient
-from cloud.insights.prompt import prompt_messages
+from cloud.insights.privacy import MAX_SAMPLE_ROWS, Privacy
+from cloud.insights.request import InsightsRequest, build_request
 from cloud.insights.verify import verify
 
 __all__ = ["generate_insights"]
@@ -22,17 +23,26 @@ def generate_insights(
     question: str | None = None,
     *,
     sample_rows: int = 0,
+    privacy: Privacy | None = None,
+    request: InsightsRequest | None = None,
 ) -> dict[str, Any]:
     """Ask the model about ``profile`` and return the checked answer as a JSON document.
 
-    An answer that is not valid JSON for the contract is asked for once more,
-    then the job fails with InsightsError.
+    Sends ``request`` if given (the one the user saw in a preview), else builds it
+    from ``privacy`` (or a sample of ``sample_rows``). The document keeps the
+    request's body under ``request``, so what an insight was based on can be shown
+    later. An answer that is not valid JSON for the contract is asked for once
+    more, then InsightsError.
     """
-    messages = prompt_messages(profile, question, sample_rows=sample_rows)
-    schema = answer_schema()
+    if request is None:
+        if privacy is None:
+            privacy = Privacy(sample_rows=max(0, min(sample_rows, MAX_SAMPLE_ROWS)))
+        request = build_request(
+            profile, model=client.settings.model, question=question, privacy=privacy
+        )
     problem = ""
     for _ in range(2):
-        content = client.complete(messages, schema)
+        content = client.send(request.body)
         try:
             answer = parse_answer(content)
             break
@@ -46,4 +56,5 @@ def generate_insights(
         "model": client.settings.model,
         "question": question,
         **checked.model_dump(mode="json"),
+        "request": request.document(),
     }

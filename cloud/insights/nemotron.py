@@ -9,6 +9,7 @@ honour ``Retry-After``. The API key never reaches a log line or an error.
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import random
 import time
@@ -25,6 +26,7 @@ __all__ = [
     "DEFAULT_MODEL",
     "NemotronClient",
     "NemotronSettings",
+    "chat_body",
 ]
 
 DEFAULT_BASE_URL = "https://integrate.api.nvidia.com/v1"
@@ -81,20 +83,20 @@ class NemotronClient:
 
     def complete(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
         """The model's reply to ``messages``, asked to follow ``schema``. Raises InsightsError."""
-        body = {
-            "model": self.settings.model,
-            "messages": messages,
-            "temperature": 0.2,
-            "max_tokens": 4096,
-            "response_format": {
-                "type": "json_schema",
-                "json_schema": {"name": "loupe_insights", "schema": schema},
-            },
-        }
+        return self.send(chat_body(self.settings.model, messages, schema))
+
+    def send(self, body: bytes) -> str:
+        """Post ``body`` — byte for byte — to ``chat/completions``; the reply's text.
+
+        Raises:
+            InsightsError: refused, or failed after the retries, in one line.
+        """
         for attempt in range(1, self.settings.attempts + 1):
             wait: float | None = None
             try:
-                answer = self._http.post("chat/completions", json=body)
+                answer = self._http.post(
+                    "chat/completions", content=body, headers={"Content-Type": "application/json"}
+                )
             except httpx.TimeoutException:
                 problem = "timed out"
             except httpx.TransportError as exc:
@@ -114,6 +116,21 @@ class NemotronClient:
             backoff = min(30.0, 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
             self._sleep(min(60.0, wait) if wait is not None else backoff)
         raise AssertionError("unreachable")
+
+
+def chat_body(model: str, messages: list[dict[str, str]], schema: dict[str, Any]) -> bytes:
+    """The exact bytes of a chat-completions request asking for JSON that follows ``schema``."""
+    body = {
+        "model": model,
+        "messages": messages,
+        "temperature": 0.2,
+        "max_tokens": 4096,
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": "loupe_insights", "schema": schema},
+        },
+    }
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
 def _retry_after(header: str | None) -> float | None:

@@ -35,6 +35,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    raw: bytes = b""  # the body's bytes as they arrived
 
 
 class FakeNemotron:
@@ -48,8 +49,9 @@ class FakeNemotron:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
-                fake.received.append(Received(self.path, dict(self.headers), body))
+                raw = self.rfile.read(length)
+                body = json.loads(raw or b"{}")
+                fake.received.append(Received(self.path, dict(self.headers), body, raw))
                 reply = fake.replies.pop(0) if fake.replies else Reply(500)
                 if reply.delay:
                     time.sleep(reply.delay)
