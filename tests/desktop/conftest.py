@@ -27,3 +27,7 @@ def window(qtbot: Any, tmp_path: Path) -> QtMainWindow:
     win = QtMainWindow(settings)
     qtbot.addWidget(win)
     return win
+
+
+# The real local backend and its watchers, for the cloud tests of both the models and the window.
+from tests.desktop.cloud_backend import backend, random_parquet, runtime, served  # noqa: E402, F401
