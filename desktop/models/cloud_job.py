@@ -34,6 +34,18 @@ from desktop.models.tasks import Newest, Progress, Runner, describe_error
 __all__ = ["ClientFactory", "CloudProfileJob", "Preview", "size_text"]
 
 ClientFactory = Callable[[str, str], CloudClient]
+# Formats as people name them (the detector's names otherwise).
+_FORMAT_NAMES = {
+    "delimited": "delimited text",
+    "excel": "Excel workbook",
+    "ods": "OpenDocument spreadsheet",
+    "parquet": "Parquet",
+    "arrow": "Arrow IPC",
+    "arrow-stream": "Arrow stream",
+    "feather-v1": "Feather",
+    "json": "JSON",
+    "ndjson": "NDJSON",
+}
 _POLL_SECONDS = 0.25
 
 
@@ -68,16 +80,17 @@ class Preview:
 
     def rows(self) -> list[tuple[str, str]]:
         """The preview as label and value pairs, in the order they are read."""
+        kind = _FORMAT_NAMES.get(self.format, self.format)
         if self.sent_size is None:
             sent = "Parquet where that is smaller — converting…"
         elif self.sent_format == "parquet" and self.format != "parquet":
             shrink = self.sent_size / self.size if self.size else 1.0
             sent = f"{self.sent_name}: Parquet, {size_text(self.sent_size)} ({shrink:.0%} of it)"
         else:
-            sent = f"{self.sent_name}: as it is ({self.format}, {size_text(self.sent_size)})"
+            sent = f"{self.sent_name}: as it is ({kind}, {size_text(self.sent_size)})"
         return [
             ("File", self.file_name),
-            ("Size", f"{size_text(self.size)} ({self.format})"),
+            ("Size", f"{size_text(self.size)} ({kind})"),
             ("Sent as", sent),
             ("To", f"{self.endpoint} ({self.where})"),
         ]
@@ -112,7 +125,8 @@ class CloudProfileJob:
         self.phase = ""
         self.fraction = 0.0
         self.changed: Event[[]] = Event()
-        self._client = client
+        #: makes the API client for a URL and token.
+        self.client = client
         self._engine = engine
         self._clock = clock
         self._work = Newest(runner)
@@ -152,7 +166,9 @@ class CloudProfileJob:
             rate = done / elapsed
             text = f"Uploading {size_text(done)} of {size_text(total)}"
             if done > 0:
-                text += f" · {size_text(rate)}/s · about {(total - done) / rate:.0f} s left"
+                left = (total - done) / rate
+                when = f"about {left:.0f} s left" if left >= 1 else "less than a second left"
+                text += f" · {size_text(rate)}/s · {when}"
             return text
         if self.state == "running":
             return f"Profiling in the cloud: {self.phase}"
@@ -190,7 +206,7 @@ class CloudProfileJob:
         except CloudFailed as exc:
             self._fail(exc)
             return
-        sent, name, client = self._sent, self.session.path.name, self._client
+        sent, name, client = self._sent, self.session.path.name, self.client
         engine, stop = self._engine(), threading.Event()
         self._stop = stop
 

@@ -98,7 +98,7 @@ def test_preview_says_what_would_be_sent_and_sends_nothing(served: Connection) -
     assert preview.sent_format == "parquet" and preview.sent_size is not None
     assert 0 < preview.sent_size < preview.size
     rows = dict(preview.rows())
-    assert rows["File"] == "retail_orders.csv"
+    assert rows["File"] == "retail_orders.csv" and rows["Size"].endswith("(delimited text)")
     assert rows["Sent as"].startswith("retail_orders.parquet: Parquet, ")
     assert rows["To"] == f"{served.url} (local backend)"
     assert watching.requests == []  # nothing left the machine
@@ -145,7 +145,7 @@ def test_cancel_during_the_upload_removes_it_from_the_server(
     job.send()
     assert job.state == "cancelled"
     assert job.error == "Cloud profile cancelled; the upload was removed from the server"
-    assert texts[0].startswith("Uploading 16.8 MB of 20.") and "s left" in texts[0]
+    assert texts[0].startswith("Uploading 16.8 MB of 20.") and texts[0].endswith(" left")
     (upload_id,) = watching.upload_ids
     assert ("DELETE", f"/v1/uploads/{upload_id}") in watching.requests
     assert not any(path.endswith("/complete") for _, path in watching.requests)
