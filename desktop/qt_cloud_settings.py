@@ -55,7 +55,11 @@ class QtCloudPage(QWidget):
         self.stop_button = QPushButton("Stop")
         self.stop_button.clicked.connect(connection.disconnect)
         self.running = QComboBox()
-        self.running.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Wide enough for "http://127.0.0.1:NNNNN (started by Loupe since HH:MM)".
+        self.running.setMinimumContentsLength(52)
+        self.running.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self._update_running)
         self.join_button = QPushButton("Connect")

@@ -12,6 +12,7 @@ stops waiting. Errors are one line; the tab's own work never waits on any of it.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 import threading
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from cloud.client import CloudClient, parquet_copy
-from core.errors import Cancelled
+from core.errors import Cancelled, LoupeError
 from core.profiling.document import Profile
 from core.read.formats import detect
 from core.read.memory import AUTO_MEMORY_MAX_BYTES, available_memory
@@ -149,9 +150,9 @@ class CloudProfileJob:
         """True when the user may ask for a cloud profile."""
         return self.connection.connected and not self.running and self.state != "ready"
 
-    @property
+    @functools.cached_property
     def suggested(self) -> bool:
-        """True when the file is larger than the local engine holds in memory."""
+        """True when the file is larger than the local engine holds in memory (judged once)."""
         return _in_memory_size(self.session.path) > memory_limit()
 
     @property
@@ -185,8 +186,11 @@ class CloudProfileJob:
         path = self.session.path
         try:
             size, kind = path.stat().st_size, detect(path).format.value
-        except (OSError, ValueError) as exc:
-            self._fail(CloudFailed(f"{path}: cannot be read ({exc})"))
+        except LoupeError as exc:
+            self._fail(exc)
+            return
+        except OSError as exc:
+            self._fail(CloudFailed(f"{path}: cannot be read ({exc.strerror or exc})"))
             return
         self.preview = Preview(path.name, size, kind, self.connection.url, self.connection.where)
         folder = self._folder = Path(tempfile.mkdtemp(prefix="loupe-upload-"))
@@ -312,7 +316,7 @@ def _in_memory_size(path: Path) -> int:
     try:
         size = path.stat().st_size
         compressed = detect(path).compression.value != "none"
-    except (OSError, ValueError):
+    except (OSError, LoupeError):  # unreadable: its tab says why
         return 0
     return size * (8 if compressed else 1)
 

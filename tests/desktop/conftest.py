@@ -20,6 +20,12 @@ from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 from desktop.qt_main_window import QtMainWindow
 
 
+@pytest.fixture(autouse=True)
+def own_runtime_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connection files are looked for in the test's folder, never the user's."""
+    monkeypatch.setenv("LOUPE_RUNTIME_DIR", str(tmp_path / "runtime"))
+
+
 @pytest.fixture
 def window(qtbot: Any, tmp_path: Path) -> QtMainWindow:
     """A main window whose settings live in a file of the test's own."""

@@ -27,10 +27,16 @@ from tests.desktop.cloud_backend import Watching, upload_exists
 LONG = 60_000
 
 
-def shot(widget: QWidget, name: str) -> None:
-    """Save what ``widget`` shows, when the environment asks for screenshots."""
+def shot(widget: QWidget, name: str, qtbot: Any = None) -> None:
+    """Save what ``widget`` shows, when the environment asks for screenshots.
+
+    With ``qtbot``, the embedded browser is given a moment to paint its charts first
+    (they are drawn after the chart's signal; only the picture waits, no assertion).
+    """
     folder = os.environ.get("LOUPE_SCREENSHOTS")
     if folder:
+        if qtbot is not None:
+            qtbot.wait(1500)
         assert widget.grab().save(str(Path(folder) / f"{name}.png"))
 
 
@@ -87,7 +93,7 @@ def test_the_window_starts_a_local_backend_profiles_there_and_stops_it(
     assert [c["missing"] for c in cloud["columns"]] == [c["missing"] for c in local["columns"]]
     with qtbot.waitSignal(view.charted, timeout=LONG):
         view.show_section("Missing values")
-    shot(window, "d12_cloud_tab")
+    shot(window, "d12_cloud_tab", qtbot)
     out = tmp_path / "cloud-profile.json"
     with qtbot.waitSignal(view.exported, timeout=LONG):
         view.export_profile(out, report=False)

@@ -203,3 +203,16 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_a_file_that_is_no_table_is_one_line_before_anything_is_sent(
+    served: Connection, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    session = DatasetSession(broken, InlineRunner())
+    job = CloudProfileJob(session, connected(served), InlineRunner())
+    assert not job.suggested
+    job.prepare()
+    assert job.state == "failed"
+    assert job.error == f"{broken}: this is a PNG image, not a table"
