@@ -2,7 +2,8 @@
 
 The state lives in a Qt-free :class:`~desktop.models.session.DatasetSession`
 (reading options, rows, sort, filters, search, profile, selection, busy);
-this widget lays out the panes that show it (:class:`QtFileBar` above,
+this widget lays out the panes that show it (:class:`QtFileBar` above, with
+the cloud's line under it when the app has a cloud connection,
 :class:`QtGridPane`, then :class:`QtProfilePane` beside :class:`QtChartPane`)
 and turns the session's events into Qt signals for the main window.
 """
@@ -19,10 +20,13 @@ from core.profiling.config import ProfileConfig
 from core.profiling.document import Profile
 from core.read.query import Query
 from core.read.table import ReadInfo, ReadOptions
+from desktop.models.cloud import CloudConnection
+from desktop.models.cloud_job import CloudProfileJob
 from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import Handle
 from desktop.qt_chart_pane import QtChartPane
 from desktop.qt_chart_view import QtChartView
+from desktop.qt_cloud_pane import QtCloudBar
 from desktop.qt_file_bar import QtFileBar
 from desktop.qt_grid_pane import QtGridPane
 from desktop.qt_profile_pane import QtProfilePane
@@ -38,6 +42,7 @@ class QtDatasetView(QWidget):
         path: the file.
         options: how to read it.
         config: returns the profiling configuration to use (read when profiling starts).
+        cloud: the app's cloud connection, which offers "Profile in the cloud…".
 
     Signals:
         loaded(): all rows are shown.
@@ -63,10 +68,19 @@ class QtDatasetView(QWidget):
         options: ReadOptions | None = None,
         config: Callable[[], ProfileConfig] = ProfileConfig,
         parent: QWidget | None = None,
+        cloud: CloudConnection | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = DatasetSession(path, QtRunner(self), options, config)
         self.file_bar = QtFileBar(self.session)
+        self.cloud_job: CloudProfileJob | None = None
+        self.cloud_bar: QtCloudBar | None = None
+        if cloud is not None:
+            self.cloud_job = CloudProfileJob(
+                self.session, cloud, QtRunner(self), engine=lambda: config().engine
+            )
+            self.cloud_bar = QtCloudBar(self.cloud_job)
+            self.file_bar.add_button(self.cloud_bar.button)
         self.grid_pane = QtGridPane(self.session)
         self.profile_pane = QtProfilePane(self.session)
         self.chart_pane = QtChartPane(self.session)
@@ -82,6 +96,8 @@ class QtDatasetView(QWidget):
         main.addWidget(lower)
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_bar)
+        if self.cloud_bar is not None:
+            layout.addWidget(self.cloud_bar)
         layout.addWidget(main, 1)
 
         # Connected after the panes': when a signal arrives, the widgets already show it.
@@ -229,6 +245,16 @@ class QtDatasetView(QWidget):
         """Write the HTML report (``report``) or the JSON profile, profiling first if needed."""
         self.session.export_profile(path, report=report)
 
+    def profile_in_cloud(self) -> None:
+        """Show what would be sent to the cloud; Send in that preview profiles there."""
+        if self.cloud_bar is not None:
+            self.cloud_bar.start()
+
     def cancel(self) -> None:
         """Ask the running reading, profiling or export to stop."""
         self.session.cancel()
+
+    def stop_cloud(self) -> None:
+        """Stop a cloud profile under way (an upload is aborted on the server)."""
+        if self.cloud_job is not None:
+            self.cloud_job.cancel()

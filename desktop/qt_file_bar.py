@@ -57,7 +57,7 @@ class QtFileBar(QWidget):
         self.profile_button.clicked.connect(session.start_profile)
         self._build_missing_button()
 
-        layout = QHBoxLayout(self)
+        layout = self._layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.status, 1)
         for widget in (
@@ -78,6 +78,10 @@ class QtFileBar(QWidget):
         for event in (events.loaded, events.failed, events.profiled, events.cleared):
             event.connect(lambda *_: self._update_buttons())
         self._update_buttons()
+
+    def add_button(self, button: QWidget) -> None:
+        """Place another button at the end of the bar (the tab's cloud button)."""
+        self._layout.addWidget(button)
 
     def _build_missing_button(self) -> None:
         """The file's missing-value markers (NA, NULL...), and how to read them."""

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.samples import SAMPLE_CSV
+from desktop.models.cloud import CloudConnection
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_settings import Preferences, QtSettingsDialog, apply_theme
+from desktop.qt_workers import QtRunner
 
 __all__ = ["QtMainWindow"]
 
@@ -49,6 +51,12 @@ class QtMainWindow(QMainWindow):
         self.setWindowTitle("Loupe")
         self.resize(1280, 820)
         self.setAcceptDrops(True)
+        # The cloud backend: a local one this window may start (and stops when it
+        # closes), or a deployment; its state shows in the status bar.
+        self.cloud = CloudConnection(QtRunner(self))
+        self.cloud_status = QLabel(self.cloud.status_text)
+        self.statusBar().addPermanentWidget(self.cloud_status)
+        self.cloud.changed.connect(self._update_cloud_status)
         self._dataset_actions: list[QAction] = []
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
@@ -69,7 +77,7 @@ class QtMainWindow(QMainWindow):
     def open_path(self, path: str | Path) -> QtDatasetView:
         """Open ``path`` in a new tab (reading happens in the background)."""
         path = Path(path)
-        view = QtDatasetView(path, config=self.preferences.profile_config)
+        view = QtDatasetView(path, config=self.preferences.profile_config, cloud=self.cloud)
         view.set_dark(self.dark)
         view.failed.connect(self._show_message)
         view.message.connect(self._show_message)
@@ -120,8 +128,13 @@ class QtMainWindow(QMainWindow):
         # Ask running work to stop, so quitting never waits on a long profile.
         for index in range(self.tabs.count()):
             view = self.tabs.widget(index)
-            if isinstance(view, QtDatasetView) and view.busy:
-                view.cancel()
+            if isinstance(view, QtDatasetView):
+                view.stop_cloud()
+                if view.busy:
+                    view.cancel()
+        # The local backend this window started ends with it.
+        self.cloud.changed.disconnect(self._update_cloud_status)
+        self.cloud.shutdown()
         super().closeEvent(event)
 
     # -- building ---------------------------------------------------------------
@@ -144,6 +157,12 @@ class QtMainWindow(QMainWindow):
         data_menu = self.menuBar().addMenu("&Data")
         self._dataset_actions += [
             self._add(data_menu, "&Profile", lambda: self._with_view("start_profile"), "Ctrl+P"),
+            self._add(
+                data_menu,
+                "Profile in the c&loud…",
+                lambda: self._with_view("profile_in_cloud"),
+                "Ctrl+Shift+P",
+            ),
             self._add(
                 data_menu, "&Find in rows", lambda: self._with_view("focus_search"), "Ctrl+F"
             ),
@@ -232,8 +251,12 @@ class QtMainWindow(QMainWindow):
                 path = path.with_suffix(chosen.split("(*")[1].rstrip(")"))
             view.export_rows(path)
 
+    def _update_cloud_status(self) -> None:
+        self.cloud_status.setText(self.cloud.status_text)
+        self.cloud_status.setToolTip(self.cloud.error)
+
     def _on_settings(self) -> None:
-        dialog = QtSettingsDialog(self.preferences, self)
+        dialog = QtSettingsDialog(self.preferences, self, cloud=self.cloud)
         if dialog.exec():
             self.set_preferences(dialog.preferences())
 
@@ -246,6 +269,7 @@ class QtMainWindow(QMainWindow):
     def _on_close_tab(self, index: int) -> None:
         view = self.tabs.widget(index)
         if isinstance(view, QtDatasetView):
+            view.stop_cloud()
             if view.busy:
                 view.cancel()
             self.tabs.removeTab(index)

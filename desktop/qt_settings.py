@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.profiling.config import ENGINES, ProfileConfig, Thresholds
+from desktop.models.cloud import AWS, LOCAL, CloudConnection
+from desktop.qt_cloud_settings import QtCloudPage
+from desktop.qt_workers import QtRunner
 
 __all__ = ["THEMES", "Preferences", "QtSettingsDialog", "apply_theme"]
 
@@ -58,12 +60,14 @@ class Preferences:
         theme: ``system``, ``light`` or ``dark``.
         engine: the profiling engine (``auto``, ``memory``, ``streaming``).
         thresholds: alert thresholds.
-        cloud_endpoint: the URL of a Loupe cloud backend ("" for none).
+        cloud_mode: the cloud backend chosen: ``local`` or ``aws``.
+        cloud_endpoint: the URL of an AWS deployment ("" for none); never a token.
     """
 
     theme: str = "system"
     engine: str = "auto"
     thresholds: Thresholds = field(default_factory=Thresholds)
+    cloud_mode: str = LOCAL
     cloud_endpoint: str = ""
 
     @classmethod
@@ -72,6 +76,7 @@ class Preferences:
         default = cls()
         theme = str(settings.value("appearance/theme", default.theme))
         engine = str(settings.value("profiling/engine", default.engine))
+        mode = str(settings.value("cloud/mode", default.cloud_mode))
         values: dict[str, Any] = {}
         for item in fields(Thresholds):
             fallback = getattr(default.thresholds, item.name)
@@ -84,6 +89,7 @@ class Preferences:
             theme=theme if theme in THEMES else default.theme,
             engine=engine if engine in ENGINES else default.engine,
             thresholds=Thresholds(**values),
+            cloud_mode=mode if mode in (LOCAL, AWS) else default.cloud_mode,
             cloud_endpoint=str(settings.value("cloud/endpoint", "")),
         )
 
@@ -93,6 +99,7 @@ class Preferences:
         settings.setValue("profiling/engine", self.engine)
         for item in fields(Thresholds):
             settings.setValue(f"thresholds/{item.name}", getattr(self.thresholds, item.name))
+        settings.setValue("cloud/mode", self.cloud_mode)
         settings.setValue("cloud/endpoint", self.cloud_endpoint)
         settings.sync()
 
@@ -102,9 +109,18 @@ class Preferences:
 
 
 class QtSettingsDialog(QDialog):
-    """Settings in three pages: Appearance, Profiling, Cloud."""
+    """Settings in three pages: Appearance, Profiling, Cloud.
 
-    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+    The Cloud page acts on ``cloud``, the app's connection (without one, the
+    dialog uses its own, stopped when the dialog closes).
+    """
+
+    def __init__(
+        self,
+        preferences: Preferences,
+        parent: QWidget | None = None,
+        cloud: CloudConnection | None = None,
+    ) -> None:
         # Long: the dialog's form, built top to bottom in the order the user reads it.
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -115,8 +131,13 @@ class QtSettingsDialog(QDialog):
         self.engine.addItems(list(ENGINES))
         self.engine.setCurrentText(preferences.engine)
         self.thresholds: dict[str, QSpinBox | QDoubleSpinBox] = {}
-        self.endpoint = QLineEdit(preferences.cloud_endpoint)
-        self.endpoint.setPlaceholderText("https://…")
+        self._own_cloud = cloud is None
+        self.cloud_page = QtCloudPage(
+            cloud or CloudConnection(QtRunner(self)),
+            preferences.cloud_mode,
+            preferences.cloud_endpoint,
+        )
+        self.endpoint = self.cloud_page.endpoint
 
         appearance = QWidget()
         form = QFormLayout(appearance)
@@ -143,21 +164,10 @@ class QtSettingsDialog(QDialog):
             self.thresholds[item.name] = box
             form.addRow(_THRESHOLD_LABELS.get(item.name, item.name), box)
 
-        cloud = QWidget()
-        form = QFormLayout(cloud)
-        form.addRow("Endpoint", self.endpoint)
-        note = QLabel(
-            "Cloud offload profiles files too big for this computer on a Loupe backend "
-            "(see README: Cloud mode). Sign-in and offloading from this window come in a "
-            "later version; the endpoint is kept for it."
-        )
-        note.setWordWrap(True)
-        form.addRow(note)
-
         pages = QTabWidget()
         pages.addTab(appearance, "Appearance")
         pages.addTab(profiling, "Profiling")
-        pages.addTab(cloud, "Cloud")
+        pages.addTab(self.cloud_page, "Cloud")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
@@ -183,13 +193,22 @@ class QtSettingsDialog(QDialog):
             theme=THEMES[self.theme.currentIndex()],
             engine=self.engine.currentText(),
             thresholds=Thresholds(**values),
+            cloud_mode=self.cloud_page.mode(),
             cloud_endpoint=self.endpoint.text().strip(),
         )
+
+    def done(self, result: int) -> None:
+        """Close; a connection of the dialog's own stops with it."""
+        if self._own_cloud:
+            self.cloud_page.connection.shutdown()
+        super().done(result)
 
     def _on_restore_defaults(self) -> None:
         default = Preferences()
         self.theme.setCurrentIndex(THEMES.index(default.theme))
         self.engine.setCurrentText(default.engine)
+        self.cloud_page.local_choice.setChecked(default.cloud_mode == LOCAL)
+        self.endpoint.setText(default.cloud_endpoint)
         for name, box in self.thresholds.items():
             box.setValue(getattr(default.thresholds, name))
 

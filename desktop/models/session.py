@@ -291,13 +291,17 @@ class DatasetSession:
         self._start(run, _PROFILING, self._on_profile)
 
     def _on_profile(self, result: tuple[Profile, float]) -> None:
-        """Keep the profile, show its overview, run what waited for it."""
-        self.profile, self.profile_seconds = result
+        """Show the profile computed here."""
+        self.show_profile(*result)
+
+    def show_profile(self, profile: Profile, seconds: float, where: str = "") -> None:
+        """Keep ``profile`` (made ``where``, "" for here), show its overview, run what waited."""
+        self.profile, self.profile_seconds = profile, seconds
         self.column = None
         self.show_section("Overview")
+        place = f" {where}" if where else ""
         self._set_status(
-            f"{self.name}: profiled in {self.profile_seconds:.1f} s "
-            f"({len(self.profile['alerts'])} alerts)"
+            f"{self.name}: profiled{place} in {seconds:.1f} s ({len(profile['alerts'])} alerts)"
         )
         self.events.profiled.emit()
         pending, self._after_profile = self._after_profile, []

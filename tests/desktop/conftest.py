@@ -20,6 +20,12 @@ from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 from desktop.qt_main_window import QtMainWindow
 
 
+@pytest.fixture(autouse=True)
+def own_runtime_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connection files are looked for in the test's folder, never the user's."""
+    monkeypatch.setenv("LOUPE_RUNTIME_DIR", str(tmp_path / "runtime"))
+
+
 @pytest.fixture
 def window(qtbot: Any, tmp_path: Path) -> QtMainWindow:
     """A main window whose settings live in a file of the test's own."""
@@ -27,3 +33,7 @@ def window(qtbot: Any, tmp_path: Path) -> QtMainWindow:
     win = QtMainWindow(settings)
     qtbot.addWidget(win)
     return win
+
+
+# The real local backend and its watchers, for the cloud tests of both the models and the window.
+from tests.desktop.cloud_backend import backend, random_parquet, runtime, served  # noqa: E402, F401

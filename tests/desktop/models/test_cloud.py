@@ -1,0 +1,218 @@
+"""The cloud connection and a tab's cloud profile, driven without Qt against the real backend."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from cloud.client import CloudClient
+from cloud.client.connection import Connection, find_connections
+from cloud.local import LocalBackend
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
+from core.read.table import open_table
+from core.samples import SAMPLE_CSV
+from desktop.models.cloud import AWS, LOCAL, CloudConnection, first_error_line
+from desktop.models.cloud_job import CloudProfileJob, size_text
+from desktop.models.session import DatasetSession
+from desktop.models.tasks import InlineRunner
+from tests.desktop.cloud_backend import Watching, upload_exists
+
+pytestmark = pytest.mark.usefixtures("runtime")
+
+
+def connected(connection: Connection) -> CloudConnection:
+    cloud = CloudConnection(InlineRunner())
+    cloud.connect_local(connection)
+    assert cloud.state == "connected", cloud.error
+    return cloud
+
+
+def test_running_backends_are_found_and_their_token_is_read_afresh(served: Connection) -> None:
+    assert [c.url for c in CloudConnection.running_backends()] == [served.url]
+    cloud = connected(served)
+    assert cloud.status_text == f"Cloud: local backend at {served.url}"
+    assert cloud.credentials() == (served.url, served.token)
+    # Once its file is gone (the server stopped), nothing else holds the token.
+    served.path.unlink()
+    with pytest.raises(Exception, match="no longer running"):
+        cloud.credentials()
+    cloud.disconnect()
+    assert cloud.state == "off" and cloud.status_text == "Cloud: not connected"
+
+
+def test_starting_the_local_backend_runs_a_child_until_stopped(runtime: Path) -> None:
+    cloud = CloudConnection(InlineRunner())
+    states: list[str] = []
+    cloud.changed.connect(lambda: states.append(cloud.state))
+    cloud.start_local()
+    assert states == ["starting", "connected"], cloud.error
+    assert cloud.owns_backend and cloud.url.startswith("http://127.0.0.1:")
+    (found,) = find_connections()
+    assert found.pid == cloud.child_pid and found.path.parent == runtime
+    assert cloud.status_text == f"Cloud: local backend at {cloud.url}"
+    pid = cloud.child_pid
+    cloud.disconnect()
+    assert not cloud.owns_backend and find_connections() == []
+    assert pid is not None and not _alive(pid)
+
+
+def test_a_backend_that_cannot_start_is_one_line() -> None:
+    missing = (
+        "import sys; sys.stderr.write('Traceback...\\nerror: loupe serve needs the cloud extra "
+        '(pip install "loupe[cloud]")\\n\'); sys.exit(2)'
+    )
+    cloud = CloudConnection(InlineRunner(), command=lambda: [sys.executable, "-c", missing])
+    cloud.start_local()
+    assert cloud.state == "failed" and not cloud.owns_backend
+    assert cloud.error == 'loupe serve needs the cloud extra (pip install "loupe[cloud]")'
+    assert cloud.status_text == f"Cloud: {cloud.error}"
+    assert first_error_line("a\nb\n") == "b"
+
+
+def test_unreachable_and_malformed_endpoints_are_one_line() -> None:
+    cloud = CloudConnection(InlineRunner())
+    cloud.connect_endpoint("http://127.0.0.1:9")
+    assert (cloud.state, cloud.kind) == ("failed", AWS)
+    assert cloud.error == "cannot reach http://127.0.0.1:9 (ConnectError)"
+    cloud.connect_endpoint("ftp://example.com")
+    assert cloud.error == "the endpoint must be an http(s) URL, not 'ftp://example.com'"
+    assert "\n" not in cloud.status_text
+
+
+def test_preview_says_what_would_be_sent_and_sends_nothing(served: Connection) -> None:
+    watching = Watching()
+    session = DatasetSession(SAMPLE_CSV, InlineRunner())
+    job = CloudProfileJob(session, connected(served), InlineRunner(), client=_client(watching))
+    job.prepare()
+    assert job.state == "ready" and job.preview is not None
+    preview = job.preview
+    assert (preview.file_name, preview.format, preview.where) == (
+        "retail_orders.csv", "delimited", "local backend",
+    )  # fmt: skip
+    assert preview.size == SAMPLE_CSV.stat().st_size and preview.endpoint == served.url
+    assert preview.sent_format == "parquet" and preview.sent_size is not None
+    assert 0 < preview.sent_size < preview.size
+    rows = dict(preview.rows())
+    assert rows["File"] == "retail_orders.csv" and rows["Size"].endswith("(delimited text)")
+    assert rows["Sent as"].startswith("retail_orders.parquet: Parquet, ")
+    assert rows["To"] == f"{served.url} (local backend)"
+    assert watching.requests == []  # nothing left the machine
+    job.discard()
+    assert job.state == "idle" and job.preview is None and watching.requests == []
+
+
+def test_cloud_profile_matches_the_local_one(served: Connection) -> None:
+    session = DatasetSession(SAMPLE_CSV, InlineRunner())
+    session.start_loading()
+    job = CloudProfileJob(session, connected(served), InlineRunner())
+    job.prepare()
+    job.send()
+    assert job.state == "done", job.error
+    assert session.profile is not None and session.profile_seconds is not None
+    assert "profiled in the cloud (local backend) in " in session.status
+    with open_table(SAMPLE_CSV) as table:
+        local = json.loads(json.dumps(profile_table(table, ProfileConfig()).profile))
+    cloud = session.profile
+    assert cloud["source"]["name"] == "retail_orders.csv"
+    assert cloud["dataset"]["rows"] == local["dataset"]["rows"] == 2000
+    assert [c["name"] for c in cloud["columns"]] == [c["name"] for c in local["columns"]]
+    assert [c["missing"] for c in cloud["columns"]] == [c["missing"] for c in local["columns"]]
+
+
+def test_cancel_during_the_upload_removes_it_from_the_server(
+    served: Connection, backend: LocalBackend, random_parquet: Path
+) -> None:
+    watching = Watching()
+    session = DatasetSession(random_parquet, InlineRunner())
+    job = CloudProfileJob(
+        session, connected(served), InlineRunner(), client=_client(watching, multipart=True)
+    )
+    job.prepare()
+    assert job.preview is not None and job.preview.sent_name == "noise.parquet"
+    texts: list[str] = []
+
+    def on_change() -> None:
+        if job.state == "uploading" and job.fraction > 0:
+            texts.append(job.progress_text)
+            job.cancel()  # after the first of two parts
+
+    job.changed.connect(on_change)
+    job.send()
+    assert job.state == "cancelled"
+    assert job.error == "Cloud profile cancelled; the upload was removed from the server"
+    assert texts[0].startswith("Uploading 16.8 MB of 20.") and texts[0].endswith(" left")
+    (upload_id,) = watching.upload_ids
+    assert ("DELETE", f"/v1/uploads/{upload_id}") in watching.requests
+    assert not any(path.endswith("/complete") for _, path in watching.requests)
+    assert not upload_exists(served.url, backend.token, upload_id)
+    assert session.profile is None
+
+
+def test_a_refused_token_is_one_line_and_keeps_the_tab(served: Connection) -> None:
+    session = DatasetSession(SAMPLE_CSV, InlineRunner())
+    session.start_loading()
+    rows = session.rows
+    job = CloudProfileJob(
+        session,
+        connected(served),
+        InlineRunner(),
+        client=lambda url, token: CloudClient(url, token[:-3] + "abc"),
+    )
+    job.prepare()
+    job.send()
+    assert job.state == "failed" and job.error == "the token is not valid"
+    assert session.rows is rows and session.profile is None and not session.busy
+    session.start_profile()
+    assert session.profile is not None  # the local profile still works
+
+
+def test_not_connected_and_size_suggestion(tmp_path: Path) -> None:
+    session = DatasetSession(SAMPLE_CSV, InlineRunner())
+    job = CloudProfileJob(session, CloudConnection(InlineRunner()), InlineRunner())
+    assert not job.can_start and not job.suggested
+    job.prepare()
+    assert job.state == "failed"
+    assert job.error == "not connected to a cloud backend (Settings → Cloud)"
+    assert (size_text(999), size_text(1_500), size_text(2_500_000)) == (
+        "999 bytes", "1.5 kB", "2.5 MB",
+    )  # fmt: skip
+    assert CloudConnection(InlineRunner()).kind == LOCAL
+
+
+def _client(watching: Watching, *, multipart: bool = False) -> object:
+    def make(url: str, token: str) -> CloudClient:
+        return CloudClient(
+            url,
+            token,
+            transport=watching,
+            storage_transport=watching,
+            multipart_threshold=1 if multipart else 64 * 1024**2,
+        )
+
+    return make
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_file_that_is_no_table_is_one_line_before_anything_is_sent(
+    served: Connection, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    session = DatasetSession(broken, InlineRunner())
+    job = CloudProfileJob(session, connected(served), InlineRunner())
+    assert not job.suggested
+    job.prepare()
+    assert job.state == "failed"
+    assert job.error == f"{broken}: this is a PNG image, not a table"
