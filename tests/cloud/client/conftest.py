@@ -20,6 +20,8 @@ from cloud.shared.storage import S3Store
 from cloud.workers import run_job
 from tests.cloud.client.fake_cognito import CLIENT_ID, SCOPE, FakeCognito
 
+BROWSER = "browser"
+
 
 class Clock:
     """Wall time plus an offset the tests move forward (tokens expire without waiting)."""
@@ -59,7 +61,8 @@ def follow(url: str) -> None:
         with httpx.Client(trust_env=False, follow_redirects=True, timeout=30) as client:
             client.get(url)
 
-    threading.Thread(target=load, daemon=True).start()
+    # Named, so tests can tell the browser's own log lines (its redirect holds the code).
+    threading.Thread(target=load, name=BROWSER, daemon=True).start()
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ class FakeCognito:
     grants: list[str] = field(default_factory=list)
     issued: list[str] = field(default_factory=list)
     revoked: list[str] = field(default_factory=list)
+    handed_out: list[str] = field(default_factory=list)  # every code, used or not
 
     def __post_init__(self) -> None:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -140,6 +141,7 @@ class FakeCognito:
             self._json(request, 400, {"error": "invalid_request"})
             return
         code = secrets.token_urlsafe(24)
+        self.handed_out.append(code)
         self.codes[code] = _Grant(query["code_challenge"], query["redirect_uri"], query["scope"])
         answer = {"code": code, "state": query.get("state", "")}
         request.send_response(302)

@@ -20,7 +20,7 @@ from cloud.client.credential_store import PART_LENGTH, CredentialStore
 from cloud.client.signin import SignIn
 from cloud.errors import AuthError, SignInCancelled, SignInError
 from core.samples import SAMPLE_CSV
-from tests.cloud.client.conftest import Deployment, follow, free_ports
+from tests.cloud.client.conftest import BROWSER, Deployment, follow, free_ports
 from tests.cloud.client.file_keyring import FileKeyring
 
 
@@ -41,7 +41,10 @@ def signed_in(deployment: Deployment, store: CredentialStore, **options: Any) ->
 
 
 def test_login_keeps_the_refresh_token_and_runs_a_profile_job(
-    deployment: Deployment, ring: Path, caplog: pytest.LogCaptureFixture
+    deployment: Deployment,
+    ring: Path,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
     opened: list[str] = []
@@ -72,8 +75,12 @@ def test_login_keeps_the_refresh_token_and_runs_a_profile_job(
         result = client.result(state)
     assert result["dataset"]["rows"] == 2000
     assert deployment.cognito.grants == ["authorization_code"]
-    for secret in (refresh, access, *deployment.cognito.issued):
-        assert secret not in caplog.text
+    printed = "".join(capfd.readouterr())
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.threadName != BROWSER)
+    secrets = (refresh, access, *deployment.cognito.issued, *deployment.cognito.handed_out)
+    assert len(secrets) == 4  # the refresh token, the access token (twice), the code
+    for secret in secrets:
+        assert secret not in logged and secret not in printed
 
 
 def test_a_new_process_refreshes_from_the_keyring(deployment: Deployment, ring: Path) -> None:
@@ -279,3 +286,41 @@ def test_sign_in_settings_must_not_send_secrets_in_the_clear(ring: Path) -> None
     sign_in = SignIn("https://api.example", transport=httpx.MockTransport(answer))
     with pytest.raises(SignInError, match=r"refusing to sign in over http scheme at pool\.example"):
         sign_in.config()
+
+
+class MemoryKeyring(FileKeyring):
+    """A keyring in a dict, to look at its entries."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get(f"{service}/{username}")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[f"{service}/{username}"] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop(f"{service}/{username}", None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+def test_long_values_are_kept_in_parts_and_replaced_whole() -> None:
+    ring = MemoryKeyring()
+    store = CredentialStore(ring)
+    long = "x" * (2 * PART_LENGTH + 5)
+    store.set("refresh-token", "https://a", long)
+    assert sorted(ring.entries) == [
+        "loupe/refresh-token#0@https://a",
+        "loupe/refresh-token#1@https://a",
+        "loupe/refresh-token#2@https://a",
+        "loupe/refresh-token@https://a",
+    ]
+    assert store.get("refresh-token", "https://a") == long
+    store.set("refresh-token", "https://a", "short")  # no stale parts left behind
+    assert ring.entries == {"loupe/refresh-token@https://a": "short"}
+    store.set("refresh-token", "https://a", long)
+    del ring.entries["loupe/refresh-token#1@https://a"]  # half deleted elsewhere
+    assert store.get("refresh-token", "https://a") is None
+    store.forget("https://a")
+    assert ring.entries == {}
