@@ -1,7 +1,7 @@
 """``loupe serve`` and ``loupe cloud …``: the backend on this machine, and its client.
 
     loupe serve [--host 127.0.0.1] [--port 8765]
-    loupe cloud login [--endpoint URL]            keep a token in the OS keyring
+    loupe cloud login [--endpoint URL] [--no-browser | --token-from-stdin]
     loupe cloud logout [--endpoint URL]
     loupe cloud profile FILE [--endpoint URL] [--json OUT]
     loupe cloud insights FILE [--endpoint URL] [--question TEXT] [--json OUT]
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,7 +37,13 @@ from cloud.client.commands import (
     run_remote_job,
 )
 from cloud.client.connection import remove_connection, write_connection
-from cloud.client.credentials import default_endpoint, login, logout
+from cloud.client.credentials import (
+    browser_login,
+    default_endpoint,
+    logout,
+    open_store,
+    paste_login,
+)
 from cloud.errors import CloudError, missing_extra
 from core.errors import LoupeError
 
@@ -64,8 +71,21 @@ def _parser() -> argparse.ArgumentParser:
         default=default_endpoint(DEFAULT_ENDPOINT),
         help="the API's URL (default: $LOUPE_ENDPOINT, else the loupe serve running here)",
     )
-    actions.add_parser("login", parents=[endpoint], help="keep a token in the OS keyring")
-    actions.add_parser("logout", parents=[endpoint], help="forget the keyring token")
+    login = actions.add_parser(
+        "login", parents=[endpoint], help="sign in in the browser; the sign-in is kept"
+    )
+    how = login.add_mutually_exclusive_group()
+    how.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="print the sign-in address instead of opening a browser",
+    )
+    how.add_argument(
+        "--token-from-stdin",
+        action="store_true",
+        help="read an access token (and an API key on the next line) instead of signing in",
+    )
+    actions.add_parser("logout", parents=[endpoint], help="forget the sign-in kept for it")
 
     job = argparse.ArgumentParser(add_help=False, parents=[endpoint])
     job.add_argument("file", type=Path, help="the table to upload")
@@ -139,15 +159,32 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_url(url: str) -> None:
+    """``--no-browser``: show the sign-in address for the user to open."""
+    sys.stderr.write(f"open this address in a browser on this machine:\n    {url}\n")
+    sys.stderr.flush()
+
+
+def _open_browser(url: str) -> None:
+    """Open the sign-in page, and show its address in case no browser opens."""
+    sys.stderr.write(f"signing in in your browser; if none opened, go to:\n    {url}\n")
+    sys.stderr.flush()
+    webbrowser.open(url)
+
+
 def _run(args: argparse.Namespace) -> int:
     """The command ``args`` name; its exit code."""
     if args.command == "serve":
         return _serve(args)
     if args.action == "login":
-        login(args.endpoint, sys.stdin)
+        if args.token_from_stdin:
+            paste_login(args.endpoint, sys.stdin, open_store())
+        else:
+            opener = _print_url if args.no_browser else _open_browser
+            browser_login(args.endpoint, open_store(), opener, sys.stdin)
         return EXIT_OK
     if args.action == "logout":
-        logout(args.endpoint)
+        logout(args.endpoint, open_store())
         return EXIT_OK
     return run_remote_job(args)
 

@@ -3,6 +3,8 @@
     CloudError
     ├── RequestError     the request cannot be carried out as asked (HTTP 400)
     ├── AuthError        the token is missing, invalid or expired (HTTP 401)
+    ├── SignInError      signing in to a deployment failed (on the user's machine)
+    │   └── SignInCancelled   the user (or the app) stopped waiting for the browser
     ├── ForbiddenError   the object belongs to somebody else, or the key is unsafe (HTTP 403)
     ├── NotFoundError    no such upload or job for this user (HTTP 404)
     ├── ConflictError    a concurrent write changed the object first (HTTP 409)
@@ -22,6 +24,8 @@ __all__ = [
     "InsightsError",
     "NotFoundError",
     "RequestError",
+    "SignInCancelled",
+    "SignInError",
     "StoreError",
     "missing_extra",
 ]
@@ -43,6 +47,16 @@ class AuthError(CloudError):
     """The request carries no valid token."""
 
     status = 401
+
+
+class SignInError(CloudError):
+    """Signing in failed: the browser's answer, the token endpoint or the stored sign-in."""
+
+    status = 401
+
+
+class SignInCancelled(SignInError):
+    """Nobody finished signing in before the app or the user stopped waiting."""
 
 
 class ForbiddenError(CloudError):

@@ -17,11 +17,12 @@ runner it is given, and shares only :mod:`cloud.shared` with the workers.
 from __future__ import annotations
 
 from cloud.api.app import create_app
-from cloud.api.auth import CognitoVerifier, LocalTokens, TokenVerifier
+from cloud.api.auth import API_SCOPE, CognitoVerifier, LocalTokens, SignInSettings, TokenVerifier
 from cloud.api.dependencies import Runner
 from cloud.api.models import DEFAULT_PART_SIZE, MAX_SINGLE_UPLOAD, MAX_UPLOAD, MIN_PART_SIZE
 
 __all__ = [
+    "API_SCOPE",
     "DEFAULT_PART_SIZE",
     "MAX_SINGLE_UPLOAD",
     "MAX_UPLOAD",
@@ -29,6 +30,7 @@ __all__ = [
     "CognitoVerifier",
     "LocalTokens",
     "Runner",
+    "SignInSettings",
     "TokenVerifier",
     "create_app",
 ]

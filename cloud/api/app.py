@@ -1,8 +1,9 @@
 """The HTTP API: one FastAPI app, run by uvicorn locally and by Lambda through Mangum.
 
-Routes (all but health need ``Authorization: Bearer <token>``):
+Routes (all but health and auth/config need ``Authorization: Bearer <token>``):
 
     GET    /v1/health                      liveness
+    GET    /v1/auth/config                 how to sign in: the browser flow's settings, or local
     POST   /v1/uploads                     {name, size, multipart} → {upload_id, url | part_size}
     POST   /v1/uploads/{id}/parts          {parts: [{number, sha256}]} → a URL per part
     GET    /v1/uploads/{id}/parts          the parts S3 has received (to resume)
@@ -18,11 +19,13 @@ storage, token checking and the job runner are given to :func:`create_app`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from cloud.api import jobs, uploads
-from cloud.api.auth import TokenVerifier
+from cloud.api.auth import SignInSettings, TokenVerifier
 from cloud.api.dependencies import Backend, Runner
 from cloud.api.models import DEFAULT_PART_SIZE, MIN_PART_SIZE
 from cloud.errors import AuthError, CloudError
@@ -37,11 +40,14 @@ def create_app(
     runner: Runner,
     *,
     part_size: int = DEFAULT_PART_SIZE,
+    sign_in: SignInSettings | None = None,
 ) -> FastAPI:
     """The API over ``store``, trusting tokens ``verifier`` accepts, running jobs with ``runner``.
 
     ``runner(job)`` must return at once (queue the work elsewhere).
     ``part_size`` is the smallest part of multipart uploads (at least 5 MiB).
+    ``sign_in`` says how clients sign in; without it (``loupe serve``) the API
+    answers that the token is the local one, found in the connection file.
     """
     if part_size < MIN_PART_SIZE:
         raise ValueError("parts must be at least 5 MiB")
@@ -56,6 +62,12 @@ def create_app(
     @app.get("/v1/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/v1/auth/config")
+    def auth_config() -> dict[str, Any]:
+        if sign_in is None:
+            return {"method": "local"}
+        return sign_in.answer()
 
     app.include_router(uploads.router)
     app.include_router(jobs.router)

@@ -8,6 +8,8 @@ Configuration comes from the environment the template sets:
     LOUPE_BUCKET              the bucket for uploads, jobs and results
     LOUPE_STATE_MACHINE_ARN   the job state machine
     LOUPE_USER_POOL_ID, LOUPE_USER_POOL_CLIENT_ID, LOUPE_TOKEN_ISSUER (optional)
+    LOUPE_API_SCOPE           the scope access tokens must carry (default loupe/api)
+    LOUPE_SIGNIN_DOMAIN, LOUPE_SIGNIN_PORTS   what GET /v1/auth/config tells clients
 
 Logging, metrics (CloudWatch embedded metric format), X-Ray tracing (when the
 stack turns it on) and the Lambda context come from Powertools. Traces never
@@ -26,7 +28,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from mangum import Mangum
 
 from cloud.api.app import create_app
-from cloud.api.auth import CognitoVerifier
+from cloud.api.auth import API_SCOPE, CognitoVerifier, SignInSettings
 from cloud.shared.jobs import JobRef
 from cloud.shared.runtime import bucket, logger, metrics, tracer
 
@@ -40,6 +42,7 @@ def _api() -> Any:
         os.environ.get("AWS_REGION", "us-east-1"),
         os.environ["LOUPE_USER_POOL_ID"],
         os.environ["LOUPE_USER_POOL_CLIENT_ID"],
+        scope=os.environ.get("LOUPE_API_SCOPE") or API_SCOPE,
         issuer=os.environ.get("LOUPE_TOKEN_ISSUER") or None,
     )
     machine = os.environ["LOUPE_STATE_MACHINE_ARN"]
@@ -53,7 +56,8 @@ def _api() -> Any:
         )
         metrics.add_metric(name="JobsStarted", unit=MetricUnit.Count, value=1)
 
-    return Mangum(create_app(bucket(), verifier, runner), lifespan="off")
+    app = create_app(bucket(), verifier, runner, sign_in=SignInSettings.from_env(os.environ))
+    return Mangum(app, lifespan="off")
 
 
 @logger.inject_lambda_context

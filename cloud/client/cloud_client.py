@@ -7,8 +7,11 @@ interrupted multipart upload is resumed with :meth:`CloudClient.resume_upload`:
 the parts S3 already holds (same size, same MD5) are not sent again. Ctrl+C
 during an upload aborts it on the server, so no orphaned parts remain.
 
-The bearer token goes only to the API, never to the storage URLs. Both HTTP
-clients accept an httpx transport, which is how tests inject failures.
+The bearer token goes only to the API, never to the storage URLs. It is asked
+of a token provider before each API call (:meth:`cloud.client.signin.SignIn.access_token`
+refreshes it shortly before it expires), so a long upload outlives its first
+access token; a fixed string is accepted too. Both HTTP clients accept an httpx
+transport, which is how tests inject failures.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ from cloud.errors import (
     StoreError,
 )
 
-__all__ = ["MULTIPART_THRESHOLD", "CloudClient", "Progress", "UploadInterrupted"]
+__all__ = ["MULTIPART_THRESHOLD", "CloudClient", "Progress", "TokenProvider", "UploadInterrupted"]
 
 # (stage, done, total): "upload" in bytes, "job" in thousandths.
 Progress = Callable[[str, int, int], None]
+# Returns a bearer token valid for the next request (refreshing it when needed).
+TokenProvider = Callable[[], str]
 
 MULTIPART_THRESHOLD = 64 * 1024**2
 _PART_BATCH = 16
@@ -61,12 +66,17 @@ def _quiet(stage: str, done: int, total: int) -> None:
     """A progress callback that shows nothing."""
 
 
+def _fixed(token: str) -> TokenProvider:
+    """A provider that always gives ``token``."""
+    return lambda: token
+
+
 class CloudClient:
     """A client of one Loupe endpoint for the holder of ``token``.
 
     Args:
         endpoint: the API's base URL, e.g. ``http://127.0.0.1:8765``.
-        token: the bearer token.
+        token: the bearer token, or a provider asked for one before each API call.
         api_key: the API Gateway key (deployments with a usage plan), if any.
         transport: httpx transport for API calls (default: the network).
         storage_transport: httpx transport for the presigned storage URLs.
@@ -76,7 +86,7 @@ class CloudClient:
     def __init__(
         self,
         endpoint: str,
-        token: str,
+        token: str | TokenProvider,
         *,
         api_key: str | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -86,7 +96,8 @@ class CloudClient:
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.multipart_threshold = multipart_threshold
-        headers = {"Authorization": f"Bearer {token}"}
+        self._token: TokenProvider = _fixed(token) if isinstance(token, str) else token
+        headers = {}
         if api_key:
             headers["x-api-key"] = api_key
         self._api = httpx.Client(
@@ -112,10 +123,14 @@ class CloudClient:
 
     # ------------------------------------------------------------ plumbing
 
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
-        """One API call; its JSON answer. Raises the CloudError matching the status."""
+    def _call(self, method: str, path: str, body: Any = None, *, signed: bool = True) -> Any:
+        """One API call (with a fresh bearer token when ``signed``); its JSON answer.
+
+        Raises the CloudError matching the status.
+        """
+        bearer = {"Authorization": f"Bearer {self._token()}"} if signed else {}
         try:
-            answer = self._api.request(method, path, json=body)
+            answer = self._api.request(method, path, json=body, headers=bearer)
         except httpx.TimeoutException:
             raise CloudError(f"{self.endpoint} did not answer in time") from None
         except httpx.TransportError as exc:
@@ -144,7 +159,7 @@ class CloudClient:
 
     def health(self) -> dict[str, Any]:
         """The endpoint's health answer (no token needed)."""
-        return dict(self._call("GET", "/v1/health"))
+        return dict(self._call("GET", "/v1/health", signed=False))
 
     def upload(self, path: Path, *, name: str | None = None, progress: Progress = _quiet) -> str:
         """Upload ``path`` and return its upload id.

@@ -18,7 +18,7 @@ from rich.markup import escape
 
 from cloud.client.cloud_client import CloudClient, Progress
 from cloud.client.conversion import parquet_copy
-from cloud.client.credentials import access_token, secret
+from cloud.client.credentials import api_key, open_store, token_provider
 from cloud.client.progress import TerminalProgress, size_text
 from core.errors import OptionError
 from core.output import write_text
@@ -38,8 +38,9 @@ def run_remote_job(args: argparse.Namespace) -> int:
         core.errors.LoupeError: the file cannot be read.
         CloudError: the service or the job failed.
     """
-    token = access_token(args.endpoint)
-    api_key = secret("LOUPE_API_KEY", "api-key", args.endpoint, required=False)
+    store = open_store()
+    token = token_provider(args.endpoint, store)
+    key = api_key(args.endpoint, store)
     if args.action == "insights" and not 0 <= args.sample_rows <= 20:
         raise OptionError("--sample-rows must be between 0 and 20")
     progress = TerminalProgress(sys.stderr)
@@ -52,7 +53,7 @@ def run_remote_job(args: argparse.Namespace) -> int:
                 f"converted to Parquet: {size_text(args.file.stat().st_size)} → "
                 f"{size_text(upload.stat().st_size)}\n"
             )
-        with CloudClient(args.endpoint, token, api_key=api_key) as client:
+        with CloudClient(args.endpoint, token, api_key=key) as client:
             result = _upload_and_wait(client, args, upload, progress)
     if result is None:
         return EXIT_INTERRUPTED

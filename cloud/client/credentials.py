@@ -1,67 +1,50 @@
-"""Credentials of ``loupe cloud``: from the environment, a local server, or the OS keyring.
+"""Credentials of ``loupe cloud``: from the environment, a local server, or the sign-in kept.
 
 The token comes from ``LOUPE_API_TOKEN``, else — for the URL of a ``loupe serve``
-running on this machine — its connection file, else the keyring entry
-``loupe cloud login`` made for that endpoint; an API Gateway key likewise from
-``LOUPE_API_KEY`` or the keyring. Entries are named ``token@<endpoint>`` and
-``api-key@<endpoint>`` under the service ``loupe``.
+running on this machine — its connection file, else what ``loupe cloud login``
+kept for that endpoint in the OS keyring (:class:`CredentialStore`): a refresh
+token from the browser sign-in (:class:`SignIn` turns it into access tokens,
+refreshed as they expire), or a token pasted with ``--token-from-stdin``. An API
+Gateway key likewise comes from ``LOUPE_API_KEY`` or the keyring.
 """
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import os
 import sys
-from typing import Any, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
+from cloud.client.cloud_client import TokenProvider
 from cloud.client.connection import find_connections
+from cloud.client.credential_store import CredentialStore
+from cloud.client.signin import REFRESH_ENTRY, SignIn
 from core.errors import OptionError
 
-__all__ = ["KEYRING_SERVICE", "access_token", "default_endpoint", "login", "logout", "secret"]
-
-KEYRING_SERVICE = "loupe"
-
-
-def _keyring() -> Any:
-    """The keyring module, or OptionError saying why there is none."""
-    # Imported here so that a missing package becomes that one-line error.
-    try:
-        import keyring
-        from keyring.backends.fail import Keyring as NoKeyring
-    except ImportError:
-        raise OptionError("the keyring package is not installed; set LOUPE_API_TOKEN") from None
-    if isinstance(keyring.get_keyring(), NoKeyring):
-        raise OptionError("no OS keyring is available on this machine; set LOUPE_API_TOKEN instead")
-    return keyring
+__all__ = [
+    "api_key",
+    "browser_login",
+    "default_endpoint",
+    "logout",
+    "open_store",
+    "paste_login",
+    "token_provider",
+]
 
 
-def secret(env: str, entry: str, endpoint: str, *, required: bool) -> str | None:
-    """A credential from the environment variable ``env``, else the keyring entry for ``endpoint``.
+def _quiet(line: str) -> None:
+    """The CLI's ``warn``: its errors name the missing keyring themselves."""
 
-    Raises:
-        OptionError: ``required`` and there is none, or the keyring cannot be read.
-    """
-    if os.environ.get(env):
-        return os.environ[env]
-    try:
-        value = _keyring().get_password(KEYRING_SERVICE, f"{entry}@{endpoint}")
-    except OptionError:
-        if required:
-            raise
-        return None
-    except Exception as exc:  # keyring backends raise their own errors
-        raise OptionError(
-            f"the OS keyring could not be read ({type(exc).__name__}); set {env} instead"
-        ) from None
-    if value is not None and not isinstance(value, str):
-        raise OptionError(f"the OS keyring gave an unusable value; set {env} instead")
-    if value is None and required:
-        raise OptionError(
-            f"no access token for {endpoint}: set {env}, or run `loupe cloud login "
-            f"--endpoint {endpoint}`"
-        )
-    return value
+
+def open_store() -> CredentialStore:
+    """The OS keyring's store, as the CLI uses it."""
+    return CredentialStore(warn=_quiet)
+
+
+def _no_keyring(store: CredentialStore) -> OptionError:
+    """The one-line error for a command that needs the keyring where there is none."""
+    return OptionError(f"{store.reason}; set LOUPE_API_TOKEN instead")
 
 
 def default_endpoint(fallback: str) -> str:
@@ -72,52 +55,103 @@ def default_endpoint(fallback: str) -> str:
     return running[0].url if running else fallback
 
 
-def access_token(endpoint: str) -> str:
-    """The token for ``endpoint``: ``LOUPE_API_TOKEN``, a local server's, or the keyring's.
+def token_provider(endpoint: str, store: CredentialStore) -> TokenProvider:
+    """What gives ``endpoint``'s token: the environment, a local server, or the kept sign-in.
 
     Raises:
-        OptionError: there is none, or the keyring cannot be read.
+        OptionError: there is none, or no keyring to keep one in.
     """
-    if os.environ.get("LOUPE_API_TOKEN"):
-        return os.environ["LOUPE_API_TOKEN"]
+    fixed = os.environ.get("LOUPE_API_TOKEN")
     # A local server's token lives as long as the server: its own file is fresher
     # than anything kept in the keyring for that address.
     for connection in find_connections():
-        if connection.url.rstrip("/") == endpoint.rstrip("/"):
-            return connection.token
-    token = secret("LOUPE_API_TOKEN", "token", endpoint, required=True)
-    assert token is not None
-    return token
+        if not fixed and connection.url.rstrip("/") == endpoint.rstrip("/"):
+            fixed = connection.token
+    fixed = fixed or store.get("token", endpoint)
+    if fixed:
+        token = fixed
+        return lambda: token
+    if store.get(REFRESH_ENTRY, endpoint) is not None:
+        return SignIn(endpoint, store=store).access_token
+    if not store.persistent:
+        raise _no_keyring(store)
+    raise OptionError(
+        f"no access token for {endpoint}: set LOUPE_API_TOKEN, or run `loupe cloud login "
+        f"--endpoint {endpoint}`"
+    )
 
 
-def login(endpoint: str, stdin: TextIO) -> None:
+def api_key(endpoint: str, store: CredentialStore) -> str | None:
+    """``LOUPE_API_KEY``, else the API key kept for ``endpoint``, else None."""
+    return os.environ.get("LOUPE_API_KEY") or store.get("api-key", endpoint)
+
+
+def paste_login(endpoint: str, stdin: TextIO, store: CredentialStore) -> None:
     """Ask for a token (and an optional API key) and keep them in the keyring.
 
     Raises:
         OptionError: no token given, or no keyring to keep it in.
     """
-    ring = _keyring()
+    if not store.persistent:
+        raise _no_keyring(store)
     if stdin.isatty():
         token = getpass.getpass(f"Access token for {endpoint}: ").strip()
-        api_key = getpass.getpass("API key (Enter if none): ").strip()
+        key = getpass.getpass("API key (Enter if none): ").strip()
     else:
         lines = [*stdin.read().splitlines(), "", ""]
-        token, api_key = lines[0].strip(), lines[1].strip()
+        token, key = lines[0].strip(), lines[1].strip()
     if not token:
         raise OptionError("no token given")
-    try:
-        ring.set_password(KEYRING_SERVICE, f"token@{endpoint}", token)
-        if api_key:
-            ring.set_password(KEYRING_SERVICE, f"api-key@{endpoint}", api_key)
-    except Exception as exc:
-        raise OptionError(f"the OS keyring refused the token ({type(exc).__name__})") from None
+    store.delete(REFRESH_ENTRY, endpoint)
+    store.set("token", endpoint, token)
+    if key:
+        store.set("api-key", endpoint, key)
+    if not store.persistent:
+        raise _no_keyring(store)
     sys.stderr.write(f"token kept in the OS keyring for {endpoint}\n")
 
 
-def logout(endpoint: str) -> None:
-    """Forget the token and API key kept for ``endpoint``. Raises OptionError without a keyring."""
-    ring = _keyring()
-    for entry in ("token", "api-key"):
-        with contextlib.suppress(Exception):  # absent already: nothing to forget
-            ring.delete_password(KEYRING_SERVICE, f"{entry}@{endpoint}")
-    sys.stderr.write(f"forgot the token for {endpoint}\n")
+def browser_login(
+    endpoint: str, store: CredentialStore, open_url: Callable[[str], object], stdin: TextIO
+) -> None:
+    """Sign in in the browser and keep the refresh token; a local server needs none.
+
+    Raises:
+        OptionError: no keyring to keep the sign-in in.
+        cloud.errors.SignInError: the sign-in failed or timed out.
+    """
+    sign_in = SignIn(endpoint, open_url=open_url, store=store)
+    try:
+        if sign_in.config().local:
+            sys.stderr.write(
+                f"{endpoint} is a local server: it needs no login (loupe cloud takes its "
+                "token from the server's connection file)\n"
+            )
+            return
+        if not store.persistent:
+            raise OptionError(f"{store.reason}: a sign-in could not outlive this command")
+        sign_in.begin()
+        sys.stderr.write("waiting for the sign-in in the browser (Ctrl+C to stop)\n")
+        sign_in.wait(timeout=600)
+    finally:
+        sign_in.close()
+    if stdin.isatty() and not os.environ.get("LOUPE_API_KEY"):
+        key = getpass.getpass("API key of this deployment (Enter to keep or skip): ").strip()
+        if key:
+            store.set("api-key", endpoint, key)
+    if not store.persistent:
+        raise _no_keyring(store)
+    sys.stderr.write(f"signed in to {endpoint}; the sign-in is kept in the OS keyring\n")
+
+
+def logout(endpoint: str, store: CredentialStore) -> None:
+    """Forget the sign-in, token and API key kept for ``endpoint`` (revoking the sign-in)."""
+    sign_in = SignIn(endpoint, store=store)
+    try:
+        sign_in.sign_out()
+    finally:
+        sign_in.close()
+    if not store.persistent:
+        sys.stderr.write(f"{store.reason}: nothing was kept for {endpoint}\n")
+        return
+    sys.stderr.write(f"forgot the sign-in for {endpoint}\n")

@@ -193,9 +193,11 @@ def test_api_needs_a_cognito_token_and_an_api_key(template: dict[str, Any]) -> N
     assert auth["UsagePlan"]["CreateUsagePlan"] == "PER_API"
     assert {"Throttle", "Quota"} <= set(auth["UsagePlan"])
     events = resources["ApiFunction"]["Properties"]["Events"]
-    # Health alone is open.
+    # Health and the sign-in settings alone are open.
     open_routes = [e for e in events.values() if "Auth" in e["Properties"]]
-    assert [e["Properties"]["Path"] for e in open_routes] == ["/v1/health"]
+    assert [e["Properties"]["Path"] for e in open_routes] == ["/v1/health", "/v1/auth/config"]
+    for route in open_routes:
+        assert route["Properties"]["Auth"] == {"Authorizer": "NONE", "ApiKeyRequired": False}
     assert resources["UserPool"]["Properties"]["AdminCreateUserConfig"] == {
         "AllowAdminCreateUserOnly": True
     }
@@ -211,3 +213,36 @@ def test_tracing_is_one_switch(template: dict[str, Any]) -> None:
     assert template["Resources"]["Api"]["Properties"]["TracingEnabled"] == {
         "Fn::If": ["TracingOn", True, False]
     }
+
+
+def test_sign_in_is_code_with_pkce_to_loopback_and_the_api_wants_its_scope(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    server = resources["ApiResourceServer"]["Properties"]
+    assert server["Identifier"] == "loupe"
+    assert [s["ScopeName"] for s in server["Scopes"]] == ["api"]
+    scope = f"{server['Identifier']}/api"
+    client = resources["UserPoolClient"]
+    props = client["Properties"]
+    # A public client: nothing secret ships with the desktop app.
+    assert props["GenerateSecret"] is False and client["DependsOn"] == "ApiResourceServer"
+    assert props["AllowedOAuthFlowsUserPoolClient"] is True
+    assert props["AllowedOAuthFlows"] == ["code"]
+    assert scope in props["AllowedOAuthScopes"] and "openid" in props["AllowedOAuthScopes"]
+    assert "ALLOW_REFRESH_TOKEN_AUTH" in props["ExplicitAuthFlows"]
+    # Plain http for localhost only, on fixed ports (Cognito has no port wildcard).
+    ports = []
+    for url in props["CallbackURLs"]:
+        assert url.startswith("http://localhost:") and url.endswith("/callback"), url
+        ports.append(int(url.split(":")[2].split("/")[0]))
+    assert len(ports) >= 2 and len(set(ports)) == len(ports)
+    assert resources["UserPoolDomain"]["Properties"]["UserPoolId"] == {"Ref": "UserPool"}
+    # The gateway takes access tokens with the scope; the function checks the same.
+    authorizer = resources["Api"]["Properties"]["Auth"]["Authorizers"]["CognitoAuthorizer"]
+    assert authorizer["AuthorizationScopes"] == [scope]
+    env = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["LOUPE_API_SCOPE"] == scope
+    assert [int(p) for p in env["LOUPE_SIGNIN_PORTS"].split(",")] == ports
+    assert "UserPoolDomain" in env["LOUPE_SIGNIN_DOMAIN"]["Fn::Sub"]
+    assert {"UserPoolClientId", "SignInDomain", "ApiScope", "ApiUrl"} <= set(template["Outputs"])

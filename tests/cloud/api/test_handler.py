@@ -49,6 +49,7 @@ class Issuer:
             "iss": self.url,
             "token_use": "access",
             "client_id": client,
+            "scope": "openid loupe/api",
             "iat": now,
             "exp": now + 600,
         }
@@ -92,11 +93,20 @@ def test_api_handler_runs_the_app_and_starts_the_state_machine(
         "LOUPE_USER_POOL_CLIENT_ID": "app-client",
         "LOUPE_TOKEN_ISSUER": issuer.url,
         "LOUPE_STATE_MACHINE_ARN": machine,
+        "LOUPE_SIGNIN_DOMAIN": "https://loupe-1.auth.us-east-1.amazoncognito.com",
+        "LOUPE_SIGNIN_PORTS": "53180,53181",
     }.items():
         monkeypatch.setenv(name, value)
 
     health = handler.api(rest_event("GET", "/v1/health", None), Context())
     assert health["statusCode"] == 200 and json.loads(health["body"]) == {"status": "ok"}
+    # The template's sign-in settings reach the clients through the open config route.
+    answer = handler.api(rest_event("GET", "/v1/auth/config", None), Context())
+    assert answer["statusCode"] == 200, answer
+    settings = json.loads(answer["body"])
+    assert settings["client_id"] == "app-client"
+    assert settings["token_url"] == "https://loupe-1.auth.us-east-1.amazoncognito.com/oauth2/token"
+    assert settings["redirect_ports"] == [53180, 53181] and "loupe/api" in settings["scopes"]
 
     token = issuer.token("alice")
     created = handler.api(

@@ -155,7 +155,10 @@ def test_token_from_the_keyring(serving: Serving, tmp_path: Path) -> None:
         # As if the server ran elsewhere: no connection file to take the token from.
         LOUPE_RUNTIME_DIR=str(tmp_path / "no-servers-here"),
     )
-    login = loupe("cloud", "login", "--endpoint", serving.url, env=ring, stdin=serving.token + "\n")
+    login = loupe(
+        "cloud", "login", "--token-from-stdin", "--endpoint", serving.url,
+        env=ring, stdin=serving.token + "\n",
+    )  # fmt: skip
     assert login.returncode == 0, login.stderr
     assert serving.token not in login.stdout + login.stderr
     done = loupe("cloud", "profile", str(SAMPLE_CSV), "--endpoint", serving.url, env=ring)

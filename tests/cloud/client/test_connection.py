@@ -17,7 +17,14 @@ from cloud.client.connection import (
     runtime_dir,
     write_connection,
 )
-from cloud.client.credentials import access_token, default_endpoint
+from cloud.client.credential_store import CredentialStore
+from cloud.client.credentials import default_endpoint, token_provider
+from tests.cloud.client.file_keyring import FileKeyring
+
+
+def access_token(endpoint: str) -> str:
+    """The token ``loupe cloud`` would send to ``endpoint`` (none kept in a keyring)."""
+    return token_provider(endpoint, CredentialStore(FileKeyring()))()
 
 
 @pytest.fixture

@@ -1,0 +1,235 @@
+"""The pieces of OAuth 2.0 sign-in: PKCE, the loopback redirect, the token endpoint.
+
+* :class:`SignInConfig` — a deployment's sign-in settings, as its
+  ``GET /v1/auth/config`` answers them;
+* :func:`pkce_pair` — a code verifier and its S256 challenge (RFC 7636);
+* :class:`LoopbackReceiver` — the one-request HTTP server on
+  ``http://localhost:<port>/callback`` that the browser is sent back to
+  (RFC 8252 §7.3). Cognito accepts plain ``http`` only for ``localhost`` and has
+  no port wildcard, so a deployment registers a few fixed ports; the first free
+  one is taken;
+* :func:`token_request` — a form POST to the token endpoint, answering its JSON.
+
+Nothing here logs, prints or puts in a message the code, the verifier or a token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from cloud.errors import SignInCancelled, SignInError
+
+__all__ = [
+    "CALLBACK_PATH",
+    "Callback",
+    "LoopbackReceiver",
+    "SignInConfig",
+    "pkce_pair",
+    "token_request",
+]
+
+CALLBACK_PATH = "/callback"
+_PAGE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Loupe</title></head>"
+    "<body style='font-family:sans-serif;margin:3em'><h2>{title}</h2>"
+    "<p>{text}</p></body></html>"
+)
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+@dataclass(frozen=True)
+class SignInConfig:
+    """How to sign in to one deployment (``method`` ``"local"``: ``loupe serve``, no sign-in)."""
+
+    method: str
+    authorize_url: str = ""
+    token_url: str = ""
+    revoke_url: str = ""
+    client_id: str = ""
+    scopes: tuple[str, ...] = ()
+    redirect_ports: tuple[int, ...] = ()
+
+    @property
+    def local(self) -> bool:
+        """Whether the endpoint is a ``loupe serve`` (its token is in the connection file)."""
+        return self.method == "local"
+
+    @classmethod
+    def from_answer(cls, answer: Any) -> SignInConfig:
+        """Settings from the API's answer. Raises SignInError when it is not usable."""
+        try:
+            method = str(answer["method"])
+            if method == "local":
+                return cls("local")
+            config = cls(
+                method,
+                authorize_url=str(answer["authorize_url"]),
+                token_url=str(answer["token_url"]),
+                revoke_url=str(answer.get("revoke_url") or ""),
+                client_id=str(answer["client_id"]),
+                scopes=tuple(str(s) for s in answer["scopes"]),
+                redirect_ports=tuple(int(p) for p in answer["redirect_ports"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise SignInError("the endpoint's sign-in settings are incomplete") from None
+        if method != "oauth" or not config.redirect_ports:
+            raise SignInError(f"the endpoint asks for a sign-in Loupe does not know ({method})")
+        for url in (config.authorize_url, config.token_url, config.revoke_url):
+            if url:
+                _check_url(url)
+        return config
+
+
+def _check_url(url: str) -> None:
+    """Refuse sign-in URLs that would send secrets in the clear to another machine."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS):
+        return
+    raise SignInError(f"refusing to sign in over {parts.scheme or 'no'} scheme at {parts.hostname}")
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A PKCE code verifier (86 unreserved characters) and its S256 challenge."""
+    verifier = secrets.token_urlsafe(64)
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return verifier, base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+@dataclass(frozen=True)
+class Callback:
+    """What the browser brought back: a code, or the error the sign-in page gave."""
+
+    code: str | None
+    error: str | None
+
+
+class LoopbackReceiver:
+    """A one-request HTTP server on the first free port of ``ports``, on 127.0.0.1.
+
+    Args:
+        ports: the registered ports, tried in order.
+        state: the ``state`` the answer must carry; any other is refused.
+
+    Raises:
+        SignInError: every port is taken.
+    """
+
+    def __init__(self, ports: tuple[int, ...], state: str) -> None:
+        self._state = state
+        self._result: Callback | None = None
+        self._server = self._bind(ports)
+        self.port = int(self._server.server_address[1])
+        self.redirect_uri = f"http://localhost:{self.port}{CALLBACK_PATH}"
+
+    def _bind(self, ports: tuple[int, ...]) -> HTTPServer:
+        """The server on the first port that is free."""
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                receiver._answer(self)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # the request line holds the code
+
+        for port in ports:
+            try:
+                return HTTPServer(("127.0.0.1", port), Handler)
+            except OSError:
+                continue
+        shown = ", ".join(str(p) for p in ports)
+        raise SignInError(f"ports {shown} on this machine are all in use; free one and try again")
+
+    def _answer(self, request: BaseHTTPRequestHandler) -> None:
+        """Answer one request; keep the code when it is the callback with our state."""
+        parts = urlsplit(request.path)
+        if parts.path != CALLBACK_PATH:
+            self._page(request, 404, "Not found", "This is Loupe's sign-in page.")
+            return
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if not secrets.compare_digest(query.get("state", ""), self._state):
+            self._result = Callback(None, "state")
+            self._page(request, 400, "Sign-in refused", "This answer was not for this sign-in.")
+        elif "code" in query:
+            self._result = Callback(query["code"], None)
+            self._page(request, 200, "Signed in to Loupe", "You may close this window.")
+        else:
+            error = "".join(c for c in query.get("error", "unknown") if c.isalnum() or c == "_")
+            self._result = Callback(None, error[:40] or "unknown")
+            self._page(request, 400, "Sign-in failed", "Return to Loupe for details.")
+
+    @staticmethod
+    def _page(request: BaseHTTPRequestHandler, status: int, title: str, text: str) -> None:
+        """A small HTML page."""
+        body = _PAGE.format(title=title, text=text).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(body)))
+        request.send_header("Cache-Control", "no-store")
+        request.send_header("Connection", "close")
+        request.end_headers()
+        request.wfile.write(body)
+
+    def wait(self, timeout: float, cancelled: Callable[[], bool]) -> str:
+        """Serve until the callback comes; its code.
+
+        Raises:
+            SignInCancelled: ``cancelled()`` turned true.
+            SignInError: ``timeout`` seconds passed, the answer carried another
+                state, or the sign-in page answered an error.
+        """
+        deadline = time.monotonic() + timeout
+        self._server.timeout = 0.2
+        try:
+            while self._result is None:
+                if cancelled():
+                    raise SignInCancelled("sign-in cancelled")
+                if time.monotonic() > deadline:
+                    raise SignInError(f"nobody signed in within {timeout:.0f} s; try again")
+                self._server.handle_request()
+        finally:
+            self.close()
+        if self._result.error == "state":
+            raise SignInError("the browser's answer did not match this sign-in; try again")
+        if self._result.code is None:
+            raise SignInError(f"the sign-in page answered {self._result.error}")
+        return self._result.code
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._server.server_close()
+
+
+def token_request(
+    client: httpx.Client, url: str, form: dict[str, str], what: str
+) -> dict[str, Any]:
+    """POST ``form`` to the token endpoint ``url``; its JSON answer.
+
+    Raises:
+        SignInError: the endpoint cannot be reached or refuses (its OAuth
+            ``error`` code named, nothing else of its answer).
+    """
+    try:
+        answer = client.post(url, data=form, headers={"Accept": "application/json"})
+    except httpx.TransportError as exc:
+        raise SignInError(f"cannot reach the sign-in service ({type(exc).__name__})") from None
+    try:
+        body = answer.json()
+    except ValueError:
+        body = {}
+    if answer.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
+        error = body.get("error") if isinstance(body, dict) else None
+        named = isinstance(error, str) and error.isidentifier()
+        code = error if named else f"HTTP {answer.status_code}"
+        raise SignInError(f"the sign-in service refused {what} ({code})")
+    return body

@@ -1,0 +1,270 @@
+"""Signing in to a Loupe deployment from the desktop app or the CLI, without Qt.
+
+The deployment's API says how (``GET /v1/auth/config``): for AWS, the Cognito
+sign-in domain, the public app client, the scopes and the registered loopback
+ports; for ``loupe serve``, that its token is the local one in the connection
+file. Asking the API, rather than settings the user types, keeps the client in
+step with the template: the endpoint's URL is all a user gives.
+
+The sign-in is OAuth 2.0's authorization code with PKCE (S256) in the system
+browser, brought back to ``http://localhost:<port>/callback``. The refresh
+token (in parts when long) goes to the :class:`CredentialStore`; access tokens
+stay in memory and are refreshed shortly before they expire.
+
+For the desktop (every call may block: run them on a worker thread)::
+
+    store = CredentialStore(warn=show_one_line)        # .persistent False: memory only
+    sign_in = SignIn(endpoint, store=store)             # open_url defaults to webbrowser.open
+    if sign_in.config().local: ...                      # loupe serve: nothing to sign in to
+    url = sign_in.begin()                               # opens the browser at url
+    sign_in.wait(timeout=300, cancelled=lambda: stop)   # SignInCancelled when stop is set
+    client = CloudClient(endpoint, sign_in.access_token, api_key=...)  # a token provider
+    sign_in.signed_in()                                 # a refresh token is kept
+    sign_in.sign_out()                                  # revokes it, clears the store
+
+Errors are :class:`cloud.errors.SignInError` (one line each, never a token).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import httpx
+
+from cloud.client.connection import find_connections
+from cloud.client.credential_store import CredentialStore
+from cloud.client.oauth import LoopbackReceiver, SignInConfig, pkce_pair, token_request
+from cloud.errors import SignInError
+
+__all__ = ["REFRESH_ENTRY", "SignIn"]
+
+REFRESH_ENTRY = "refresh-token"
+
+
+def _never() -> bool:
+    """A ``cancelled`` that never cancels."""
+    return False
+
+
+class SignIn:
+    """The sign-in to one endpoint, and the access tokens it yields.
+
+    Args:
+        endpoint: the API's base URL.
+        open_url: opens the sign-in page (default: the system browser); the CLI's
+            ``--no-browser`` gives one that prints the URL instead.
+        store: where the refresh token is kept (default: the OS keyring).
+        config: the sign-in settings, when known (default: asked of the endpoint).
+        transport: httpx transport for the API and the token endpoint.
+        clock: seconds since the epoch, for token lifetimes.
+        margin: refresh this many seconds before an access token expires.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        open_url: Callable[[str], object] = webbrowser.open,
+        store: CredentialStore | None = None,
+        config: SignInConfig | None = None,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+        margin: float = 60.0,
+    ) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.store = store if store is not None else CredentialStore()
+        self._open_url = open_url
+        self._config = config
+        self._http = httpx.Client(timeout=30.0, transport=transport)
+        self._clock = clock
+        self._margin = margin
+        self._lock = threading.Lock()
+        self._access: str | None = None
+        self._expires = 0.0
+        self._pending: tuple[LoopbackReceiver, str] | None = None
+
+    def close(self) -> None:
+        """Release the HTTP connections and any loopback port still open."""
+        if self._pending is not None:
+            self._pending[0].close()
+            self._pending = None
+        self._http.close()
+
+    # ------------------------------------------------------------ settings
+
+    def config(self) -> SignInConfig:
+        """How this endpoint signs in (asked once). Raises SignInError."""
+        if self._config is None:
+            url = f"{self.endpoint}/v1/auth/config"
+            try:
+                answer = self._http.get(url)
+            except httpx.TransportError as exc:
+                raise SignInError(f"cannot reach {self.endpoint} ({type(exc).__name__})") from None
+            if answer.status_code != 200:
+                raise SignInError(
+                    f"{self.endpoint} does not say how to sign in (HTTP {answer.status_code}); "
+                    "is it a Loupe endpoint?"
+                )
+            try:
+                body = answer.json()
+            except ValueError:
+                raise SignInError(f"{self.endpoint} answered something that is not JSON") from None
+            self._config = SignInConfig.from_answer(body)
+        return self._config
+
+    # ------------------------------------------------------------ the browser flow
+
+    def begin(self) -> str:
+        """Listen on a registered loopback port and open the sign-in page; its URL.
+
+        Raises:
+            SignInError: the endpoint is a local server, or every port is taken.
+        """
+        config = self.config()
+        if config.local:
+            raise SignInError(f"{self.endpoint} is a local server: it needs no sign-in")
+        if self._pending is not None:
+            self._pending[0].close()
+        verifier, challenge = pkce_pair()
+        state = secrets.token_urlsafe(32)
+        receiver = LoopbackReceiver(config.redirect_ports, state)
+        self._pending = (receiver, verifier)
+        query = {
+            "response_type": "code",
+            "client_id": config.client_id,
+            "redirect_uri": receiver.redirect_uri,
+            "scope": " ".join(config.scopes),
+            "state": state,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
+        url = f"{config.authorize_url}?{urlencode(query)}"
+        self._open_url(url)
+        return url
+
+    def wait(self, timeout: float = 300.0, cancelled: Callable[[], bool] = _never) -> None:
+        """Wait for the browser to come back, then trade the code for tokens.
+
+        The refresh token goes to the store; the access token stays in memory.
+
+        Raises:
+            SignInCancelled: ``cancelled()`` turned true.
+            SignInError: no :meth:`begin` first, a timeout, a wrong ``state``, or
+                the token endpoint refused the code (a wrong verifier among reasons).
+        """
+        if self._pending is None:
+            raise SignInError("the sign-in was not started")
+        receiver, verifier = self._pending
+        try:
+            code = receiver.wait(timeout, cancelled)
+        finally:
+            self._pending = None
+        config = self.config()
+        tokens = token_request(
+            self._http,
+            config.token_url,
+            {
+                "grant_type": "authorization_code",
+                "client_id": config.client_id,
+                "code": code,
+                "redirect_uri": receiver.redirect_uri,
+                "code_verifier": verifier,
+            },
+            "the sign-in code",
+        )
+        refresh = tokens.get("refresh_token")
+        if not isinstance(refresh, str) or not refresh:
+            raise SignInError("the sign-in service gave no refresh token")
+        with self._lock:
+            self.store.delete("token", self.endpoint)  # a pasted token is superseded
+            self.store.set(REFRESH_ENTRY, self.endpoint, refresh)
+            self._keep(tokens)
+
+    # ------------------------------------------------------------ tokens
+
+    def signed_in(self) -> bool:
+        """Whether a sign-in is kept for this endpoint (a refresh token)."""
+        return self.store.get(REFRESH_ENTRY, self.endpoint) is not None
+
+    def access_token(self) -> str:
+        """A token valid for at least the margin: the one held, or a fresh one.
+
+        A local server's token comes from its connection file. This is the token
+        provider :class:`~cloud.client.cloud_client.CloudClient` takes.
+
+        Raises:
+            SignInError: not signed in, or the sign-in expired or was revoked.
+        """
+        if self.config().local:
+            return self._local_token()
+        with self._lock:
+            if self._access is None or self._clock() >= self._expires:
+                self._refresh()
+            assert self._access is not None
+            return self._access
+
+    def _local_token(self) -> str:
+        """The token in the connection file of the local server at this endpoint."""
+        for connection in find_connections():
+            if connection.url.rstrip("/") == self.endpoint:
+                return connection.token
+        raise SignInError(f"no connection file for the local server at {self.endpoint}")
+
+    def _refresh(self) -> None:
+        """Trade the kept refresh token for a new access token (lock held)."""
+        refresh = self.store.get(REFRESH_ENTRY, self.endpoint)
+        if refresh is None:
+            raise SignInError(f"not signed in to {self.endpoint}: run `loupe cloud login`")
+        config = self.config()
+        form = {"grant_type": "refresh_token", "client_id": config.client_id}
+        form["refresh_token"] = refresh
+        try:
+            tokens = token_request(self._http, config.token_url, form, "the kept sign-in")
+        except SignInError as exc:
+            if "invalid_grant" in str(exc):
+                self.store.delete(REFRESH_ENTRY, self.endpoint)
+                raise SignInError(
+                    f"the sign-in to {self.endpoint} has expired or was revoked; sign in again"
+                ) from None
+            raise
+        rotated = tokens.get("refresh_token")
+        if isinstance(rotated, str) and rotated and rotated != refresh:
+            self.store.set(REFRESH_ENTRY, self.endpoint, rotated)
+        self._keep(tokens)
+
+    def _keep(self, tokens: dict[str, object]) -> None:
+        """Hold the access token until shortly before it expires."""
+        access = tokens["access_token"]
+        if not isinstance(access, str):
+            raise SignInError("the sign-in service gave an unusable access token")
+        raw = tokens.get("expires_in", 3600)
+        lifetime = float(raw) if isinstance(raw, int | float | str) else 3600.0
+        self._access = access
+        self._expires = self._clock() + lifetime - min(self._margin, lifetime / 2)
+
+    # ------------------------------------------------------------ signing out
+
+    def sign_out(self) -> None:
+        """Forget the sign-in here: revoke the refresh token if possible, clear the store."""
+        refresh = self.store.get(REFRESH_ENTRY, self.endpoint)
+        with self._lock:
+            self._access = None
+            self.store.forget(self.endpoint)
+        if refresh is None:
+            return
+        try:
+            config = self.config()
+        except SignInError:
+            return  # unreachable: the kept sign-in is gone all the same
+        if config.revoke_url:
+            # Best effort: the store is cleared whether or not the service answers.
+            with contextlib.suppress(httpx.HTTPError):
+                self._http.post(
+                    config.revoke_url, data={"token": refresh, "client_id": config.client_id}
+                )
