@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -71,6 +72,10 @@ class LocalBackend:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="loupe-job")
+        # moto keeps its buckets and secrets per process: names of this backend's own keep
+        # two backends in one process (the app's, a test's) apart.
+        self._instance = uuid.uuid4().hex[:12]
+        self._secret_id = f"{SECRET_ID}-{self._instance}"
 
     @property
     def insights_enabled(self) -> bool:
@@ -95,7 +100,9 @@ class LocalBackend:
             raise missing_extra(exc) from None
 
         storage_url = self._start_storage(ThreadedMotoServer)
-        store = S3Store(s3_client(storage_url, _REGION, **_CREDENTIALS), "loupe-local")
+        store = S3Store(
+            s3_client(storage_url, _REGION, **_CREDENTIALS), f"loupe-local-{self._instance}"
+        )
         store.create_bucket()
         self.store = store
 
@@ -104,7 +111,7 @@ class LocalBackend:
             secrets = boto3.client(
                 "secretsmanager", endpoint_url=storage_url, region_name=_REGION, **_CREDENTIALS
             )
-            secrets.create_secret(Name=SECRET_ID, SecretString=self.settings.nvidia_api_key)
+            secrets.create_secret(Name=self._secret_id, SecretString=self.settings.nvidia_api_key)
             factory = self._insights_factory(secrets)
 
         tokens = LocalTokens()
@@ -155,9 +162,9 @@ class LocalBackend:
         # Like every backend import, here rather than at the top: see start().
         from cloud.workers.secrets import client_from_secret
 
-        settings = self.settings
+        settings, secret_id = self.settings, self._secret_id
         return lambda: client_from_secret(
-            SECRET_ID,
+            secret_id,
             base_url=settings.nvidia_base_url,
             model=settings.nemotron_model,
             secrets_client=secrets,

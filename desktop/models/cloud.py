@@ -33,7 +33,7 @@ from typing import IO, Any
 import desktop
 from cloud.client import CloudClient
 from cloud.client.connection import Connection, find_connections, runtime_dir
-from cloud.client.credentials import access_token
+from cloud.client.credentials import open_store, token_provider
 from cloud.errors import CloudError
 from core.errors import Cancelled, LoupeError
 from desktop.models.events import Event
@@ -219,7 +219,8 @@ class CloudConnection:
                 if connection.url.rstrip("/") == self.url:
                     return self.url, connection.token
             raise CloudFailed(f"the local backend at {self.url} is no longer running")
-        return self.url, access_token(self.url)
+        # A deployment: the token its sign-in keeps fresh (or LOUPE_API_TOKEN).
+        return self.url, token_provider(self.url, open_store())()
 
     # -- the background work's outcomes ----------------------------------------------
 
