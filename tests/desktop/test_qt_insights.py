@@ -243,3 +243,27 @@ def test_without_a_keyring_the_key_is_kept_for_the_session_and_said_so(
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert KEY not in path.read_text(errors="replace"), path
+
+
+def test_cancel_frees_the_pane_and_a_remembered_choice_returns_for_the_file(
+    qtbot: Any, window: QtMainWindow, fake: FakeNemotron, tmp_path: Path
+) -> None:
+    view, pane = _profiled(qtbot, window, fake)
+    pane.get_button.click()
+    dialog = pane.preview_dialog
+    assert dialog is not None
+    dialog.set_state("city", "leave out")
+    dialog.remember.setChecked(True)
+    fake.replies = [Reply(content=good_answer(dict(view.profile or {})), delay=1.0)]
+    dialog.send_button.click()
+    assert not pane.cancel_button.isHidden() and not pane.get_button.isEnabled()
+    with qtbot.waitSignal(pane.answered, timeout=LONG):
+        pane.cancel_button.click()
+    assert pane.line.text() == "Cancelled: the answer will be ignored."
+    assert pane.get_button.isEnabled() and pane.cancel_button.isHidden()
+    assert "insights_privacy" in (tmp_path / "settings.ini").read_text()
+    pane.get_button.click()
+    again = pane.preview_dialog
+    assert again is not None and again is not dialog
+    assert again.remember.isChecked() and again.states["city"].currentText() == "leave out"
+    assert again.states["customer_zip"].currentText() == "counts only"
