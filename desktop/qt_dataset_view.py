@@ -258,8 +258,12 @@ class QtDatasetView(QWidget):
         self.session.export_rows(path)
 
     def export_profile(self, path: Path, *, report: bool) -> None:
-        """Write the HTML report (``report``) or the JSON profile, profiling first if needed."""
-        self.session.export_profile(path, report=report)
+        """Write the HTML report (``report``) or the JSON profile, profiling first if needed.
+
+        The insights answered in this tab go with it, marked verified or not.
+        """
+        insights = self.insights.document if self.insights is not None else None
+        self.session.export_profile(path, report=report, insights=insights)
 
     def profile_in_cloud(self) -> None:
         """Show what would be sent to the cloud; Send in that preview profiles there."""

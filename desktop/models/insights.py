@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from cloud.insights import InsightsRequest, generate_insights
 from core.errors import LoupeError
+from core.profiling.document import Insight
 from desktop.models.ai import AIAccess, insights_call
 from desktop.models.events import Event
 from desktop.models.insight_cards import Card, cards, suggested_figures
@@ -45,6 +46,8 @@ class Exchange:
     request: InsightsRequest
     state: State = "asking"
     cards: list[Card] = field(default_factory=list)
+    #: the checked insights as the profile document keeps them (see ``document()``).
+    insights: list[dict[str, Any]] = field(default_factory=list)
     chart_specs: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
     asked_at: float = field(default_factory=time.time)
@@ -155,10 +158,10 @@ class DatasetInsights:
             finally:
                 client.close()
             figures = suggested_figures(profile, result.get("charts", []), theme)
-            return cards(result), figure_specs(figures)
+            return cards(result), result.get("insights", []), figure_specs(figures)
 
-        def finished(answer: tuple[list[Card], list[dict[str, Any]]]) -> None:
-            exchange.cards, exchange.chart_specs = answer
+        def finished(answer: tuple[list[Card], list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+            exchange.cards, exchange.insights, exchange.chart_specs = answer
             exchange.state = "done"
             self.changed.emit()
 
@@ -184,6 +187,36 @@ class DatasetInsights:
         for exchange in asking:
             exchange.state, exchange.error = "cancelled", "Cancelled: the answer will be ignored."
         self.changed.emit()
+
+    def document(self) -> list[Insight]:
+        """Every insight answered so far, as the profile document's ``insights`` keeps them."""
+        kept: list[Insight] = []
+        for exchange in self.history:
+            if exchange.state != "done":
+                continue
+            for insight in exchange.insights:
+                kept.append(
+                    {
+                        "title": str(insight.get("title", "")),
+                        "detail": str(insight.get("detail", "")),
+                        "severity": str(insight.get("severity", "info")),
+                        "columns": [str(c) for c in insight.get("columns", [])],
+                        "evidence": [
+                            {
+                                "metric": str(e.get("metric", "")),
+                                "column": e.get("column"),
+                                "value": e.get("value"),
+                            }
+                            for e in insight.get("evidence", [])
+                        ],
+                        "status": "verified"
+                        if insight.get("status") == "verified"
+                        else "unverified",
+                        "model": exchange.model,
+                        "question": exchange.question,
+                    }
+                )
+        return kept
 
     def clear(self) -> None:
         """Forget the history (the profile it was about is gone)."""

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from cloud.insights import Privacy
+from core.profiling.profile import SCHEMA_PATH
 from core.samples import SAMPLE_CSV
 from desktop.models.ai import NO_KEYRING, AIAccess, AISettings, ApiKeys
 from desktop.models.insight_cards import cards, suggested_figures
@@ -196,3 +198,28 @@ def _column(session: DatasetSession, name: str) -> dict[str, Any]:
     profile = session.profile
     assert profile is not None
     return dict(next(c for c in profile["columns"] if c["name"] == name))
+
+
+def test_exports_keep_the_insights_with_their_marks(
+    profiled: DatasetSession, fake: Any, tmp_path: Path
+) -> None:
+    insights = DatasetInsights(profiled, _access(fake.url), InlineRunner())
+    fake.replies = [Reply(content=good_answer(dict(profiled.profile or {})))]
+    choice = insights.preview("Which columns need cleaning?")
+    assert choice is not None
+    insights.send(choice)
+    profiled.export_profile(tmp_path / "p.json", report=False, insights=insights.document)
+    written = json.loads((tmp_path / "p.json").read_text())
+    jsonschema.validate(written, json.loads(SCHEMA_PATH.read_text()))
+    assert [(i["title"], i["status"]) for i in written["insights"]] == [
+        ("Comments are mostly missing", "verified"),
+        ("Amounts are huge", "unverified"),
+    ]
+    assert {i["question"] for i in written["insights"]} == {"Which columns need cleaning?"}
+    assert written["insights"][0]["model"] == "nvidia/test-nemotron"
+    profiled.export_profile(tmp_path / "r.html", report=True, insights=insights.document)
+    page = (tmp_path / "r.html").read_text()
+    assert '<h3 id="insights">AI insights</h3>' in page and "Not verified (1)" in page
+    # Without insights, the document is as before.
+    profiled.export_profile(tmp_path / "plain.json", report=False)
+    assert "insights" not in json.loads((tmp_path / "plain.json").read_text())
