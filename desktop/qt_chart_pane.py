@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QHBoxLayout,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,7 +41,11 @@ class QtChartPane(QWidget):
         super().__init__(parent)
         self.session = session
         self.sections = QButtonGroup(self)
+        #: pages beside the charts (Insights), by their button's text.
+        self.pages: dict[str, QWidget] = {}
+        self._page: str | None = None
         section_bar = QHBoxLayout()
+        self._section_bar = section_bar
         for name in SECTIONS:
             button = QToolButton()
             button.setText(name)
@@ -51,11 +56,17 @@ class QtChartPane(QWidget):
         section_bar.addStretch(1)
         self.sections.buttonClicked.connect(self._on_section_clicked)
         self._charts: QtChartView | None = None
-        self._layout = QVBoxLayout(self)
+        self._chart_page = QWidget()
+        self._layout = QVBoxLayout(self._chart_page)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.addLayout(section_bar)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._chart_page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(section_bar)
+        outer.addWidget(self.stack, 1)
         session.events.profiled.connect(self._update_buttons)
-        session.events.section.connect(self._update_buttons)
+        session.events.section.connect(self._on_section)
         session.events.charts.connect(self._on_charts)
         session.events.cleared.connect(self._on_cleared)
 
@@ -69,8 +80,30 @@ class QtChartPane(QWidget):
             self._layout.addWidget(self._charts, 1)
         return self._charts
 
+    def add_page(self, name: str, page: QWidget) -> None:
+        """Offer ``page`` beside the sections, behind a button named ``name``."""
+        button = QToolButton()
+        button.setText(name)
+        button.setCheckable(True)
+        button.setEnabled(False)
+        self.sections.addButton(button)
+        self._section_bar.insertWidget(self._section_bar.count() - 1, button)
+        self.pages[name] = page
+        self.stack.addWidget(page)
+
+    def show_page(self, name: str) -> None:
+        """Show the page ``name`` (the charts stay as they are behind it)."""
+        self._page = name
+        self.stack.setCurrentWidget(self.pages[name])
+        self._update_buttons()
+
     def _on_section_clicked(self, button: QAbstractButton) -> None:
-        """Show the section whose button was clicked."""
+        """Show the section (or page) whose button was clicked."""
+        if button.text() in self.pages:
+            self.show_page(button.text())
+            return
+        self._page = None
+        self.stack.setCurrentWidget(self._chart_page)
         self.session.show_section(button.text())
 
     def _on_charts(self) -> None:
@@ -82,12 +115,19 @@ class QtChartPane(QWidget):
         if self._charts is not None:
             self._charts.show_figures([], dark=self.session.dark)
 
+    def _on_section(self) -> None:
+        """A section is shown (a column chosen anywhere, say): back to the charts."""
+        self._page = None
+        self.stack.setCurrentWidget(self._chart_page)
+        self._update_buttons()
+
     def _update_buttons(self, *_: Any) -> None:
         """Enable the sections a profile has, and check the one shown."""
         profile = self.session.profile
+        shown = self._page or self.session.section
         for button in self.sections.buttons():
             name = button.text()
             button.setEnabled(
                 profile is not None and (name != "Column" or bool(profile["columns"]))
             )
-            button.setChecked(name == self.session.section)
+            button.setChecked(name == shown)

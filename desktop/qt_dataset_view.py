@@ -5,7 +5,9 @@ The state lives in a Qt-free :class:`~desktop.models.session.DatasetSession`
 this widget lays out the panes that show it (:class:`QtFileBar` above, with
 the cloud's line under it when the app has a cloud connection,
 :class:`QtGridPane`, then :class:`QtProfilePane` beside :class:`QtChartPane`)
-and turns the session's events into Qt signals for the main window.
+and turns the session's events into Qt signals for the main window. With the
+app's AI access, an Insights page sits beside the chart sections
+(:class:`QtInsightsPane` over a :class:`DatasetInsights`).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from core.profiling.config import ProfileConfig
 from core.profiling.document import Profile
 from core.read.query import Query
 from core.read.table import ReadInfo, ReadOptions
+from desktop.models.ai import AIAccess
 from desktop.models.cloud import CloudConnection
 from desktop.models.cloud_job import CloudProfileJob
+from desktop.models.insights import DatasetInsights
+from desktop.models.privacy_choice import PrivacyMemory
 from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import Handle
 from desktop.qt_chart_pane import QtChartPane
@@ -29,6 +34,7 @@ from desktop.qt_chart_view import QtChartView
 from desktop.qt_cloud_pane import QtCloudBar
 from desktop.qt_file_bar import QtFileBar
 from desktop.qt_grid_pane import QtGridPane
+from desktop.qt_insights_pane import QtInsightsPane
 from desktop.qt_profile_pane import QtProfilePane
 from desktop.qt_workers import QtRunner
 
@@ -43,6 +49,8 @@ class QtDatasetView(QWidget):
         options: how to read it.
         config: returns the profiling configuration to use (read when profiling starts).
         cloud: the app's cloud connection, which offers "Profile in the cloud…".
+        ai: the app's endpoint, model and key for insights (None: no Insights page).
+        privacy_memory: where each file's insights privacy choice is remembered.
 
     Signals:
         loaded(): all rows are shown.
@@ -69,6 +77,8 @@ class QtDatasetView(QWidget):
         config: Callable[[], ProfileConfig] = ProfileConfig,
         parent: QWidget | None = None,
         cloud: CloudConnection | None = None,
+        ai: AIAccess | None = None,
+        privacy_memory: PrivacyMemory | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = DatasetSession(path, QtRunner(self), options, config)
@@ -84,6 +94,12 @@ class QtDatasetView(QWidget):
         self.grid_pane = QtGridPane(self.session)
         self.profile_pane = QtProfilePane(self.session)
         self.chart_pane = QtChartPane(self.session)
+        self.insights: DatasetInsights | None = None
+        self.insights_pane: QtInsightsPane | None = None
+        if ai is not None:
+            self.insights = DatasetInsights(self.session, ai, QtRunner(self), privacy_memory)
+            self.insights_pane = QtInsightsPane(self.insights)
+            self.chart_pane.add_page("Insights", self.insights_pane)
         self._expose_widgets()
 
         lower = QSplitter(Qt.Orientation.Horizontal)
@@ -242,13 +258,22 @@ class QtDatasetView(QWidget):
         self.session.export_rows(path)
 
     def export_profile(self, path: Path, *, report: bool) -> None:
-        """Write the HTML report (``report``) or the JSON profile, profiling first if needed."""
-        self.session.export_profile(path, report=report)
+        """Write the HTML report (``report``) or the JSON profile, profiling first if needed.
+
+        The insights answered in this tab go with it, marked verified or not.
+        """
+        insights = self.insights.document if self.insights is not None else None
+        self.session.export_profile(path, report=report, insights=insights)
 
     def profile_in_cloud(self) -> None:
         """Show what would be sent to the cloud; Send in that preview profiles there."""
         if self.cloud_bar is not None:
             self.cloud_bar.start()
+
+    def show_insights(self) -> None:
+        """Show the Insights page (once profiled)."""
+        if self.insights_pane is not None and self.session.profile is not None:
+            self.chart_pane.show_page("Insights")
 
     def cancel(self) -> None:
         """Ask the running reading, profiling or export to stop."""

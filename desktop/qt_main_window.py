@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.samples import SAMPLE_CSV
+from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
 from desktop.qt_dataset_view import QtDatasetView
+from desktop.qt_insights_pane import QtPrivacyMemory
 from desktop.qt_settings import Preferences, QtSettingsDialog, apply_theme
 from desktop.qt_workers import QtRunner
 
@@ -43,7 +45,7 @@ _RECENT = "recent_files"
 class QtMainWindow(QMainWindow):
     """Loupe's window. Files open in tabs; a failing file never disturbs the others."""
 
-    def __init__(self, settings: QSettings | None = None) -> None:
+    def __init__(self, settings: QSettings | None = None, ai: AIAccess | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings("Loupe", "Loupe")
         self.preferences = Preferences.load(self.settings)
@@ -57,6 +59,10 @@ class QtMainWindow(QMainWindow):
         self.cloud_status = QLabel(self.cloud.status_text)
         self.statusBar().addPermanentWidget(self.cloud_status)
         self.cloud.changed.connect(self._update_cloud_status)
+        # Insights: the endpoint and model are preferences, the key is in the OS keyring.
+        self.ai = ai or AIAccess(self.preferences.ai_settings(), ApiKeys(os_keyring()))
+        self.ai.configure(self.preferences.ai_settings())
+        self.privacy_memory = QtPrivacyMemory(self.settings)
         self._dataset_actions: list[QAction] = []
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
@@ -77,7 +83,13 @@ class QtMainWindow(QMainWindow):
     def open_path(self, path: str | Path) -> QtDatasetView:
         """Open ``path`` in a new tab (reading happens in the background)."""
         path = Path(path)
-        view = QtDatasetView(path, config=self.preferences.profile_config, cloud=self.cloud)
+        view = QtDatasetView(
+            path,
+            config=self.preferences.profile_config,
+            cloud=self.cloud,
+            ai=self.ai,
+            privacy_memory=self.privacy_memory,
+        )
         view.set_dark(self.dark)
         view.failed.connect(self._show_message)
         view.message.connect(self._show_message)
@@ -108,6 +120,7 @@ class QtMainWindow(QMainWindow):
         self.preferences = preferences
         preferences.save(self.settings)
         self.dark = apply_theme(preferences.theme)
+        self.ai.configure(preferences.ai_settings())
         for index in range(self.tabs.count()):
             view = self.tabs.widget(index)
             if isinstance(view, QtDatasetView):
@@ -163,6 +176,7 @@ class QtMainWindow(QMainWindow):
                 lambda: self._with_view("profile_in_cloud"),
                 "Ctrl+Shift+P",
             ),
+            self._add(data_menu, "&Insights", lambda: self._with_view("show_insights"), "Ctrl+I"),
             self._add(
                 data_menu, "&Find in rows", lambda: self._with_view("focus_search"), "Ctrl+F"
             ),
@@ -256,7 +270,7 @@ class QtMainWindow(QMainWindow):
         self.cloud_status.setToolTip(self.cloud.error)
 
     def _on_settings(self) -> None:
-        dialog = QtSettingsDialog(self.preferences, self, cloud=self.cloud)
+        dialog = QtSettingsDialog(self.preferences, self, cloud=self.cloud, ai=self.ai)
         if dialog.exec():
             self.set_preferences(dialog.preferences())
 

@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloud.insights import DEFAULT_BASE_URL, DEFAULT_MODEL
 from core.profiling.config import ENGINES, ProfileConfig, Thresholds
+from desktop.models.ai import AIAccess, AISettings, ApiKeys
 from desktop.models.cloud import AWS, LOCAL, CloudConnection
+from desktop.qt_ai_settings import QtAIPage
 from desktop.qt_cloud_settings import QtCloudPage
 from desktop.qt_workers import QtRunner
 
@@ -62,6 +65,8 @@ class Preferences:
         thresholds: alert thresholds.
         cloud_mode: the cloud backend chosen: ``local`` or ``aws``.
         cloud_endpoint: the URL of an AWS deployment ("" for none); never a token.
+        ai_base_url: the OpenAI-compatible endpoint insights go to; never its key.
+        ai_model: the model insights ask.
     """
 
     theme: str = "system"
@@ -69,6 +74,8 @@ class Preferences:
     thresholds: Thresholds = field(default_factory=Thresholds)
     cloud_mode: str = LOCAL
     cloud_endpoint: str = ""
+    ai_base_url: str = DEFAULT_BASE_URL
+    ai_model: str = DEFAULT_MODEL
 
     @classmethod
     def load(cls, settings: QSettings) -> Preferences:
@@ -91,6 +98,8 @@ class Preferences:
             thresholds=Thresholds(**values),
             cloud_mode=mode if mode in (LOCAL, AWS) else default.cloud_mode,
             cloud_endpoint=str(settings.value("cloud/endpoint", "")),
+            ai_base_url=str(settings.value("ai/base_url", "") or default.ai_base_url),
+            ai_model=str(settings.value("ai/model", "") or default.ai_model),
         )
 
     def save(self, settings: QSettings) -> None:
@@ -101,18 +110,25 @@ class Preferences:
             settings.setValue(f"thresholds/{item.name}", getattr(self.thresholds, item.name))
         settings.setValue("cloud/mode", self.cloud_mode)
         settings.setValue("cloud/endpoint", self.cloud_endpoint)
+        settings.setValue("ai/base_url", self.ai_base_url)
+        settings.setValue("ai/model", self.ai_model)
         settings.sync()
 
     def profile_config(self) -> ProfileConfig:
         """The profiling configuration these preferences describe."""
         return ProfileConfig(engine=self.engine, thresholds=self.thresholds)
 
+    def ai_settings(self) -> AISettings:
+        """The endpoint and model insights use."""
+        return AISettings(base_url=self.ai_base_url, model=self.ai_model)
+
 
 class QtSettingsDialog(QDialog):
-    """Settings in three pages: Appearance, Profiling, Cloud.
+    """Settings in four pages: Appearance, Profiling, Cloud, AI.
 
     The Cloud page acts on ``cloud``, the app's connection (without one, the
-    dialog uses its own, stopped when the dialog closes).
+    dialog uses its own, stopped when the dialog closes); the AI page's keys go
+    to ``ai``'s keyring at once (without one, to keys of the dialog's own).
     """
 
     def __init__(
@@ -120,6 +136,7 @@ class QtSettingsDialog(QDialog):
         preferences: Preferences,
         parent: QWidget | None = None,
         cloud: CloudConnection | None = None,
+        ai: AIAccess | None = None,
     ) -> None:
         # Long: the dialog's form, built top to bottom in the order the user reads it.
         super().__init__(parent)
@@ -138,6 +155,9 @@ class QtSettingsDialog(QDialog):
             preferences.cloud_endpoint,
         )
         self.endpoint = self.cloud_page.endpoint
+        self.ai_page = QtAIPage(
+            ai or AIAccess(preferences.ai_settings(), ApiKeys(None)), preferences.ai_settings()
+        )
 
         appearance = QWidget()
         form = QFormLayout(appearance)
@@ -168,6 +188,7 @@ class QtSettingsDialog(QDialog):
         pages.addTab(appearance, "Appearance")
         pages.addTab(profiling, "Profiling")
         pages.addTab(self.cloud_page, "Cloud")
+        pages.addTab(self.ai_page, "AI")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
@@ -195,6 +216,8 @@ class QtSettingsDialog(QDialog):
             thresholds=Thresholds(**values),
             cloud_mode=self.cloud_page.mode(),
             cloud_endpoint=self.endpoint.text().strip(),
+            ai_base_url=self.ai_page.settings().base_url,
+            ai_model=self.ai_page.settings().model,
         )
 
     def done(self, result: int) -> None:
@@ -209,6 +232,8 @@ class QtSettingsDialog(QDialog):
         self.engine.setCurrentText(default.engine)
         self.cloud_page.local_choice.setChecked(default.cloud_mode == LOCAL)
         self.endpoint.setText(default.cloud_endpoint)
+        self.ai_page.endpoint.setText(default.ai_base_url)
+        self.ai_page.model.setCurrentText(default.ai_model)
         for name, box in self.thresholds.items():
             box.setValue(getattr(default.thresholds, name))
 

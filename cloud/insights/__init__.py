@@ -30,6 +30,7 @@ from cloud.insights.generate import generate_insights
 from cloud.insights.nemotron import (
     DEFAULT_BASE_URL,
     DEFAULT_MODEL,
+    ModelUnavailableError,
     NemotronClient,
     NemotronSettings,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "InsightsAnswer",
     "InsightsError",
     "InsightsRequest",
+    "ModelUnavailableError",
     "NemotronClient",
     "NemotronSettings",
     "Privacy",

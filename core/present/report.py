@@ -75,6 +75,56 @@ def _alerts(profile: Profile, column: str | None = None) -> str:
     return f'<ul class="alerts">{lis}</ul>'
 
 
+def _insights(profile: Profile) -> str:
+    """The AI insights kept with the profile, if any: verified first, unverified set apart.
+
+    Everything the model wrote is escaped: a title ``<b>x</b>`` shows those characters.
+    """
+    kept = profile.get("insights") or []
+    if not kept:
+        return ""
+
+    def item(insight: Mapping[str, Any]) -> str:
+        mark = (
+            '<span class="badge info">verified</span>'
+            if insight.get("status") == "verified"
+            else '<span class="badge warning">unverified</span>'
+        )
+        evidence = " · ".join(
+            f"{e.get('metric')}{' of ' + str(e['column']) if e.get('column') else ''}: "
+            f"{e.get('value')}"
+            for e in insight.get("evidence", [])
+        )
+        asked = insight.get("question")
+        return (
+            f'<li><span class="badge {_e(insight.get("severity", "info"))}">'
+            f"{_e(insight.get('severity', 'info'))}</span> {mark} "
+            f"<strong>{_e(insight.get('title', ''))}</strong> {_e(insight.get('detail', ''))}"
+            + (f'<br><span class="dim">Evidence: {_e(evidence)}</span>' if evidence else "")
+            + (f'<br><span class="dim">Asked: {_e(asked)}</span>' if asked else "")
+            + "</li>"
+        )
+
+    verified = [i for i in kept if i.get("status") == "verified"]
+    unverified = [i for i in kept if i.get("status") != "verified"]
+    models = sorted({str(i["model"]) for i in kept if i.get("model")})
+    by = f" by {', '.join(models)}" if models else ""
+    html = (
+        f'<h3 id="insights">AI insights</h3><p class="dim">Written{by}; each checked against '
+        "this profile: verified only when every evidence value matches it.</p>"
+    )
+    if verified:
+        html += '<ul class="alerts">' + "".join(item(i) for i in verified) + "</ul>"
+    if unverified:
+        html += (
+            f"<h4>Not verified ({len(unverified)}): the evidence did not match the profile; "
+            'check before relying on them</h4><ul class="alerts unverified">'
+            + "".join(item(i) for i in unverified)
+            + "</ul>"
+        )
+    return html
+
+
 def render_report(
     profile: Profile,
     *,
@@ -107,7 +157,7 @@ def render_report(
         summary=_e(f"{dataset['rows']:,} rows × {dataset['columns']:,} columns"),
         nav=nav,
         overview=overview,
-        alerts=_alerts(profile),
+        alerts=_alerts(profile) + _insights(profile),
         columns=panels,
         correlations=corr_html,
         correlation_note=_e(sample_note),

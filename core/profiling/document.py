@@ -20,8 +20,10 @@ __all__ = [
     "ColumnProfile",
     "Correlations",
     "Dataset",
+    "Evidence",
     "ExactFigures",
     "Histogram",
+    "Insight",
     "Lengths",
     "Matrix",
     "Missing",
@@ -248,6 +250,27 @@ class Settings(TypedDict):
     exact_distinct_limit: NotRequired[int]
 
 
+class Evidence(TypedDict):
+    """A figure an insight rests on: a metric of a column (None: of the dataset) and its value."""
+
+    metric: str
+    column: str | None
+    value: float | int | str | bool | None
+
+
+class Insight(TypedDict):
+    """An AI insight on the profile; ``status`` says whether its evidence matched the profile."""
+
+    title: str
+    detail: str
+    severity: str
+    columns: list[str]
+    evidence: list[Evidence]
+    status: str
+    model: NotRequired[str]
+    question: NotRequired[str | None]
+
+
 class Profile(TypedDict):
     """The profile document of one table (or, merged, of several parts of one)."""
 
@@ -263,3 +286,4 @@ class Profile(TypedDict):
     samples: Samples
     settings: Settings
     state: str
+    insights: NotRequired[list[Insight]]

@@ -20,7 +20,7 @@ import polars as pl
 from core.errors import RaggedRowsError
 from core.present.report import write_report
 from core.profiling.config import ProfileConfig
-from core.profiling.document import Profile
+from core.profiling.document import Insight, Profile
 from core.profiling.engine import profile_table
 from core.profiling.profile import write_profile
 from core.read.convert import write_frame
@@ -353,14 +353,29 @@ class DatasetSession:
 
         self._start(run, f"writing {path.name}", self._on_exported)
 
-    def export_profile(self, path: Path, *, report: bool) -> None:
-        """Write the HTML report (``report``) or the JSON profile, profiling first if needed."""
+    def export_profile(
+        self,
+        path: Path,
+        *,
+        report: bool,
+        insights: Callable[[], list[Insight]] | None = None,
+    ) -> None:
+        """Write the HTML report (``report``) or the JSON profile, profiling first if needed.
+
+        ``insights`` gives the AI insights to keep with the profile (an Insights
+        section of the report, the document's ``insights``); none: neither.
+        """
         if self.profile is None:
-            self._after_profile.append(lambda: self.export_profile(path, report=report))
+            self._after_profile.append(
+                lambda: self.export_profile(path, report=report, insights=insights)
+            )
             if not self.busy:
                 self.start_profile()
             return
         profile, seconds = self.profile, self.profile_seconds
+        kept = insights() if insights is not None else []
+        if kept:
+            profile = {**profile, "insights": kept}
         theme = "dark" if self.dark else "light"
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> str:

@@ -1,7 +1,8 @@
 """A small OpenAI-compatible chat-completions server on 127.0.0.1 that plays Nemotron.
 
 Each test scripts its answers in order (status, headers, body, delay); the
-server records every request it received, headers and JSON body. ``KEY`` is
+server records every request it received, headers and JSON body. It lists
+``models`` at ``GET /v1/models`` (recorded too, with an empty body). ``KEY`` is
 the NVIDIA key the tests hand out, and :func:`good_answer` a scripted answer
 with a true and a false insight.
 """
@@ -16,6 +17,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 KEY = "nvapi-" + "s3cr3t" * 8
+#: What the fake endpoint serves, as ``GET /v1/models`` lists it.
+MODELS = (
+    "meta/llama-3.1-8b-instruct",
+    "nvidia/nemotron-3-super-120b-a12b",
+    "nvidia/nemotron-3.5-lightning-30b-a3b",
+)
 
 
 @dataclass
@@ -44,9 +51,23 @@ class FakeNemotron:
     def __init__(self) -> None:
         self.replies: list[Reply] = []
         self.received: list[Received] = []
+        self.models: list[str] = list(MODELS)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                fake.received.append(Received(self.path, dict(self.headers), {}, b""))
+                if self.path.rstrip("/") != "/v1/models":
+                    self.send_error(404)
+                    return
+                listed = [{"id": m, "object": "model", "owned_by": "nvidia"} for m in fake.models]
+                payload = json.dumps({"object": "list", "data": listed}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length)

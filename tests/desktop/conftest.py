@@ -17,7 +17,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
+from desktop.models.ai import AIAccess, AISettings, ApiKeys
 from desktop.qt_main_window import QtMainWindow
+from tests.cloud.client.file_keyring import FileKeyring
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +29,17 @@ def own_runtime_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def window(qtbot: Any, tmp_path: Path) -> QtMainWindow:
-    """A main window whose settings live in a file of the test's own."""
+def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ApiKeys:
+    """API keys in a keyring file of the test's own, never the user's keyring."""
+    monkeypatch.setenv("LOUPE_TEST_KEYRING", str(tmp_path / "keyring.json"))
+    return ApiKeys(FileKeyring())
+
+
+@pytest.fixture
+def window(qtbot: Any, tmp_path: Path, keys: ApiKeys) -> QtMainWindow:
+    """A main window whose settings and keys live in files of the test's own."""
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = QtMainWindow(settings)
+    win = QtMainWindow(settings, ai=AIAccess(AISettings(), keys))
     qtbot.addWidget(win)
     return win
 

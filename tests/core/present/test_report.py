@@ -132,3 +132,42 @@ def test_long_alert_lists_are_cut(tmp_path: Path) -> None:
     page = render_report(profile)
     assert f"… and {len(profile['alerts']) - 100:,} more" in page
     assert page.count('class="badge') <= 100 + 40 * 10
+
+
+INSIGHTS = [
+    {
+        "title": "<b>x</b> needs a look",
+        "detail": "Comments <script>alert(1)</script> are missing.",
+        "severity": "warning",
+        "columns": ["comment"],
+        "evidence": [{"metric": "missing_fraction", "column": "comment", "value": "78.5%"}],
+        "status": "verified",
+        "model": "nvidia/nemotron-3.5-lightning-30b-a3b",
+        "question": None,
+    },
+    {
+        "title": "Amounts are huge",
+        "detail": "The average order is enormous.",
+        "severity": "critical",
+        "columns": ["amount"],
+        "evidence": [{"metric": "mean", "column": "amount", "value": 987654.0}],
+        "status": "unverified",
+        "model": "nvidia/nemotron-3.5-lightning-30b-a3b",
+        "question": "Which columns need cleaning?",
+    },
+]
+
+
+def test_insights_kept_with_a_profile_are_in_the_report_marked_and_escaped(
+    profile: dict[str, Any],
+) -> None:
+    assert 'id="insights"' not in render_report(profile)
+    page = render_report({**profile, "insights": INSIGHTS})
+    assert '<h3 id="insights">AI insights</h3>' in page
+    assert "&lt;b&gt;x&lt;/b&gt; needs a look" in page and "<b>x</b>" not in page
+    assert "<script>alert(1)</script>" not in page
+    verified, unverified = page.index("needs a look"), page.index("Amounts are huge")
+    heading = page.index("Not verified (1)")
+    assert verified < heading < unverified
+    assert "Evidence: mean of amount: 987654.0" in page
+    assert "Asked: Which columns need cleaning?" in page

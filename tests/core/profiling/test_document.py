@@ -31,6 +31,8 @@ PLACES: list[tuple[Any, tuple[str, ...]]] = [
     (doc.Histogram, ("$defs", "histogram")),
     (doc.Rows, ("$defs", "rows")),
     (doc.Alert, ("$defs", "alert")),
+    (doc.Insight, ("$defs", "insight")),
+    (doc.Evidence, ("$defs", "insight", "properties", "evidence", "items")),
     (doc.ColumnProfile, ("$defs", "column")),
     (doc.TopValue, ("$defs", "column", "properties", "top_values", "items")),
     (doc.Lengths, ("$defs", "column", "properties", "length")),
@@ -79,6 +81,9 @@ def test_alert_kinds_and_severities_match_the_schema() -> None:
     alert = SCHEMA["$defs"]["alert"]["properties"]
     assert list(ALERT_KINDS) == alert["kind"]["enum"]
     assert [s.value for s in Severity] == alert["severity"]["enum"]
+    assert [s.value for s in Severity] == SCHEMA["$defs"]["insight"]["properties"]["severity"][
+        "enum"
+    ]
     assert [s.rank for s in Severity] == [0, 1, 2]
 
 

@@ -1,0 +1,112 @@
+"""The model's answer as the desktop shows it: cards, and charts drawn by Loupe itself.
+
+:func:`cards` turns the checked answer (see :func:`cloud.insights.generate_insights`)
+into plain :class:`Card` data, verified ones first; :func:`suggested_figures`
+draws the charts the model suggested with Loupe's own chart code from the
+profile (a column's figures, a correlation heatmap), dropping any that names a
+column the profile does not have. Nothing the model wrote is executed, and no
+text of it goes into a figure (plotly.js reads some tags in titles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+
+from core.present import charts
+from core.profiling.correlations import CorrelationMethod, matrix_of
+from core.profiling.document import Profile
+
+__all__ = ["SEVERITIES", "Card", "cards", "suggested_figures"]
+
+SEVERITIES = ("critical", "warning", "info")
+# Which of a column's figures answers a suggested chart type.
+_KINDS = {
+    "histogram": ("numeric_histogram", "datetime_histogram", "length_histogram"),
+    "box": ("numeric_histogram",),
+    "line": ("datetime_histogram", "numeric_histogram"),
+    "bar": ("top_values",),
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    """One insight as shown: plain text only."""
+
+    severity: str
+    title: str
+    detail: str
+    columns: tuple[str, ...]
+    evidence: tuple[str, ...]
+    verified: bool
+
+
+def _evidence_line(evidence: dict[str, Any]) -> str:
+    """One piece of evidence in words."""
+    where = f" of {evidence['column']}" if evidence.get("column") else ""
+    return f"{evidence.get('metric', '?')}{where}: {evidence.get('value')}"
+
+
+def cards(result: dict[str, Any]) -> list[Card]:
+    """The answer's insights as cards: verified first, then by severity."""
+    made = [
+        Card(
+            severity=str(i.get("severity", "info")),
+            title=str(i.get("title", "")),
+            detail=str(i.get("detail", "")),
+            columns=tuple(str(c) for c in i.get("columns", [])),
+            evidence=tuple(_evidence_line(e) for e in i.get("evidence", [])),
+            verified=i.get("status") == "verified",
+        )
+        for i in result.get("insights", [])
+    ]
+    rank = {s: n for n, s in enumerate(SEVERITIES)}
+    return sorted(made, key=lambda c: (not c.verified, rank.get(c.severity, len(rank))))
+
+
+def _column_figure(profile: Profile, name: str, kind: str, theme: str) -> go.Figure | None:
+    """The figure of column ``name`` that fits a suggested chart ``kind``."""
+    column = next((c for c in profile["columns"] if c["name"] == name), None)
+    if column is None:
+        return None
+    figures = charts.column_figures(column, theme)
+    wanted = _KINDS.get(kind, ())
+    fitting = [f for f in figures if charts.chart_kind(f) in wanted]
+    return (fitting or figures or [None])[0]
+
+
+def _pair_figure(profile: Profile, x: str, y: str, theme: str) -> go.Figure | None:
+    """The correlation heatmap holding both ``x`` and ``y``, if any does."""
+    for method in CorrelationMethod:
+        names = matrix_of(profile["correlations"], method)["columns"]
+        if x in names and y in names and len(names) >= 2:
+            return charts.correlation_heatmap(profile, method, theme)
+    return None
+
+
+def suggested_figures(
+    profile: Profile, suggested: list[dict[str, Any]], theme: str
+) -> list[go.Figure]:
+    """Loupe's figures for the charts the model suggested (unknown columns dropped, no repeats)."""
+    known = {c["name"] for c in profile["columns"]}
+    figures: list[go.Figure] = []
+    drawn: set[tuple[str, ...]] = set()
+    for chart in suggested:
+        x, y, kind = chart.get("x"), chart.get("y"), str(chart.get("type", ""))
+        if not isinstance(x, str) or x not in known or (y is not None and y not in known):
+            continue
+        figure: go.Figure | None = None
+        key: tuple[str, ...] = (x, kind)
+        if isinstance(y, str) and y != x:
+            figure = _pair_figure(profile, x, y, theme)
+            if figure is not None:
+                key = ("correlation", str(figure.layout.title.text))
+        if figure is None:
+            figure = _column_figure(profile, x, kind, theme)
+            key = (x, str(charts.chart_kind(figure)) if figure is not None else "")
+        if figure is not None and key not in drawn:
+            drawn.add(key)
+            figures.append(figure)
+    return figures
