@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cloud.client.credentials import KEYRING_SERVICE
+from cloud.client.credential_store import KEYRING_SERVICE
 from cloud.errors import InsightsError
 from cloud.insights import DEFAULT_BASE_URL, DEFAULT_MODEL, NemotronClient, NemotronSettings
 from core.errors import LoupeError
