@@ -18,15 +18,13 @@ from typing import Any
 import polars as pl
 
 from core.errors import RaggedRowsError
-from core.present.report import write_report
 from core.profiling.config import ProfileConfig
 from core.profiling.document import Insight, Profile
 from core.profiling.engine import profile_table
-from core.profiling.profile import write_profile
-from core.read.convert import write_frame
 from core.read.query import Query, apply_query
 from core.read.table import ReadInfo, ReadOptions, open_table
 from desktop.models.events import SessionEvents
+from desktop.models.exports import profile_export, rows_export
 from desktop.models.section_charts import SectionCharts
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
@@ -346,12 +344,9 @@ class DatasetSession:
 
     def export_rows(self, path: Path) -> None:
         """Write the rows shown (sorted and filtered) to ``path``: .csv, .parquet, .xlsx, …"""
-        frame, source = self.rows, self.path
-
-        def run(progress: Progress, cancelled: Callable[[], bool]) -> str:
-            return str(write_frame(frame, path, source=source))
-
-        self._start(run, f"writing {path.name}", self._on_exported)
+        self._start(
+            rows_export(self.rows, path, self.path), f"writing {path.name}", self._on_exported
+        )
 
     def export_profile(
         self,
@@ -377,15 +372,8 @@ class DatasetSession:
         if kept:
             profile = {**profile, "insights": kept}
         theme = "dark" if self.dark else "light"
-
-        def run(progress: Progress, cancelled: Callable[[], bool]) -> str:
-            if report:
-                write_report(profile, path, seconds=seconds, theme=theme)
-            else:
-                write_profile(profile, path)
-            return str(path)
-
-        self._start(run, f"writing {path.name}", self._on_exported)
+        task = profile_export(profile, path, report=report, seconds=seconds, theme=theme)
+        self._start(task, f"writing {path.name}", self._on_exported)
 
     def _on_exported(self, path: str) -> None:
         """Say what was written."""
