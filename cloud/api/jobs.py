@@ -52,5 +52,7 @@ def _answer(job: JobRecord) -> JobAnswer:
         status=job.status,
         phase=job.phase,
         progress=job.progress,
+        chunks=job.chunks,
+        chunks_done=job.chunks_done,
         error=job.error,
     )

@@ -147,5 +147,7 @@ class JobAnswer(BaseModel):
     status: str
     phase: str
     progress: float
+    chunks: int = Field(0, description="the chunks the file was split into (0 until planned)")
+    chunks_done: int = Field(0, description="the chunks profiled so far")
     error: str | None = None
     result_url: str | None = None

@@ -50,6 +50,7 @@ class JobRecord:
     created: float = field(default_factory=time.time)
     updated: float = field(default_factory=time.time)
     chunks: int = 0
+    chunks_done: int = 0
 
     @property
     def status(self) -> Status:

@@ -60,7 +60,7 @@ def chunk_done(job: JobRef) -> JobRecord:
     record = job.load()
     done = len(job.store.keys(job.keys.partials))
     share = done / record.chunks if record.chunks else 1.0
-    return job.update(progress=round(0.2 + 0.65 * share, 4))
+    return job.update(progress=round(0.2 + 0.65 * share, 4), chunks_done=done)
 
 
 def merge_chunks(job: JobRef, upload: Upload, count: int) -> str:

@@ -29,6 +29,7 @@ def test_cloud_profile_equals_local_profile(served: Served, store: S3Store) -> N
         local = json.loads(json.dumps(profile_table(table, ProfileConfig()).profile))
     # 2,000 rows in chunks of 700: three partial profiles, merged.
     assert len(store.keys(f"jobs/alice/{job['job_id']}/partials/")) == 3
+    assert (job["chunks"], job["chunks_done"]) == (3, 3)  # what a client shows as it runs
     assert cloud["source"]["name"] == "retail_orders.csv"
     # Memory is an estimate of the frames in memory, which chunking changes slightly.
     assert (
