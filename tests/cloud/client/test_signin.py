@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -17,6 +19,7 @@ from keyring.errors import KeyringLocked
 
 from cloud.client import CloudClient
 from cloud.client.credential_store import PART_LENGTH, CredentialStore
+from cloud.client.oauth import LoopbackReceiver
 from cloud.client.signin import SignIn
 from cloud.errors import AuthError, SignInCancelled, SignInError
 from core.samples import SAMPLE_CSV
@@ -139,7 +142,6 @@ def tampered(change: dict[str, str]) -> Any:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"state": "forged"}, "did not match this sign-in"),
         ({"code_challenge": "A" * 43}, r"refused the sign-in code \(invalid_grant\)"),
     ],
 )
@@ -152,6 +154,55 @@ def test_a_forged_answer_or_verifier_is_refused(
     with pytest.raises(SignInError, match=message):
         sign_in.wait(timeout=30)
     assert not sign_in.signed_in() and deployment.cognito.issued == []
+
+
+def test_answers_not_for_this_sign_in_are_refused_and_the_wait_goes_on(
+    deployment: Deployment, ring: Path
+) -> None:
+    opened: list[str] = []
+    sign_in = SignIn(deployment.url, open_url=opened.append, store=CredentialStore(FileKeyring()))
+    sign_in.begin()
+    with httpx.Client(trust_env=False, timeout=30) as browser:
+        back = browser.get(opened[0]).headers["location"]  # the page's redirect, not followed
+        callback = urlsplit(back)._replace(query="").geturl()
+        # Another user, or a web page with <img src=http://localhost:PORT/callback>.
+        for forged in (
+            {},
+            {"code": "stolen"},
+            {"state": "forged", "code": "stolen"},
+            {"state": "forged", "error": "access_denied"},
+            {"state": "\u00e9t\u00e9", "code": "stolen"},  # beyond ASCII: %C3%A9t%C3%A9
+        ):
+            page = browser.get(callback, params=forged)
+            assert page.status_code == 400 and "not for this sign-in" in page.text
+        assert browser.get(back).status_code == 200
+    sign_in.wait(timeout=30)
+    assert sign_in.signed_in() and deployment.cognito.grants == ["authorization_code"]
+
+
+@pytest.mark.parametrize("ends", ["cancel", "timeout"])
+def test_an_idle_connection_delays_neither_cancel_nor_timeout(ends: str) -> None:
+    receiver = LoopbackReceiver(free_ports(1), "state")
+    outcome: list[BaseException] = []
+    with socket.create_connection(("127.0.0.1", receiver.port)):  # connects, says nothing
+        started = time.monotonic()
+
+        def cancelled() -> bool:
+            return ends == "cancel" and time.monotonic() > started + 0.3
+
+        def wait() -> None:
+            try:
+                receiver.wait(0.3 if ends == "timeout" else 30, cancelled)
+            except SignInError as exc:
+                outcome.append(exc)
+
+        waiting = threading.Thread(target=wait, daemon=True)
+        waiting.start()
+        waiting.join(timeout=5)
+        assert not waiting.is_alive()
+    assert time.monotonic() - started < 1.3
+    (error,) = outcome
+    assert isinstance(error, SignInCancelled) == (ends == "cancel")
 
 
 def test_no_keyring_says_so_once_and_keeps_the_sign_in_in_memory(
@@ -224,8 +275,6 @@ def test_an_expired_or_revoked_sign_in_asks_to_sign_in_again(
 
 
 def test_ports_are_tried_in_order(deployment: Deployment, ring: Path) -> None:
-    import socket
-
     ports = deployment.cognito.ports
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", ports[0]))
@@ -238,8 +287,6 @@ def test_ports_are_tried_in_order(deployment: Deployment, ring: Path) -> None:
 
 
 def test_all_ports_taken_timeout_and_cancel_end_cleanly(deployment: Deployment, ring: Path) -> None:
-    import socket
-
     store = CredentialStore(FileKeyring())
     opened: list[str] = []
     sign_in = SignIn(deployment.url, open_url=opened.append, store=store)
