@@ -1,9 +1,12 @@
 """Where sign-ins are kept: the OS keyring, or this process's memory when there is none.
 
 :class:`CredentialStore` keeps named entries per endpoint — ``refresh-token``,
-``token`` (pasted by ``loupe cloud login --token-from-stdin``) and ``api-key`` —
-under the keyring service ``loupe`` as ``<entry>@<endpoint>``. Access tokens are
-never stored: they live in memory and are refreshed.
+``sign-in-settings`` (the token and revocation URLs and client id the refresh
+token belongs with, as JSON), ``token`` (pasted by ``loupe cloud login
+--token-from-stdin``) and ``api-key`` — under the keyring service ``loupe`` as
+``<entry>@<endpoint>``, the endpoint spelt by
+:func:`~cloud.client.endpoint.normalise_endpoint`. Access tokens are never
+stored: they live in memory and are refreshed.
 
 The Windows Credential Manager holds at most about 1,280 characters per secret,
 and a Cognito refresh token is longer: a value over :data:`PART_LENGTH` is kept in
@@ -22,11 +25,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["KEYRING_SERVICE", "PART_LENGTH", "CredentialStore"]
+__all__ = ["KEYRING_SERVICE", "PART_LENGTH", "SETTINGS_ENTRY", "CredentialStore"]
 
 KEYRING_SERVICE = "loupe"
 PART_LENGTH = 1000
-_ENTRIES = ("refresh-token", "token", "api-key")
+SETTINGS_ENTRY = "sign-in-settings"
+_ENTRIES = ("refresh-token", SETTINGS_ENTRY, "token", "api-key")
 _MARKER = "parts:"
 
 _log = logging.getLogger(__name__)

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from cloud.client.endpoint import LOOPBACK_HOSTS
 from cloud.errors import SignInCancelled, SignInError
 
 __all__ = [
@@ -45,7 +46,6 @@ _PAGE = (
     "<body style='font-family:sans-serif;margin:3em'><h2>{title}</h2>"
     "<p>{text}</p></body></html>"
 )
-_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class SignInConfig:
 def _check_url(url: str) -> None:
     """Refuse sign-in URLs that would send secrets in the clear to another machine."""
     parts = urlsplit(url)
-    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS):
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
         return
     raise SignInError(f"refusing to sign in over {parts.scheme or 'no'} scheme at {parts.hostname}")
 

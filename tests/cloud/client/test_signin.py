@@ -21,9 +21,10 @@ from cloud.client import CloudClient
 from cloud.client.credential_store import PART_LENGTH, CredentialStore
 from cloud.client.oauth import LoopbackReceiver
 from cloud.client.signin import SignIn
-from cloud.errors import AuthError, SignInCancelled, SignInError
+from cloud.errors import AuthError, RequestError, SignInCancelled, SignInError
 from core.samples import SAMPLE_CSV
 from tests.cloud.client.conftest import BROWSER, Deployment, follow, free_ports
+from tests.cloud.client.fake_cognito import CLIENT_ID
 from tests.cloud.client.file_keyring import FileKeyring
 
 
@@ -371,3 +372,52 @@ def test_long_values_are_kept_in_parts_and_replaced_whole() -> None:
     assert store.get("refresh-token", "https://a") is None
     store.forget("https://a")
     assert ring.entries == {}
+
+
+@pytest.mark.parametrize("endpoint", ["http://api.example", "ftp://api.example", "api.example"])
+def test_credentials_go_to_https_or_this_machine_only(endpoint: str) -> None:
+    with pytest.raises(SignInError, match=r"refusing to send credentials over .* use https$"):
+        SignIn(endpoint, store=CredentialStore(MemoryKeyring()))
+    with pytest.raises(RequestError, match=r"refusing to send credentials over .* use https$"):
+        CloudClient(endpoint, "token")
+    for mine in ("http://127.0.0.1:1", "http://localhost:1/", "http://[::1]:1", "https://x"):
+        CloudClient(mine, "token").close()
+        SignIn(mine, store=CredentialStore(MemoryKeyring())).close()
+
+
+def test_a_refresh_token_goes_only_to_the_service_it_came_from(
+    deployment: Deployment, ring: Path
+) -> None:
+    signed_in(deployment, CredentialStore(FileKeyring()))
+    (refresh,) = deployment.cognito.refresh_tokens
+    sent: list[httpx.Request] = []
+
+    def in_the_middle(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if request.url.path == "/v1/auth/config":
+            return httpx.Response(
+                200,
+                json={
+                    "method": "oauth",
+                    "authorize_url": "https://evil.example/oauth2/authorize",
+                    "token_url": "https://evil.example/oauth2/token",
+                    "revoke_url": "https://evil.example/oauth2/revoke",
+                    "client_id": CLIENT_ID,
+                    "scopes": ["openid", "loupe/api"],
+                    "redirect_ports": list(deployment.cognito.ports),
+                },
+            )
+        return httpx.Response(200, json={"access_token": "theirs", "expires_in": 3600})
+
+    later = SignIn(
+        deployment.url,
+        store=CredentialStore(FileKeyring()),
+        transport=httpx.MockTransport(in_the_middle),
+    )
+    with pytest.raises(SignInError, match=r"names another sign-in service .* sign in again$"):
+        later.access_token()
+    later.sign_out()  # revoked where it was signed in, not where the endpoint now says
+    urls = [str(r.url) for r in sent]
+    assert urls == [f"{deployment.url}/v1/auth/config", f"{deployment.cognito.url}/oauth2/revoke"]
+    assert refresh.encode() in sent[1].content
+    assert json.loads(ring.read_text()) == {}
