@@ -25,6 +25,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from cloud.client.endpoint import normalise_endpoint
+
 __all__ = ["KEYRING_SERVICE", "PART_LENGTH", "SETTINGS_ENTRY", "CredentialStore"]
 
 KEYRING_SERVICE = "loupe"
@@ -131,6 +133,7 @@ class CredentialStore:
 
     def get(self, entry: str, endpoint: str) -> str | None:
         """The value of ``entry`` for ``endpoint``, joined from its parts; None if absent."""
+        endpoint = normalise_endpoint(endpoint)
         name = f"{entry}@{endpoint}"
         value = self._raw_get(name)
         if value is None or not value.startswith(_MARKER):
@@ -146,6 +149,7 @@ class CredentialStore:
 
     def set(self, entry: str, endpoint: str, value: str) -> None:
         """Keep ``value`` as ``entry`` for ``endpoint``, in parts when it is long."""
+        endpoint = normalise_endpoint(endpoint)
         self.delete(entry, endpoint)
         name = f"{entry}@{endpoint}"
         if len(value) <= PART_LENGTH:
@@ -158,6 +162,7 @@ class CredentialStore:
 
     def delete(self, entry: str, endpoint: str) -> None:
         """Forget ``entry`` for ``endpoint`` and its parts."""
+        endpoint = normalise_endpoint(endpoint)
         name = f"{entry}@{endpoint}"
         value = self._raw_get(name)
         if value is not None and value.startswith(_MARKER):

@@ -19,6 +19,7 @@ from typing import TextIO
 from cloud.client.cloud_client import TokenProvider
 from cloud.client.connection import find_connections
 from cloud.client.credential_store import CredentialStore
+from cloud.client.endpoint import normalise_endpoint
 from cloud.client.signin import REFRESH_ENTRY, SignIn
 from core.errors import OptionError
 
@@ -61,11 +62,12 @@ def token_provider(endpoint: str, store: CredentialStore) -> TokenProvider:
     Raises:
         OptionError: there is none, or no keyring to keep one in.
     """
+    endpoint = normalise_endpoint(endpoint)
     fixed = os.environ.get("LOUPE_API_TOKEN")
     # A local server's token lives as long as the server: its own file is fresher
     # than anything kept in the keyring for that address.
     for connection in find_connections():
-        if not fixed and connection.url.rstrip("/") == endpoint.rstrip("/"):
+        if not fixed and normalise_endpoint(connection.url) == endpoint:
             fixed = connection.token
     fixed = fixed or store.get("token", endpoint)
     if fixed:
@@ -92,6 +94,7 @@ def paste_login(endpoint: str, stdin: TextIO, store: CredentialStore) -> None:
     Raises:
         OptionError: no token given, or no keyring to keep it in.
     """
+    endpoint = normalise_endpoint(endpoint)
     if not store.persistent:
         raise _no_keyring(store)
     if stdin.isatty():
@@ -120,6 +123,7 @@ def browser_login(
         OptionError: no keyring to keep the sign-in in.
         cloud.errors.SignInError: the sign-in failed or timed out.
     """
+    endpoint = normalise_endpoint(endpoint)
     sign_in = SignIn(endpoint, open_url=open_url, store=store)
     try:
         if sign_in.config().local:
@@ -146,6 +150,7 @@ def browser_login(
 
 def logout(endpoint: str, store: CredentialStore) -> None:
     """Forget the sign-in, token and API key kept for ``endpoint`` (revoking the sign-in)."""
+    endpoint = normalise_endpoint(endpoint)
     sign_in = SignIn(endpoint, store=store)
     try:
         sign_in.sign_out()

@@ -229,7 +229,7 @@ class SignIn:
     def _local_token(self) -> str:
         """The token in the connection file of the local server at this endpoint."""
         for connection in find_connections():
-            if connection.url.rstrip("/") == self.endpoint:
+            if normalise_endpoint(connection.url) == self.endpoint:
                 return connection.token
         raise SignInError(f"no connection file for the local server at {self.endpoint}")
 

@@ -17,7 +17,8 @@ import pytest
 from keyring.backends.fail import Keyring as NoKeyring
 from keyring.errors import KeyringLocked
 
-from cloud.client import CloudClient
+from cloud import cli
+from cloud.client import CloudClient, credentials
 from cloud.client.credential_store import PART_LENGTH, CredentialStore
 from cloud.client.oauth import LoopbackReceiver
 from cloud.client.signin import SignIn
@@ -421,3 +422,29 @@ def test_a_refresh_token_goes_only_to_the_service_it_came_from(
     assert urls == [f"{deployment.url}/v1/auth/config", f"{deployment.cognito.url}/oauth2/revoke"]
     assert refresh.encode() in sent[1].content
     assert json.loads(ring.read_text()) == {}
+
+
+def test_an_endpoint_with_or_without_a_trailing_slash_is_one_endpoint(
+    deployment: Deployment, ring: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LOUPE_RUNTIME_DIR", str(tmp_path / "no-servers-here"))
+    for name in ("LOUPE_API_TOKEN", "LOUPE_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    store = CredentialStore(FileKeyring())
+    slash = f"{deployment.url}/"
+    login = SignIn(slash, open_url=follow, store=store, clock=deployment.clock)
+    login.begin()
+    login.wait(timeout=30)
+    (refresh,) = deployment.cognito.refresh_tokens
+    store.set("api-key", slash, "key-1")
+    store.set("token", f"{slash}/", "pasted")
+    store.delete("token", deployment.url)
+    assert credentials.api_key(deployment.url, store) == "key-1"
+    provider = credentials.token_provider(deployment.url, store)
+    with CloudClient(deployment.url, provider) as client:
+        assert client.upload(SAMPLE_CSV)
+    credentials.logout(slash, store)
+    assert json.loads(ring.read_text()) == {}
+    assert deployment.cognito.revoked == [refresh]
+    parsed = cli._parser().parse_args(["cloud", "logout", "--endpoint", " https://x/ "])
+    assert parsed.endpoint == "https://x"
