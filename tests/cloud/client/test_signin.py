@@ -448,3 +448,35 @@ def test_an_endpoint_with_or_without_a_trailing_slash_is_one_endpoint(
     assert deployment.cognito.revoked == [refresh]
     parsed = cli._parser().parse_args(["cloud", "logout", "--endpoint", " https://x/ "])
     assert parsed.endpoint == "https://x"
+
+
+class ReadsFailOnce(FileKeyring):
+    """A keychain that refuses the first read (locked, then unlocked by the user)."""
+
+    def __init__(self) -> None:
+        self.failures = 1
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self.failures:
+            self.failures -= 1
+            raise KeyringLocked("locked")
+        return super().get_password(service, username)
+
+
+def test_a_keyring_that_cannot_be_read_at_logout_says_so_and_changes_nothing(
+    deployment: Deployment, ring: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    signed_in(deployment, CredentialStore(FileKeyring()))
+    (refresh,) = deployment.cognito.refresh_tokens
+    kept = ring.read_text()
+    store = CredentialStore(ReadsFailOnce())
+    with pytest.raises(SignInError) as raised:
+        credentials.logout(deployment.url, store)
+    assert str(raised.value) == (
+        "the OS keyring could not be read (KeyringLocked): nothing was changed; unlock it and "
+        "try again"
+    )
+    assert ring.read_text() == kept and deployment.cognito.revoked == [] and store.persistent
+    credentials.logout(deployment.url, store)  # unlocked: revoked and forgotten
+    assert f"forgot the sign-in for {deployment.url}" in capsys.readouterr().err
+    assert json.loads(ring.read_text()) == {} and deployment.cognito.revoked == [refresh]
