@@ -10,10 +10,11 @@ Gateway key likewise comes from ``LOUPE_API_KEY`` or the keyring.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from cloud.client.cloud_client import TokenProvider
@@ -27,6 +28,7 @@ __all__ = [
     "api_key",
     "browser_login",
     "default_endpoint",
+    "kept_credentials",
     "logout",
     "open_store",
     "paste_login",
@@ -81,6 +83,28 @@ def token_provider(endpoint: str, store: CredentialStore) -> TokenProvider:
         f"no access token for {endpoint}: set LOUPE_API_TOKEN, or run `loupe cloud login "
         f"--endpoint {endpoint}`"
     )
+
+
+@contextlib.contextmanager
+def kept_credentials(
+    endpoint: str, store: CredentialStore
+) -> Iterator[tuple[TokenProvider, str | None]]:
+    """:func:`token_provider` and :func:`api_key` for ``endpoint``, for one piece of work.
+
+    May read the keyring: call it on a worker thread. A sign-in's connections
+    are closed when the block ends.
+
+    Raises:
+        OptionError: there is no token, or no keyring to keep one in.
+        cloud.errors.SignInError: the keyring could not be read.
+    """
+    provider = token_provider(endpoint, store)
+    try:
+        yield provider, api_key(endpoint, store)
+    finally:
+        owner = getattr(provider, "__self__", None)
+        if isinstance(owner, SignIn):
+            owner.close()
 
 
 def api_key(endpoint: str, store: CredentialStore) -> str | None:
