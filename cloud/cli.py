@@ -183,7 +183,9 @@ def _run(args: argparse.Namespace) -> int:
             paste_login(args.endpoint, sys.stdin, open_store())
         else:
             opener = _print_url if args.no_browser else _open_browser
-            browser_login(args.endpoint, open_store(), opener, sys.stdin)
+            browser_login(
+                args.endpoint, open_store(), opener, sys.stdin, no_browser=args.no_browser
+            )
         return EXIT_OK
     if args.action == "logout":
         logout(args.endpoint, open_store())

@@ -139,12 +139,20 @@ def paste_login(endpoint: str, stdin: TextIO, store: CredentialStore) -> None:
 
 
 def browser_login(
-    endpoint: str, store: CredentialStore, open_url: Callable[[str], object], stdin: TextIO
+    endpoint: str,
+    store: CredentialStore,
+    open_url: Callable[[str], object],
+    stdin: TextIO,
+    *,
+    no_browser: bool = False,
 ) -> None:
     """Sign in in the browser and keep the refresh token; a local server needs none.
 
+    Without a terminal (a script) and without ``no_browser``, nobody would see
+    the browser open: that fails at once rather than waiting ten minutes.
+
     Raises:
-        OptionError: no keyring to keep the sign-in in.
+        OptionError: no keyring to keep the sign-in in, or no terminal.
         cloud.errors.SignInError: the sign-in failed or timed out.
     """
     endpoint = normalise_endpoint(endpoint)
@@ -158,6 +166,11 @@ def browser_login(
             return
         if not store.persistent:
             raise OptionError(f"{store.reason}: a sign-in could not outlive this command")
+        if not no_browser and not stdin.isatty():
+            raise OptionError(
+                "not at a terminal: sign in once with `loupe cloud login --no-browser` and open "
+                "the address it prints, or pass a token with --token-from-stdin"
+            )
         sign_in.begin()
         sys.stderr.write("waiting for the sign-in in the browser (Ctrl+C to stop)\n")
         sign_in.wait(timeout=600)
