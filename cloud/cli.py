@@ -44,6 +44,7 @@ from cloud.client.credentials import (
     open_store,
     paste_login,
 )
+from cloud.client.endpoint import normalise_endpoint
 from cloud.errors import CloudError, missing_extra
 from core.errors import LoupeError
 
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     endpoint = argparse.ArgumentParser(add_help=False)
     endpoint.add_argument(
         "--endpoint",
+        type=normalise_endpoint,
         default=default_endpoint(DEFAULT_ENDPOINT),
         help="the API's URL (default: $LOUPE_ENDPOINT, else the loupe serve running here)",
     )
@@ -181,7 +183,9 @@ def _run(args: argparse.Namespace) -> int:
             paste_login(args.endpoint, sys.stdin, open_store())
         else:
             opener = _print_url if args.no_browser else _open_browser
-            browser_login(args.endpoint, open_store(), opener, sys.stdin)
+            browser_login(
+                args.endpoint, open_store(), opener, sys.stdin, no_browser=args.no_browser
+            )
         return EXIT_OK
     if args.action == "logout":
         logout(args.endpoint, open_store())

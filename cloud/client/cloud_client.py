@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 
 import httpx
 
+from cloud.client.endpoint import insecure_reason, normalise_endpoint
 from cloud.errors import (
     AuthError,
     CloudError,
@@ -81,6 +82,9 @@ class CloudClient:
         transport: httpx transport for API calls (default: the network).
         storage_transport: httpx transport for the presigned storage URLs.
         multipart_threshold: files larger than this go up in parts.
+
+    Raises:
+        RequestError: ``endpoint`` is neither ``https`` nor ``http`` to this machine.
     """
 
     def __init__(
@@ -94,7 +98,10 @@ class CloudClient:
         timeout: float = 60.0,
         multipart_threshold: int = MULTIPART_THRESHOLD,
     ) -> None:
-        self.endpoint = endpoint.rstrip("/")
+        self.endpoint = normalise_endpoint(endpoint)
+        reason = insecure_reason(self.endpoint)
+        if reason:
+            raise RequestError(reason)
         self.multipart_threshold = multipart_threshold
         self._token: TokenProvider = _fixed(token) if isinstance(token, str) else token
         headers = {}

@@ -1,9 +1,12 @@
 """Where sign-ins are kept: the OS keyring, or this process's memory when there is none.
 
 :class:`CredentialStore` keeps named entries per endpoint — ``refresh-token``,
-``token`` (pasted by ``loupe cloud login --token-from-stdin``) and ``api-key`` —
-under the keyring service ``loupe`` as ``<entry>@<endpoint>``. Access tokens are
-never stored: they live in memory and are refreshed.
+``sign-in-settings`` (the token and revocation URLs and client id the refresh
+token belongs with, as JSON), ``token`` (pasted by ``loupe cloud login
+--token-from-stdin``) and ``api-key`` — under the keyring service ``loupe`` as
+``<entry>@<endpoint>``, the endpoint spelt by
+:func:`~cloud.client.endpoint.normalise_endpoint`. Access tokens are never
+stored: they live in memory and are refreshed.
 
 The Windows Credential Manager holds at most about 1,280 characters per secret,
 and a Cognito refresh token is longer: a value over :data:`PART_LENGTH` is kept in
@@ -11,9 +14,11 @@ parts (``<entry>#<n>@<endpoint>``) with ``parts:<count>`` in the main entry. A
 token never contains ``:``, so a stored value cannot be taken for that marker.
 
 When there is no keyring (the ``fail`` backend, the package missing) or it refuses
-(a locked keychain), the store says so in one line, through ``warn``, and keeps
+to keep a value (a locked keychain), the store says so in one line, through ``warn``, and keeps
 the credentials in memory for this process only: never in a file, a settings
-store or a log. ``persistent`` tells which it is.
+store or a log. ``persistent`` tells which it is. A keyring that cannot be read
+is an error instead (:class:`~cloud.errors.SignInError`, one line): taking it for
+an empty one would make ``loupe cloud logout`` neither revoke nor forget.
 """
 
 from __future__ import annotations
@@ -22,11 +27,15 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["KEYRING_SERVICE", "PART_LENGTH", "CredentialStore"]
+from cloud.client.endpoint import normalise_endpoint
+from cloud.errors import SignInError
+
+__all__ = ["KEYRING_SERVICE", "PART_LENGTH", "SETTINGS_ENTRY", "CredentialStore"]
 
 KEYRING_SERVICE = "loupe"
 PART_LENGTH = 1000
-_ENTRIES = ("refresh-token", "token", "api-key")
+SETTINGS_ENTRY = "sign-in-settings"
+_ENTRIES = ("refresh-token", SETTINGS_ENTRY, "token", "api-key")
 _MARKER = "parts:"
 
 _log = logging.getLogger(__name__)
@@ -90,13 +99,23 @@ class CredentialStore:
 
     # ------------------------------------------------------------ raw entries
 
-    def _raw_get(self, name: str) -> str | None:
-        """One keyring entry (or memory's)."""
+    def _raw_get(self, name: str, *, writing: bool = False) -> str | None:
+        """One keyring entry (or memory's).
+
+        Raises:
+            SignInError: the keyring could not be read, unless ``writing`` (then:
+                memory from now on, as for a refused write).
+        """
         if self._ring is not None:
             try:
                 value = self._ring.get_password(KEYRING_SERVICE, name)
             except Exception as exc:  # keyring backends raise their own errors
-                self._fall_back(f"the OS keyring could not be read ({type(exc).__name__})")
+                why = f"the OS keyring could not be read ({type(exc).__name__})"
+                if not writing:
+                    raise SignInError(
+                        f"{why}: nothing was changed; unlock it and try again"
+                    ) from None
+                self._fall_back(why)
             else:
                 return value if isinstance(value, str) else None
         return self._memory.get(name)
@@ -126,7 +145,12 @@ class CredentialStore:
     # ------------------------------------------------------------ entries
 
     def get(self, entry: str, endpoint: str) -> str | None:
-        """The value of ``entry`` for ``endpoint``, joined from its parts; None if absent."""
+        """The value of ``entry`` for ``endpoint``, joined from its parts; None if absent.
+
+        Raises:
+            SignInError: the keyring could not be read.
+        """
+        endpoint = normalise_endpoint(endpoint)
         name = f"{entry}@{endpoint}"
         value = self._raw_get(name)
         if value is None or not value.startswith(_MARKER):
@@ -142,7 +166,8 @@ class CredentialStore:
 
     def set(self, entry: str, endpoint: str, value: str) -> None:
         """Keep ``value`` as ``entry`` for ``endpoint``, in parts when it is long."""
-        self.delete(entry, endpoint)
+        endpoint = normalise_endpoint(endpoint)
+        self._delete(entry, endpoint, writing=True)
         name = f"{entry}@{endpoint}"
         if len(value) <= PART_LENGTH:
             self._raw_set(name, value)
@@ -153,9 +178,17 @@ class CredentialStore:
         self._raw_set(name, f"{_MARKER}{len(parts)}")
 
     def delete(self, entry: str, endpoint: str) -> None:
-        """Forget ``entry`` for ``endpoint`` and its parts."""
+        """Forget ``entry`` for ``endpoint`` and its parts.
+
+        Raises:
+            SignInError: the keyring could not be read (nothing is deleted then).
+        """
+        self._delete(entry, normalise_endpoint(endpoint), writing=False)
+
+    def _delete(self, entry: str, endpoint: str, *, writing: bool) -> None:
+        """:meth:`delete`; ``writing``: a keyring that cannot be read means memory."""
         name = f"{entry}@{endpoint}"
-        value = self._raw_get(name)
+        value = self._raw_get(name, writing=writing)
         if value is not None and value.startswith(_MARKER):
             count = value[len(_MARKER) :]
             for n in range(int(count) if count.isdigit() else 0):

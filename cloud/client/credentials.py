@@ -10,15 +10,17 @@ Gateway key likewise comes from ``LOUPE_API_KEY`` or the keyring.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from cloud.client.cloud_client import TokenProvider
 from cloud.client.connection import find_connections
 from cloud.client.credential_store import CredentialStore
+from cloud.client.endpoint import normalise_endpoint
 from cloud.client.signin import REFRESH_ENTRY, SignIn
 from core.errors import OptionError
 
@@ -26,6 +28,7 @@ __all__ = [
     "api_key",
     "browser_login",
     "default_endpoint",
+    "kept_credentials",
     "logout",
     "open_store",
     "paste_login",
@@ -61,11 +64,12 @@ def token_provider(endpoint: str, store: CredentialStore) -> TokenProvider:
     Raises:
         OptionError: there is none, or no keyring to keep one in.
     """
+    endpoint = normalise_endpoint(endpoint)
     fixed = os.environ.get("LOUPE_API_TOKEN")
     # A local server's token lives as long as the server: its own file is fresher
     # than anything kept in the keyring for that address.
     for connection in find_connections():
-        if not fixed and connection.url.rstrip("/") == endpoint.rstrip("/"):
+        if not fixed and normalise_endpoint(connection.url) == endpoint:
             fixed = connection.token
     fixed = fixed or store.get("token", endpoint)
     if fixed:
@@ -81,6 +85,28 @@ def token_provider(endpoint: str, store: CredentialStore) -> TokenProvider:
     )
 
 
+@contextlib.contextmanager
+def kept_credentials(
+    endpoint: str, store: CredentialStore
+) -> Iterator[tuple[TokenProvider, str | None]]:
+    """:func:`token_provider` and :func:`api_key` for ``endpoint``, for one piece of work.
+
+    May read the keyring: call it on a worker thread. A sign-in's connections
+    are closed when the block ends.
+
+    Raises:
+        OptionError: there is no token, or no keyring to keep one in.
+        cloud.errors.SignInError: the keyring could not be read.
+    """
+    provider = token_provider(endpoint, store)
+    try:
+        yield provider, api_key(endpoint, store)
+    finally:
+        owner = getattr(provider, "__self__", None)
+        if isinstance(owner, SignIn):
+            owner.close()
+
+
 def api_key(endpoint: str, store: CredentialStore) -> str | None:
     """``LOUPE_API_KEY``, else the API key kept for ``endpoint``, else None."""
     return os.environ.get("LOUPE_API_KEY") or store.get("api-key", endpoint)
@@ -92,6 +118,7 @@ def paste_login(endpoint: str, stdin: TextIO, store: CredentialStore) -> None:
     Raises:
         OptionError: no token given, or no keyring to keep it in.
     """
+    endpoint = normalise_endpoint(endpoint)
     if not store.persistent:
         raise _no_keyring(store)
     if stdin.isatty():
@@ -112,14 +139,23 @@ def paste_login(endpoint: str, stdin: TextIO, store: CredentialStore) -> None:
 
 
 def browser_login(
-    endpoint: str, store: CredentialStore, open_url: Callable[[str], object], stdin: TextIO
+    endpoint: str,
+    store: CredentialStore,
+    open_url: Callable[[str], object],
+    stdin: TextIO,
+    *,
+    no_browser: bool = False,
 ) -> None:
     """Sign in in the browser and keep the refresh token; a local server needs none.
 
+    Without a terminal (a script) and without ``no_browser``, nobody would see
+    the browser open: that fails at once rather than waiting ten minutes.
+
     Raises:
-        OptionError: no keyring to keep the sign-in in.
+        OptionError: no keyring to keep the sign-in in, or no terminal.
         cloud.errors.SignInError: the sign-in failed or timed out.
     """
+    endpoint = normalise_endpoint(endpoint)
     sign_in = SignIn(endpoint, open_url=open_url, store=store)
     try:
         if sign_in.config().local:
@@ -130,6 +166,11 @@ def browser_login(
             return
         if not store.persistent:
             raise OptionError(f"{store.reason}: a sign-in could not outlive this command")
+        if not no_browser and not stdin.isatty():
+            raise OptionError(
+                "not at a terminal: sign in once with `loupe cloud login --no-browser` and open "
+                "the address it prints, or pass a token with --token-from-stdin"
+            )
         sign_in.begin()
         sys.stderr.write("waiting for the sign-in in the browser (Ctrl+C to stop)\n")
         sign_in.wait(timeout=600)
@@ -146,6 +187,7 @@ def browser_login(
 
 def logout(endpoint: str, store: CredentialStore) -> None:
     """Forget the sign-in, token and API key kept for ``endpoint`` (revoking the sign-in)."""
+    endpoint = normalise_endpoint(endpoint)
     sign_in = SignIn(endpoint, store=store)
     try:
         sign_in.sign_out()

@@ -3,7 +3,7 @@
 * :class:`SignInConfig` — a deployment's sign-in settings, as its
   ``GET /v1/auth/config`` answers them;
 * :func:`pkce_pair` — a code verifier and its S256 challenge (RFC 7636);
-* :class:`LoopbackReceiver` — the one-request HTTP server on
+* :class:`LoopbackReceiver` — the HTTP server on
   ``http://localhost:<port>/callback`` that the browser is sent back to
   (RFC 8252 §7.3). Cognito accepts plain ``http`` only for ``localhost`` and has
   no port wildcard, so a deployment registers a few fixed ports; the first free
@@ -18,15 +18,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from cloud.client.endpoint import LOOPBACK_HOSTS
 from cloud.errors import SignInCancelled, SignInError
 
 __all__ = [
@@ -44,7 +46,6 @@ _PAGE = (
     "<body style='font-family:sans-serif;margin:3em'><h2>{title}</h2>"
     "<p>{text}</p></body></html>"
 )
-_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class SignInConfig:
 def _check_url(url: str) -> None:
     """Refuse sign-in URLs that would send secrets in the clear to another machine."""
     parts = urlsplit(url)
-    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS):
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
         return
     raise SignInError(f"refusing to sign in over {parts.scheme or 'no'} scheme at {parts.hostname}")
 
@@ -113,29 +114,55 @@ class Callback:
     error: str | None
 
 
+class _Server(ThreadingHTTPServer):
+    """One thread per connection, none waited for when closing: an idle one cannot hold us."""
+
+    daemon_threads = True
+    block_on_close = False
+
+
 class LoopbackReceiver:
-    """A one-request HTTP server on the first free port of ``ports``, on 127.0.0.1.
+    """An HTTP server on the first free port of ``ports``, on 127.0.0.1, until the callback.
+
+    It serves from the moment it is made, each connection on its own thread with
+    a short socket timeout, so a connection that never sends a request delays
+    neither the sign-in's timeout nor its cancellation. Only an answer carrying
+    our ``state`` ends the wait: any other request is refused with 400 and the
+    wait goes on, so nobody else on this machine (or a web page pointing at the
+    port) can end a sign-in.
 
     Args:
         ports: the registered ports, tried in order.
-        state: the ``state`` the answer must carry; any other is refused.
+        state: the ``state`` the answer must carry.
 
     Raises:
         SignInError: every port is taken.
     """
 
+    #: Seconds a connection may stay silent before it is dropped.
+    CONNECTION_TIMEOUT = 5.0
+
     def __init__(self, ports: tuple[int, ...], state: str) -> None:
-        self._state = state
+        self._state = state.encode("utf-8")
         self._result: Callback | None = None
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._closed = False
         self._server = self._bind(ports)
         self.port = int(self._server.server_address[1])
         self.redirect_uri = f"http://localhost:{self.port}{CALLBACK_PATH}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.1,), name="loupe-sign-in", daemon=True
+        )
+        self._thread.start()
 
     def _bind(self, ports: tuple[int, ...]) -> HTTPServer:
         """The server on the first port that is free."""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = receiver.CONNECTION_TIMEOUT
+
             def do_GET(self) -> None:
                 receiver._answer(self)
 
@@ -144,29 +171,35 @@ class LoopbackReceiver:
 
         for port in ports:
             try:
-                return HTTPServer(("127.0.0.1", port), Handler)
+                return _Server(("127.0.0.1", port), Handler)
             except OSError:
                 continue
         shown = ", ".join(str(p) for p in ports)
         raise SignInError(f"ports {shown} on this machine are all in use; free one and try again")
 
     def _answer(self, request: BaseHTTPRequestHandler) -> None:
-        """Answer one request; keep the code when it is the callback with our state."""
+        """Answer one request; keep the code or error when it carries our state."""
         parts = urlsplit(request.path)
         if parts.path != CALLBACK_PATH:
             self._page(request, 404, "Not found", "This is Loupe's sign-in page.")
             return
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        if not secrets.compare_digest(query.get("state", ""), self._state):
-            self._result = Callback(None, "state")
+        # Compared as bytes: compare_digest refuses str with characters beyond ASCII.
+        state = query.get("state", "").encode("utf-8", "replace")
+        if not secrets.compare_digest(state, self._state):
             self._page(request, 400, "Sign-in refused", "This answer was not for this sign-in.")
-        elif "code" in query:
-            self._result = Callback(query["code"], None)
+            return
+        if "code" in query:
+            result = Callback(query["code"], None)
             self._page(request, 200, "Signed in to Loupe", "You may close this window.")
         else:
             error = "".join(c for c in query.get("error", "unknown") if c.isalnum() or c == "_")
-            self._result = Callback(None, error[:40] or "unknown")
+            result = Callback(None, error[:40] or "unknown")
             self._page(request, 400, "Sign-in failed", "Return to Loupe for details.")
+        with self._lock:
+            if self._result is None:
+                self._result = result
+                self._done.set()
 
     @staticmethod
     def _page(request: BaseHTTPRequestHandler, status: int, title: str, text: str) -> None:
@@ -181,32 +214,34 @@ class LoopbackReceiver:
         request.wfile.write(body)
 
     def wait(self, timeout: float, cancelled: Callable[[], bool]) -> str:
-        """Serve until the callback comes; its code.
+        """Wait for the callback carrying our state; its code.
+
+        ``cancelled`` is asked about ten times a second, whatever connections are open.
 
         Raises:
             SignInCancelled: ``cancelled()`` turned true.
-            SignInError: ``timeout`` seconds passed, the answer carried another
-                state, or the sign-in page answered an error.
+            SignInError: ``timeout`` seconds passed, or the sign-in page answered an error.
         """
         deadline = time.monotonic() + timeout
-        self._server.timeout = 0.2
         try:
-            while self._result is None:
+            while not self._done.wait(0.1):
                 if cancelled():
                     raise SignInCancelled("sign-in cancelled")
                 if time.monotonic() > deadline:
                     raise SignInError(f"nobody signed in within {timeout:.0f} s; try again")
-                self._server.handle_request()
         finally:
             self.close()
-        if self._result.error == "state":
-            raise SignInError("the browser's answer did not match this sign-in; try again")
+        assert self._result is not None
         if self._result.code is None:
             raise SignInError(f"the sign-in page answered {self._result.error}")
         return self._result.code
 
     def close(self) -> None:
-        """Stop listening."""
+        """Stop listening (connections still open end on their own timeout)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._server.shutdown()
         self._server.server_close()
 
 

@@ -28,6 +28,7 @@ Errors are :class:`cloud.errors.SignInError` (one line each, never a token).
 from __future__ import annotations
 
 import contextlib
+import json
 import secrets
 import threading
 import time
@@ -38,7 +39,8 @@ from urllib.parse import urlencode
 import httpx
 
 from cloud.client.connection import find_connections
-from cloud.client.credential_store import CredentialStore
+from cloud.client.credential_store import SETTINGS_ENTRY, CredentialStore
+from cloud.client.endpoint import insecure_reason, normalise_endpoint
 from cloud.client.oauth import LoopbackReceiver, SignInConfig, pkce_pair, token_request
 from cloud.errors import SignInError
 
@@ -50,6 +52,12 @@ REFRESH_ENTRY = "refresh-token"
 def _never() -> bool:
     """A ``cancelled`` that never cancels."""
     return False
+
+
+def _pin(config: SignInConfig) -> str:
+    """The settings a refresh token may be sent with, as kept beside it."""
+    kept = {"token_url": config.token_url, "revoke_url": config.revoke_url}
+    return json.dumps({**kept, "client_id": config.client_id}, sort_keys=True)
 
 
 class SignIn:
@@ -64,6 +72,9 @@ class SignIn:
         transport: httpx transport for the API and the token endpoint.
         clock: seconds since the epoch, for token lifetimes.
         margin: refresh this many seconds before an access token expires.
+
+    Raises:
+        SignInError: ``endpoint`` is neither ``https`` nor ``http`` to this machine.
     """
 
     def __init__(
@@ -77,7 +88,10 @@ class SignIn:
         clock: Callable[[], float] = time.time,
         margin: float = 60.0,
     ) -> None:
-        self.endpoint = endpoint.rstrip("/")
+        self.endpoint = normalise_endpoint(endpoint)
+        reason = insecure_reason(self.endpoint)
+        if reason:
+            raise SignInError(reason)
         self.store = store if store is not None else CredentialStore()
         self._open_url = open_url
         self._config = config
@@ -183,6 +197,9 @@ class SignIn:
             raise SignInError("the sign-in service gave no refresh token")
         with self._lock:
             self.store.delete("token", self.endpoint)  # a pasted token is superseded
+            # Where the refresh token may go is kept with it: a later answer of the
+            # API naming another token endpoint is refused, never sent the token.
+            self.store.set(SETTINGS_ENTRY, self.endpoint, _pin(config))
             self.store.set(REFRESH_ENTRY, self.endpoint, refresh)
             self._keep(tokens)
 
@@ -212,7 +229,7 @@ class SignIn:
     def _local_token(self) -> str:
         """The token in the connection file of the local server at this endpoint."""
         for connection in find_connections():
-            if connection.url.rstrip("/") == self.endpoint:
+            if normalise_endpoint(connection.url) == self.endpoint:
                 return connection.token
         raise SignInError(f"no connection file for the local server at {self.endpoint}")
 
@@ -222,6 +239,11 @@ class SignIn:
         if refresh is None:
             raise SignInError(f"not signed in to {self.endpoint}: run `loupe cloud login`")
         config = self.config()
+        if self.store.get(SETTINGS_ENTRY, self.endpoint) != _pin(config):
+            raise SignInError(
+                f"{self.endpoint} now names another sign-in service than the one you signed in "
+                "with; if its deployment changed, sign in again"
+            )
         form = {"grant_type": "refresh_token", "client_id": config.client_id}
         form["refresh_token"] = refresh
         try:
@@ -251,20 +273,24 @@ class SignIn:
     # ------------------------------------------------------------ signing out
 
     def sign_out(self) -> None:
-        """Forget the sign-in here: revoke the refresh token if possible, clear the store."""
+        """Forget the sign-in here: revoke the refresh token if possible, clear the store.
+
+        The token is revoked where the sign-in was made (the settings kept with
+        it), whatever the endpoint answers now.
+        """
         refresh = self.store.get(REFRESH_ENTRY, self.endpoint)
+        pinned = self.store.get(SETTINGS_ENTRY, self.endpoint)
         with self._lock:
             self._access = None
             self.store.forget(self.endpoint)
-        if refresh is None:
+        if refresh is None or pinned is None:
             return
         try:
-            config = self.config()
-        except SignInError:
-            return  # unreachable: the kept sign-in is gone all the same
-        if config.revoke_url:
+            settings = json.loads(pinned)
+            revoke_url, client_id = str(settings["revoke_url"]), str(settings["client_id"])
+        except (ValueError, TypeError, KeyError):
+            return  # damaged: the kept sign-in is gone all the same
+        if revoke_url:
             # Best effort: the store is cleared whether or not the service answers.
             with contextlib.suppress(httpx.HTTPError):
-                self._http.post(
-                    config.revoke_url, data={"token": refresh, "client_id": config.client_id}
-                )
+                self._http.post(revoke_url, data={"token": refresh, "client_id": client_id})

@@ -18,6 +18,7 @@ itself runs only as a separate process (import-linter holds it).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
@@ -26,14 +27,16 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import desktop
-from cloud.client import CloudClient
+from cloud.client import CloudClient, TokenProvider
 from cloud.client.connection import Connection, find_connections, runtime_dir
-from cloud.client.credentials import open_store, token_provider
+from cloud.client.credentials import kept_credentials, open_store
+from cloud.client.endpoint import normalise_endpoint
 from cloud.errors import CloudError
 from core.errors import Cancelled, LoupeError
 from desktop.models.events import Event
@@ -44,6 +47,7 @@ __all__ = [
     "LOCAL",
     "CloudConnection",
     "CloudFailed",
+    "Credentials",
     "first_error_line",
     "serve_command",
 ]
@@ -75,11 +79,46 @@ def first_error_line(text: str) -> str:
 
 
 def cloud_call(work: Callable[[], Any]) -> Any:
-    """Run ``work``; a cloud error becomes :class:`CloudFailed`, with the service's line."""
+    """Run ``work``; a cloud or option error becomes :class:`CloudFailed`, with its line."""
     try:
         return work()
-    except CloudError as exc:
+    except (CloudFailed, Cancelled):
+        raise
+    except (CloudError, LoupeError) as exc:
         raise CloudFailed(str(exc) or type(exc).__name__) from None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Where jobs go, and how their token is found: :meth:`open` it on a worker thread."""
+
+    url: str
+    kind: str
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[tuple[TokenProvider, str | None]]:
+        """The token provider and API key, for one job (keyring, maybe the network).
+
+        A deployment's provider refreshes its token as it expires, so a long
+        upload outlives its first one.
+
+        Raises:
+            CloudFailed: the local backend stopped, or there is no usable sign-in.
+        """
+        if self.kind == LOCAL:
+            token = _local_token(self.url)
+            yield (lambda: token), None
+            return
+        with contextlib.ExitStack() as stack:
+            yield cloud_call(lambda: stack.enter_context(kept_credentials(self.url, open_store())))
+
+
+def _local_token(url: str) -> str:
+    """The token in the connection file of the local backend at ``url``."""
+    for connection in find_connections():
+        if normalise_endpoint(connection.url) == url:
+            return connection.token
+    raise CloudFailed(f"the local backend at {url} is no longer running")
 
 
 class CloudConnection:
@@ -188,7 +227,7 @@ class CloudConnection:
     def connect_endpoint(self, url: str) -> None:
         """Use a deployment at ``url`` (its token from ``LOUPE_API_TOKEN`` or the keyring)."""
         self.disconnect()
-        url = url.strip().rstrip("/")
+        url = normalise_endpoint(url)
         if not url.startswith(("http://", "https://")):
             self._fail(AWS, f"the endpoint must be an http(s) URL, not {url or 'empty'!r}")
             return
@@ -206,21 +245,18 @@ class CloudConnection:
         self._work.invalidate()
         self._stop_child()
 
-    def credentials(self) -> tuple[str, str]:
-        """The URL and a token to send jobs with, read afresh (a token is never kept).
+    def credentials(self) -> Credentials:
+        """Where to send jobs; the token is found afresh when they are (never kept).
+
+        Touches neither the keyring nor the network: :meth:`Credentials.open`
+        does, on the job's worker thread.
 
         Raises:
-            CloudFailed: not connected, or the backend's token cannot be found.
+            CloudFailed: not connected.
         """
         if not self.connected:
             raise CloudFailed("not connected to a cloud backend (Settings → Cloud)")
-        if self.kind == LOCAL:
-            for connection in find_connections():
-                if connection.url.rstrip("/") == self.url:
-                    return self.url, connection.token
-            raise CloudFailed(f"the local backend at {self.url} is no longer running")
-        # A deployment: the token its sign-in keeps fresh (or LOUPE_API_TOKEN).
-        return self.url, token_provider(self.url, open_store())()
+        return Credentials(self.url, self.kind)
 
     # -- the background work's outcomes ----------------------------------------------
 
@@ -235,7 +271,7 @@ class CloudConnection:
         self._work.start(check, "connecting", finished=self._on_connected, errored=self._on_failed)
 
     def _on_connected(self, url: str) -> None:
-        self._set(self.kind, url.rstrip("/"), "connected")
+        self._set(self.kind, normalise_endpoint(url), "connected")
 
     def _on_failed(self, error: BaseException) -> None:
         self._stop_child()

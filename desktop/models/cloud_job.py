@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
-from cloud.client import CloudClient, parquet_copy
+from cloud.client import CloudClient, TokenProvider, parquet_copy
 from core.errors import Cancelled, LoupeError
 from core.profiling.document import Profile
 from core.read.formats import detect
@@ -34,7 +34,15 @@ from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
 __all__ = ["ClientFactory", "CloudProfileJob", "Preview", "size_text"]
 
-ClientFactory = Callable[[str, str], CloudClient]
+
+class ClientFactory(Protocol):
+    """Makes the API client for a URL, a token provider and an API key (``CloudClient``)."""
+
+    def __call__(
+        self, endpoint: str, token: str | TokenProvider, *, api_key: str | None = None
+    ) -> CloudClient: ...
+
+
 # Formats as people name them (the detector's names otherwise).
 _FORMAT_NAMES = {
     "delimited": "delimited text",
@@ -206,7 +214,7 @@ class CloudProfileJob:
         if self.state != "ready" or self._sent is None or self.preview is None:
             return
         try:
-            url, token = self.connection.credentials()
+            credentials = self.connection.credentials()
         except CloudFailed as exc:
             self._fail(exc)
             return
@@ -220,7 +228,10 @@ class CloudProfileJob:
             def stopped() -> bool:
                 return stop.is_set() or cancelled()
 
-            with client(url, token) as api:
+            with (
+                credentials.open() as (token, key),
+                cloud_call(lambda: client(credentials.url, token, api_key=key)) as api,
+            ):
                 result = cloud_call(lambda: _upload_and_run(api, sent, engine, progress, stopped))
             profile = cast(Profile, result.get("profile", result))
             profile.setdefault("source", {})["name"] = name  # type: ignore[typeddict-item]

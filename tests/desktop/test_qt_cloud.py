@@ -119,7 +119,7 @@ def test_cancel_mid_upload_leaves_nothing_on_the_server(
     assert view.cloud_job is not None and view.cloud_bar is not None
     job, bar = view.cloud_job, view.cloud_bar
     watching = Watching(hold_put=2)  # hold the second of two parts
-    job.client = lambda url, token: CloudClient(
+    job.client = lambda url, token, api_key=None: CloudClient(
         url, token, transport=watching, storage_transport=watching, multipart_threshold=1
     )
     view.profile_in_cloud()

@@ -266,8 +266,10 @@ def test_serve_without_the_cloud_extra_names_what_is_missing(missing: str) -> No
 def test_loupe_cloud_finds_the_local_server_without_url_or_token(
     serving: Serving, tmp_path: Path
 ) -> None:
+    # The banner's last line is written once the file is there: read it before looking.
+    said = serving.process.stdout.readline()  # type: ignore[union-attr]
     (connection,) = RUNTIME.glob("serve-*.json")
-    assert str(connection) in serving.process.stdout.readline()  # type: ignore[union-attr]
+    assert str(connection) in said
     assert json.loads(connection.read_text())["url"] == serving.url
     out = tmp_path / "profile.json"
     done = loupe("cloud", "profile", str(SAMPLE_CSV), "--json", str(out), env=environment())

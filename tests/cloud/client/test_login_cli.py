@@ -83,3 +83,16 @@ def test_login_without_a_keyring_is_one_line(deployment: Deployment) -> None:
         "error: no OS keyring is available on this machine: a sign-in could not outlive "
         "this command\n"
     )
+
+
+def test_login_from_a_script_fails_at_once_instead_of_waiting(deployment: Deployment) -> None:
+    env = environment(
+        PYTHON_KEYRING_BACKEND="tests.cloud.client.file_keyring.FileKeyring",
+        LOUPE_TEST_KEYRING="/nonexistent/keyring.json",
+    )
+    done = loupe("cloud", "login", "--endpoint", deployment.url, env=env)  # stdin: not a TTY
+    assert done.returncode == 2
+    assert done.stderr == (
+        "error: not at a terminal: sign in once with `loupe cloud login --no-browser` and open "
+        "the address it prints, or pass a token with --token-from-stdin\n"
+    )

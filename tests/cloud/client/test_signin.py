@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -15,12 +17,15 @@ import pytest
 from keyring.backends.fail import Keyring as NoKeyring
 from keyring.errors import KeyringLocked
 
-from cloud.client import CloudClient
+from cloud import cli
+from cloud.client import CloudClient, credentials
 from cloud.client.credential_store import PART_LENGTH, CredentialStore
+from cloud.client.oauth import LoopbackReceiver
 from cloud.client.signin import SignIn
-from cloud.errors import AuthError, SignInCancelled, SignInError
+from cloud.errors import AuthError, RequestError, SignInCancelled, SignInError
 from core.samples import SAMPLE_CSV
 from tests.cloud.client.conftest import BROWSER, Deployment, follow, free_ports
+from tests.cloud.client.fake_cognito import CLIENT_ID
 from tests.cloud.client.file_keyring import FileKeyring
 
 
@@ -139,7 +144,6 @@ def tampered(change: dict[str, str]) -> Any:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"state": "forged"}, "did not match this sign-in"),
         ({"code_challenge": "A" * 43}, r"refused the sign-in code \(invalid_grant\)"),
     ],
 )
@@ -152,6 +156,55 @@ def test_a_forged_answer_or_verifier_is_refused(
     with pytest.raises(SignInError, match=message):
         sign_in.wait(timeout=30)
     assert not sign_in.signed_in() and deployment.cognito.issued == []
+
+
+def test_answers_not_for_this_sign_in_are_refused_and_the_wait_goes_on(
+    deployment: Deployment, ring: Path
+) -> None:
+    opened: list[str] = []
+    sign_in = SignIn(deployment.url, open_url=opened.append, store=CredentialStore(FileKeyring()))
+    sign_in.begin()
+    with httpx.Client(trust_env=False, timeout=30) as browser:
+        back = browser.get(opened[0]).headers["location"]  # the page's redirect, not followed
+        callback = urlsplit(back)._replace(query="").geturl()
+        # Another user, or a web page with <img src=http://localhost:PORT/callback>.
+        for forged in (
+            {},
+            {"code": "stolen"},
+            {"state": "forged", "code": "stolen"},
+            {"state": "forged", "error": "access_denied"},
+            {"state": "\u00e9t\u00e9", "code": "stolen"},  # beyond ASCII: %C3%A9t%C3%A9
+        ):
+            page = browser.get(callback, params=forged)
+            assert page.status_code == 400 and "not for this sign-in" in page.text
+        assert browser.get(back).status_code == 200
+    sign_in.wait(timeout=30)
+    assert sign_in.signed_in() and deployment.cognito.grants == ["authorization_code"]
+
+
+@pytest.mark.parametrize("ends", ["cancel", "timeout"])
+def test_an_idle_connection_delays_neither_cancel_nor_timeout(ends: str) -> None:
+    receiver = LoopbackReceiver(free_ports(1), "state")
+    outcome: list[BaseException] = []
+    with socket.create_connection(("127.0.0.1", receiver.port)):  # connects, says nothing
+        started = time.monotonic()
+
+        def cancelled() -> bool:
+            return ends == "cancel" and time.monotonic() > started + 0.3
+
+        def wait() -> None:
+            try:
+                receiver.wait(0.3 if ends == "timeout" else 30, cancelled)
+            except SignInError as exc:
+                outcome.append(exc)
+
+        waiting = threading.Thread(target=wait, daemon=True)
+        waiting.start()
+        waiting.join(timeout=5)
+        assert not waiting.is_alive()
+    assert time.monotonic() - started < 1.3
+    (error,) = outcome
+    assert isinstance(error, SignInCancelled) == (ends == "cancel")
 
 
 def test_no_keyring_says_so_once_and_keeps_the_sign_in_in_memory(
@@ -224,8 +277,6 @@ def test_an_expired_or_revoked_sign_in_asks_to_sign_in_again(
 
 
 def test_ports_are_tried_in_order(deployment: Deployment, ring: Path) -> None:
-    import socket
-
     ports = deployment.cognito.ports
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", ports[0]))
@@ -238,8 +289,6 @@ def test_ports_are_tried_in_order(deployment: Deployment, ring: Path) -> None:
 
 
 def test_all_ports_taken_timeout_and_cancel_end_cleanly(deployment: Deployment, ring: Path) -> None:
-    import socket
-
     store = CredentialStore(FileKeyring())
     opened: list[str] = []
     sign_in = SignIn(deployment.url, open_url=opened.append, store=store)
@@ -324,3 +373,110 @@ def test_long_values_are_kept_in_parts_and_replaced_whole() -> None:
     assert store.get("refresh-token", "https://a") is None
     store.forget("https://a")
     assert ring.entries == {}
+
+
+@pytest.mark.parametrize("endpoint", ["http://api.example", "ftp://api.example", "api.example"])
+def test_credentials_go_to_https_or_this_machine_only(endpoint: str) -> None:
+    with pytest.raises(SignInError, match=r"refusing to send credentials over .* use https$"):
+        SignIn(endpoint, store=CredentialStore(MemoryKeyring()))
+    with pytest.raises(RequestError, match=r"refusing to send credentials over .* use https$"):
+        CloudClient(endpoint, "token")
+    for mine in ("http://127.0.0.1:1", "http://localhost:1/", "http://[::1]:1", "https://x"):
+        CloudClient(mine, "token").close()
+        SignIn(mine, store=CredentialStore(MemoryKeyring())).close()
+
+
+def test_a_refresh_token_goes_only_to_the_service_it_came_from(
+    deployment: Deployment, ring: Path
+) -> None:
+    signed_in(deployment, CredentialStore(FileKeyring()))
+    (refresh,) = deployment.cognito.refresh_tokens
+    sent: list[httpx.Request] = []
+
+    def in_the_middle(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if request.url.path == "/v1/auth/config":
+            return httpx.Response(
+                200,
+                json={
+                    "method": "oauth",
+                    "authorize_url": "https://evil.example/oauth2/authorize",
+                    "token_url": "https://evil.example/oauth2/token",
+                    "revoke_url": "https://evil.example/oauth2/revoke",
+                    "client_id": CLIENT_ID,
+                    "scopes": ["openid", "loupe/api"],
+                    "redirect_ports": list(deployment.cognito.ports),
+                },
+            )
+        return httpx.Response(200, json={"access_token": "theirs", "expires_in": 3600})
+
+    later = SignIn(
+        deployment.url,
+        store=CredentialStore(FileKeyring()),
+        transport=httpx.MockTransport(in_the_middle),
+    )
+    with pytest.raises(SignInError, match=r"names another sign-in service .* sign in again$"):
+        later.access_token()
+    later.sign_out()  # revoked where it was signed in, not where the endpoint now says
+    urls = [str(r.url) for r in sent]
+    assert urls == [f"{deployment.url}/v1/auth/config", f"{deployment.cognito.url}/oauth2/revoke"]
+    assert refresh.encode() in sent[1].content
+    assert json.loads(ring.read_text()) == {}
+
+
+def test_an_endpoint_with_or_without_a_trailing_slash_is_one_endpoint(
+    deployment: Deployment, ring: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LOUPE_RUNTIME_DIR", str(tmp_path / "no-servers-here"))
+    for name in ("LOUPE_API_TOKEN", "LOUPE_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    store = CredentialStore(FileKeyring())
+    slash = f"{deployment.url}/"
+    login = SignIn(slash, open_url=follow, store=store, clock=deployment.clock)
+    login.begin()
+    login.wait(timeout=30)
+    (refresh,) = deployment.cognito.refresh_tokens
+    store.set("api-key", slash, "key-1")
+    store.set("token", f"{slash}/", "pasted")
+    store.delete("token", deployment.url)
+    assert credentials.api_key(deployment.url, store) == "key-1"
+    provider = credentials.token_provider(deployment.url, store)
+    with CloudClient(deployment.url, provider) as client:
+        assert client.upload(SAMPLE_CSV)
+    credentials.logout(slash, store)
+    assert json.loads(ring.read_text()) == {}
+    assert deployment.cognito.revoked == [refresh]
+    parsed = cli._parser().parse_args(["cloud", "logout", "--endpoint", " https://x/ "])
+    assert parsed.endpoint == "https://x"
+
+
+class ReadsFailOnce(FileKeyring):
+    """A keychain that refuses the first read (locked, then unlocked by the user)."""
+
+    def __init__(self) -> None:
+        self.failures = 1
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self.failures:
+            self.failures -= 1
+            raise KeyringLocked("locked")
+        return super().get_password(service, username)
+
+
+def test_a_keyring_that_cannot_be_read_at_logout_says_so_and_changes_nothing(
+    deployment: Deployment, ring: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    signed_in(deployment, CredentialStore(FileKeyring()))
+    (refresh,) = deployment.cognito.refresh_tokens
+    kept = ring.read_text()
+    store = CredentialStore(ReadsFailOnce())
+    with pytest.raises(SignInError) as raised:
+        credentials.logout(deployment.url, store)
+    assert str(raised.value) == (
+        "the OS keyring could not be read (KeyringLocked): nothing was changed; unlock it and "
+        "try again"
+    )
+    assert ring.read_text() == kept and deployment.cognito.revoked == [] and store.persistent
+    credentials.logout(deployment.url, store)  # unlocked: revoked and forgotten
+    assert f"forgot the sign-in for {deployment.url}" in capsys.readouterr().err
+    assert json.loads(ring.read_text()) == {} and deployment.cognito.revoked == [refresh]

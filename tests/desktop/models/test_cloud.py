@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from cloud.client import CloudClient
+from cloud.client import CloudClient, CredentialStore, TokenProvider
 from cloud.client.connection import Connection, find_connections
 from cloud.local import LocalBackend
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.table import open_table
 from core.samples import SAMPLE_CSV
-from desktop.models.cloud import AWS, LOCAL, CloudConnection, first_error_line
+from desktop.models import cloud as cloud_model
+from desktop.models.cloud import AWS, LOCAL, CloudConnection, CloudFailed, first_error_line
 from desktop.models.cloud_job import CloudProfileJob, size_text
 from desktop.models.session import DatasetSession
 from desktop.models.tasks import InlineRunner
@@ -36,11 +37,14 @@ def test_running_backends_are_found_and_their_token_is_read_afresh(served: Conne
     assert [c.url for c in CloudConnection.running_backends()] == [served.url]
     cloud = connected(served)
     assert cloud.status_text == f"Cloud: local backend at {served.url}"
-    assert cloud.credentials() == (served.url, served.token)
+    credentials = cloud.credentials()
+    assert credentials.url == served.url
+    with credentials.open() as (token, key):
+        assert token() == served.token and key is None
     # Once its file is gone (the server stopped), nothing else holds the token.
     served.path.unlink()
-    with pytest.raises(Exception, match="no longer running"):
-        cloud.credentials()
+    with pytest.raises(CloudFailed, match="no longer running"), cloud.credentials().open():
+        pass
     cloud.disconnect()
     assert cloud.state == "off" and cloud.status_text == "Cloud: not connected"
 
@@ -161,7 +165,7 @@ def test_a_refused_token_is_one_line_and_keeps_the_tab(served: Connection) -> No
         session,
         connected(served),
         InlineRunner(),
-        client=lambda url, token: CloudClient(url, token[:-3] + "abc"),
+        client=lambda url, token, api_key=None: CloudClient(url, token()[:-3] + "abc"),
     )
     job.prepare()
     job.send()
@@ -169,6 +173,52 @@ def test_a_refused_token_is_one_line_and_keeps_the_tab(served: Connection) -> No
     assert session.rows is rows and session.profile is None and not session.busy
     session.start_profile()
     assert session.profile is not None  # the local profile still works
+
+
+class EmptyKeyring:
+    """An OS keyring with nothing kept."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise AssertionError("nothing is kept by a job")
+
+    def delete_password(self, service: str, username: str) -> None:
+        pass
+
+
+def test_a_deployment_job_finds_its_token_in_the_background_and_sends_the_key(
+    served: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cloud_model, "open_store", lambda: CredentialStore(EmptyKeyring()))
+    monkeypatch.setenv("LOUPE_API_KEY", "key-1")
+    cloud = CloudConnection(InlineRunner())
+    cloud.connect_endpoint(served.url)
+    assert (cloud.kind, cloud.state) == (AWS, "connected")
+    given: list[tuple[object, str | None]] = []
+
+    def client(url: str, token: TokenProvider, *, api_key: str | None = None) -> CloudClient:
+        given.append((token, api_key))
+        return CloudClient(url, token, api_key=api_key)
+
+    session = DatasetSession(SAMPLE_CSV, InlineRunner())
+    job = CloudProfileJob(session, cloud, InlineRunner(), client=client)
+    job.prepare()
+    job.send()
+    assert job.state == "done", job.error
+    ((token, key),) = given
+    assert callable(token) and token() == served.token and key == "key-1"
+
+    # No sign-in kept: one line in the job, not an exception out of send().
+    served.path.unlink()
+    job.prepare()
+    job.send()
+    assert job.state == "failed" and len(given) == 1
+    assert job.error == (
+        f"no access token for {served.url}: set LOUPE_API_TOKEN, or run `loupe cloud login "
+        f"--endpoint {served.url}`"
+    )
 
 
 def test_not_connected_and_size_suggestion(tmp_path: Path) -> None:
@@ -185,7 +235,7 @@ def test_not_connected_and_size_suggestion(tmp_path: Path) -> None:
 
 
 def _client(watching: Watching, *, multipart: bool = False) -> object:
-    def make(url: str, token: str) -> CloudClient:
+    def make(url: str, token: TokenProvider, *, api_key: str | None = None) -> CloudClient:
         return CloudClient(
             url,
             token,
