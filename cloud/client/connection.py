@@ -8,7 +8,10 @@ find the local backend there without copy-paste. The folder is
 ``$XDG_RUNTIME_DIR/loupe``, a tmpfs emptied at logout).
 
 A file is trusted only in a folder that belongs to the user and that no one else
-may write to: a token planted by another account could send files elsewhere.
+may write to, and only as a regular file of the user's that no one else may read
+(opened without following links): a token planted by another account could send
+files elsewhere. On Windows the per-user folder's permissions are relied on, and a
+server is not checked to be running (the client's first request tells).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import stat
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -35,7 +38,7 @@ class Connection:
     """A running local backend: its API's URL, an access token, its process and file."""
 
     url: str
-    token: str
+    token: str = field(repr=False)
     pid: int
     started: float
     path: Path
@@ -92,7 +95,7 @@ def find_connections() -> list[Connection]:
     found: list[Connection] = []
     for path in folder.glob(f"{_PREFIX}*.json"):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(_read_own(path))
             connection = Connection(
                 url=str(data["url"]),
                 token=str(data["token"]),
@@ -105,6 +108,25 @@ def find_connections() -> list[Connection]:
         if _running(connection.pid):
             found.append(connection)
     return sorted(found, key=lambda c: c.started, reverse=True)
+
+
+def _read_own(path: Path) -> str:
+    """The text of ``path`` if it is a regular file of this user's that only they can read.
+
+    Opened without following a symbolic link, and checked on the open file itself,
+    so what is checked is what is read. Raises OSError (or ValueError) otherwise.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if sys.platform != "win32" and (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_uid != os.getuid()
+            or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+        ):
+            raise ValueError(f"{path}: not a private file of this user's")
+        return f.read(64 * 1024).decode("utf-8")
 
 
 def _private(folder: Path) -> bool:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import secrets
 import threading
 import time
@@ -250,7 +251,9 @@ class SignIn:
             tokens = token_request(self._http, config.token_url, form, "the kept sign-in")
         except SignInError as exc:
             if "invalid_grant" in str(exc):
-                self.store.delete(REFRESH_ENTRY, self.endpoint)
+                # Only the token that failed: a sign-in made meanwhile elsewhere stays.
+                if self.store.get(REFRESH_ENTRY, self.endpoint) == refresh:
+                    self.store.delete(REFRESH_ENTRY, self.endpoint)
                 raise SignInError(
                     f"the sign-in to {self.endpoint} has expired or was revoked; sign in again"
                 ) from None
@@ -265,8 +268,7 @@ class SignIn:
         access = tokens["access_token"]
         if not isinstance(access, str):
             raise SignInError("the sign-in service gave an unusable access token")
-        raw = tokens.get("expires_in", 3600)
-        lifetime = float(raw) if isinstance(raw, int | float | str) else 3600.0
+        lifetime = _lifetime(tokens.get("expires_in"))
         self._access = access
         self._expires = self._clock() + lifetime - min(self._margin, lifetime / 2)
 
@@ -294,3 +296,13 @@ class SignIn:
             # Best effort: the store is cleared whether or not the service answers.
             with contextlib.suppress(httpx.HTTPError):
                 self._http.post(revoke_url, data={"token": refresh, "client_id": client_id})
+
+
+def _lifetime(raw: object) -> float:
+    """Seconds an access token lives, from ``expires_in``; a short guess when unusable."""
+    try:
+        seconds = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 300.0
+    # NaN, infinite, negative or absurd: refresh soon rather than never.
+    return seconds if math.isfinite(seconds) and 0 < seconds <= 86_400 else 300.0

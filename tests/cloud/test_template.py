@@ -230,7 +230,8 @@ def test_sign_in_is_code_with_pkce_to_loopback_and_the_api_wants_its_scope(
     assert props["AllowedOAuthFlowsUserPoolClient"] is True
     assert props["AllowedOAuthFlows"] == ["code"]
     assert scope in props["AllowedOAuthScopes"] and "openid" in props["AllowedOAuthScopes"]
-    assert "ALLOW_REFRESH_TOKEN_AUTH" in props["ExplicitAuthFlows"]
+    # Its id is public (GET /v1/auth/config): no password grant beside the hosted page.
+    assert props["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
     # Plain http for localhost only, on fixed ports (Cognito has no port wildcard).
     ports = []
     for url in props["CallbackURLs"]:
@@ -238,6 +239,8 @@ def test_sign_in_is_code_with_pkce_to_loopback_and_the_api_wants_its_scope(
         ports.append(int(url.split(":")[2].split("/")[0]))
     assert len(ports) >= 2 and len(set(ports)) == len(ports)
     assert resources["UserPoolDomain"]["Properties"]["UserPoolId"] == {"Ref": "UserPool"}
+    # The default domain names the stack, never the account.
+    assert "AccountId" not in json.dumps(resources["UserPoolDomain"]["Properties"]["Domain"])
     # The gateway takes access tokens with the scope; the function checks the same.
     authorizer = resources["Api"]["Properties"]["Auth"]["Authorizers"]["CognitoAuthorizer"]
     assert authorizer["AuthorizationScopes"] == [scope]

@@ -69,7 +69,15 @@ def test_ended_damaged_and_foreign_files_are_passed_over(runtime: Path) -> None:
     # Newest first.
     newer = {"url": "http://127.0.0.1:3", "token": "new", "pid": os.getpid(), "started": 9e9}
     (runtime / "serve-4.json").write_text(json.dumps(newer))
+    # Readable by others: not trusted.
+    assert [c.path for c in find_connections()] == [mine]
+    (runtime / "serve-4.json").chmod(0o600)
     assert [c.token for c in find_connections()] == ["new", "mine"]
+    # A link is not followed, even to a private file of the user's.
+    (runtime / "serve-4.json").rename(runtime.parent / "elsewhere.json")
+    (runtime / "serve-4.json").symlink_to(runtime.parent / "elsewhere.json")
+    assert [c.token for c in find_connections()] == ["mine"]
+    assert "mine" not in repr(find_connections()[0])  # the token is never shown
     # A folder others may write to could hold a planted token: none is trusted or written.
     runtime.chmod(0o777)
     assert find_connections() == []

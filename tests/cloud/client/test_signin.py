@@ -18,10 +18,10 @@ from keyring.backends.fail import Keyring as NoKeyring
 from keyring.errors import KeyringLocked
 
 from cloud import cli
-from cloud.client import CloudClient, credentials
+from cloud.client import CloudClient, credentials, signin
 from cloud.client.credential_store import PART_LENGTH, CredentialStore
 from cloud.client.oauth import LoopbackReceiver
-from cloud.client.signin import SignIn
+from cloud.client.signin import REFRESH_ENTRY, SignIn
 from cloud.errors import AuthError, RequestError, SignInCancelled, SignInError
 from core.samples import SAMPLE_CSV
 from tests.cloud.client.conftest import BROWSER, Deployment, follow, free_ports
@@ -274,6 +274,30 @@ def test_an_expired_or_revoked_sign_in_asks_to_sign_in_again(
     with pytest.raises(SignInError, match="expired or was revoked; sign in again"):
         later.access_token()
     assert not later.signed_in()
+
+
+def test_a_refused_refresh_forgets_only_the_token_that_failed(
+    deployment: Deployment, ring: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signed_in(deployment, CredentialStore(FileKeyring()))
+    later = SignIn(deployment.url, store=CredentialStore(FileKeyring()))
+
+    def refused_while_another_process_signs_in(*args: Any, **kwargs: Any) -> Any:
+        CredentialStore(FileKeyring()).set(REFRESH_ENTRY, later.endpoint, "newer-sign-in")
+        raise SignInError("the kept sign-in was refused (invalid_grant)")
+
+    monkeypatch.setattr(signin, "token_request", refused_while_another_process_signs_in)
+    with pytest.raises(SignInError, match="sign in again"):
+        later.access_token()
+    assert CredentialStore(FileKeyring()).get(REFRESH_ENTRY, later.endpoint) == "newer-sign-in"
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "seconds"),
+    [(3600, 3600.0), ("1800", 1800.0), ("soon", 300.0), (float("nan"), 300.0), (-5, 300.0)],
+)
+def test_an_odd_token_lifetime_means_refreshing_soon(expires_in: object, seconds: float) -> None:
+    assert signin._lifetime(expires_in) == seconds
 
 
 def test_ports_are_tried_in_order(deployment: Deployment, ring: Path) -> None:
