@@ -2,8 +2,10 @@
 
 A thin view of the app's :class:`~desktop.models.cloud.CloudConnection`: the
 buttons act at once (start, stop, connect); the choice and the endpoint's URL
-are kept with the other preferences when the dialog is accepted. No token is
-shown, typed or kept here.
+are kept with the other preferences when the dialog is accepted. "Sign in…"
+opens the deployment's sign-in page in the browser and waits for it in the
+background (the button cancels meanwhile). No token is shown, typed or kept
+here: the sign-in is kept by the connection, in the OS keyring.
 """
 
 from __future__ import annotations
@@ -76,19 +78,20 @@ class QtCloudPage(QWidget):
         self.connect_button.clicked.connect(
             lambda: connection.connect_endpoint(self.endpoint.text())
         )
-        # Sign-in to a deployment comes with the deployment's own sign-in page.
         self.sign_in_button = QPushButton("Sign in…")
-        self.sign_in_button.setEnabled(False)
-        self.sign_in_button.setToolTip("Needs the deployment's sign-in, which is not set up yet")
-        sign_in_note = _note(
-            "Sign-in needs the deployment's sign-in (not available yet). Until then, Connect "
-            "uses a token kept by `loupe cloud login` in the system keyring."
-        )
+        self.sign_in_button.setToolTip("Opens the deployment's sign-in page in your browser")
+        self.sign_in_button.clicked.connect(self._on_sign_in)
+        self.sign_out_button = QPushButton("Sign out")
+        self.sign_out_button.clicked.connect(connection.sign_out)
+        self.sign_in_note = _note("")
         aws = QGroupBox()
         form = QFormLayout(aws)
         form.addRow("Endpoint", self.endpoint)
-        form.addRow("", _row(self.connect_button, self.sign_in_button, stretch=True))
-        form.addRow(sign_in_note)
+        form.addRow(
+            "",
+            _row(self.connect_button, self.sign_in_button, self.sign_out_button, stretch=True),
+        )
+        form.addRow(self.sign_in_note)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -101,7 +104,8 @@ class QtCloudPage(QWidget):
         layout.addWidget(
             _note(
                 "A file leaves this computer only when you choose Profile in the cloud, "
-                "after a preview of exactly what is sent. Loupe never saves a token."
+                "after a preview of exactly what is sent. A sign-in is kept in the system "
+                "keyring; Loupe never saves an access token."
             )
         )
         layout.addStretch(1)
@@ -115,6 +119,13 @@ class QtCloudPage(QWidget):
     def mode(self) -> str:
         """The backend chosen: ``local`` or ``aws``."""
         return AWS if self.aws_choice.isChecked() else LOCAL
+
+    def _on_sign_in(self) -> None:
+        """Sign in to the endpoint typed, or stop waiting for the browser."""
+        if self.connection.state == "signing in":
+            self.connection.cancel_sign_in()
+        else:
+            self.connection.sign_in(self.endpoint.text())
 
     def _on_join(self) -> None:
         """Connect to the running backend chosen in the list."""
@@ -143,12 +154,25 @@ class QtCloudPage(QWidget):
         connection, mode = self.connection, self.mode()
         for name, group in self._groups.items():
             group.setEnabled(name == mode)
-        busy = connection.state in ("starting", "connecting")
+        busy = connection.busy
+        signing_in = connection.state == "signing in"
         self.start_button.setEnabled(not busy and not connection.owns_backend)
         self.stop_button.setEnabled(connection.state != "off" and connection.kind == LOCAL)
         self.stop_button.setText("Stop" if connection.owns_backend else "Disconnect")
         self.join_button.setEnabled(not busy and self.running.itemData(0) is not None)
         self.connect_button.setEnabled(not busy)
+        self.sign_in_button.setText("Cancel sign-in" if signing_in else "Sign in…")
+        self.sign_in_button.setEnabled(signing_in or not busy)
+        self.sign_out_button.setEnabled(connection.signed_in and not busy)
+        self.sign_in_note.setText(
+            connection.notice
+            or (
+                "Complete the sign-in in your browser; Loupe waits for it here."
+                if signing_in
+                else "Sign in… opens the deployment's sign-in page in your browser. Connect "
+                "uses a sign-in kept earlier, or one of `loupe cloud login`."
+            )
+        )
         self.status.setText(connection.status_text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,7 +56,8 @@ class QtMainWindow(QMainWindow):
         self.setAcceptDrops(True)
         # The cloud backend: a local one this window may start (and stops when it
         # closes), or a deployment; its state shows in the status bar.
-        self.cloud = CloudConnection(QtRunner(self))
+        # The one place a sign-in page is opened: the system browser, from a worker thread.
+        self.cloud = CloudConnection(QtRunner(self), open_url=webbrowser.open)
         self.cloud_status = QLabel(self.cloud.status_text)
         self.statusBar().addPermanentWidget(self.cloud_status)
         self.cloud.changed.connect(self._update_cloud_status)

@@ -10,19 +10,29 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QWidget
 
-from cloud.client import CloudClient
+from cloud.client import CloudClient, CredentialStore
 from cloud.client.connection import Connection, find_connections
 from cloud.local import LocalBackend
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.table import open_table
 from core.samples import SAMPLE_CSV
+from desktop.models.cloud import AWS, CloudConnection
+from desktop.qt_cloud_settings import QtCloudPage
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_main_window import QtMainWindow
 from desktop.qt_settings import QtSettingsDialog
+from desktop.qt_workers import QtRunner
+from tests.cloud.client.deployment import Deployment, clock, deployment, follow
+from tests.cloud.client.file_keyring import FileKeyring
+from tests.cloud.conftest import moto_url, store
 from tests.desktop.cloud_backend import Watching, upload_exists
+
+# The Cognito-like deployment of the client's tests, and the S3 it stores in.
+__all__ = ["clock", "deployment", "moto_url", "store"]
 
 LONG = 60_000
 
@@ -156,3 +166,42 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_sign_in_on_the_cloud_page_waits_for_the_browser_in_the_background(
+    qtbot: Any, deployment: Deployment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOUPE_TEST_KEYRING", str(tmp_path / "keyring.json"))
+    opened: list[str] = []  # the browser: it follows a page only when the test says
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    cloud = CloudConnection(
+        QtRunner(owner), open_url=opened.append, store=lambda: CredentialStore(FileKeyring())
+    )
+    page = QtCloudPage(cloud, AWS, deployment.url)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.sign_in_button.isEnabled() and not page.sign_out_button.isEnabled()
+
+    # The window answers while the sign-in waits; Cancel stops the wait.
+    page.sign_in_button.click()
+    qtbot.waitUntil(lambda: len(opened) == 1, timeout=LONG)
+    assert page.status.text() == f"Cloud: signing in to {deployment.url} in the browser…"
+    assert page.sign_in_button.text() == "Cancel sign-in" and not page.connect_button.isEnabled()
+    page.sign_in_button.click()
+    qtbot.waitUntil(lambda: cloud.state == "off", timeout=LONG)
+    assert page.sign_in_note.text() == "sign-in cancelled"
+    assert page.status.text() == "Cloud: not connected" and page.sign_in_button.text() == "Sign in…"
+
+    page.sign_in_button.click()
+    qtbot.waitUntil(lambda: len(opened) == 2, timeout=LONG)
+    follow(opened[-1])
+    qtbot.waitUntil(lambda: cloud.state != "signing in", timeout=LONG)
+    assert page.status.text() == f"Cloud: signed in to {deployment.url}", cloud.error
+    assert page.sign_out_button.isEnabled() and page.sign_in_button.text() == "Sign in…"
+    shot(page, "signin_page")
+
+    page.sign_out_button.click()
+    qtbot.waitUntil(lambda: cloud.state == "off", timeout=LONG)
+    assert page.sign_in_note.text() == f"signed out of {deployment.url}"
+    assert deployment.cognito.revoked and not page.sign_out_button.isEnabled()

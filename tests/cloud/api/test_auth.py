@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cloud.api import CognitoVerifier, SignInSettings
 from cloud.errors import AuthError
-from tests.cloud.client.conftest import Clock
+from tests.cloud.client.deployment import Clock
 from tests.cloud.client.fake_cognito import CLIENT_ID, SCOPE, FakeCognito
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from core.samples import SAMPLE_CSV
-from tests.cloud.client.conftest import Deployment
+from tests.cloud.client.deployment import Deployment
 from tests.cloud.client.test_cli import ROOT, environment, loupe
 
 

@@ -24,7 +24,7 @@ from cloud.client.oauth import LoopbackReceiver
 from cloud.client.signin import REFRESH_ENTRY, SignIn
 from cloud.errors import AuthError, RequestError, SignInCancelled, SignInError
 from core.samples import SAMPLE_CSV
-from tests.cloud.client.conftest import BROWSER, Deployment, follow, free_ports
+from tests.cloud.client.deployment import BROWSER, Deployment, follow, free_ports
 from tests.cloud.client.fake_cognito import CLIENT_ID
 from tests.cloud.client.file_keyring import FileKeyring
 

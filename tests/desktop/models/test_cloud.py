@@ -7,7 +7,9 @@ import os
 import sys
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends.fail import Keyring as NoKeyring
 
 from cloud.client import CloudClient, CredentialStore, TokenProvider
 from cloud.client.connection import Connection, find_connections
@@ -21,7 +23,13 @@ from desktop.models.cloud import AWS, LOCAL, CloudConnection, CloudFailed, first
 from desktop.models.cloud_job import CloudProfileJob, size_text
 from desktop.models.session import DatasetSession
 from desktop.models.tasks import InlineRunner
+from tests.cloud.client.deployment import Deployment, clock, deployment, follow, free_ports
+from tests.cloud.client.file_keyring import FileKeyring
+from tests.cloud.conftest import moto_url, store
 from tests.desktop.cloud_backend import Watching, upload_exists
+
+# The Cognito-like deployment of the client's tests, and the S3 it stores in.
+__all__ = ["clock", "deployment", "moto_url", "store"]
 
 pytestmark = pytest.mark.usefixtures("runtime")
 
@@ -266,3 +274,90 @@ def test_a_file_that_is_no_table_is_one_line_before_anything_is_sent(
     job.prepare()
     assert job.state == "failed"
     assert job.error == f"{broken}: this is a PNG image, not a table"
+
+
+def _signing_in(ring: Path, opened: list[str]) -> CloudConnection:
+    """A connection whose browser follows the sign-in page and whose keyring is ``ring``."""
+
+    def browser(url: str) -> None:
+        opened.append(url)
+        follow(url)
+
+    assert os.environ["LOUPE_TEST_KEYRING"] == str(ring)
+    return CloudConnection(
+        InlineRunner(), open_url=browser, store=lambda: CredentialStore(FileKeyring())
+    )
+
+
+def test_signing_in_keeps_a_sign_in_that_jobs_use_until_signed_out(
+    deployment: Deployment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOUPE_TEST_KEYRING", str(tmp_path / "keyring.json"))
+    ring, opened = tmp_path / "keyring.json", list[str]()
+    cloud = _signing_in(ring, opened)
+    states: list[str] = []
+    cloud.changed.connect(lambda: states.append(cloud.state))
+    cloud.sign_in(deployment.url + "/")
+    assert states == ["signing in", "connected"], cloud.error
+    assert cloud.signed_in and cloud.status_text == f"Cloud: signed in to {deployment.url}"
+    assert cloud.notice == ""  # the keyring kept it: nothing to say
+    (url,) = opened
+    assert url.startswith(f"{deployment.cognito.url}/oauth2/authorize?")
+    (refresh,) = deployment.cognito.refresh_tokens
+    kept = json.loads(ring.read_text())
+    assert any(name.startswith("loupe/refresh-token") for name in kept)
+    assert not any(deployment.cognito.issued[-1] in value for value in kept.values())
+
+    # A job's token provider is the sign-in's: the API takes its token.
+    with cloud.credentials().open() as (token, key):
+        assert token() == deployment.cognito.issued[-1] and key is None
+        with CloudClient(deployment.url, token) as client:
+            assert client.upload(SAMPLE_CSV)
+
+    # After a restart, Connect finds the sign-in kept in the keyring.
+    again = _signing_in(ring, [])
+    again.connect_endpoint(deployment.url)
+    assert again.signed_in and again.status_text == f"Cloud: signed in to {deployment.url}"
+    with again.credentials().open() as (token, key):
+        assert token() and key is None
+
+    cloud.sign_out()
+    assert (cloud.state, cloud.signed_in) == ("off", False)
+    assert cloud.notice == f"signed out of {deployment.url}"
+    assert refresh in deployment.cognito.revoked
+    assert not any(name.startswith("loupe/") for name in json.loads(ring.read_text()))
+    assert opened == [url]  # Connect and Sign out open no browser
+
+
+def test_signing_in_says_in_one_line_why_not(
+    served: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOUPE_TEST_KEYRING", str(tmp_path / "keyring.json"))
+    opened: list[str] = []
+    cloud = _signing_in(tmp_path / "keyring.json", opened)
+    cloud.sign_in(served.url)
+    assert cloud.connected and not cloud.signed_in and opened == []
+    assert cloud.notice == f"{served.url} is a local `loupe serve`: no sign-in is needed"
+
+    (port,) = free_ports(1)
+    cloud.sign_in(f"http://127.0.0.1:{port}")
+    assert cloud.status_text == f"Cloud: cannot reach http://127.0.0.1:{port} (ConnectError)"
+    cloud.sign_in("http://example.com")
+    assert cloud.status_text == (
+        "Cloud: refusing to send credentials over http scheme to example.com; use https"
+    )
+
+
+def test_without_a_keyring_the_sign_in_lasts_this_session(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keyring, "get_keyring", NoKeyring)
+    cloud = CloudConnection(InlineRunner(), open_url=follow)
+    cloud.sign_in(deployment.url)
+    assert cloud.signed_in, cloud.error
+    assert cloud.notice == (
+        "no OS keyring is available on this machine: the sign-in is kept in memory until "
+        "Loupe quits"
+    )
+    with cloud.credentials().open() as (token, key):
+        assert token() == deployment.cognito.issued[-1] and key is None
