@@ -16,8 +16,11 @@ Nothing here logs, prints or puts in a message the code, the verifier or a token
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import secrets
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -119,10 +122,23 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
+    # On Windows SO_REUSEADDR lets a second socket bind a port in use: never there.
+    # Elsewhere it only lets a port whose last connections linger (TIME_WAIT) be reused.
+    allow_reuse_address = sys.platform != "win32"
+
+
+class _Server6(_Server):
+    """The same, on IPv6 (``localhost`` may be ``::1`` to the browser)."""
+
+    address_family = socket.AF_INET6
+
+
+# This machine has no IPv6 loopback (or none configured): 127.0.0.1 alone.
+_NO_IPV6 = {errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL}
 
 
 class LoopbackReceiver:
-    """An HTTP server on the first free port of ``ports``, on 127.0.0.1, until the callback.
+    """An HTTP server on the first free port of ``ports``, on 127.0.0.1 and ::1, until the callback.
 
     It serves from the moment it is made, each connection on its own thread with
     a short socket timeout, so a connection that never sends a request delays
@@ -148,16 +164,20 @@ class LoopbackReceiver:
         self._done = threading.Event()
         self._lock = threading.Lock()
         self._closed = False
-        self._server = self._bind(ports)
-        self.port = int(self._server.server_address[1])
+        self._servers = self._bind(ports)
+        self.port = int(self._servers[0].server_address[1])
         self.redirect_uri = f"http://localhost:{self.port}{CALLBACK_PATH}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.1,), name="loupe-sign-in", daemon=True
-        )
-        self._thread.start()
+        for server in self._servers:
+            threading.Thread(
+                target=server.serve_forever, args=(0.1,), name="loupe-sign-in", daemon=True
+            ).start()
 
-    def _bind(self, ports: tuple[int, ...]) -> HTTPServer:
-        """The server on the first port that is free."""
+    def _bind(self, ports: tuple[int, ...]) -> list[HTTPServer]:
+        """Servers on 127.0.0.1 and ::1 of the first port free on both (IPv4 alone without IPv6).
+
+        A port somebody else holds on either address is skipped: whoever holds it
+        would get the browser's answer.
+        """
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -171,9 +191,15 @@ class LoopbackReceiver:
 
         for port in ports:
             try:
-                return _Server(("127.0.0.1", port), Handler)
+                four = _Server(("127.0.0.1", port), Handler)
             except OSError:
                 continue
+            try:
+                return [four, _Server6(("::1", port), Handler)]
+            except OSError as exc:
+                if exc.errno in _NO_IPV6:
+                    return [four]
+                four.server_close()  # ::1 is somebody else's on this port
         shown = ", ".join(str(p) for p in ports)
         raise SignInError(f"ports {shown} on this machine are all in use; free one and try again")
 
@@ -241,8 +267,9 @@ class LoopbackReceiver:
         if self._closed:
             return
         self._closed = True
-        self._server.shutdown()
-        self._server.server_close()
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
 
 
 def token_request(

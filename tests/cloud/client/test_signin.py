@@ -312,6 +312,28 @@ def test_ports_are_tried_in_order(deployment: Deployment, ring: Path) -> None:
     assert sign_in.signed_in()
 
 
+def test_localhost_is_answered_on_ipv6_too_and_a_port_held_there_is_skipped(
+    deployment: Deployment, ring: Path
+) -> None:
+    ports = deployment.cognito.ports
+    # Someone else listening on [::1]:first-port would get the browser's answer.
+    with socket.socket(socket.AF_INET6) as taken:
+        taken.bind(("::1", ports[0]))
+        taken.listen()
+        opened: list[str] = []
+        sign_in = SignIn(
+            deployment.url, open_url=opened.append, store=CredentialStore(FileKeyring())
+        )
+        assert f"localhost%3A{ports[1]}%2Fcallback" in sign_in.begin()
+    # A browser that takes localhost for ::1 reaches the sign-in.
+    with httpx.Client(trust_env=False, timeout=30) as browser:
+        back = urlsplit(browser.get(opened[0]).headers["location"])
+        assert back.port == ports[1]
+        assert browser.get(back._replace(netloc=f"[::1]:{back.port}").geturl()).status_code == 200
+    sign_in.wait(timeout=30)
+    assert sign_in.signed_in()
+
+
 def test_all_ports_taken_timeout_and_cancel_end_cleanly(deployment: Deployment, ring: Path) -> None:
     store = CredentialStore(FileKeyring())
     opened: list[str] = []
