@@ -6,9 +6,10 @@ from its state when it changes, and turn clicks into its methods.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,7 +26,32 @@ from shiboken6 import Shiboken
 from desktop.models.cloud_job import CloudProfileJob, memory_limit, size_text
 from desktop.models.events import Event
 
-__all__ = ["QtCloudBar", "QtPrivacyPreview", "subscribe"]
+__all__ = ["QtCloudBar", "QtPrivacyPreview", "QtUploadMemory", "subscribe"]
+
+
+class QtUploadMemory:
+    """Interrupted uploads, in the app's settings under a digest of their key (no tokens)."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self._settings = settings
+
+    @staticmethod
+    def _key(key: str) -> str:
+        # A path's separators would nest settings groups: its digest names the entry.
+        return f"kept_uploads/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}"
+
+    def load(self, key: str) -> str | None:
+        """The text kept under ``key``, if any."""
+        value = self._settings.value(self._key(key))
+        return str(value) if value else None
+
+    def save(self, key: str, text: str | None) -> None:
+        """Keep ``text`` under ``key`` (None forgets)."""
+        if text is None:
+            self._settings.remove(self._key(key))
+        else:
+            self._settings.setValue(self._key(key), text)
+        self._settings.sync()
 
 
 class QtPrivacyPreview(QDialog):
@@ -109,9 +135,15 @@ class QtCloudBar(QWidget):
         self.progress.setMaximumWidth(220)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(job.cancel)
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.clicked.connect(job.resume)
+        self.start_over_button = QPushButton("Start over")
+        self.start_over_button.clicked.connect(self.start_over)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.line, 1)
+        layout.addWidget(self.resume_button)
+        layout.addWidget(self.start_over_button)
         layout.addWidget(self.progress)
         layout.addWidget(self.cancel_button)
         self._unsubscribe = [
@@ -127,6 +159,16 @@ class QtCloudBar(QWidget):
         self.job.prepare()
         if self.job.state == "failed":
             return
+        self._show_preview()
+
+    def start_over(self) -> None:
+        """Abort the interrupted upload and show the preview of a fresh one."""
+        self.job.start_over()
+        if self.job.state != "failed":
+            self._show_preview()
+
+    def _show_preview(self) -> None:
+        """Open the privacy preview of the job."""
         self.preview_dialog = QtPrivacyPreview(self.job, self.window())
         self.preview_dialog.open()
 
@@ -145,7 +187,12 @@ class QtCloudBar(QWidget):
         if busy:
             self.progress.setValue(int(job.fraction * 1000))
         text, colour = job.progress_text if busy else "", ""
-        if job.state == "cancelled":
+        resume = "" if busy else job.resume_text
+        self.resume_button.setVisible(bool(resume))
+        self.start_over_button.setVisible(bool(resume))
+        if resume:
+            text = resume + ":"
+        elif job.state == "cancelled":
             text = job.error
         elif job.state == "failed":
             text, colour = f"Cloud profile: {job.error}", "#c0392b"

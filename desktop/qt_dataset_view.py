@@ -26,6 +26,7 @@ from desktop.models.ai import AIAccess
 from desktop.models.cloud import CloudConnection
 from desktop.models.cloud_job import CloudProfileJob
 from desktop.models.insights import DatasetInsights
+from desktop.models.kept_upload import UploadMemory
 from desktop.models.privacy_choice import PrivacyMemory
 from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import Handle
@@ -51,6 +52,7 @@ class QtDatasetView(QWidget):
         cloud: the app's cloud connection, which offers "Profile in the cloud…".
         ai: the app's endpoint, model and key for insights (None: no Insights page).
         privacy_memory: where each file's insights privacy choice is remembered.
+        upload_memory: where interrupted cloud uploads are kept to resume.
 
     Signals:
         loaded(): all rows are shown.
@@ -79,6 +81,7 @@ class QtDatasetView(QWidget):
         cloud: CloudConnection | None = None,
         ai: AIAccess | None = None,
         privacy_memory: PrivacyMemory | None = None,
+        upload_memory: UploadMemory | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = DatasetSession(path, QtRunner(self), options, config)
@@ -87,7 +90,11 @@ class QtDatasetView(QWidget):
         self.cloud_bar: QtCloudBar | None = None
         if cloud is not None:
             self.cloud_job = CloudProfileJob(
-                self.session, cloud, QtRunner(self), engine=lambda: config().engine
+                self.session,
+                cloud,
+                QtRunner(self),
+                engine=lambda: config().engine,
+                memory=upload_memory,
             )
             self.cloud_bar = QtCloudBar(self.cloud_job)
             self.file_bar.add_button(self.cloud_bar.button)
@@ -279,7 +286,14 @@ class QtDatasetView(QWidget):
         """Ask the running reading, profiling or export to stop."""
         self.session.cancel()
 
-    def stop_cloud(self) -> None:
-        """Stop a cloud profile under way (an upload is aborted on the server)."""
+    def stop_cloud(self, *, keep_upload: bool = False) -> None:
+        """Stop a cloud profile under way.
+
+        An upload is aborted on the server, or with ``keep_upload`` (the app
+        closes) kept to resume.
+        """
         if self.cloud_job is not None:
-            self.cloud_job.cancel()
+            if keep_upload:
+                self.cloud_job.suspend()
+            else:
+                self.cloud_job.cancel()

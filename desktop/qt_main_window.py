@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.samples import SAMPLE_CSV
 from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
+from desktop.qt_cloud_pane import QtUploadMemory
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_insights_pane import QtPrivacyMemory
 from desktop.qt_settings import Preferences, QtSettingsDialog, apply_theme
@@ -65,6 +66,7 @@ class QtMainWindow(QMainWindow):
         self.ai = ai or AIAccess(self.preferences.ai_settings(), ApiKeys(os_keyring()))
         self.ai.configure(self.preferences.ai_settings())
         self.privacy_memory = QtPrivacyMemory(self.settings)
+        self.upload_memory = QtUploadMemory(self.settings)
         self._dataset_actions: list[QAction] = []
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
@@ -91,6 +93,7 @@ class QtMainWindow(QMainWindow):
             cloud=self.cloud,
             ai=self.ai,
             privacy_memory=self.privacy_memory,
+            upload_memory=self.upload_memory,
         )
         view.set_dark(self.dark)
         view.failed.connect(self._show_message)
@@ -144,7 +147,7 @@ class QtMainWindow(QMainWindow):
         for index in range(self.tabs.count()):
             view = self.tabs.widget(index)
             if isinstance(view, QtDatasetView):
-                view.stop_cloud()
+                view.stop_cloud(keep_upload=True)
                 if view.busy:
                     view.cancel()
         # The local backend this window started ends with it.

@@ -168,8 +168,18 @@ class CloudClient:
         """The endpoint's health answer (no token needed)."""
         return dict(self._call("GET", "/v1/health", signed=False))
 
-    def upload(self, path: Path, *, name: str | None = None, progress: Progress = _quiet) -> str:
+    def upload(
+        self,
+        path: Path,
+        *,
+        name: str | None = None,
+        progress: Progress = _quiet,
+        started: Callable[[str], None] | None = None,
+    ) -> str:
         """Upload ``path`` and return its upload id.
+
+        ``started`` is given the upload id as soon as the API hands it out, so
+        a caller that stops the upload part-way can resume it later.
 
         Raises:
             UploadInterrupted: a multipart upload failed part-way (resumable).
@@ -181,6 +191,8 @@ class CloudClient:
             "POST", "/v1/uploads", {"name": name or path.name, "size": size, "multipart": multipart}
         )
         upload_id = str(answer["upload_id"])
+        if started is not None:
+            started(upload_id)
         try:
             if answer["method"] == "PUT":
                 progress("upload", 0, size)

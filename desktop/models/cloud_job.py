@@ -8,10 +8,21 @@ goes up, the job runs, and its profile is shown in the tab's session like a
 local one, marked as computed in the cloud. Cancel during the upload aborts it
 on the server (the path Ctrl+C takes in ``loupe cloud``); during the job it
 stops waiting. Errors are one line; the tab's own work never waits on any of it.
+
+A multipart upload that stops part-way (the connection dropped, or the app
+was closed: :meth:`~CloudProfileJob.suspend`) is kept in an
+:class:`~desktop.models.kept_upload.UploadMemory` for the file and endpoint.
+The tab then offers :meth:`~CloudProfileJob.resume`, which sends only the parts
+the server lacks without a new preview (the user approved this file already;
+the copy sent is made again, identical), or
+:meth:`~CloudProfileJob.start_over`, which aborts the old upload on the server
+and prepares a fresh one. A file changed since cannot resume: its kept upload
+is forgotten.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import tempfile
@@ -22,17 +33,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from cloud.client import CloudClient, TokenProvider, parquet_copy
+from cloud.client import CloudClient, TokenProvider, UploadInterrupted, parquet_copy
+from cloud.errors import NotFoundError
 from core.errors import Cancelled, LoupeError
 from core.profiling.document import Profile
 from core.read.formats import detect
 from core.read.memory import AUTO_MEMORY_MAX_BYTES, available_memory
 from desktop.models.cloud import CloudConnection, CloudFailed, cloud_call
 from desktop.models.events import Event
+from desktop.models.kept_upload import DictUploadMemory, KeptUpload, UploadMemory, upload_key
 from desktop.models.session import DatasetSession
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
-__all__ = ["ClientFactory", "CloudProfileJob", "Preview", "size_text"]
+__all__ = ["ClientFactory", "CloudProfileJob", "Preview", "UploadStopped", "size_text"]
 
 
 class ClientFactory(Protocol):
@@ -56,6 +69,18 @@ _FORMAT_NAMES = {
     "ndjson": "NDJSON",
 }
 _POLL_SECONDS = 0.25
+
+
+class UploadStopped(CloudFailed):
+    """The upload stopped part-way and can be resumed with ``upload_id``."""
+
+    def __init__(self, message: str, upload_id: str) -> None:
+        super().__init__(message)
+        self.upload_id = upload_id
+
+
+class _Suspended(Exception):
+    """Raised from the progress callback to stop an upload without aborting it."""
 
 
 def size_text(count: float) -> str:
@@ -115,6 +140,7 @@ class CloudProfileJob:
         client: makes the API client for a URL and token (tests pass options).
         engine: returns the profiling engine the job is asked to use.
         clock: seconds, for rates and time left.
+        memory: where interrupted uploads are kept (default: in memory only).
     """
 
     def __init__(
@@ -125,6 +151,7 @@ class CloudProfileJob:
         client: ClientFactory = CloudClient,
         engine: Callable[[], str] = lambda: "auto",
         clock: Callable[[], float] = time.monotonic,
+        memory: UploadMemory | None = None,
     ) -> None:
         self.session = session
         self.connection = connection
@@ -145,6 +172,14 @@ class CloudProfileJob:
         # Cancel's own flag as well as the runner's: it holds from the first moment,
         # whichever runner reports the progress it is asked from.
         self._stop = threading.Event()
+        # Set by the app closing: the upload stops where it is and is kept, not aborted.
+        self._suspend = threading.Event()
+        self.memory: UploadMemory = memory or DictUploadMemory()
+        # The upload under way (written by the worker as soon as the API names it).
+        self._upload_id: str | None = None
+        # The kept upload being resumed, or aborted before starting over.
+        self._resuming: KeptUpload | None = None
+        self._abandoning: str | None = None
 
     # -- derived state ---------------------------------------------------------------
 
@@ -162,6 +197,37 @@ class CloudProfileJob:
     def suggested(self) -> bool:
         """True when the file is larger than the local engine holds in memory (judged once)."""
         return _in_memory_size(self.session.path) > memory_limit()
+
+    def kept_upload(self) -> KeptUpload | None:
+        """The interrupted upload of this file to the connected endpoint, if it can resume.
+
+        One kept for a file changed since (size or modification time) is forgotten.
+        """
+        if not self.connection.connected:
+            return None
+        key = upload_key(self.connection.url, self.session.path)
+        kept = KeptUpload.from_text(self.memory.load(key))
+        if kept is not None and not kept.matches(self.session.path):
+            self.memory.save(key, None)
+            return None
+        return kept
+
+    @property
+    def resume_text(self) -> str:
+        """The tab's line offering to resume, or "" when there is nothing to resume."""
+        if self.running or self.state == "ready":
+            return ""
+        kept = self.kept_upload()
+        if kept is None:
+            return ""
+        done, total = size_text(kept.done).split(), size_text(kept.total)
+        # "16.8 of 50.3 MB" when both are in the same unit.
+        stopped = (
+            f"{done[0]} of {total}"
+            if total.endswith(" " + done[1])
+            else f"{size_text(kept.done)} of {total}"
+        )
+        return f"The upload of {self.session.path.name} stopped at {stopped}"
 
     @property
     def progress_text(self) -> str:
@@ -187,6 +253,42 @@ class CloudProfileJob:
 
     def prepare(self) -> None:
         """Describe what would be sent (converting first); nothing is sent yet."""
+        self._resuming = None
+        self._prepare()
+
+    def resume(self) -> None:
+        """Finish the kept upload of this file (only the missing parts), then run the job.
+
+        No preview: the user approved sending this file when the upload began.
+        """
+        kept = self.kept_upload()
+        if kept is None or self.running:
+            return
+        self._resuming = kept
+        self._prepare()
+
+    def start_over(self) -> None:
+        """Abort the kept upload on the server, forget it, and prepare a fresh one."""
+        kept = self.kept_upload()
+        if kept is None or self.running:
+            return
+        self._forget_kept()
+        self._resuming, self._abandoning = None, kept.upload_id
+        self._prepare()
+
+    def suspend(self) -> None:
+        """Stop an upload under way without aborting it, keeping it to resume (the app closes)."""
+        if self.state != "uploading":
+            self.cancel()
+            return
+        upload_id = self._upload_id
+        if upload_id is not None:
+            self._keep(upload_id)
+        self._suspend.set()
+        self._stop.set()
+
+    def _prepare(self) -> None:
+        """Convert (aborting an abandoned upload first); then the preview, or the resume."""
         if not self.connection.connected:
             self._fail(CloudFailed("not connected to a cloud backend (Settings → Cloud)"))
             return
@@ -203,7 +305,17 @@ class CloudProfileJob:
         self.preview = Preview(path.name, size, kind, self.connection.url, self.connection.where)
         folder = self._folder = Path(tempfile.mkdtemp(prefix="loupe-upload-"))
 
+        abandoned, self._abandoning = self._abandoning, None
+        credentials = self.connection.credentials() if abandoned else None
+        client = self.client
+
         def convert(progress: Progress, cancelled: Callable[[], bool]) -> Path:
+            if abandoned and credentials is not None:
+                with (
+                    credentials.open() as (token, key),
+                    cloud_call(lambda: client(credentials.url, token, api_key=key)) as api,
+                ):
+                    _abort(api, abandoned)
             return parquet_copy(path, folder)
 
         self._set("converting")
@@ -219,8 +331,13 @@ class CloudProfileJob:
             self._fail(exc)
             return
         sent, name, client = self._sent, self.session.path.name, self.client
-        engine, stop = self._engine(), threading.Event()
-        self._stop = stop
+        engine, stop, suspend = self._engine(), threading.Event(), threading.Event()
+        self._stop, self._suspend = stop, suspend
+        resume_id = self._resuming.upload_id if self._resuming is not None else None
+        self._upload_id = resume_id
+
+        def named(upload_id: str) -> None:
+            self._upload_id = upload_id
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> tuple[Profile, float]:
             started = time.monotonic()
@@ -232,7 +349,11 @@ class CloudProfileJob:
                 credentials.open() as (token, key),
                 cloud_call(lambda: client(credentials.url, token, api_key=key)) as api,
             ):
-                result = cloud_call(lambda: _upload_and_run(api, sent, engine, progress, stopped))
+                result = cloud_call(
+                    lambda: _upload_and_run(
+                        api, sent, engine, progress, stopped, resume_id, named, suspend.is_set
+                    )
+                )
             profile = cast(Profile, result.get("profile", result))
             profile.setdefault("source", {})["name"] = name  # type: ignore[typeddict-item]
             return profile, time.monotonic() - started
@@ -273,6 +394,16 @@ class CloudProfileJob:
             self.preview = replace(
                 self.preview, sent_name=sent.name, sent_format=fmt, sent_size=size
             )
+        if self._resuming is not None:
+            if self.preview is None or self._resuming.total != self.preview.sent_size:
+                # Not the copy the upload began with: it cannot resume.
+                self._forget_kept()
+                self._resuming = None
+                self._fail(CloudFailed("the copy to send changed; start the upload over"))
+                return
+            self._set("ready")
+            self.send()
+            return
         self._set("ready")
 
     def _on_progress(self, phase: str, fraction: float) -> None:
@@ -281,6 +412,8 @@ class CloudProfileJob:
             self.phase = phase
             if self.state != "running":
                 self.state = "running"
+                self._resuming = None
+                self._forget_kept()  # the upload is complete: nothing to resume
         self.changed.emit()
 
     def _on_profiled(self, result: tuple[Profile, float]) -> None:
@@ -292,6 +425,13 @@ class CloudProfileJob:
     def _on_cancelled(self) -> None:
         uploading = self.state == "uploading"
         self._cleanup()
+        self._resuming = None
+        if self._suspend.is_set():
+            self.error = "The upload stopped; it can be resumed"
+            self._set("cancelled")
+            return
+        if uploading:
+            self._forget_kept()  # aborted on the server
         self.error = (
             "Cloud profile cancelled; the upload was removed from the server"
             if uploading
@@ -301,8 +441,28 @@ class CloudProfileJob:
 
     def _fail(self, error: BaseException) -> None:
         self._cleanup()
+        self._resuming = None
+        if isinstance(error, UploadStopped):
+            self._keep(error.upload_id)
         self.error = describe_error(error)
         self._set("failed")
+
+    def _keep(self, upload_id: str) -> None:
+        """Keep ``upload_id`` for this file and endpoint, with how far it got."""
+        try:
+            stat = self.session.path.stat()
+        except OSError:
+            return
+        total = self.preview.sent_size or 0 if self.preview is not None else 0
+        kept = KeptUpload(
+            upload_id, stat.st_size, stat.st_mtime_ns, int(self.fraction * total), total
+        )
+        self.memory.save(upload_key(self.connection.url, self.session.path), kept.to_text())
+
+    def _forget_kept(self) -> None:
+        """Forget the kept upload of this file to this endpoint."""
+        if self.connection.url:
+            self.memory.save(upload_key(self.connection.url, self.session.path), None)
 
     def _set(self, state: str) -> None:
         self.state = state
@@ -332,22 +492,51 @@ def _in_memory_size(path: Path) -> int:
     return size * (8 if compressed else 1)
 
 
+def _abort(api: CloudClient, upload_id: str) -> None:
+    """Drop an abandoned upload on the server (one it no longer knows is dropped already)."""
+    with contextlib.suppress(NotFoundError):
+        api.abort_upload(upload_id)
+
+
 def _upload_and_run(
-    api: CloudClient, sent: Path, engine: str, progress: Progress, cancelled: Callable[[], bool]
+    api: CloudClient,
+    sent: Path,
+    engine: str,
+    progress: Progress,
+    cancelled: Callable[[], bool],
+    resume_id: str | None = None,
+    started: Callable[[str], None] | None = None,
+    suspended: Callable[[], bool] = lambda: False,
 ) -> dict[str, Any]:
-    """Upload ``sent``, run a profile job on it, and fetch the result."""
+    """Upload ``sent`` (or finish the upload ``resume_id``), run a profile job, fetch the result.
+
+    Raises:
+        UploadStopped: the upload stopped part-way; it can be resumed.
+        Cancelled: cancelled (an upload is aborted on the server unless suspended).
+    """
 
     def report(stage: str, done: int, total: int) -> None:
         progress("upload", done / total if total else 1.0)
+        if suspended():
+            raise _Suspended
         if cancelled():
             # CloudClient aborts the upload on the server when KeyboardInterrupt passes
             # through it, as Ctrl+C does in `loupe cloud`; Cancel takes the same path.
             raise KeyboardInterrupt
 
     try:
-        upload_id = api.upload(sent, progress=report)
+        if resume_id is not None:
+            upload_id = api.resume_upload(resume_id, sent, progress=report)
+        else:
+            upload_id = api.upload(sent, progress=report, started=started)
     except KeyboardInterrupt:
         raise Cancelled() from None
+    except _Suspended:
+        raise Cancelled() from None
+    except UploadInterrupted as exc:
+        raise UploadStopped(
+            "the connection dropped during the upload; it can be resumed", exc.upload_id
+        ) from None
     job = api.start_job(upload_id, "profile", engine=engine)
     pause = threading.Event()
     while True:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
+import httpx
 import keyring
 import pytest
 from keyring.backends.fail import Keyring as NoKeyring
@@ -21,6 +23,7 @@ from core.samples import SAMPLE_CSV
 from desktop.models import cloud as cloud_model
 from desktop.models.cloud import AWS, LOCAL, CloudConnection, CloudFailed, first_error_line
 from desktop.models.cloud_job import CloudProfileJob, size_text
+from desktop.models.kept_upload import DictUploadMemory
 from desktop.models.session import DatasetSession
 from desktop.models.tasks import InlineRunner
 from tests.cloud.client.deployment import Deployment, clock, deployment, follow, free_ports
@@ -361,3 +364,101 @@ def test_without_a_keyring_the_sign_in_lasts_this_session(
     )
     with cloud.credentials().open() as (token, key):
         assert token() == deployment.cognito.issued[-1] and key is None
+
+
+class Dropping(Watching):
+    """Watches, and drops the connection at storage PUT number ``drop_put`` (0: never)."""
+
+    def __init__(self, drop_put: int = 2) -> None:
+        super().__init__()
+        self.drop_put = drop_put
+        self.puts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            self.puts += 1
+            if self.puts == self.drop_put:
+                self.requests.append((request.method, request.url.path))
+                raise httpx.ConnectError("connection dropped", request=request)
+        return super().handle_request(request)
+
+
+def _interrupted(
+    path: Path, served: Connection, dropping: Dropping, memory: DictUploadMemory
+) -> CloudProfileJob:
+    """A tab's job whose upload of ``path`` dropped after its first of two parts."""
+    session = DatasetSession(path, InlineRunner())
+    job = CloudProfileJob(
+        session,
+        connected(served),
+        InlineRunner(),
+        client=_client(dropping, multipart=True),
+        memory=memory,
+    )
+    job.prepare()
+    job.send()
+    assert job.state == "failed"
+    assert job.error == "the connection dropped during the upload; it can be resumed"
+    return job
+
+
+def test_an_interrupted_upload_resumes_with_only_the_missing_parts_after_a_restart(
+    served: Connection, backend: LocalBackend, random_parquet: Path
+) -> None:
+    dropping, memory = Dropping(), DictUploadMemory()
+    job = _interrupted(random_parquet, served, dropping, memory)
+    (upload_id,) = dropping.upload_ids
+    assert upload_exists(served.url, backend.token, upload_id)
+    kept = job.kept_upload()
+    assert kept is not None and kept.upload_id == upload_id
+    assert job.resume_text.startswith("The upload of noise.parquet stopped at 16.8 of 20.")
+    assert job.resume_text.endswith(" MB") and job.can_start
+    assert backend.token not in json.dumps(memory.saved)  # an id, never a token
+
+    # As after a restart: a new tab and connection, the same memory.
+    dropping.drop_put, before = 0, dropping.puts
+    session = DatasetSession(random_parquet, InlineRunner())
+    again = CloudProfileJob(
+        session,
+        connected(served),
+        InlineRunner(),
+        client=_client(dropping, multipart=True),
+        memory=memory,
+    )
+    assert again.resume_text == job.resume_text
+    again.resume()
+    assert again.state == "done", again.error
+    assert dropping.puts - before == 1  # only the second part went up
+    assert dropping.upload_ids == [upload_id]  # no new upload
+    assert again.kept_upload() is None and memory.saved == {} and again.resume_text == ""
+    with open_table(random_parquet) as table:
+        local = json.loads(json.dumps(profile_table(table, ProfileConfig()).profile))
+    cloud = session.profile
+    assert cloud is not None and cloud["source"]["name"] == "noise.parquet"
+    assert cloud["dataset"]["rows"] == local["dataset"]["rows"] == 20_000
+    assert [c["name"] for c in cloud["columns"]] == [c["name"] for c in local["columns"]]
+    assert [c["missing"] for c in cloud["columns"]] == [c["missing"] for c in local["columns"]]
+
+
+def test_start_over_aborts_the_kept_upload_and_a_changed_file_forgets_it(
+    served: Connection, backend: LocalBackend, random_parquet: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "noise.parquet"
+    shutil.copy(random_parquet, path)
+    dropping, memory = Dropping(), DictUploadMemory()
+    job = _interrupted(path, served, dropping, memory)
+    (first,) = dropping.upload_ids
+    job.start_over()
+    assert job.state == "ready" and job.preview is not None  # a fresh preview first
+    assert not upload_exists(served.url, backend.token, first)
+    assert job.kept_upload() is None and memory.saved == {}
+
+    # Sent again, dropped again: then the file changes, and the kept upload goes.
+    dropping.puts = 0
+    job.send()
+    assert job.state == "failed" and job.kept_upload() is not None
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert job.kept_upload() is None and job.resume_text == "" and memory.saved == {}
+    job.resume()
+    assert job.state == "failed" and len(dropping.upload_ids) == 2
