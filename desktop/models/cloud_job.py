@@ -79,6 +79,10 @@ class UploadStopped(CloudFailed):
         self.upload_id = upload_id
 
 
+class UploadGone(CloudFailed):
+    """The interrupted upload to resume is no longer on the server: it must start over."""
+
+
 class _Suspended(Exception):
     """Raised from the progress callback to stop an upload without aborting it."""
 
@@ -444,6 +448,8 @@ class CloudProfileJob:
         self._resuming = None
         if isinstance(error, UploadStopped):
             self._keep(error.upload_id)
+        elif isinstance(error, UploadGone):
+            self._forget_kept()
         self.error = describe_error(error)
         self._set("failed")
 
@@ -526,7 +532,13 @@ def _upload_and_run(
 
     try:
         if resume_id is not None:
-            upload_id = api.resume_upload(resume_id, sent, progress=report)
+            try:
+                upload_id = api.resume_upload(resume_id, sent, progress=report)
+            except NotFoundError:
+                # Expired (after a day in AWS) or forgotten (a local backend restarted).
+                raise UploadGone(
+                    "the interrupted upload is no longer on the server; start it over"
+                ) from None
         else:
             upload_id = api.upload(sent, progress=report, started=started)
     except KeyboardInterrupt:

@@ -462,3 +462,23 @@ def test_start_over_aborts_the_kept_upload_and_a_changed_file_forgets_it(
     assert job.kept_upload() is None and job.resume_text == "" and memory.saved == {}
     job.resume()
     assert job.state == "failed" and len(dropping.upload_ids) == 2
+
+
+def test_an_upload_gone_from_the_server_is_forgotten_and_starts_over(
+    served: Connection, backend: LocalBackend, random_parquet: Path
+) -> None:
+    dropping, memory = Dropping(), DictUploadMemory()
+    job = _interrupted(random_parquet, served, dropping, memory)
+    (upload_id,) = dropping.upload_ids
+    # The server let it go meanwhile (a day in AWS; a local backend that restarted).
+    with httpx.Client(trust_env=False) as api:
+        gone = api.delete(
+            f"{served.url}/v1/uploads/{upload_id}",
+            headers={"Authorization": f"Bearer {backend.token}"},
+        )
+    assert gone.status_code in (200, 204), gone.text
+    dropping.drop_put = 0
+    job.resume()
+    assert job.state == "failed"
+    assert job.error == "the interrupted upload is no longer on the server; start it over"
+    assert job.kept_upload() is None and memory.saved == {} and job.resume_text == ""
