@@ -149,6 +149,7 @@ class DatasetInsights:
         exchange = Exchange(choice.question, client.settings.model, request)
         self.history.append(exchange)
         question, theme = choice.question, "dark" if self.session.dark else "light"
+        rows = self.session.base  # the rows the window holds, for scatter and line charts
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             try:
@@ -157,7 +158,7 @@ class DatasetInsights:
                 )
             finally:
                 client.close()
-            figures = suggested_figures(profile, result.get("charts", []), theme)
+            figures = suggested_figures(profile, result.get("charts", []), theme, rows)
             return cards(result), result.get("insights", []), figure_specs(figures)
 
         def finished(answer: tuple[list[Card], list[dict[str, Any]], list[dict[str, Any]]]) -> None:

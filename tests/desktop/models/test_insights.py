@@ -223,3 +223,31 @@ def test_exports_keep_the_insights_with_their_marks(
     # Without insights, the document is as before.
     profiled.export_profile(tmp_path / "plain.json", report=False)
     assert "insights" not in json.loads((tmp_path / "plain.json").read_text())
+
+
+def test_scatter_and_line_are_drawn_from_the_rows_the_window_holds(
+    profiled: DatasetSession,
+) -> None:
+    profile, rows = profiled.profile, profiled.base
+    assert profile is not None and rows is not None
+    suggested = [
+        {"type": "scatter", "x": "quantity", "y": "amount"},
+        {"type": "line", "x": "ordered_at", "y": "amount"},
+        {"type": "scatter", "x": "channel", "y": "amount"},  # text: not plotted as points
+        {"type": "scatter", "x": "amount", "y": "invented"},
+    ]
+    figures = suggested_figures(profile, suggested, "light", rows)
+    kinds = [f.layout.meta["chart"] for f in figures]
+    assert kinds == ["rows_scatter", "rows_line", "top_values"]
+    both = rows.select("quantity", "amount").drop_nulls()
+    scatter = figures[0].data[0]
+    assert len(scatter.x) == both.height and sorted(scatter.y) == sorted(both["amount"].to_list())
+    line = figures[1].data[0]
+    assert (
+        list(line.x) == sorted(line.x)
+        and len(line.x) == rows.select("ordered_at", "amount").drop_nulls().height
+    )
+    # Without the rows (a profile from elsewhere), the profile's correlations answer.
+    assert [f.layout.meta["chart"] for f in suggested_figures(profile, suggested[:1], "light")] == [
+        "correlation"
+    ]
