@@ -96,3 +96,20 @@ def upload_exists(url: str, token: str, upload_id: str) -> bool:
     )
     assert answer.status_code in (200, 404), answer.text
     return answer.status_code == 200
+
+
+class Dropping(Watching):
+    """Watches, and drops the connection at storage PUT number ``drop_put`` (0: never)."""
+
+    def __init__(self, drop_put: int = 2) -> None:
+        super().__init__()
+        self.drop_put = drop_put
+        self.puts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            self.puts += 1
+            if self.puts == self.drop_put:
+                self.requests.append((request.method, request.url.path))
+                raise httpx.ConnectError("connection dropped", request=request)
+        return super().handle_request(request)

@@ -29,7 +29,7 @@ from desktop.qt_workers import QtRunner
 from tests.cloud.client.deployment import Deployment, clock, deployment, follow
 from tests.cloud.client.file_keyring import FileKeyring
 from tests.cloud.conftest import moto_url, store
-from tests.desktop.cloud_backend import Watching, upload_exists
+from tests.desktop.cloud_backend import Dropping, Watching, upload_exists
 
 # The Cognito-like deployment of the client's tests, and the S3 it stores in.
 __all__ = ["clock", "deployment", "moto_url", "store"]
@@ -205,3 +205,37 @@ def test_sign_in_on_the_cloud_page_waits_for_the_browser_in_the_background(
     qtbot.waitUntil(lambda: cloud.state == "off", timeout=LONG)
     assert page.sign_in_note.text() == f"signed out of {deployment.url}"
     assert deployment.cognito.revoked and not page.sign_out_button.isEnabled()
+
+
+def test_a_dropped_upload_offers_resume_in_the_tab_and_finishes(
+    qtbot: Any,
+    window: QtMainWindow,
+    served: Connection,
+    backend: LocalBackend,
+    random_parquet: Path,
+) -> None:
+    window.show()
+    window.cloud.connect_local(served)
+    qtbot.waitUntil(lambda: window.cloud.connected, timeout=LONG)
+    view = opened(qtbot, window, random_parquet)
+    assert view.cloud_job is not None and view.cloud_bar is not None
+    job, bar = view.cloud_job, view.cloud_bar
+    dropping = Dropping()  # the connection drops on the second of two parts
+    job.client = lambda url, token, api_key=None: CloudClient(
+        url, token, transport=dropping, storage_transport=dropping, multipart_threshold=1
+    )
+    view.profile_in_cloud()
+    preview = bar.preview_dialog
+    assert preview is not None
+    qtbot.waitUntil(preview.send_button.isEnabled, timeout=LONG)
+    preview.send_button.click()
+    qtbot.waitUntil(lambda: bar.resume_button.isVisible(), timeout=LONG)
+    assert bar.start_over_button.isVisible() and not bar.cancel_button.isVisible()
+    assert bar.line.text().startswith("The upload of noise.parquet stopped at 16.8 of 20.")
+    shot(window, "d12_resume")
+    dropping.drop_put, before = 0, dropping.puts
+    bar.resume_button.click()
+    qtbot.waitUntil(lambda: job.state == "done", timeout=LONG)
+    assert dropping.puts - before == 1 and len(dropping.upload_ids) == 1
+    assert not bar.resume_button.isVisible() and view.profile is not None
+    assert view.profile["dataset"]["rows"] == 20_000

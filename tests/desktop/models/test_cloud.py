@@ -29,7 +29,7 @@ from desktop.models.tasks import InlineRunner
 from tests.cloud.client.deployment import Deployment, clock, deployment, follow, free_ports
 from tests.cloud.client.file_keyring import FileKeyring
 from tests.cloud.conftest import moto_url, store
-from tests.desktop.cloud_backend import Watching, upload_exists
+from tests.desktop.cloud_backend import Dropping, Watching, upload_exists
 
 # The Cognito-like deployment of the client's tests, and the S3 it stores in.
 __all__ = ["clock", "deployment", "moto_url", "store"]
@@ -364,23 +364,6 @@ def test_without_a_keyring_the_sign_in_lasts_this_session(
     )
     with cloud.credentials().open() as (token, key):
         assert token() == deployment.cognito.issued[-1] and key is None
-
-
-class Dropping(Watching):
-    """Watches, and drops the connection at storage PUT number ``drop_put`` (0: never)."""
-
-    def __init__(self, drop_put: int = 2) -> None:
-        super().__init__()
-        self.drop_put = drop_put
-        self.puts = 0
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "PUT":
-            self.puts += 1
-            if self.puts == self.drop_put:
-                self.requests.append((request.method, request.url.path))
-                raise httpx.ConnectError("connection dropped", request=request)
-        return super().handle_request(request)
 
 
 def _interrupted(
