@@ -8,6 +8,7 @@
     ├── ForbiddenError   the object belongs to somebody else, or the key is unsafe (HTTP 403)
     ├── NotFoundError    no such upload or job for this user (HTTP 404)
     ├── ConflictError    a concurrent write changed the object first (HTTP 409)
+    ├── QuotaError       the deployment's usage plan refused: throttled, or quota used (HTTP 429)
     ├── StoreError       the object store failed (HTTP 502)
     └── InsightsError    the model could not be reached, or never answered validly (HTTP 502)
 
@@ -23,6 +24,7 @@ __all__ = [
     "ForbiddenError",
     "InsightsError",
     "NotFoundError",
+    "QuotaError",
     "RequestError",
     "SignInCancelled",
     "SignInError",
@@ -75,6 +77,12 @@ class ConflictError(CloudError):
     """Another writer changed the object first."""
 
     status = 409
+
+
+class QuotaError(CloudError):
+    """The deployment's usage plan refused the request: too many at once, or the quota is used."""
+
+    status = 429
 
 
 class StoreError(CloudError):

@@ -32,6 +32,7 @@ from cloud.errors import (
     ConflictError,
     ForbiddenError,
     NotFoundError,
+    QuotaError,
     RequestError,
     StoreError,
 )
@@ -61,6 +62,17 @@ class UploadInterrupted(CloudError):
     def __init__(self, message: str, upload_id: str) -> None:
         super().__init__(message)
         self.upload_id = upload_id
+
+
+def _quota_error(answer: httpx.Response) -> QuotaError:
+    """What API Gateway's usage plan said (quota or throttling), in one line for people."""
+    try:
+        said = str(answer.json().get("message", ""))
+    except (ValueError, AttributeError):
+        said = ""
+    if "limit exceeded" in said.lower():
+        return QuotaError("the deployment's request quota for today is used up; try again tomorrow")
+    return QuotaError("the deployment is receiving too many requests; try again in a minute")
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -142,6 +154,8 @@ class CloudClient:
             raise CloudError(f"{self.endpoint} did not answer in time") from None
         except httpx.TransportError as exc:
             raise CloudError(f"cannot reach {self.endpoint} ({type(exc).__name__})") from None
+        if answer.status_code == 429:
+            raise _quota_error(answer)
         if answer.status_code >= 400:
             try:
                 detail = answer.json().get("detail")

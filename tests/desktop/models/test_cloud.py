@@ -465,3 +465,25 @@ def test_an_upload_gone_from_the_server_is_forgotten_and_starts_over(
     assert job.state == "failed"
     assert job.error == "the interrupted upload is no longer on the server; start it over"
     assert job.kept_upload() is None and memory.saved == {} and job.resume_text == ""
+
+
+def test_a_used_up_quota_is_one_line_in_the_tab_which_keeps_working(served: Connection) -> None:
+    def gateway(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, json={"message": "Limit Exceeded"})
+
+    session = DatasetSession(SAMPLE_CSV, InlineRunner())
+    session.start_loading()
+    job = CloudProfileJob(
+        session,
+        connected(served),
+        InlineRunner(),
+        client=lambda url, token, api_key=None: CloudClient(
+            url, token, transport=httpx.MockTransport(gateway)
+        ),
+    )
+    job.prepare()
+    job.send()
+    assert job.state == "failed"
+    assert job.error == "the deployment's request quota for today is used up; try again tomorrow"
+    session.start_profile()  # the local profile still works
+    assert session.profile is not None and session.profile["dataset"]["rows"] == 2000
