@@ -18,10 +18,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -144,6 +147,7 @@ class QtInsightsPane(QWidget):
         super().__init__(parent)
         self.insights = insights
         self.preview_dialog: QtInsightsPreview | None = None
+        self.sent_dialog: QDialog | None = None
         self.question = QLineEdit()
         self.question.setPlaceholderText(QUESTION_HINT)
         self.question.returnPressed.connect(self.ask)
@@ -258,6 +262,29 @@ class QtInsightsPane(QWidget):
         elif self._charts is not None:
             self._charts.setVisible(False)
 
+    def show_sent(self, exchange: Exchange) -> None:
+        """Show, read-only, the exact request an exchange sent (what its answer is based on)."""
+        request = exchange.request
+        dialog = QDialog(self.window())
+        dialog.setWindowTitle("What was sent")
+        dialog.resize(760, 560)
+        layout = QVBoxLayout(dialog)
+        rows = f"{request.raw_rows} raw rows" if request.raw_rows else "no raw rows"
+        layout.addWidget(
+            _plain(
+                f"{request.values:,} values from the file · {rows} · {len(request.body):,} bytes"
+            )
+        )
+        body = QPlainTextEdit(request.pretty())
+        body.setReadOnly(True)
+        body.setObjectName("sent_body")
+        layout.addWidget(body, 1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(dialog.reject)
+        layout.addWidget(close)
+        self.sent_dialog = dialog
+        dialog.open()
+
     def _exchange_widget(self, exchange: Exchange) -> QWidget:
         """One question and its answer."""
         box = QWidget()
@@ -266,7 +293,14 @@ class QtInsightsPane(QWidget):
         layout.setContentsMargins(0, 4, 0, 12)
         when = time.strftime("%H:%M", time.localtime(exchange.asked_at))
         asked = f"You asked: {exchange.question}" if exchange.question else "Insights"
-        layout.addWidget(_plain(f"{asked}   ({exchange.model}, {when})", bold=True))
+        header = QHBoxLayout()
+        header.addWidget(_plain(f"{asked}   ({exchange.model}, {when})", bold=True), 1)
+        sent = QPushButton("What was sent")
+        sent.setObjectName("what_was_sent")
+        sent.setToolTip("The exact request this answer is based on")
+        sent.clicked.connect(lambda: self.show_sent(exchange))
+        header.addWidget(sent)
+        layout.addLayout(header)
         if exchange.state == "asking":
             layout.addWidget(_plain("Waiting for the answer…"))
         elif exchange.state in ("failed", "cancelled"):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSplitter, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QPushButton, QSplitter, QWidget
 
 from core.samples import SAMPLE_CSV
 from desktop.models.ai import NO_KEYRING, AIAccess, AISettings, ApiKeys
@@ -120,6 +120,12 @@ def test_get_insights_shows_verified_and_unverified_cards_from_exactly_the_previ
     order = [answer.indexOf(w) for w in (verified, heading, unverified)]
     assert order == sorted(order) and -1 not in order
     assert pane.charts.isVisible()
+    # What an answer was based on stays to be seen: the very bytes that were sent.
+    pane.history.findChild(QPushButton, "what_was_sent").click()
+    assert pane.sent_dialog is not None
+    kept = pane.sent_dialog.findChild(QPlainTextEdit, "sent_body").toPlainText()
+    assert json.loads(kept) == received.body
+    pane.sent_dialog.reject()
     rows_and_profile = view.grid_pane.parentWidget()
     assert isinstance(rows_and_profile, QSplitter)
     rows_and_profile.setSizes([200, 700])  # room for the cards in the picture
