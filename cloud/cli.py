@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import webbrowser
 from collections.abc import Sequence
@@ -114,6 +115,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """Turn a termination request into the KeyboardInterrupt Ctrl+C gives."""
+    raise KeyboardInterrupt
+
+
 def _serve(args: argparse.Namespace) -> int:
     """Run the backend on this machine until Ctrl+C."""
     # Imported here: the backend needs the cloud extra (FastAPI, boto3, moto), which a
@@ -124,6 +130,9 @@ def _serve(args: argparse.Namespace) -> int:
         raise missing_extra(exc) from None
 
     settings = LocalSettings.from_env(host=args.host, port=args.port, chunk_rows=args.chunk_rows)
+    # `kill`, a service manager or a closing session stops it as Ctrl+C does: cleanly,
+    # its connection file removed.
+    signal.signal(signal.SIGTERM, _interrupt)
     backend = LocalBackend(settings).start()
     connection: Path | None = None
     # Ctrl+C at any moment once the backend runs, even while the banner is written,

@@ -278,3 +278,15 @@ def test_loupe_cloud_finds_the_local_server_without_url_or_token(
     serving.process.send_signal(signal.SIGINT)
     assert serving.process.wait(timeout=30) == 0
     assert not connection.exists()
+
+
+def test_serve_stopped_by_sigterm_stops_cleanly_and_removes_its_file(serving: Serving) -> None:
+    # `kill`, a service manager, a closing session: as clean as Ctrl+C.
+    assert serving.process.stdout is not None
+    announced = serving.process.stdout.readline()
+    (connection,) = RUNTIME.glob("serve-*.json")
+    assert str(connection) in announced
+    serving.process.send_signal(signal.SIGTERM)
+    assert serving.process.wait(timeout=30) == 0
+    assert not connection.exists()
+    assert serving.process.stderr is not None and "Traceback" not in serving.process.stderr.read()
