@@ -19,12 +19,17 @@ def parquet_copy(path: Path, folder: Path) -> Path:
     """What to upload for ``path``: a Parquet copy in ``folder`` when that is smaller.
 
     Files already columnar, or that Parquet would not shrink, are sent as they
-    are. The copy is deterministic, so an interrupted upload of it resumes.
+    are (once they open as a table). The copy is deterministic, so an interrupted
+    upload of it resumes.
 
     Raises:
         core.errors.LoupeError: the file cannot be read (named, one line).
     """
     if detect(path).format.value not in _CONVERTED:
+        # Sent as it is: opened here first, so a damaged file is refused (in one line)
+        # before anything leaves the machine.
+        with open_table(path) as table:
+            table.lazy().collect_schema()
         return path
     copy = folder / (path.stem + ".parquet")
     with open_table(path) as table:

@@ -290,3 +290,18 @@ def test_serve_stopped_by_sigterm_stops_cleanly_and_removes_its_file(serving: Se
     assert serving.process.wait(timeout=30) == 0
     assert not connection.exists()
     assert serving.process.stderr is not None and "Traceback" not in serving.process.stderr.read()
+
+
+def test_a_damaged_file_is_refused_before_anything_is_sent(
+    serving: Serving, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "orders.parquet"
+    damaged.write_bytes(b"PAR1 and then nothing")  # a copy cut short: no footer
+    done = loupe(
+        "cloud", "profile", str(damaged), "--endpoint", serving.url,
+        env=environment(LOUPE_API_TOKEN=serving.token),
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: {damaged}: truncated Parquet file (the footer is missing); re-copy or re-export it"
+    ]
