@@ -116,13 +116,19 @@ def main(files: Sequence[str] = ()) -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must load before the app
     from PySide6.QtWidgets import QApplication
 
+    from desktop.qt_gc import QtGarbageCollector
     from desktop.qt_main_window import QtMainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Loupe")
+    # Workers must never be the ones freeing Qt objects: collect on this thread only.
+    collector = QtGarbageCollector(app)
     start_logging()
     window = QtMainWindow()
     for name in files:
         window.open_path(name)
     window.show()
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        collector.stop()

@@ -10,6 +10,9 @@ os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (
 ).strip()
 
 # With the environment set: QtWebEngine must be imported before the QApplication exists.
+import gc
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +39,19 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ApiKeys:
 
 
 @pytest.fixture
-def window(qtbot: Any, tmp_path: Path, keys: ApiKeys) -> QtMainWindow:
+def window(qtbot: Any, tmp_path: Path, keys: ApiKeys) -> Iterator[QtMainWindow]:
     """A main window whose settings and keys live in files of the test's own."""
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = QtMainWindow(settings, ai=AIAccess(AISettings(), keys))
     qtbot.addWidget(win)
-    return win
+    yield win
+    win.close()
+    del win
+    # The closed window is freed here, on the GUI thread: left to a collection that a
+    # later test's worker thread happens to start, freeing it there crashes Qt.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 # The real local backend and its watchers, for the cloud tests of both the models and the window.
