@@ -11,6 +11,7 @@ Routes (all but health and auth/config need ``Authorization: Bearer <token>``):
     DELETE /v1/uploads/{id}                abort: drop the parts, the file and the record
     POST   /v1/jobs                        {upload_id, kind, options} → 202 {job_id, status}
     GET    /v1/jobs/{job_id}               status, phase, progress; result_url once succeeded
+    POST   /v1/keys                        the caller's own API key (per-user quota), or null
 
 The upload routes are in :mod:`cloud.api.uploads`, the job routes in
 :mod:`cloud.api.jobs`. Nothing in the routes knows which host runs them:
@@ -24,7 +25,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from cloud.api import jobs, uploads
+from cloud.api import jobs, keys, uploads
 from cloud.api.auth import SignInSettings, TokenVerifier
 from cloud.api.dependencies import Backend, Runner
 from cloud.api.models import DEFAULT_PART_SIZE, MIN_PART_SIZE
@@ -41,6 +42,7 @@ def create_app(
     *,
     part_size: int = DEFAULT_PART_SIZE,
     sign_in: SignInSettings | None = None,
+    personal_keys: keys.KeyIssuer | None = None,
 ) -> FastAPI:
     """The API over ``store``, trusting tokens ``verifier`` accepts, running jobs with ``runner``.
 
@@ -48,11 +50,13 @@ def create_app(
     ``part_size`` is the smallest part of multipart uploads (at least 5 MiB).
     ``sign_in`` says how clients sign in; without it (``loupe serve``) the API
     answers that the token is the local one, found in the connection file.
+    ``personal_keys`` gives each user an API key of their own (AWS: the usage
+    plan's quota is then per user); without it no key is needed.
     """
     if part_size < MIN_PART_SIZE:
         raise ValueError("parts must be at least 5 MiB")
     app = FastAPI(title="Loupe cloud", version="1.0")
-    app.state.backend = Backend(store, verifier, runner, part_size)
+    app.state.backend = Backend(store, verifier, runner, part_size, personal_keys)
 
     @app.exception_handler(CloudError)
     async def cloud_error(request: Request, exc: CloudError) -> JSONResponse:
@@ -71,4 +75,5 @@ def create_app(
 
     app.include_router(uploads.router)
     app.include_router(jobs.router)
+    app.include_router(keys.router)
     return app

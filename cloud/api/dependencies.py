@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,6 +19,9 @@ from cloud.errors import AuthError
 from cloud.shared.identity import Identity
 from cloud.shared.jobs import JobRef
 from cloud.shared.storage import ObjectStore
+
+if TYPE_CHECKING:
+    from cloud.api.keys import KeyIssuer
 
 __all__ = ["Backend", "Caller", "Runner", "Service", "backend", "caller"]
 
@@ -30,12 +33,14 @@ _bearer = HTTPBearer(auto_error=False)
 
 @dataclass(frozen=True)
 class Backend:
-    """The app's storage, token checks, job runner and smallest multipart part size."""
+    """The app's storage, token checks, job runner, smallest multipart part size, and
+    the issuer of personal API keys (None where there is no usage plan)."""
 
     store: ObjectStore
     verifier: TokenVerifier
     runner: Runner
     part_size: int
+    keys: KeyIssuer | None = None
 
 
 def backend(request: Request) -> Backend:

@@ -10,6 +10,7 @@ Configuration comes from the environment the template sets:
     LOUPE_USER_POOL_ID, LOUPE_USER_POOL_CLIENT_ID, LOUPE_TOKEN_ISSUER (optional)
     LOUPE_API_SCOPE           the scope access tokens must carry (default loupe/api)
     LOUPE_SIGNIN_DOMAIN, LOUPE_SIGNIN_PORTS   what GET /v1/auth/config tells clients
+    LOUPE_USAGE_PLAN_ID       the usage plan personal API keys join (POST /v1/keys)
 
 Logging, metrics (CloudWatch embedded metric format), X-Ray tracing (when the
 stack turns it on) and the Lambda context come from Powertools. Traces never
@@ -29,6 +30,7 @@ from mangum import Mangum
 
 from cloud.api.app import create_app
 from cloud.api.auth import API_SCOPE, CognitoVerifier, SignInSettings
+from cloud.api.keys import ApiGatewayKeys
 from cloud.shared.jobs import JobRef
 from cloud.shared.runtime import bucket, logger, metrics, tracer
 
@@ -56,7 +58,14 @@ def _api() -> Any:
         )
         metrics.add_metric(name="JobsStarted", unit=MetricUnit.Count, value=1)
 
-    app = create_app(bucket(), verifier, runner, sign_in=SignInSettings.from_env(os.environ))
+    plan = os.environ.get("LOUPE_USAGE_PLAN_ID")
+    app = create_app(
+        bucket(),
+        verifier,
+        runner,
+        sign_in=SignInSettings.from_env(os.environ),
+        personal_keys=ApiGatewayKeys(boto3.client("apigateway"), plan) if plan else None,
+    )
     return Mangum(app, lifespan="off")
 
 

@@ -90,6 +90,7 @@ def aws(
         "LOUPE_USER_POOL_CLIENT_ID": "app-client",
         "LOUPE_TOKEN_ISSUER": issuer.url,
         "NVIDIA_SECRET_ID": deployment.secret_arn,
+        "LOUPE_USAGE_PLAN_ID": deployment.usage_plan,
     }.items():
         monkeypatch.setenv(name, value)
     _fresh_containers()
@@ -103,6 +104,7 @@ class Api:
 
     def __init__(self, deployment: Deployment, issuer: Issuer) -> None:
         self.deployment = deployment
+        self.issuer = issuer
         self.token = issuer.token("alice")
         self.reached: set[tuple[str, str]] = set()
 
@@ -271,6 +273,18 @@ def test_multipart_uploads_and_every_route_work_under_the_api_policy(
     unknown = "0" * 32
     assert api("GET", "/v1/jobs/{job_id}", job_id=unknown)[0] == 404
     assert api("GET", "/v1/uploads/{id}/parts", id=unknown)[0] == 404
+    # Each user gets a key of their own in the usage plan, the same one each time.
+    status, mine = api("POST", "/v1/keys")
+    assert status == 200 and mine["api_key"], mine
+    assert api("POST", "/v1/keys") == (200, mine)
+    alice, api.token = api.token, api.issuer.token("bob")
+    status, bobs = api("POST", "/v1/keys")
+    api.token = alice
+    assert status == 200 and bobs["api_key"] not in (None, mine["api_key"])
+    gateway = api.deployment.admin_client("apigateway")
+    with api.deployment.unenforced():
+        in_plan = gateway.get_usage_plan_keys(usagePlanId=api.deployment.usage_plan)["items"]
+    assert sorted(k["value"] for k in in_plan) == sorted([mine["api_key"], bobs["api_key"]])
     # Deleting drops the file and the record.
     assert api("DELETE", "/v1/uploads/{id}", id=upload_id)[0] == 204
     assert api("GET", "/v1/uploads/{id}/parts", id=upload_id)[0] == 404

@@ -193,11 +193,20 @@ def test_api_needs_a_cognito_token_and_an_api_key(template: dict[str, Any]) -> N
     assert auth["UsagePlan"]["CreateUsagePlan"] == "PER_API"
     assert {"Throttle", "Quota"} <= set(auth["UsagePlan"])
     events = resources["ApiFunction"]["Properties"]["Events"]
-    # Health and the sign-in settings alone are open.
-    open_routes = [e for e in events.values() if "Auth" in e["Properties"]]
-    assert [e["Properties"]["Path"] for e in open_routes] == ["/v1/health", "/v1/auth/config"]
-    for route in open_routes:
-        assert route["Properties"]["Auth"] == {"Authorizer": "NONE", "ApiKeyRequired": False}
+    # Health and the sign-in settings alone are open; asking for one's own API key needs
+    # the token only (no key yet), and keeps the Cognito authorizer.
+    special = {
+        e["Properties"]["Path"]: e["Properties"]["Auth"]
+        for e in events.values()
+        if "Auth" in e["Properties"]
+    }
+    assert special == {
+        "/v1/health": {"Authorizer": "NONE", "ApiKeyRequired": False},
+        "/v1/auth/config": {"Authorizer": "NONE", "ApiKeyRequired": False},
+        "/v1/keys": {"ApiKeyRequired": False},
+    }
+    variables = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["LOUPE_USAGE_PLAN_ID"] == {"Ref": "ApiUsagePlan"}
     assert resources["UserPool"]["Properties"]["AdminCreateUserConfig"] == {
         "AllowAdminCreateUserOnly": True
     }

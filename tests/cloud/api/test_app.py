@@ -129,3 +129,10 @@ def test_bad_file_fails_the_job_with_one_line(served: Served, tmp_path: Path) ->
     assert job["status"] == "failed" and job["result_url"] is None
     assert job["error"].startswith("broken.csv: ") and "PNG" in job["error"]
     assert "\n" not in job["error"] and "/tmp" not in job["error"]
+
+
+def test_personal_keys_need_a_token_and_are_none_without_a_usage_plan(served: Served) -> None:
+    # `loupe serve` has no usage plan: a signed-in caller is told no key is needed.
+    assert httpx.post(f"{served.url}/v1/keys").status_code == 401
+    answer = httpx.post(f"{served.url}/v1/keys", headers=served.headers("alice"))
+    assert answer.status_code == 200 and answer.json() == {"api_key": None}
