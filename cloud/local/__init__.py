@@ -7,17 +7,22 @@ in-process by the local runner (:mod:`cloud.workers`). NVIDIA settings come from
 the environment (``NVIDIA_API_BASE_URL``, ``NVIDIA_API_KEY``,
 ``NEMOTRON_MODEL``); the key stays in this process's memory, handed to the
 insights steps directly (in AWS they read it from Secrets Manager).
-Nothing persists: stopping the server forgets every upload and job.
+Nothing persists: stopping the server forgets every upload and job, and removes
+the folder every step's temporary files were made in.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cloud.errors import CloudError, missing_extra
@@ -56,8 +61,9 @@ class LocalSettings:
 class LocalBackend:
     """The API, storage and workers on loopback; :meth:`start` and :meth:`stop`.
 
-    Attributes (after start): ``url`` of the API, ``token`` of the local user, and
-    the ``store`` behind it.
+    Attributes (after start): ``url`` of the API, ``token`` of the local user, the
+    ``store`` behind it, and ``scratch``, the folder this process's temporary
+    files go to while it runs (``tempfile``'s default), removed by :meth:`stop`.
     """
 
     def __init__(self, settings: LocalSettings) -> None:
@@ -65,6 +71,8 @@ class LocalBackend:
         self.url = ""
         self.token = ""
         self.store: S3Store | None = None
+        self.scratch: Path | None = None
+        self._previous_tempdir: str | None = None
         self._storage: Any = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -94,6 +102,7 @@ class LocalBackend:
         except ImportError as exc:
             raise missing_extra(exc) from None
 
+        self._use_scratch()
         self._storage = LocalStorage(_REGION)
         storage_url = self._storage.start()
         keys = self._storage.credentials
@@ -134,6 +143,29 @@ class LocalBackend:
         self.url = f"http://{shown}:{bound[1]}"
         return self
 
+    def _use_scratch(self) -> None:
+        """Make a folder of this backend's own the default for temporary files."""
+        # Every step's temporary copies (planning, chunks, readers) go through tempfile:
+        # in one folder, they are all removed when the server stops, even mid-job.
+        self.scratch = Path(tempfile.mkdtemp(prefix="loupe-serve-"))
+        # A job still running when stop() returns may write on until the process ends.
+        atexit.register(shutil.rmtree, self.scratch, ignore_errors=True)
+        self._previous_tempdir = tempfile.tempdir
+        tempfile.tempdir = str(self.scratch)
+
+    def _drop_scratch(self) -> None:
+        """Remove the temporary files' folder; restore the default before it."""
+        if self.scratch is None:
+            return
+        if tempfile.tempdir == str(self.scratch):
+            previous = self._previous_tempdir
+            tempfile.tempdir = previous if previous and os.path.isdir(previous) else None
+        # A job still running may add files while the tree is removed: try again.
+        for _ in range(3):
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            if not self.scratch.exists():
+                break
+
     @property
     def insights_model(self) -> str:
         """The model insights jobs ask."""
@@ -161,7 +193,7 @@ class LocalBackend:
                 self._thread.join(timeout=0.5)
 
     def stop(self) -> None:
-        """Stop the API, the workers and storage."""
+        """Stop the API, the workers and storage; remove the temporary files."""
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
@@ -170,3 +202,4 @@ class LocalBackend:
         if self._storage is not None:
             self._storage.stop()
             self._storage = None
+        self._drop_scratch()
