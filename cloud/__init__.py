@@ -8,7 +8,8 @@
     ├── workers/    the job steps: shipped as a container image with core
     ├── shared/     what the API and the workers share: identities, object keys,
     │               upload and job records, the object store
-    ├── local.py    ``loupe serve``: the API and the workers on this machine
+    ├── local/      ``loupe serve``: the API, the workers and S3 (moto, behind a
+    │               signature check) on this machine
     └── cli.py      ``loupe serve`` and ``loupe cloud …``
 
 import-linter (``pyproject.toml``) holds the boundaries. Never imports Qt.

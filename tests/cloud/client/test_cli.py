@@ -50,11 +50,14 @@ def loupe(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.Comple
 class Serving:
     """A ``loupe serve`` process, its URL and token, and what it printed."""
 
-    def __init__(self, process: subprocess.Popen[str], url: str, token: str, banner: str) -> None:
+    def __init__(
+        self, process: subprocess.Popen[str], url: str, token: str, banner: str, temp: Path
+    ) -> None:
         self.process = process
         self.url = url
         self.token = token
         self.banner = banner
+        self.temp = temp  # its TMPDIR
 
 
 @pytest.fixture
@@ -64,9 +67,14 @@ def fake() -> Iterator[FakeNemotron]:
 
 
 @pytest.fixture
-def serving(fake: FakeNemotron) -> Iterator[Serving]:
+def serving(fake: FakeNemotron, tmp_path: Path) -> Iterator[Serving]:
+    temp = tmp_path / "serve-tmp"
+    temp.mkdir()
     env = environment(
-        NVIDIA_API_KEY=KEY, NVIDIA_API_BASE_URL=fake.url, NEMOTRON_MODEL="nvidia/test-nemotron"
+        NVIDIA_API_KEY=KEY,
+        NVIDIA_API_BASE_URL=fake.url,
+        NEMOTRON_MODEL="nvidia/test-nemotron",
+        TMPDIR=str(temp),
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "desktop.launcher", "serve", "--port", "0"],
@@ -82,7 +90,7 @@ def serving(fake: FakeNemotron) -> Iterator[Serving]:
     assert "is running at http://127.0.0.1:" in lines[0], banner + (
         process.stderr.read() if process.stderr else ""
     )
-    yield Serving(process, lines[0].split(" at ")[1].strip(), lines[2].strip(), banner)
+    yield Serving(process, lines[0].split(" at ")[1].strip(), lines[2].strip(), banner, temp)
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
@@ -280,15 +288,19 @@ def test_loupe_cloud_finds_the_local_server_without_url_or_token(
     assert not connection.exists()
 
 
-def test_serve_stopped_by_sigterm_stops_cleanly_and_removes_its_file(serving: Serving) -> None:
+def test_serve_stopped_by_sigterm_stops_cleanly_and_removes_its_files(serving: Serving) -> None:
     # `kill`, a service manager, a closing session: as clean as Ctrl+C.
     assert serving.process.stdout is not None
     announced = serving.process.stdout.readline()
     (connection,) = RUNTIME.glob("serve-*.json")
     assert str(connection) in announced
+    # Every step's temporary files go to one folder of the server's own.
+    (scratch,) = serving.temp.iterdir()
+    assert scratch.name.startswith("loupe-serve-")
     serving.process.send_signal(signal.SIGTERM)
     assert serving.process.wait(timeout=30) == 0
     assert not connection.exists()
+    assert list(serving.temp.iterdir()) == []
     assert serving.process.stderr is not None and "Traceback" not in serving.process.stderr.read()
 
 

@@ -1,23 +1,28 @@
 """The whole backend on this machine: what ``loupe serve`` runs.
 
-The same FastAPI app as in AWS (:mod:`cloud.api`), under uvicorn; S3 and
-Secrets Manager from moto's server, started in-process on loopback; the state
-machine's steps run in-process by the local runner (:mod:`cloud.workers`).
-NVIDIA settings come from the environment (``NVIDIA_API_BASE_URL``,
-``NVIDIA_API_KEY``, ``NEMOTRON_MODEL``); the key is put in the local Secrets
-Manager and read back the way the Lambda reads it.
-Nothing persists: stopping the server forgets every upload and job.
+The same FastAPI app as in AWS (:mod:`cloud.api`), under uvicorn; S3 from moto,
+behind a gate on loopback that lets through only requests signed with this
+server's random keys (:mod:`cloud.local.storage`); the state machine's steps run
+in-process by the local runner (:mod:`cloud.workers`). NVIDIA settings come from
+the environment (``NVIDIA_API_BASE_URL``, ``NVIDIA_API_KEY``,
+``NEMOTRON_MODEL``); the key stays in this process's memory, handed to the
+insights steps directly (in AWS they read it from Secrets Manager).
+Nothing persists: stopping the server forgets every upload and job, and removes
+the folder every step's temporary files were made in.
 """
 
 from __future__ import annotations
 
-import logging
+import atexit
 import os
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cloud.errors import CloudError, missing_extra
@@ -27,10 +32,7 @@ from cloud.shared.storage import S3Store, s3_client
 __all__ = ["LocalBackend", "LocalSettings"]
 
 LOCAL_USER = "local"
-SECRET_ID = "loupe/nvidia-api-key"
 _REGION = "us-east-1"
-# moto accepts any credentials; these never leave this process.
-_CREDENTIALS = {"aws_access_key_id": "loupe-local", "aws_secret_access_key": "loupe-local"}
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,9 @@ class LocalSettings:
 class LocalBackend:
     """The API, storage and workers on loopback; :meth:`start` and :meth:`stop`.
 
-    Attributes (after start): ``url`` of the API, ``token`` of the local user, and
-    the ``store`` behind it.
+    Attributes (after start): ``url`` of the API, ``token`` of the local user, the
+    ``store`` behind it, and ``scratch``, the folder this process's temporary
+    files go to while it runs (``tempfile``'s default), removed by :meth:`stop`.
     """
 
     def __init__(self, settings: LocalSettings) -> None:
@@ -68,14 +71,15 @@ class LocalBackend:
         self.url = ""
         self.token = ""
         self.store: S3Store | None = None
-        self._moto: Any = None
+        self.scratch: Path | None = None
+        self._previous_tempdir: str | None = None
+        self._storage: Any = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="loupe-job")
-        # moto keeps its buckets and secrets per process: names of this backend's own keep
-        # two backends in one process (the app's, a test's) apart.
+        # moto keeps its buckets per process: a name of this backend's own keeps two
+        # backends in one process (the app's, a test's) apart.
         self._instance = uuid.uuid4().hex[:12]
-        self._secret_id = f"{SECRET_ID}-{self._instance}"
 
     @property
     def insights_enabled(self) -> bool:
@@ -90,30 +94,29 @@ class LocalBackend:
         """
         # Imported here, to name what is missing when the cloud extra is not installed.
         try:
-            import boto3
             import uvicorn
-            from moto.server import ThreadedMotoServer
 
             from cloud.api import LocalTokens, create_app
+            from cloud.local.storage import LocalStorage
             from cloud.workers import run_job
         except ImportError as exc:
             raise missing_extra(exc) from None
 
-        storage_url = self._start_storage(ThreadedMotoServer)
-        store = S3Store(
-            s3_client(storage_url, _REGION, **_CREDENTIALS), f"loupe-local-{self._instance}"
+        self._use_scratch()
+        self._storage = LocalStorage(_REGION)
+        storage_url = self._storage.start()
+        keys = self._storage.credentials
+        client = s3_client(
+            storage_url,
+            _REGION,
+            aws_access_key_id=keys.access_key,
+            aws_secret_access_key=keys.secret_key,
         )
+        store = S3Store(client, f"loupe-local-{self._instance}")
         store.create_bucket()
         self.store = store
 
-        factory = None
-        if self.settings.nvidia_api_key:
-            secrets = boto3.client(
-                "secretsmanager", endpoint_url=storage_url, region_name=_REGION, **_CREDENTIALS
-            )
-            secrets.create_secret(Name=self._secret_id, SecretString=self.settings.nvidia_api_key)
-            factory = self._insights_factory(secrets)
-
+        factory = self._insights_factory() if self.settings.nvidia_api_key else None
         tokens = LocalTokens()
         self.token = tokens.issue(LOCAL_USER)
         chunk_rows = self.settings.chunk_rows
@@ -140,14 +143,28 @@ class LocalBackend:
         self.url = f"http://{shown}:{bound[1]}"
         return self
 
-    def _start_storage(self, server: Any) -> str:
-        """Start moto's server class ``server`` on loopback; its URL."""
-        # moto's HTTP server would log every storage request on stderr.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._moto = server(ip_address="127.0.0.1", port=0, verbose=False)
-        self._moto.start()
-        host, port = self._moto.get_host_and_port()
-        return f"http://{host}:{port}"
+    def _use_scratch(self) -> None:
+        """Make a folder of this backend's own the default for temporary files."""
+        # Every step's temporary copies (planning, chunks, readers) go through tempfile:
+        # in one folder, they are all removed when the server stops, even mid-job.
+        self.scratch = Path(tempfile.mkdtemp(prefix="loupe-serve-"))
+        # A job still running when stop() returns may write on until the process ends.
+        atexit.register(shutil.rmtree, self.scratch, ignore_errors=True)
+        self._previous_tempdir = tempfile.tempdir
+        tempfile.tempdir = str(self.scratch)
+
+    def _drop_scratch(self) -> None:
+        """Remove the temporary files' folder; restore the default before it."""
+        if self.scratch is None:
+            return
+        if tempfile.tempdir == str(self.scratch):
+            previous = self._previous_tempdir
+            tempfile.tempdir = previous if previous and os.path.isdir(previous) else None
+        # A job still running may add files while the tree is removed: try again.
+        for _ in range(3):
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            if not self.scratch.exists():
+                break
 
     @property
     def insights_model(self) -> str:
@@ -157,18 +174,17 @@ class LocalBackend:
 
         return self.settings.nemotron_model or DEFAULT_MODEL
 
-    def _insights_factory(self, secrets: Any) -> Any:
-        """Makes model clients with the key read from the local Secrets Manager."""
+    def _insights_factory(self) -> Any:
+        """Makes model clients with the key from the settings (never put in storage)."""
         # Like every backend import, here rather than at the top: see start().
-        from cloud.workers.secrets import client_from_secret
+        from cloud.insights import DEFAULT_BASE_URL, NemotronClient, NemotronSettings
 
-        settings, secret_id = self.settings, self._secret_id
-        return lambda: client_from_secret(
-            secret_id,
-            base_url=settings.nvidia_base_url,
-            model=settings.nemotron_model,
-            secrets_client=secrets,
+        settings = NemotronSettings(
+            api_key=self.settings.nvidia_api_key or "",
+            base_url=self.settings.nvidia_base_url or DEFAULT_BASE_URL,
+            model=self.insights_model,
         )
+        return lambda: NemotronClient(settings)
 
     def wait(self) -> None:
         """Block until the API stops (Ctrl+C stops it)."""
@@ -177,12 +193,13 @@ class LocalBackend:
                 self._thread.join(timeout=0.5)
 
     def stop(self) -> None:
-        """Stop the API, the workers and storage."""
+        """Stop the API, the workers and storage; remove the temporary files."""
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=30)
         self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._moto is not None:
-            self._moto.stop()
-            self._moto = None
+        if self._storage is not None:
+            self._storage.stop()
+            self._storage = None
+        self._drop_scratch()
