@@ -2,12 +2,13 @@
 
     python3 tasks.py app    install Loupe in .venv and open the desktop app on the bundled sample
     python3 tasks.py test   install the development tools in .venv and run every check
-    python3 tasks.py lock   regenerate the five lock files from pyproject.toml and the Lambda
+    python3 tasks.py lock   regenerate the six lock files from pyproject.toml and the Lambda
                             bundles' packaging/lambda/*.in (arguments go to ``uv pip compile``,
                             e.g. ``--upgrade`` or ``--upgrade-package polars``)
 
 Installs the exact versions of requirements/*.lock (hash-checked) into a
-virtual environment in .venv, once per lock file change. ``test`` also downloads
+virtual environment in .venv, once per lock file change (checkov, which pins
+boto3 below Loupe's, into .venv/scan). ``test`` also downloads
 (without installing) the distributions of requirements/corpus.lock into
 .venv/corpus: the real data files tests/corpus profiles. Standard library only.
 """
@@ -28,6 +29,10 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 CORPUS_LOCK = ROOT / "requirements" / "corpus.lock"
 CORPUS = VENV / "corpus"
+# checkov, which scans cloud/template.yaml in the tests, pins boto3 below Loupe's:
+# it lives in an environment of its own.
+SCAN_LOCK = ROOT / "requirements" / "scan.lock"
+SCAN = VENV / "scan"
 
 
 def _run(*args: str | Path, cwd: Path = ROOT, **env: str) -> None:
@@ -90,6 +95,23 @@ def _download_corpus(pip: tuple[str | Path, ...]) -> None:
     partial.rename(CORPUS)
 
 
+def _install_scanner() -> Path:
+    """checkov from ``requirements/scan.lock`` in .venv/scan, if not done yet; its program."""
+    scan_bin = SCAN / ("Scripts" if os.name == "nt" else "bin")
+    program = scan_bin / ("checkov.cmd" if os.name == "nt" else "checkov")
+    digest = hashlib.sha256(SCAN_LOCK.read_bytes()).hexdigest()
+    stamp = SCAN / ".installed-scan"
+    if stamp.exists() and stamp.read_text() == digest and program.exists():
+        return program
+    print(f"+ creating {SCAN}", flush=True)
+    venv.EnvBuilder(with_pip=True, clear=True).create(SCAN)
+    python = scan_bin / ("python.exe" if os.name == "nt" else "python")
+    pip = (python, "-m", "pip", "--disable-pip-version-check")
+    _run(*pip, "install", "--quiet", "--require-hashes", "-r", SCAN_LOCK)
+    stamp.write_text(digest)
+    return program
+
+
 def app(args: list[str]) -> None:
     """Install Loupe and open the desktop app on the bundled sample dataset (or the files given)."""
     _install("app")
@@ -105,7 +127,8 @@ def test(args: list[str]) -> None:
     _run(BIN / "ruff", "format", "--check", *sources)
     _run(BIN / "mypy")
     _run(BIN / "lint-imports")
-    _run(PYTHON, "-m", "pytest", *args)
+    checkov = _install_scanner()
+    _run(PYTHON, "-m", "pytest", *args, LOUPE_CHECKOV=str(checkov))
 
 
 # Each lock file: where it is compiled from, and how. The app and development locks
@@ -122,6 +145,7 @@ LOCKS: list[tuple[str, str, tuple[str, ...]]] = [
     ("requirements/bench.lock", "pyproject.toml", (*_DESKTOP, "--extra", "bench", *_SAME_AS_DEV)),
     ("packaging/lambda/api.lock", "packaging/lambda/api.in", _LAMBDA),
     ("packaging/lambda/worker.lock", "packaging/lambda/worker.in", _LAMBDA),
+    ("requirements/scan.lock", "requirements/scan.in", _DESKTOP),
 ]
 
 

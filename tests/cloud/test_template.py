@@ -411,7 +411,7 @@ def assert_no_dangling_references(template: dict[str, Any], values: dict[str, st
     stack = deployed(template, values)
     present = set(stack["Resources"]) | set(template["Parameters"])
     # What SAM makes of its resources: the functions' roles, the API's key and stage.
-    present |= {f"{n}Role" for n in FUNCTIONS} | {"ApiApiKey"}
+    present |= {f"{n}Role" for n in FUNCTIONS} | {"ApiApiKey", "ApiUsagePlan"}
     for section in ("Resources", "Outputs"):
         for name, item in stack[section].items():
             depends = item.get("DependsOn", [])
@@ -533,8 +533,8 @@ def test_the_state_machine_starts_only_its_own_executions(template: dict[str, An
                 assert subs == [f"{arn}stateMachine:{name}"]
             else:
                 assert sorted(actions) == ["states:DescribeExecution", "states:StopExecution"]
-                # Its executions and the Distributed Map's child executions, no one else's.
-                assert sorted(subs) == [f"{arn}execution:{name}/*", f"{arn}execution:{name}:*"]
+                # The Distributed Map's child executions of this machine, no one else's.
+                assert subs == [f"{arn}execution:{name}/*"]
     assert any("states:StartExecution" in str(s["Action"]) for s in statements)
     # The ARN is built from the name, never from the machine: no circular reference.
     assert "JobStateMachine" not in set(references(machine["Policies"]))
@@ -737,6 +737,9 @@ def test_access_logs_go_to_a_private_expiring_bucket(template: dict[str, Any]) -
 
 def checkov_command() -> list[str] | None:
     """How to run checkov here: in this Python, or as a `checkov` program on the PATH."""
+    given = os.environ.get("LOUPE_CHECKOV")
+    if given:
+        return [given]
     if importlib.util.find_spec("checkov") is not None:
         return [sys.executable, "-m", "checkov.main"]
     program = shutil.which("checkov")
@@ -747,6 +750,8 @@ def checkov_findings(text: str, folder: Path) -> list[tuple[str, str]]:
     """checkov's failed checks (id, resource) for a template, scanned offline."""
     command = checkov_command()
     if command is None:
+        # `python3 tasks.py test` installs it; CI must never pass without the scan.
+        assert not os.environ.get("CI"), "checkov is missing: run the tests with tasks.py test"
         pytest.skip(
             "checkov is not installed: it pins boto3 below ours, so it runs from its own "
             "environment (e.g. `uv tool install checkov`) with `checkov` on the PATH"
