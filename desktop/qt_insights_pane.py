@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloud.insights import omitted_text
 from desktop.models.insight_cards import Card
 from desktop.models.insights import DatasetInsights, Exchange
 from desktop.qt_chart_view import QtChartView
@@ -275,6 +276,11 @@ class QtInsightsPane(QWidget):
                 f"{request.values:,} values from the file · {rows} · {len(request.body):,} bytes"
             )
         )
+        left_out = omitted_text(request.omitted.document())
+        if left_out:
+            omitted = _plain(left_out)
+            omitted.setObjectName("sent_omitted")
+            layout.addWidget(omitted)
         body = QPlainTextEdit(request.pretty())
         body.setReadOnly(True)
         body.setObjectName("sent_body")
@@ -301,6 +307,12 @@ class QtInsightsPane(QWidget):
         sent.clicked.connect(lambda: self.show_sent(exchange))
         header.addWidget(sent)
         layout.addLayout(header)
+        left_out = omitted_text(exchange.request.omitted.document())
+        if left_out:
+            omitted = _plain(left_out)
+            omitted.setObjectName("omitted")
+            omitted.setStyleSheet("color: #7f8c8d;")
+            layout.addWidget(omitted)
         if exchange.state == "asking":
             layout.addWidget(_plain("Waiting for the answer…"))
         elif exchange.state in ("failed", "cancelled"):

@@ -2,7 +2,8 @@
 
 Every evidence value is compared with the profile: an insight whose evidence
 does not match is kept but marked ``"unverified"``; charts that name columns
-the profile does not have are dropped.
+the profile does not have are dropped. Column names the model was shown cut (see
+:func:`cloud.insights.prompt.shown_names`) are taken back to the profile's names.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from typing import Any
 
 from cloud.insights.contract import InsightsAnswer
+from cloud.insights.prompt import shown_names
 
 __all__ = ["verify"]
 
@@ -65,19 +67,44 @@ def verify(answer: InsightsAnswer, profile: dict[str, Any]) -> InsightsAnswer:
     """Mark each insight verified or unverified against ``profile``; drop unknown charts.
 
     An insight is verified only if it has evidence, every evidence value
-    matches the profile, and every column it names exists.
+    matches the profile, and every column it names exists. Names are given
+    back as the profile spells them.
     """
-    known = {c["name"] for c in profile.get("columns", [])}
+    known = {str(c["name"]) for c in profile.get("columns", [])}
+    names = {shown: full for full, shown in shown_names(known).items()}
+
+    def resolve(name: str) -> str | None:
+        return name if name in known else names.get(name)
+
     insights = []
     for insight in answer.insights:
-        ok = bool(insight.evidence) and all(c in known for c in insight.columns)
-        for evidence in insight.evidence:
+        columns = [resolve(c) for c in insight.columns]
+        ok = bool(insight.evidence) and None not in columns
+        evidence = []
+        for item in insight.evidence:
+            column = resolve(item.column) if item.column else None
+            if item.column and column is None:
+                ok = False
+                evidence.append(item)
+                continue
+            # Not validated again: the profile's name may be longer than the model may write.
+            evidence.append(item.model_copy(update={"column": column}))
             try:
-                actual = _metric_value(profile, evidence.metric, evidence.column)
+                actual = _metric_value(profile, item.metric, column)
             except (KeyError, StopIteration, TypeError, ValueError):
                 ok = False
                 continue
-            ok = ok and _matches(evidence.value, actual, evidence.metric)
-        insights.append(insight.model_copy(update={"status": "verified" if ok else "unverified"}))
-    charts = [c for c in answer.charts if c.x in known and (c.y is None or c.y in known)]
+            ok = ok and _matches(item.value, actual, item.metric)
+        named = [full or shown for full, shown in zip(columns, insight.columns, strict=True)]
+        update = {
+            "columns": named,
+            "evidence": evidence,
+            "status": "verified" if ok else "unverified",
+        }
+        insights.append(insight.model_copy(update=update))
+    charts = []
+    for chart in answer.charts:
+        x, y = resolve(chart.x), resolve(chart.y) if chart.y is not None else None
+        if x is not None and (chart.y is None or y is not None):
+            charts.append(chart.model_copy(update={"x": x, "y": y}))
     return InsightsAnswer(insights=insights, charts=charts)
