@@ -12,11 +12,13 @@ function or class:
 * :mod:`~cloud.insights.contract` — :class:`InsightsAnswer`, the
   output contract (pydantic);
 * :mod:`~cloud.insights.verify` — :func:`verify` checks every
-  evidence value against the profile;
+  evidence value against the profile (the figures, not the conclusions);
 * :mod:`~cloud.insights.privacy` — :class:`Privacy` (columns left out,
   values withheld, a sample or none) and :func:`personal_columns`;
 * :mod:`~cloud.insights.request` — :func:`build_request`, the exact bytes
   sent, within a token budget, to preview before sending;
+* :mod:`~cloud.insights.printable` — :func:`printable`, model text safe
+  for a terminal or a window;
 * :mod:`~cloud.insights.generate` — :func:`generate_insights` ties
   them together.
 
@@ -35,6 +37,7 @@ from cloud.insights.nemotron import (
     NemotronClient,
     NemotronSettings,
 )
+from cloud.insights.printable import printable
 from cloud.insights.privacy import Privacy, default_privacy, personal_columns
 from cloud.insights.prompt import Omitted, omitted_text
 from cloud.insights.request import (
@@ -67,6 +70,7 @@ __all__ = [
     "generate_insights",
     "omitted_text",
     "personal_columns",
+    "printable",
     "prompt_messages",
     "verify",
 ]

@@ -18,7 +18,7 @@ from cloud.insights import MAX_REQUEST_TOKENS, default_privacy, omitted_text
 from core.profiling.document import Profile
 from core.samples import SAMPLE_CSV
 from desktop.models.ai import NO_KEYRING, AIAccess, AISettings, ApiKeys
-from desktop.models.insight_cards import Card
+from desktop.models.insight_cards import Card, cards
 from desktop.models.insights import DatasetInsights, Exchange
 from desktop.models.privacy_choice import PrivacyChoice
 from desktop.models.session import DatasetSession
@@ -119,10 +119,11 @@ def test_get_insights_shows_verified_and_unverified_cards_from_exactly_the_previ
     assert verified.objectName() == "verified" and unverified.objectName() == "unverified"
     assert verified.findChild(QLabel, "title").text() == "Comments are mostly missing"
     assert unverified.findChild(QLabel, "title").text() == "Amounts are huge"
-    assert unverified.findChild(QLabel, "mark").text().startswith("✗ Unverified")
+    assert unverified.findChild(QLabel, "mark").text().startswith("✗ Evidence does not match")
     assert "dashed" in unverified.styleSheet() and "solid" in verified.styleSheet()
     heading = pane.history.findChild(QLabel, "unverified_heading")
-    assert heading is not None and heading.text().startswith("Not verified (1)")
+    assert heading is not None
+    assert heading.text().startswith("Evidence does not match the profile (1)")
     # Set apart: the verified card, then the heading, then the unverified card.
     answer = verified.parentWidget().layout()
     order = [answer.indexOf(w) for w in (verified, heading, unverified)]
@@ -281,6 +282,31 @@ def test_cancel_frees_the_pane_and_a_remembered_choice_returns_for_the_file(
     assert again is not None and again is not dialog
     assert again.remember.isChecked() and again.states["city"].currentText() == "leave out"
     assert again.states["customer_zip"].currentText() == "counts only"
+
+
+def test_cards_say_the_evidence_matches_not_that_the_claim_is_true(qtbot: Any) -> None:
+    matching, other = cards(
+        {
+            "insights": [
+                {"title": "a", "detail": "d", "columns": ["x\x1b[31m"], "status": "verified"},
+                {"title": "b", "detail": "d", "status": "unverified"},
+            ]
+        }
+    )
+    frame = card_widget(matching, lambda column: None)
+    qtbot.addWidget(frame)
+    mark = frame.findChild(QLabel, "mark").text()
+    assert mark.startswith("✓ Evidence matches the profile") and "not its conclusion" in mark
+    assert "Verified" not in mark
+    (button,) = [b for b in frame.findChildren(QPushButton) if b.text().startswith("x")]
+    assert button.text() == "x"  # shown without the escape; selecting keeps the real name
+    unmatched = card_widget(other, lambda column: None)
+    qtbot.addWidget(unmatched)
+    assert (
+        unmatched.findChild(QLabel, "mark")
+        .text()
+        .startswith("✗ Evidence does not match the profile")
+    )
 
 
 def test_a_wide_files_preview_and_answer_show_what_was_left_out(qtbot: Any, tmp_path: Path) -> None:

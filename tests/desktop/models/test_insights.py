@@ -221,7 +221,8 @@ def test_exports_keep_the_insights_with_their_marks(
     assert written["insights"][0]["model"] == "nvidia/test-nemotron"
     profiled.export_profile(tmp_path / "r.html", report=True, insights=insights.document)
     page = (tmp_path / "r.html").read_text()
-    assert '<h3 id="insights">AI insights</h3>' in page and "Not verified (1)" in page
+    assert '<h3 id="insights">AI insights</h3>' in page
+    assert "Evidence does not match the profile (1)" in page
     # Without insights, the document is as before.
     profiled.export_profile(tmp_path / "plain.json", report=False)
     assert "insights" not in json.loads((tmp_path / "plain.json").read_text())
@@ -275,3 +276,23 @@ def test_a_wide_profile_preview_says_what_is_left_out_and_is_what_is_sent(
     (received,) = fake.received
     assert received.raw == request.body  # the preview's request, cut as it showed
     assert result["omitted"] == request.omitted.document()
+
+
+def test_cards_show_no_control_characters(profiled: DatasetSession) -> None:
+    (card,) = cards(
+        {
+            "insights": [
+                {
+                    "title": "\x1b[2J\x1b]0;owned\x07Title\u202e",
+                    "detail": "one\rtwo\x1b[31m",
+                    "severity": "warning\x1b[0m",
+                    "columns": ["comment"],
+                    "evidence": [{"metric": "rows\x07", "column": "a\x9bb", "value": "3\u2066"}],
+                    "status": "verified",
+                }
+            ]
+        }
+    )
+    assert (card.title, card.detail, card.severity) == ("Title", "onetwo", "warning")
+    assert card.evidence == ("rows of a: 3",)
+    assert card.columns == ("comment",)
