@@ -2,9 +2,10 @@
 
 A thin view of a :class:`~desktop.models.insights.DatasetInsights`. Every text
 the model wrote is shown as plain text (a title ``<b>x</b>`` shows those
-characters); nothing of it is executed. Each card says whether its evidence was
-verified against the profile; unverified cards come after the verified ones,
-under their own heading, dashed and tinted — set apart, never hidden. A click on
+characters), without control characters; nothing of it is executed. Each card
+says whether its evidence matches the profile — the figures it cites, not what
+it concludes from them; cards whose evidence does not match come after, under
+their own heading, dashed and tinted — set apart, never hidden. A click on
 a card's column selects it in the profile views. The charts the model suggested
 are drawn by Loupe from the profile, under the cards.
 """
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloud.insights import omitted_text, printable
 from desktop.models.insight_cards import Card
 from desktop.models.insights import DatasetInsights, Exchange
 from desktop.qt_chart_view import QtChartView
@@ -98,9 +100,9 @@ def card_widget(card: Card, select: Callable[[str], None]) -> QFrame:
     severity = _plain(card.severity.upper(), bold=True, wrap=False)
     severity.setStyleSheet(f"color: {colour};")
     mark = _plain(
-        "✓ Verified against the profile"
+        "✓ Evidence matches the profile (its figures are checked, not its conclusion)"
         if card.verified
-        else "✗ Unverified: its evidence does not match the profile; check before relying on it",
+        else "✗ Evidence does not match the profile: check before relying on it",
         bold=not card.verified,
     )
     mark.setObjectName("mark")
@@ -118,11 +120,11 @@ def card_widget(card: Card, select: Callable[[str], None]) -> QFrame:
         row = QHBoxLayout()
         row.addWidget(_plain("Columns:", wrap=False))
         for column in card.columns:
-            button = QPushButton(column)
+            button = QPushButton(printable(column))
             button.setFlat(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setStyleSheet("text-decoration: underline;")
-            button.setToolTip(f"Show {column} in the profile")
+            button.setToolTip(f"Show {printable(column)} in the profile")
             button.clicked.connect(lambda _=False, c=column: select(c))
             row.addWidget(button)
         row.addStretch(1)
@@ -275,6 +277,11 @@ class QtInsightsPane(QWidget):
                 f"{request.values:,} values from the file · {rows} · {len(request.body):,} bytes"
             )
         )
+        left_out = omitted_text(request.omitted.document())
+        if left_out:
+            omitted = _plain(left_out)
+            omitted.setObjectName("sent_omitted")
+            layout.addWidget(omitted)
         body = QPlainTextEdit(request.pretty())
         body.setReadOnly(True)
         body.setObjectName("sent_body")
@@ -292,7 +299,7 @@ class QtInsightsPane(QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 4, 0, 12)
         when = time.strftime("%H:%M", time.localtime(exchange.asked_at))
-        asked = f"You asked: {exchange.question}" if exchange.question else "Insights"
+        asked = f"You asked: {printable(exchange.question)}" if exchange.question else "Insights"
         header = QHBoxLayout()
         header.addWidget(_plain(f"{asked}   ({exchange.model}, {when})", bold=True), 1)
         sent = QPushButton("What was sent")
@@ -301,6 +308,12 @@ class QtInsightsPane(QWidget):
         sent.clicked.connect(lambda: self.show_sent(exchange))
         header.addWidget(sent)
         layout.addLayout(header)
+        left_out = omitted_text(exchange.request.omitted.document())
+        if left_out:
+            omitted = _plain(left_out)
+            omitted.setObjectName("omitted")
+            omitted.setStyleSheet("color: #7f8c8d;")
+            layout.addWidget(omitted)
         if exchange.state == "asking":
             layout.addWidget(_plain("Waiting for the answer…"))
         elif exchange.state in ("failed", "cancelled"):
@@ -317,8 +330,8 @@ class QtInsightsPane(QWidget):
             layout.addWidget(card_widget(card, select))
         if unverified:
             heading = _plain(
-                f"Not verified ({len(unverified)}): the model's evidence did not match the "
-                "profile. Shown for completeness; check before relying on them.",
+                f"Evidence does not match the profile ({len(unverified)}): the figures these "
+                "cite are not the profile's. Shown for completeness; check before relying on them.",
                 bold=True,
             )
             heading.setObjectName("unverified_heading")

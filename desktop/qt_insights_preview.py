@@ -4,7 +4,8 @@ A thin view of a :class:`~desktop.models.privacy_choice.PrivacyChoice`: each
 column can be sent, sent as counts only or left out (those that look personal
 are marked with what they seem to hold, and start as counts only), a sample of
 raw rows can be turned on (off by default), and the body shown — pretty-printed,
-read-only — is rebuilt at every change. Send posts exactly that body.
+read-only — is rebuilt at every change. Send posts exactly that body: the request
+as cut to fit its token budget, the summary line saying what was left out.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from cloud.client.cloud_client import CloudClient, Progress
 from cloud.client.conversion import parquet_copy
 from cloud.client.credentials import api_key, open_store, token_provider
 from cloud.client.progress import TerminalProgress, size_text
+from cloud.insights import omitted_text, printable
 from core.errors import OptionError
 from core.output import write_text
 from core.present.summary import print_summary
@@ -100,7 +101,11 @@ def _show(result: dict[str, Any], args: argparse.Namespace) -> None:
 
 
 def _print_insights(result: dict[str, Any]) -> None:
-    """The insights, most severe first, each marked when its evidence did not check out."""
+    """The insights, most severe first, each saying whether its evidence matches the profile.
+
+    Everything from the model or the file is printed as text: no markup, no
+    escape sequences or control characters (see :func:`cloud.insights.printable`).
+    """
     console = Console()
     colours = {Severity.CRITICAL: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
     ranks = {severity.value: severity.rank for severity in Severity}
@@ -110,14 +115,27 @@ def _print_insights(result: dict[str, Any]) -> None:
     if not insights:
         console.print("The model found nothing to report.")
     for insight in insights:
-        mark = "" if insight["status"] == "verified" else " [dim](unverified)[/]"
+        matches = insight["status"] == "verified"
+        mark = "evidence matches the profile" if matches else "evidence does not match the profile"
         colour = colours.get(insight["severity"], "white")
         console.print(
-            f"[{colour}]{insight['severity']:>8}[/]  [bold]{escape(insight['title'])}[/]{mark}"
+            f"[{colour}]{_text(insight['severity']):>8}[/]  [bold]{_text(insight['title'])}[/]"
+            f" [dim]({mark})[/]"
         )
-        console.print(f"          {escape(insight['detail'])}")
+        console.print(f"          {_text(insight['detail'])}")
     for chart in result.get("charts", []):
         axes = chart["x"] + (f" × {chart['y']}" if chart.get("y") else "")
+        console.print(f"   chart  {_text(chart['type'])} of {_text(axes)}: {_text(chart['title'])}")
+    if insights:
         console.print(
-            f"   chart  {escape(chart['type'])} of {escape(axes)}: {escape(chart['title'])}"
+            "[dim]Evidence that matches the profile has the profile's figures; what the model "
+            "concludes from them is not checked.[/]"
         )
+    left_out = omitted_text(result.get("omitted"))
+    if left_out:
+        console.print(f"[dim]{escape(left_out)}[/]")
+
+
+def _text(value: Any) -> str:
+    """Text from the model or the file, safe to print: no markup, escapes or controls."""
+    return escape(printable(str(value)))

@@ -4,18 +4,21 @@ Used by the workers' insights step and, directly, by the desktop: nothing here
 knows AWS, the API or Qt (import-linter holds it). The pieces, each a plain
 function or class:
 
-* :mod:`~cloud.insights.prompt` — :func:`prompt_messages` builds the
-  chat from the profile's *aggregates* only, fenced as data;
+* :mod:`~cloud.insights.prompt` — the data the model is shown: the
+  profile's *aggregates* only, fenced as data, cut to size (:class:`Omitted`
+  says what was left out);
 * :mod:`~cloud.insights.nemotron` — :class:`NemotronClient` with
   timeouts and polite retries;
 * :mod:`~cloud.insights.contract` — :class:`InsightsAnswer`, the
   output contract (pydantic);
 * :mod:`~cloud.insights.verify` — :func:`verify` checks every
-  evidence value against the profile;
+  evidence value against the profile (the figures, not the conclusions);
 * :mod:`~cloud.insights.privacy` — :class:`Privacy` (columns left out,
   values withheld, a sample or none) and :func:`personal_columns`;
 * :mod:`~cloud.insights.request` — :func:`build_request`, the exact bytes
-  sent, to preview before sending;
+  sent, within a token budget, to preview before sending;
+* :mod:`~cloud.insights.printable` — :func:`printable`, model text safe
+  for a terminal or a window;
 * :mod:`~cloud.insights.generate` — :func:`generate_insights` ties
   them together.
 
@@ -34,14 +37,22 @@ from cloud.insights.nemotron import (
     NemotronClient,
     NemotronSettings,
 )
+from cloud.insights.printable import printable
 from cloud.insights.privacy import Privacy, default_privacy, personal_columns
-from cloud.insights.prompt import prompt_messages
-from cloud.insights.request import InsightsRequest, build_request
+from cloud.insights.prompt import Omitted, omitted_text
+from cloud.insights.request import (
+    MAX_REQUEST_TOKENS,
+    InsightsRequest,
+    build_request,
+    estimated_tokens,
+    prompt_messages,
+)
 from cloud.insights.verify import verify
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_MODEL",
+    "MAX_REQUEST_TOKENS",
     "Chart",
     "Evidence",
     "Insight",
@@ -51,11 +62,15 @@ __all__ = [
     "ModelUnavailableError",
     "NemotronClient",
     "NemotronSettings",
+    "Omitted",
     "Privacy",
     "build_request",
     "default_privacy",
+    "estimated_tokens",
     "generate_insights",
+    "omitted_text",
     "personal_columns",
+    "printable",
     "prompt_messages",
     "verify",
 ]

@@ -2,17 +2,25 @@
 
 The model fills :class:`InsightsAnswer` (its schema goes out as the response
 format, without ``status``, which only :func:`cloud.insights.verify.verify`
-sets). Nothing the model returns is executed.
+sets). Nothing the model returns is executed, and its prose (titles, details,
+metric names) is kept without control characters or escape sequences (see
+:func:`~cloud.insights.printable.printable`); column names are kept as written,
+to be checked against the profile.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from cloud.insights.printable import printable
 
 __all__ = ["Chart", "Evidence", "Insight", "InsightsAnswer", "answer_schema", "parse_answer"]
+
+# The model's prose, without what could rewrite a terminal or reorder what is read.
+Prose = Annotated[str, AfterValidator(printable)]
 
 
 class Evidence(BaseModel):
@@ -20,7 +28,7 @@ class Evidence(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    metric: str = Field(max_length=100)
+    metric: Prose = Field(max_length=100)
     column: str | None = Field(default=None, max_length=1000)
     value: float | int | str | bool | None = None
 
@@ -30,13 +38,14 @@ class Insight(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    title: str = Field(max_length=300)
-    detail: str = Field(max_length=4000)
+    title: Prose = Field(max_length=300)
+    detail: Prose = Field(max_length=4000)
     columns: list[str] = Field(default_factory=list, max_length=50)
     # Spelled out, not core's Severity: the schema sent to the model keeps the enum inline
     # (some guided-decoding backends ignore a $ref beside a default). A test holds the two equal.
     severity: Literal["info", "warning", "critical"] = "info"
     evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+    # "verified": every figure of its evidence is the profile's (not: its conclusion is right).
     status: Literal["verified", "unverified"] = "unverified"
 
 
@@ -48,7 +57,7 @@ class Chart(BaseModel):
     type: Literal["histogram", "bar", "scatter", "box", "line", "heatmap"]
     x: str = Field(max_length=1000)
     y: str | None = Field(default=None, max_length=1000)
-    title: str = Field(default="", max_length=300)
+    title: Prose = Field(default="", max_length=300)
 
 
 class InsightsAnswer(BaseModel):

@@ -31,8 +31,9 @@ def generate_insights(
     Sends ``request`` if given (the one the user saw in a preview), else builds it
     from ``privacy`` (or a sample of ``sample_rows``). The document keeps the
     request's body under ``request``, so what an insight was based on can be shown
-    later. An answer that is not valid JSON for the contract is asked for once
-    more, then InsightsError.
+    later, and under ``omitted`` what was left out of it to fit (see
+    :meth:`cloud.insights.prompt.Omitted.document`). An answer that is not valid
+    JSON for the contract is asked for once more, then InsightsError.
     """
     if request is None:
         if privacy is None:
@@ -56,5 +57,6 @@ def generate_insights(
         "model": client.settings.model,
         "question": question,
         **checked.model_dump(mode="json"),
+        "omitted": request.omitted.document(),
         "request": request.document(),
     }

@@ -76,7 +76,10 @@ def _alerts(profile: Profile, column: str | None = None) -> str:
 
 
 def _insights(profile: Profile) -> str:
-    """The AI insights kept with the profile, if any: verified first, unverified set apart.
+    """The AI insights kept with the profile, if any: evidence matching first, the others apart.
+
+    "Evidence matches" says the figures an insight cites are the profile's, not
+    that its conclusion is right.
 
     Everything the model wrote is escaped: a title ``<b>x</b>`` shows those characters.
     """
@@ -86,9 +89,9 @@ def _insights(profile: Profile) -> str:
 
     def item(insight: Mapping[str, Any]) -> str:
         mark = (
-            '<span class="badge info">verified</span>'
+            '<span class="badge info">evidence matches</span>'
             if insight.get("status") == "verified"
-            else '<span class="badge warning">unverified</span>'
+            else '<span class="badge warning">evidence does not match</span>'
         )
         evidence = " · ".join(
             f"{e.get('metric')}{' of ' + str(e['column']) if e.get('column') else ''}: "
@@ -110,14 +113,15 @@ def _insights(profile: Profile) -> str:
     models = sorted({str(i["model"]) for i in kept if i.get("model")})
     by = f" by {', '.join(models)}" if models else ""
     html = (
-        f'<h3 id="insights">AI insights</h3><p class="dim">Written{by}; each checked against '
-        "this profile: verified only when every evidence value matches it.</p>"
+        f'<h3 id="insights">AI insights</h3><p class="dim">Written{by}. The evidence each '
+        "cites is checked against this profile: it matches when every figure is the "
+        "profile's. What the model concludes from them is not checked.</p>"
     )
     if verified:
         html += '<ul class="alerts">' + "".join(item(i) for i in verified) + "</ul>"
     if unverified:
         html += (
-            f"<h4>Not verified ({len(unverified)}): the evidence did not match the profile; "
+            f"<h4>Evidence does not match the profile ({len(unverified)}): "
             'check before relying on them</h4><ul class="alerts unverified">'
             + "".join(item(i) for i in unverified)
             + "</ul>"

@@ -1,7 +1,9 @@
 """The model's answer as the desktop shows it: cards, and charts drawn by Loupe itself.
 
 :func:`cards` turns the checked answer (see :func:`cloud.insights.generate_insights`)
-into plain :class:`Card` data, verified ones first; :func:`suggested_figures`
+into plain :class:`Card` data, those whose evidence matches the profile first,
+their text without control characters or escape sequences
+(:func:`cloud.insights.printable`); :func:`suggested_figures`
 draws the charts the model suggested with Loupe's own chart code from the
 profile (a column's figures, a correlation heatmap) or, for a scatter or a line
 of two columns, from the rows the window holds (at most 5,000 of them), dropping
@@ -18,6 +20,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from cloud.insights import printable
 from core.present import charts
 from core.profiling.correlations import CorrelationMethod, matrix_of
 from core.profiling.document import Profile
@@ -39,7 +42,11 @@ _KINDS = {
 
 @dataclass(frozen=True)
 class Card:
-    """One insight as shown: plain text only."""
+    """One insight as shown: plain text only.
+
+    ``columns`` are the profile's names (to select them); ``verified`` says its
+    evidence matches the profile — its figures, not its conclusion.
+    """
 
     severity: str
     title: str
@@ -52,16 +59,16 @@ class Card:
 def _evidence_line(evidence: dict[str, Any]) -> str:
     """One piece of evidence in words."""
     where = f" of {evidence['column']}" if evidence.get("column") else ""
-    return f"{evidence.get('metric', '?')}{where}: {evidence.get('value')}"
+    return printable(f"{evidence.get('metric', '?')}{where}: {evidence.get('value')}")
 
 
 def cards(result: dict[str, Any]) -> list[Card]:
-    """The answer's insights as cards: verified first, then by severity."""
+    """The answer's insights as cards: evidence matching first, then by severity."""
     made = [
         Card(
-            severity=str(i.get("severity", "info")),
-            title=str(i.get("title", "")),
-            detail=str(i.get("detail", "")),
+            severity=printable(str(i.get("severity", "info"))),
+            title=printable(str(i.get("title", ""))),
+            detail=printable(str(i.get("detail", ""))),
             columns=tuple(str(c) for c in i.get("columns", [])),
             evidence=tuple(_evidence_line(e) for e in i.get("evidence", [])),
             verified=i.get("status") == "verified",

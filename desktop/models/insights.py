@@ -54,7 +54,7 @@ class Exchange:
 
     @property
     def verified(self) -> int:
-        """How many of its insights were verified against the profile."""
+        """How many of its insights cite evidence that matches the profile."""
         return sum(card.verified for card in self.cards)
 
 

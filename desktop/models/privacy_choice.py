@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from cloud.insights import InsightsRequest, Privacy, build_request, personal_columns
+from cloud.insights import (
+    InsightsRequest,
+    Privacy,
+    build_request,
+    omitted_text,
+    personal_columns,
+)
 from cloud.insights.privacy import MAX_SAMPLE_ROWS
 from core.profiling.document import Profile
 
@@ -163,16 +169,19 @@ class PrivacyChoice:
         return self._request
 
     def summary(self) -> str:
-        """What the request carries, in a line."""
+        """What the request carries, in a line, and what was left out of it to fit."""
         request = self.request()
         rows = request.raw_rows
         raw = "no raw rows" if rows == 0 else f"{rows} raw row{'s' if rows != 1 else ''}"
         left_out = len(self.privacy.excluded)
         withheld = len(self.privacy.hidden)
-        return (
+        line = (
             f"{request.values:,} values from the file · {raw} · {withheld} column(s) as counts "
-            f"only · {left_out} left out · {len(request.body):,} bytes to {self.model}"
+            f"only · {left_out} left out · {len(request.body):,} bytes (about "
+            f"{request.tokens:,} tokens of {request.budget:,}) to {self.model}"
         )
+        fitted = omitted_text(request.omitted.document())
+        return f"{line}\n{fitted}" if fitted else line
 
     def memory_text(self) -> str:
         """The choice as remembered for the file."""

@@ -8,20 +8,28 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QPushButton, QSplitter, QWidget
 
+from cloud.insights import MAX_REQUEST_TOKENS, default_privacy, omitted_text
+from core.profiling.document import Profile
 from core.samples import SAMPLE_CSV
 from desktop.models.ai import NO_KEYRING, AIAccess, AISettings, ApiKeys
-from desktop.models.insight_cards import Card
+from desktop.models.insight_cards import Card, cards
+from desktop.models.insights import DatasetInsights, Exchange
+from desktop.models.privacy_choice import PrivacyChoice
+from desktop.models.session import DatasetSession
+from desktop.models.tasks import InlineRunner
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_insights_pane import QtInsightsPane, card_widget
+from desktop.qt_insights_preview import QtInsightsPreview
 from desktop.qt_main_window import QtMainWindow
 from desktop.qt_settings import QtSettingsDialog
 from tests.cloud.fake_nemotron import KEY, MODELS, FakeNemotron, Reply, good_answer
+from tests.cloud.insights.wide import wide_profile
 from tests.desktop.test_qt_cloud import shot
 
 LONG = 60_000
@@ -111,10 +119,11 @@ def test_get_insights_shows_verified_and_unverified_cards_from_exactly_the_previ
     assert verified.objectName() == "verified" and unverified.objectName() == "unverified"
     assert verified.findChild(QLabel, "title").text() == "Comments are mostly missing"
     assert unverified.findChild(QLabel, "title").text() == "Amounts are huge"
-    assert unverified.findChild(QLabel, "mark").text().startswith("✗ Unverified")
+    assert unverified.findChild(QLabel, "mark").text().startswith("✗ Evidence does not match")
     assert "dashed" in unverified.styleSheet() and "solid" in verified.styleSheet()
     heading = pane.history.findChild(QLabel, "unverified_heading")
-    assert heading is not None and heading.text().startswith("Not verified (1)")
+    assert heading is not None
+    assert heading.text().startswith("Evidence does not match the profile (1)")
     # Set apart: the verified card, then the heading, then the unverified card.
     answer = verified.parentWidget().layout()
     order = [answer.indexOf(w) for w in (verified, heading, unverified)]
@@ -273,3 +282,58 @@ def test_cancel_frees_the_pane_and_a_remembered_choice_returns_for_the_file(
     assert again is not None and again is not dialog
     assert again.remember.isChecked() and again.states["city"].currentText() == "leave out"
     assert again.states["customer_zip"].currentText() == "counts only"
+
+
+def test_cards_say_the_evidence_matches_not_that_the_claim_is_true(qtbot: Any) -> None:
+    matching, other = cards(
+        {
+            "insights": [
+                {"title": "a", "detail": "d", "columns": ["x\x1b[31m"], "status": "verified"},
+                {"title": "b", "detail": "d", "status": "unverified"},
+            ]
+        }
+    )
+    frame = card_widget(matching, lambda column: None)
+    qtbot.addWidget(frame)
+    mark = frame.findChild(QLabel, "mark").text()
+    assert mark.startswith("✓ Evidence matches the profile") and "not its conclusion" in mark
+    assert "Verified" not in mark
+    (button,) = [b for b in frame.findChildren(QPushButton) if b.text().startswith("x")]
+    assert button.text() == "x"  # shown without the escape; selecting keeps the real name
+    unmatched = card_widget(other, lambda column: None)
+    qtbot.addWidget(unmatched)
+    assert (
+        unmatched.findChild(QLabel, "mark")
+        .text()
+        .startswith("✗ Evidence does not match the profile")
+    )
+
+
+def test_a_wide_files_preview_and_answer_show_what_was_left_out(qtbot: Any, tmp_path: Path) -> None:
+    wide = wide_profile(tmp_path)
+    choice = PrivacyChoice(cast(Profile, wide), MODEL, None, default_privacy(wide))
+    dialog = QtInsightsPreview(choice, "http://127.0.0.1:9/v1")
+    qtbot.addWidget(dialog)
+    request = choice.request()
+    # The preview is the capped request, byte for byte what Send posts.
+    assert dialog.body.toPlainText() == request.pretty()
+    assert request.tokens <= MAX_REQUEST_TOKENS and dialog.table.rowCount() == 3_001
+    left_out = omitted_text(request.omitted.document())
+    assert left_out.startswith("To fit the model's limits:") and left_out in dialog.summary.text()
+
+    small = tmp_path / "small.csv"
+    small.write_text("city,amount\nParis,3\nLyon,4\n")
+    session = DatasetSession(small, InlineRunner())
+    session.start_loading()
+    session.start_profile()
+    access = AIAccess(AISettings(model=MODEL), ApiKeys(None))
+    insights = DatasetInsights(session, access, InlineRunner())
+    pane = QtInsightsPane(insights)
+    qtbot.addWidget(pane)
+    insights.history.append(Exchange(None, MODEL, request, state="done"))
+    insights.changed.emit()
+    assert pane.history.findChild(QLabel, "omitted").text() == left_out
+    pane.history.findChild(QPushButton, "what_was_sent").click()
+    assert pane.sent_dialog is not None
+    assert pane.sent_dialog.findChild(QLabel, "sent_omitted").text() == left_out
+    pane.sent_dialog.reject()

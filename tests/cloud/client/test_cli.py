@@ -146,9 +146,9 @@ def test_cloud_insights_prints_marked_findings(
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     critical = next(line for line in lines if "Amounts are huge" in line)
-    assert "critical" in critical and "(unverified)" in critical
+    assert "critical" in critical and "(evidence does not match the profile)" in critical
     warning = next(line for line in lines if "Comments are mostly missing" in line)
-    assert "unverified" not in warning
+    assert "(evidence matches the profile)" in warning
     assert any("chart" in line and "histogram of amount" in line for line in lines)
     assert "no_such_column" not in done.stdout
     assert "Which columns need cleaning?" in fake.received[0].body["messages"][1]["content"]

@@ -167,7 +167,7 @@ def test_insights_kept_with_a_profile_are_in_the_report_marked_and_escaped(
     assert "&lt;b&gt;x&lt;/b&gt; needs a look" in page and "<b>x</b>" not in page
     assert "<script>alert(1)</script>" not in page
     verified, unverified = page.index("needs a look"), page.index("Amounts are huge")
-    heading = page.index("Not verified (1)")
+    heading = page.index("Evidence does not match the profile (1)")
     assert verified < heading < unverified
     assert "Evidence: mean of amount: 987654.0" in page
     assert "Asked: Which columns need cleaning?" in page

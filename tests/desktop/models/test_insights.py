@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import pytest
 
-from cloud.insights import Privacy
+from cloud.insights import MAX_REQUEST_TOKENS, Privacy, default_privacy, generate_insights
+from core.profiling.document import Profile
 from core.profiling.profile import SCHEMA_PATH
 from core.samples import SAMPLE_CSV
 from desktop.models.ai import NO_KEYRING, AIAccess, AISettings, ApiKeys
 from desktop.models.insight_cards import cards, suggested_figures
 from desktop.models.insights import DatasetInsights
-from desktop.models.privacy_choice import DictMemory, privacy_from_memory
+from desktop.models.privacy_choice import DictMemory, PrivacyChoice, privacy_from_memory
 from desktop.models.session import DatasetSession
 from desktop.models.tasks import InlineRunner
 from tests.cloud.client.file_keyring import FileKeyring
 from tests.cloud.fake_nemotron import KEY, FakeNemotron, Reply, good_answer
+from tests.cloud.insights.wide import wide_profile
 from tests.desktop.models.conftest import ManualRunner
 
 
@@ -219,7 +221,8 @@ def test_exports_keep_the_insights_with_their_marks(
     assert written["insights"][0]["model"] == "nvidia/test-nemotron"
     profiled.export_profile(tmp_path / "r.html", report=True, insights=insights.document)
     page = (tmp_path / "r.html").read_text()
-    assert '<h3 id="insights">AI insights</h3>' in page and "Not verified (1)" in page
+    assert '<h3 id="insights">AI insights</h3>' in page
+    assert "Evidence does not match the profile (1)" in page
     # Without insights, the document is as before.
     profiled.export_profile(tmp_path / "plain.json", report=False)
     assert "insights" not in json.loads((tmp_path / "plain.json").read_text())
@@ -251,3 +254,45 @@ def test_scatter_and_line_are_drawn_from_the_rows_the_window_holds(
     assert [f.layout.meta["chart"] for f in suggested_figures(profile, suggested[:1], "light")] == [
         "correlation"
     ]
+
+
+def test_a_wide_profile_preview_says_what_is_left_out_and_is_what_is_sent(
+    tmp_path: Path, fake: Any
+) -> None:
+    wide = wide_profile(tmp_path)
+    choice = PrivacyChoice(cast(Profile, wide), "nvidia/test-nemotron", None, default_privacy(wide))
+    request = choice.request()
+    assert request.tokens <= MAX_REQUEST_TOKENS
+    summary = choice.summary()
+    assert f"of {MAX_REQUEST_TOKENS:,})" in summary
+    assert "columns not sent" in summary and "constant: " in summary
+    assert "1 long column name cut" in summary
+    fake.replies = [Reply(content=json.dumps({"insights": [], "charts": []}))]
+    client = _access(fake.url).client()
+    try:
+        result = generate_insights(client, wide, request=request)
+    finally:
+        client.close()
+    (received,) = fake.received
+    assert received.raw == request.body  # the preview's request, cut as it showed
+    assert result["omitted"] == request.omitted.document()
+
+
+def test_cards_show_no_control_characters(profiled: DatasetSession) -> None:
+    (card,) = cards(
+        {
+            "insights": [
+                {
+                    "title": "\x1b[2J\x1b]0;owned\x07Title\u202e",
+                    "detail": "one\rtwo\x1b[31m",
+                    "severity": "warning\x1b[0m",
+                    "columns": ["comment"],
+                    "evidence": [{"metric": "rows\x07", "column": "a\x9bb", "value": "3\u2066"}],
+                    "status": "verified",
+                }
+            ]
+        }
+    )
+    assert (card.title, card.detail, card.severity) == ("Title", "onetwo", "warning")
+    assert card.evidence == ("rows of a: 3",)
+    assert card.columns == ("comment",)
