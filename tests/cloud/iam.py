@@ -446,6 +446,17 @@ class Deployment:
             if operation not in S3_ACTIONS:
                 raise AssertionError(f"the IAM harness does not know S3 {operation}: add it")
             bucket = f"arn:{PARTITION}:s3:::{params['Bucket']}"
+            if operation == "DeleteObjects":  # each object needs its own right
+                return [
+                    (
+                        "s3:DeleteObjectVersion" if item.get("VersionId") else "s3:DeleteObject",
+                        f"{bucket}/{item['Key']}",
+                        {},
+                    )
+                    for item in params["Delete"]["Objects"]
+                ]
+            if operation == "DeleteObject" and params.get("VersionId"):
+                return [("s3:DeleteObjectVersion", f"{bucket}/{params['Key']}", {})]
             if operation in S3_BUCKET_OPERATIONS:
                 return [(S3_ACTIONS[operation], bucket, {"s3:prefix": params.get("Prefix", "")})]
             return [(S3_ACTIONS[operation], f"{bucket}/{params['Key']}", {})]
