@@ -3,8 +3,9 @@
     loupe serve [--host 127.0.0.1] [--port 8765]
     loupe cloud login [--endpoint URL] [--no-browser | --token-from-stdin]
     loupe cloud logout [--endpoint URL]
-    loupe cloud profile FILE [--endpoint URL] [--json OUT]
-    loupe cloud insights FILE [--endpoint URL] [--question TEXT] [--json OUT]
+    loupe cloud profile FILE [--endpoint URL] [--json OUT] [--resume UPLOAD_ID]
+    loupe cloud insights FILE [--endpoint URL] [--question TEXT] [--json OUT] [--resume UPLOAD_ID]
+    loupe cloud job JOB_ID [--endpoint URL] [--json OUT]
 
 The endpoint defaults to ``LOUPE_ENDPOINT``, else the newest ``loupe serve``
 running on this machine (found through its connection file,
@@ -13,7 +14,10 @@ from ``LOUPE_API_TOKEN``, else that server's connection file, else the keyring
 entry ``loupe cloud login`` made for the endpoint; an API Gateway key likewise
 from ``LOUPE_API_KEY`` or the keyring. Progress goes to stderr; results to stdout or ``--json``.
 Exit codes: 0 done, 1 the service or the job failed, 2 bad input or options,
-130 interrupted (an upload in progress is aborted on the server first).
+130 interrupted (an upload in progress is aborted on the server first). An
+upload stopped otherwise prints its id and the ``--resume`` command that
+finishes it; a job's id is printed when it starts, and ``loupe cloud job``
+follows it again and fetches its result.
 
 ``loupe cloud`` is the client side (:mod:`cloud.client`); ``loupe serve``
 runs the API and the workers (:mod:`cloud.local`), which need the cloud extra.
@@ -35,6 +39,8 @@ from cloud.client.commands import (
     EXIT_INPUT,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    follow_job,
+    remote_id,
     run_remote_job,
 )
 from cloud.client.connection import remove_connection, write_connection
@@ -96,7 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     job.add_argument(
         "--no-convert", action="store_true", help="upload the file as it is, not as Parquet"
     )
-    job.add_argument("--resume", metavar="UPLOAD_ID", help="finish an interrupted upload")
+    job.add_argument(
+        "--resume",
+        metavar="UPLOAD_ID",
+        type=remote_id,
+        help="finish an interrupted upload (the command prints its id), then run the job",
+    )
     job.add_argument(
         "--engine",
         choices=("auto", "memory", "streaming"),
@@ -112,6 +123,13 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         help="also show the model this many raw rows (0-20; default none)",
     )
+    follow = actions.add_parser(
+        "job",
+        parents=[endpoint],
+        help="follow a job started earlier (its id is printed when it starts); show its result",
+    )
+    follow.add_argument("job_id", metavar="JOB_ID", type=remote_id, help="the job's id")
+    follow.add_argument("--json", type=Path, metavar="OUT", help="write the result as JSON here")
     return parser
 
 
@@ -199,6 +217,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.action == "logout":
         logout(args.endpoint, open_store())
         return EXIT_OK
+    if args.action == "job":
+        return follow_job(args)
     return run_remote_job(args)
 
 

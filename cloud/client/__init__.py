@@ -13,7 +13,7 @@
 * :mod:`~cloud.client.progress` and :mod:`~cloud.client.commands` — the
   ``loupe cloud`` commands' progress and work.
 
-``loupe cloud`` uses it; the desktop is meant to. It may import core (it reads
+``loupe cloud`` and the desktop use it. It may import core (it reads
 and converts files), but never the API, the workers or what they share
 (import-linter holds it).
 """
@@ -22,10 +22,15 @@ from __future__ import annotations
 
 from cloud.client.cloud_client import (
     MULTIPART_THRESHOLD,
+    PARTS_IN_FLIGHT,
+    Backoff,
     CloudClient,
     Progress,
+    RenewableToken,
     TokenProvider,
     UploadInterrupted,
+    UploadLeftOpen,
+    WaitInterrupted,
 )
 from cloud.client.conversion import parquet_copy
 from cloud.client.credential_store import CredentialStore
@@ -34,12 +39,17 @@ from cloud.client.signin import SignIn
 
 __all__ = [
     "MULTIPART_THRESHOLD",
+    "PARTS_IN_FLIGHT",
+    "Backoff",
     "CloudClient",
     "CredentialStore",
     "Progress",
+    "RenewableToken",
     "SignIn",
     "SignInConfig",
     "TokenProvider",
     "UploadInterrupted",
+    "UploadLeftOpen",
+    "WaitInterrupted",
     "parquet_copy",
 ]

@@ -76,7 +76,8 @@ def token_provider(endpoint: str, store: CredentialStore) -> TokenProvider:
         token = fixed
         return lambda: token
     if store.get(REFRESH_ENTRY, endpoint) is not None:
-        return SignIn(endpoint, store=store).access_token
+        # The sign-in itself: it refreshes tokens as they expire, and renews one refused.
+        return SignIn(endpoint, store=store)
     if not store.persistent:
         raise _no_keyring(store)
     raise OptionError(
@@ -102,9 +103,8 @@ def kept_credentials(
     try:
         yield provider, api_key(endpoint, store)
     finally:
-        owner = getattr(provider, "__self__", None)
-        if isinstance(owner, SignIn):
-            owner.close()
+        if isinstance(provider, SignIn):
+            provider.close()
 
 
 def api_key(endpoint: str, store: CredentialStore) -> str | None:

@@ -18,7 +18,7 @@ For the desktop (every call may block: run them on a worker thread)::
     if sign_in.config().local: ...                      # loupe serve: nothing to sign in to
     url = sign_in.begin()                               # opens the browser at url
     sign_in.wait(timeout=300, cancelled=lambda: stop)   # SignInCancelled when stop is set
-    client = CloudClient(endpoint, sign_in.access_token, api_key=...)  # a token provider
+    client = CloudClient(endpoint, sign_in, api_key=...)  # renews a token the API refuses
     sign_in.signed_in()                                 # a refresh token is kept
     sign_in.sign_out()                                  # revokes it, clears the store
 
@@ -226,6 +226,28 @@ class SignIn:
                 self._refresh()
             assert self._access is not None
             return self._access
+
+    def __call__(self) -> str:
+        """:meth:`access_token`: a sign-in is the token provider of a CloudClient."""
+        return self.access_token()
+
+    def renew(self, refused: str) -> bool:
+        """The API refused ``refused``: forget it; whether :meth:`access_token` may now differ.
+
+        A deployment's token is refreshed from the kept sign-in on the next call
+        (a clock running behind, or a token revoked early, is thus no reason to
+        stop); a local server's comes anew from its connection file, which is
+        different once the server was restarted. Never raises.
+        """
+        try:
+            if self.config().local:
+                return self._local_token() != refused
+        except SignInError:
+            return False
+        with self._lock:
+            if self._access == refused:
+                self._access = None
+            return self.signed_in()
 
     def _local_token(self) -> str:
         """The token in the connection file of the local server at this endpoint."""

@@ -130,7 +130,12 @@ def test_cancel_mid_upload_leaves_nothing_on_the_server(
     job, bar = view.cloud_job, view.cloud_bar
     watching = Watching(hold_put=2)  # hold the second of two parts
     job.client = lambda url, token, api_key=None: CloudClient(
-        url, token, transport=watching, storage_transport=watching, multipart_threshold=1
+        url,
+        token,
+        transport=watching,
+        storage_transport=watching,
+        multipart_threshold=1,
+        parts_in_flight=1,  # one part at a time: the PUT held is a known part
     )
     view.profile_in_cloud()
     preview = bar.preview_dialog
@@ -222,7 +227,12 @@ def test_a_dropped_upload_offers_resume_in_the_tab_and_finishes(
     job, bar = view.cloud_job, view.cloud_bar
     dropping = Dropping()  # the connection drops on the second of two parts
     job.client = lambda url, token, api_key=None: CloudClient(
-        url, token, transport=dropping, storage_transport=dropping, multipart_threshold=1
+        url,
+        token,
+        transport=dropping,
+        storage_transport=dropping,
+        multipart_threshold=1,
+        parts_in_flight=1,  # one part at a time: the PUT dropped is a known part
     )
     view.profile_in_cloud()
     preview = bar.preview_dialog

@@ -23,6 +23,7 @@ from cloud.client.credential_store import PART_LENGTH, CredentialStore
 from cloud.client.oauth import LoopbackReceiver
 from cloud.client.signin import REFRESH_ENTRY, SignIn
 from cloud.errors import AuthError, RequestError, SignInCancelled, SignInError
+from cloud.shared.storage import S3Store
 from core.samples import SAMPLE_CSV
 from tests.cloud.client.deployment import BROWSER, Deployment, follow, free_ports
 from tests.cloud.client.fake_cognito import CLIENT_ID
@@ -121,6 +122,56 @@ def test_tokens_are_refreshed_in_the_middle_of_a_multipart_upload(
     # The API really refuses the first token now: without the refresh the upload had failed.
     with CloudClient(deployment.url, first) as stale, pytest.raises(AuthError, match="expired"):
         stale.abort_upload(upload_id)
+
+
+def test_a_token_refused_mid_upload_is_renewed_once_from_the_sign_in(
+    deployment: Deployment, ring: Path, big_csv: Path, store: S3Store
+) -> None:
+    # This machine's clock is two hours behind the deployment's (or the token was
+    # revoked early): the sign-in holds a token it thinks valid, which the API refuses.
+    sign_in = SignIn(deployment.url, open_url=follow, store=CredentialStore(FileKeyring()))
+    sign_in.begin()
+    sign_in.wait(timeout=30)
+    first = sign_in.access_token()
+    moved: list[int] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "upload" and done > 0 and not moved:
+            deployment.clock.advance(7200)
+            moved.append(done)
+
+    # The provider as the desktop passes it: the sign-in's method.
+    with CloudClient(
+        deployment.url, sign_in.access_token, multipart_threshold=1024**2, parts_in_flight=1
+    ) as client:
+        # Completing is refused (401), the sign-in renews the token, completing is asked again.
+        upload_id = client.upload(big_csv, progress=progress)
+    assert moved
+    key = store.keys(f"uploads/{deployment.cognito.sub}/{upload_id}/data/")[0]
+    assert store.get(key).data == big_csv.read_bytes()
+    assert deployment.cognito.grants == ["authorization_code", "refresh_token"]
+    assert sign_in.access_token() == deployment.cognito.issued[-1] != first
+
+
+def test_a_refused_token_is_tried_once_more_only(deployment: Deployment, ring: Path) -> None:
+    sign_in = signed_in(deployment, CredentialStore(FileKeyring()))
+    refusals: list[httpx.Request] = []
+
+    def refusing(request: httpx.Request) -> httpx.Response:
+        refusals.append(request)
+        return httpx.Response(401, json={"detail": "the token is not valid"})
+
+    with (
+        CloudClient(deployment.url, sign_in, transport=httpx.MockTransport(refusing)) as client,
+        pytest.raises(AuthError, match="not valid"),
+    ):
+        client.start_job("0" * 32)
+    first, second = refusals
+    assert first.headers["Authorization"] != second.headers["Authorization"]
+    assert deployment.cognito.grants == ["authorization_code", "refresh_token"]
+    # A sign-in that is gone cannot renew: the refusal stands, without a second try.
+    sign_in.sign_out()
+    assert sign_in.renew("any") is False
 
 
 def tampered(change: dict[str, str]) -> Any:

@@ -253,6 +253,7 @@ def _client(watching: Watching, *, multipart: bool = False) -> object:
             transport=watching,
             storage_transport=watching,
             multipart_threshold=1 if multipart else 64 * 1024**2,
+            parts_in_flight=1,  # one part at a time: the PUT held or dropped is a known part
         )
 
     return make
