@@ -715,6 +715,17 @@ class CloudClient:
             raise next((e for e in failures if not isinstance(e, _Stopped)), failures[0])
         return [future.result() for future in futures]
 
+    # ------------------------------------------------------------ keys
+
+    def personal_key(self) -> str | None:
+        """This user's own API key of the deployment (made on first use); None if it needs none.
+
+        Its usage plan's daily quota and throttle then count this user's requests alone.
+        """
+        answer = self._call("POST", "/v1/keys", retry=True)
+        key = answer.get("api_key") if isinstance(answer, dict) else None
+        return str(key) if key else None
+
     # ------------------------------------------------------------ jobs
 
     def start_job(self, upload_id: str, kind: str = "profile", **options: Any) -> dict[str, Any]:

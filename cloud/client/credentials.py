@@ -5,7 +5,9 @@ running on this machine — its connection file, else what ``loupe cloud login``
 kept for that endpoint in the OS keyring (:class:`CredentialStore`): a refresh
 token from the browser sign-in (:class:`SignIn` turns it into access tokens,
 refreshed as they expire), or a token pasted with ``--token-from-stdin``. An API
-Gateway key likewise comes from ``LOUPE_API_KEY`` or the keyring.
+Gateway key likewise comes from ``LOUPE_API_KEY`` or the keyring; a signed-in user
+without one is given their own by the deployment (:func:`personal_api_key`), so the
+daily quota counts each user's requests alone.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from cloud.client.cloud_client import TokenProvider
+from cloud.client.cloud_client import CloudClient, TokenProvider
 from cloud.client.connection import find_connections
 from cloud.client.credential_store import CredentialStore
 from cloud.client.endpoint import normalise_endpoint
 from cloud.client.signin import REFRESH_ENTRY, SignIn
+from cloud.errors import ForbiddenError, NotFoundError
 from core.errors import OptionError
 
 __all__ = [
@@ -32,6 +35,7 @@ __all__ = [
     "logout",
     "open_store",
     "paste_login",
+    "personal_api_key",
     "token_provider",
 ]
 
@@ -101,7 +105,10 @@ def kept_credentials(
     """
     provider = token_provider(endpoint, store)
     try:
-        yield provider, api_key(endpoint, store)
+        if isinstance(provider, SignIn):
+            yield provider, personal_api_key(endpoint, provider, store)
+        else:
+            yield provider, api_key(endpoint, store)
     finally:
         if isinstance(provider, SignIn):
             provider.close()
@@ -110,6 +117,32 @@ def kept_credentials(
 def api_key(endpoint: str, store: CredentialStore) -> str | None:
     """``LOUPE_API_KEY``, else the API key kept for ``endpoint``, else None."""
     return os.environ.get("LOUPE_API_KEY") or store.get("api-key", endpoint)
+
+
+def personal_api_key(
+    endpoint: str,
+    token: str | TokenProvider,
+    store: CredentialStore,
+    *,
+    client: Callable[[str, str | TokenProvider], CloudClient] = CloudClient,
+) -> str | None:
+    """``LOUPE_API_KEY``, else the key kept for ``endpoint``, else the user's own, asked of
+    the deployment (``POST /v1/keys``) and kept; None where the deployment gives none.
+
+    A deployment older than personal keys refuses that route (403/404): None, and the
+    operator's key may still be pasted at login.
+    """
+    key = api_key(endpoint, store)
+    if key:
+        return key
+    try:
+        with client(endpoint, token) as api:
+            key = api.personal_key()
+    except (ForbiddenError, NotFoundError):
+        return None
+    if key:
+        store.set("api-key", endpoint, key)
+    return key
 
 
 def paste_login(endpoint: str, stdin: TextIO, store: CredentialStore) -> None:
@@ -174,9 +207,10 @@ def browser_login(
         sign_in.begin()
         sys.stderr.write("waiting for the sign-in in the browser (Ctrl+C to stop)\n")
         sign_in.wait(timeout=600)
+        own_key = personal_api_key(endpoint, sign_in, store)
     finally:
         sign_in.close()
-    if stdin.isatty() and not os.environ.get("LOUPE_API_KEY"):
+    if own_key is None and stdin.isatty() and not os.environ.get("LOUPE_API_KEY"):
         key = getpass.getpass("API key of this deployment (Enter to keep or skip): ").strip()
         if key:
             store.set("api-key", endpoint, key)

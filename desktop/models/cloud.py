@@ -45,7 +45,7 @@ import desktop
 from cloud.client import CloudClient, TokenProvider
 from cloud.client.connection import Connection, find_connections, runtime_dir
 from cloud.client.credential_store import CredentialStore
-from cloud.client.credentials import api_key, kept_credentials, open_store
+from cloud.client.credentials import kept_credentials, open_store, personal_api_key
 from cloud.client.endpoint import insecure_reason, normalise_endpoint
 from cloud.client.signin import REFRESH_ENTRY, SignIn
 from cloud.errors import CloudError, SignInCancelled
@@ -128,7 +128,9 @@ class Credentials:
         store = self.store if self.store is not None else open_store()
         if self.sign_in is not None:
             # Signed in from the app: that sign-in refreshes the token as it expires.
-            yield self.sign_in.access_token, cloud_call(lambda: api_key(self.url, store))
+            sign_in = self.sign_in
+            key = cloud_call(lambda: personal_api_key(self.url, sign_in.access_token, store))
+            yield sign_in.access_token, key
             return
         with contextlib.ExitStack() as stack:
             yield cloud_call(lambda: stack.enter_context(kept_credentials(self.url, store)))

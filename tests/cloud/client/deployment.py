@@ -19,8 +19,10 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from starlette.requests import Request
 
 from cloud.api import MIN_PART_SIZE, CognitoVerifier, SignInSettings, create_app
+from cloud.shared.identity import Identity
 from cloud.shared.jobs import JobRef
 from cloud.shared.storage import S3Store
 from cloud.workers import run_job
@@ -42,13 +44,25 @@ class Clock:
         self.offset += seconds
 
 
-class Deployment:
-    """The API as AWS runs it (access tokens of the fake pool), and the pool."""
+class Keys:
+    """Personal API keys as the usage plan would hold them, and the keys requests carried."""
 
-    def __init__(self, url: str, cognito: FakeCognito, clock: Clock) -> None:
+    def __init__(self) -> None:
+        self.issued: dict[str, str] = {}
+        self.carried: list[str | None] = []
+
+    def key_for(self, identity: Identity) -> str:
+        return self.issued.setdefault(identity.sub, f"key-{identity.sub}-{len(self.issued)}")
+
+
+class Deployment:
+    """The API as AWS runs it (access tokens of the fake pool, personal keys), and the pool."""
+
+    def __init__(self, url: str, cognito: FakeCognito, clock: Clock, keys: Keys) -> None:
         self.url = url
         self.cognito = cognito
         self.clock = clock
+        self.keys = keys
 
 
 def free_ports(count: int) -> tuple[int, ...]:
@@ -88,14 +102,25 @@ def deployment(store: S3Store, clock: Clock) -> Iterator[Deployment]:
     def runner(job: JobRef) -> None:
         pool.submit(run_job, job, chunk_rows=700)
 
-    app = create_app(store, verifier, runner, part_size=MIN_PART_SIZE, sign_in=settings)
+    keys = Keys()
+    app = create_app(
+        store, verifier, runner, part_size=MIN_PART_SIZE, sign_in=settings, personal_keys=keys
+    )
+
+    @app.middleware("http")
+    async def carried(request: Request, call_next: Any) -> Any:
+        # API Gateway would check the key against the usage plan; here it is noted.
+        if request.url.path not in ("/v1/health", "/v1/auth/config", "/v1/keys"):
+            keys.carried.append(request.headers.get("x-api-key"))
+        return await call_next(request)
+
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         threading.Event().wait(0.01)
     port: Any = server.servers[0].sockets[0].getsockname()[1]
-    yield Deployment(f"http://127.0.0.1:{port}", cognito, clock)
+    yield Deployment(f"http://127.0.0.1:{port}", cognito, clock, keys)
     server.should_exit = True
     thread.join(timeout=30)
     pool.shutdown(wait=True)

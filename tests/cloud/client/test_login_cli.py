@@ -49,9 +49,14 @@ def test_login_in_the_browser_then_profile_then_logout(
         assert secret not in rest  # nothing secret printed
     assert all(access not in kept for access in deployment.cognito.issued)
 
+    # The deployment gave this user a key of their own, kept with the sign-in: every
+    # request of the job carries it (API Gateway counts the user's quota by it).
+    (own,) = deployment.keys.issued.values()
+    assert own in kept and own not in rest
     done = loupe("cloud", "profile", str(SAMPLE_CSV), "--endpoint", deployment.url, env=env)
     assert done.returncode == 0, done.stderr
     assert "2,000 rows × 12 columns" in done.stdout
+    assert deployment.keys.carried and set(deployment.keys.carried) == {own}
     assert deployment.cognito.grants == ["authorization_code", "refresh_token"]
 
     out = loupe("cloud", "logout", "--endpoint", deployment.url, env=env)

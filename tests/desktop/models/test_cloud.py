@@ -312,9 +312,11 @@ def test_signing_in_keeps_a_sign_in_that_jobs_use_until_signed_out(
     assert any(name.startswith("loupe/refresh-token") for name in kept)
     assert not any(deployment.cognito.issued[-1] in value for value in kept.values())
 
-    # A job's token provider is the sign-in's: the API takes its token.
+    # A job's token provider is the sign-in's: the API takes its token. The deployment
+    # gives the user a key of their own, kept with the sign-in for later jobs.
     with cloud.credentials().open() as (token, key):
-        assert token() == deployment.cognito.issued[-1] and key is None
+        (own,) = deployment.keys.issued.values()
+        assert token() == deployment.cognito.issued[-1] and key == own
         with CloudClient(deployment.url, token) as client:
             assert client.upload(SAMPLE_CSV)
 
@@ -323,7 +325,7 @@ def test_signing_in_keeps_a_sign_in_that_jobs_use_until_signed_out(
     again.connect_endpoint(deployment.url)
     assert again.signed_in and again.status_text == f"Cloud: signed in to {deployment.url}"
     with again.credentials().open() as (token, key):
-        assert token() and key is None
+        assert token() and key == own
 
     cloud.sign_out()
     assert (cloud.state, cloud.signed_in) == ("off", False)
@@ -364,7 +366,8 @@ def test_without_a_keyring_the_sign_in_lasts_this_session(
         "Loupe quits"
     )
     with cloud.credentials().open() as (token, key):
-        assert token() == deployment.cognito.issued[-1] and key is None
+        (own,) = deployment.keys.issued.values()
+        assert token() == deployment.cognito.issued[-1] and key == own
 
 
 def _interrupted(
