@@ -26,7 +26,7 @@ from cloud.shared.identity import Identity
 
 __all__ = ["JobKeys", "UploadKeys", "checked_id", "new_id", "safe_name", "user_uploads"]
 
-_ID = re.compile(r"^[0-9a-f]{32}$")
+_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def new_id() -> str:
@@ -36,7 +36,8 @@ def new_id() -> str:
 
 def checked_id(value: str, what: str) -> str:
     """``value`` if it is an id this server could have made. Raises NotFoundError."""
-    if not _ID.match(value):
+    # fullmatch: "$" would also accept a trailing newline.
+    if not _ID.fullmatch(value):
         raise NotFoundError(f"no such {what}")
     return value
 

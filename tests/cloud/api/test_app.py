@@ -105,7 +105,9 @@ def test_path_names_are_refused(served: Served, name: str) -> None:
     assert answer.status_code == 403 and "plain name" in answer.json()["detail"]
 
 
-@pytest.mark.parametrize("job_id", ["..%2F..%2Fuploads", "bob", "0" * 31 + "g", "%2e%2e"])
+@pytest.mark.parametrize(
+    "job_id", ["..%2F..%2Fuploads", "bob", "0" * 31 + "g", "%2e%2e", "0" * 32 + "%0a"]
+)
 def test_odd_ids_are_not_found(served: Served, job_id: str) -> None:
     answer = httpx.get(f"{served.url}/v1/jobs/{job_id}", headers=served.headers("alice"))
     assert answer.status_code == 404
