@@ -13,8 +13,11 @@ Routes (all but health and auth/config need ``Authorization: Bearer <token>``):
     GET    /v1/jobs/{job_id}               status, phase, progress; result_url once succeeded
 
 The upload routes are in :mod:`cloud.api.uploads`, the job routes in
-:mod:`cloud.api.jobs`. Nothing in the routes knows which host runs them:
-storage, token checking and the job runner are given to :func:`create_app`.
+:mod:`cloud.api.jobs`. Request bodies over 64 KiB are refused with 413 before
+they are parsed; a body that does not validate gets 422 with the location and
+reason of each problem, never the input (:mod:`cloud.api.limits`). Nothing in
+the routes knows which host runs them: storage, token checking and the job
+runner are given to :func:`create_app`.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from cloud.api import jobs, uploads
 from cloud.api.auth import SignInSettings, TokenVerifier
 from cloud.api.dependencies import Backend, Runner
+from cloud.api.limits import MAX_BODY, BodyLimit, validation_problems
 from cloud.api.models import DEFAULT_PART_SIZE, MIN_PART_SIZE
 from cloud.errors import AuthError, CloudError
 from cloud.shared.storage import ObjectStore
@@ -53,6 +58,13 @@ def create_app(
         raise ValueError("parts must be at least 5 MiB")
     app = FastAPI(title="Loupe cloud", version="1.0")
     app.state.backend = Backend(store, verifier, runner, part_size)
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer echoes the input: a large body back, or a 500 when
+        # the input holds a lone surrogate that JSON cannot encode.
+        return JSONResponse({"detail": validation_problems(exc.errors())}, status_code=422)
 
     @app.exception_handler(CloudError)
     async def cloud_error(request: Request, exc: CloudError) -> JSONResponse:

@@ -14,7 +14,7 @@ from cloud.shared.uploads import load_upload
 __all__ = ["router"]
 
 router = APIRouter()
-_ALL = errors(401, 403, 404, 409, 502)
+_ALL = errors(401, 403, 404, 409, 413, 502)
 
 
 @router.post("/v1/jobs", status_code=202, responses=_ALL)

@@ -32,7 +32,7 @@ from cloud.shared.uploads import Upload, delete_upload, load_upload, save_upload
 __all__ = ["router"]
 
 router = APIRouter()
-_ALL = errors(401, 403, 404, 409, 502)
+_ALL = errors(401, 403, 404, 409, 413, 502)
 
 
 @router.post("/v1/uploads", status_code=201, responses=_ALL)
