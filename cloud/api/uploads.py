@@ -42,7 +42,7 @@ def create_upload(body: UploadRequest, caller: Caller, service: Service) -> Uplo
     # Over 5 GiB one PUT cannot carry the file: the answer says to go multipart.
     if not body.multipart and body.size <= MAX_SINGLE_UPLOAD:
         upload = save_upload(store, caller, body.name, body.size)
-        url = store.presign_put(upload.key, expires=URL_SECONDS)
+        url = store.presign_put(upload.key, expires=URL_SECONDS, size=body.size)
         return UploadAnswer(upload_id=upload.id, method="PUT", url=url, expires_in=URL_SECONDS)
     size = max(service.part_size, -(-body.size // MAX_PARTS))
     upload = save_upload(store, caller, body.name, body.size, part_size=size)

@@ -48,7 +48,7 @@ class MemoryStore:
         with self._lock:
             return sorted(k for k in self._objects if k.startswith(prefix))
 
-    def presign_put(self, key: str, *, expires: int) -> str:
+    def presign_put(self, key: str, *, expires: int, size: int | None = None) -> str:
         raise StoreError("the in-memory store cannot make URLs")
 
     def presign_get(self, key: str, *, expires: int) -> str:

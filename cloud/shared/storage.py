@@ -83,8 +83,11 @@ class ObjectStore(Protocol):
         """Every key under ``prefix``, sorted."""
         ...
 
-    def presign_put(self, key: str, *, expires: int) -> str:
-        """A URL that lets its holder PUT ``key`` for ``expires`` seconds."""
+    def presign_put(self, key: str, *, expires: int, size: int | None = None) -> str:
+        """A URL that lets its holder PUT ``key`` for ``expires`` seconds.
+
+        With ``size`` the body's length is signed in: S3 refuses a PUT of any other length.
+        """
         ...
 
     def presign_get(self, key: str, *, expires: int) -> str:
@@ -204,12 +207,11 @@ class S3Store:
             raise _store_error(exc) from None
         return sorted(found)
 
-    def presign_put(self, key: str, *, expires: int) -> str:
-        return str(
-            self._s3.generate_presigned_url(
-                "put_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires
-            )
-        )
+    def presign_put(self, key: str, *, expires: int, size: int | None = None) -> str:
+        params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if size is not None:
+            params["ContentLength"] = size  # signed: the PUT must send exactly this many bytes
+        return str(self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=expires))
 
     def presign_get(self, key: str, *, expires: int) -> str:
         return str(

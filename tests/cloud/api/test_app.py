@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -131,3 +132,22 @@ def test_bad_file_fails_the_job_with_one_line(served: Served, tmp_path: Path) ->
     assert job["status"] == "failed" and job["result_url"] is None
     assert job["error"].startswith("broken.csv: ") and "PNG" in job["error"]
     assert "\n" not in job["error"] and "/tmp" not in job["error"]
+
+
+def test_a_file_of_another_size_than_declared_runs_no_job(served: Served, store: S3Store) -> None:
+    answer = httpx.post(
+        f"{served.url}/v1/uploads",
+        json={"name": "a.csv", "size": 10},
+        headers=served.headers("alice"),
+    )
+    url = answer.json()["url"]
+    # The length is signed into the URL, so S3 refuses any other; moto does not check
+    # signatures, so the job route's own check is what stops the job here.
+    assert "content-length" in parse_qs(urlsplit(url).query)["X-Amz-SignedHeaders"][0]
+    assert httpx.put(url, content=b"x" * 5_000_000).status_code == 200
+    job = start_job(served, "alice", answer.json()["upload_id"])
+    assert job.status_code == 409
+    assert job.json()["detail"] == (
+        "the file that arrived is 5,000,000 bytes, not the 10 declared: upload it again"
+    )
+    assert store.keys("jobs/") == []
