@@ -8,9 +8,10 @@ Routes (all but health and auth/config need ``Authorization: Bearer <token>``):
     POST   /v1/uploads/{id}/parts          {parts: [{number, sha256}]} → a URL per part
     GET    /v1/uploads/{id}/parts          the parts S3 has received (to resume)
     POST   /v1/uploads/{id}/complete       join the parts into the file
-    DELETE /v1/uploads/{id}                abort: drop the parts, the file and the record
+    DELETE /v1/uploads/{id}                drop the parts, the file, the record and its jobs
     POST   /v1/jobs                        {upload_id, kind, options} → 202 {job_id, status}
     GET    /v1/jobs/{job_id}               status, phase, progress; result_url once succeeded
+    DELETE /v1/jobs/{job_id}               drop the job's objects (409 while it runs)
 
 The upload routes are in :mod:`cloud.api.uploads`, the job routes in
 :mod:`cloud.api.jobs`. Request bodies over 64 KiB are refused with 413 before

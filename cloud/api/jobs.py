@@ -1,4 +1,4 @@
-"""The job routes: start a job on an upload, and follow it to its result."""
+"""The job routes: start a job on an upload, follow it to its result, delete it."""
 
 from __future__ import annotations
 
@@ -48,6 +48,12 @@ def get_job(job_id: str, caller: Caller, service: Service) -> JobAnswer:
     if job.status == "succeeded":
         answer.result_url = service.store.presign_get(ref.keys.result, expires=URL_SECONDS)
     return answer
+
+
+@router.delete("/v1/jobs/{job_id}", status_code=204, responses=_ALL)
+def delete_job(job_id: str, caller: Caller, service: Service) -> None:
+    """Remove the job's objects (all versions); a job still queued or running is refused (409)."""
+    JobRef(service.store, caller, job_id).delete()
 
 
 def _answer(job: JobRecord) -> JobAnswer:

@@ -122,5 +122,8 @@ def complete_upload(upload_id: str, caller: Caller, service: Service) -> Complet
 
 @router.delete("/v1/uploads/{upload_id}", status_code=204, responses=_ALL)
 def abort_upload(upload_id: str, caller: Caller, service: Service) -> None:
-    """Drop the upload: its parts, its file and its record."""
+    """Drop the upload and every copy derived from it: parts, file, record, and its jobs.
+
+    Every version goes, in a versioned bucket. Refused (409) while a job on it is running.
+    """
     delete_upload(service.store, caller, load_upload(service.store, caller, upload_id))

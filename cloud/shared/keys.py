@@ -6,6 +6,7 @@ reduced to a safe base name::
 
     uploads/{sub}/{upload}/upload.json          the upload's record
     uploads/{sub}/{upload}/data/{name}          the uploaded file
+    uploads/{sub}/{upload}/jobs/{job}           an empty marker: a job was run on the upload
     jobs/{sub}/{job}/job.json                   the job's record
     jobs/{sub}/{job}/plan.json                  the plan the state machine's Map reads
     jobs/{sub}/{job}/chunks/{index}.parquet     rows of a converted chunk
@@ -88,6 +89,15 @@ class UploadKeys:
     def data(self, name: str) -> str:
         """The uploaded file, named after the client's ``name`` made safe. Raises ForbiddenError."""
         return self.prefix + "data/" + safe_name(name)
+
+    @property
+    def jobs(self) -> str:
+        """The prefix of the markers naming the jobs run on the upload."""
+        return self.prefix + "jobs/"
+
+    def job(self, job_id: str) -> str:
+        """The marker of job ``job_id`` (an empty object). Raises NotFoundError for an odd id."""
+        return self.jobs + checked_id(job_id, "job")
 
 
 @dataclass(frozen=True)
