@@ -9,6 +9,7 @@ reduced to a safe base name::
     uploads/{sub}/{upload}/jobs/{job}           an empty marker: a job was run on the upload
     jobs/{sub}/{job}/job.json                   the job's record
     jobs/{sub}/{job}/plan.json                  the plan the state machine's Map reads
+    jobs/{sub}/{job}/reading.json               how the upload is read: dialect, column types
     jobs/{sub}/{job}/chunks/{index}.parquet     rows of a converted chunk
     jobs/{sub}/{job}/partials/{index}.json      a chunk's mergeable profile
     jobs/{sub}/{job}/profile.json               an insights job's merged profile
@@ -124,6 +125,11 @@ class JobKeys:
     def plan(self) -> str:
         """The plan's items, one per chunk."""
         return self.prefix + "plan.json"
+
+    @property
+    def reading(self) -> str:
+        """How the plan read the upload (dialect, column types), for the chunks and the result."""
+        return self.prefix + "reading.json"
 
     @property
     def partials(self) -> str:
