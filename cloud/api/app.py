@@ -8,14 +8,18 @@ Routes (all but health and auth/config need ``Authorization: Bearer <token>``):
     POST   /v1/uploads/{id}/parts          {parts: [{number, sha256}]} → a URL per part
     GET    /v1/uploads/{id}/parts          the parts S3 has received (to resume)
     POST   /v1/uploads/{id}/complete       join the parts into the file
-    DELETE /v1/uploads/{id}                abort: drop the parts, the file and the record
+    DELETE /v1/uploads/{id}                drop the parts, the file, the record and its jobs
     POST   /v1/jobs                        {upload_id, kind, options} → 202 {job_id, status}
     GET    /v1/jobs/{job_id}               status, phase, progress; result_url once succeeded
+    DELETE /v1/jobs/{job_id}               drop the job's objects (409 while it runs)
     POST   /v1/keys                        the caller's own API key (per-user quota), or null
 
 The upload routes are in :mod:`cloud.api.uploads`, the job routes in
-:mod:`cloud.api.jobs`. Nothing in the routes knows which host runs them:
-storage, token checking and the job runner are given to :func:`create_app`.
+:mod:`cloud.api.jobs`. Request bodies over 64 KiB are refused with 413 before
+they are parsed; a body that does not validate gets 422 with the location and
+reason of each problem, never the input (:mod:`cloud.api.limits`). Nothing in
+the routes knows which host runs them: storage, token checking and the job
+runner are given to :func:`create_app`.
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from cloud.api import jobs, keys, uploads
 from cloud.api.auth import SignInSettings, TokenVerifier
 from cloud.api.dependencies import Backend, Runner
+from cloud.api.limits import MAX_BODY, BodyLimit, validation_problems
 from cloud.api.models import DEFAULT_PART_SIZE, MIN_PART_SIZE
 from cloud.errors import AuthError, CloudError
 from cloud.shared.storage import ObjectStore
@@ -57,6 +63,13 @@ def create_app(
         raise ValueError("parts must be at least 5 MiB")
     app = FastAPI(title="Loupe cloud", version="1.0")
     app.state.backend = Backend(store, verifier, runner, part_size, personal_keys)
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer echoes the input: a large body back, or a 500 when
+        # the input holds a lone surrogate that JSON cannot encode.
+        return JSONResponse({"detail": validation_problems(exc.errors())}, status_code=422)
 
     @app.exception_handler(CloudError)
     async def cloud_error(request: Request, exc: CloudError) -> JSONResponse:

@@ -53,6 +53,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "not the caller's, or not a plain file name",
         404: "no such upload or job for this caller",
         409: "the upload or job is not in a state that allows this",
+        413: "the request body is over 64 KiB",
         502: "the object store failed",
     }
     return {s: {"model": Problem, "description": meaning[s]} for s in statuses}

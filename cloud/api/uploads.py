@@ -32,7 +32,7 @@ from cloud.shared.uploads import Upload, delete_upload, load_upload, save_upload
 __all__ = ["router"]
 
 router = APIRouter()
-_ALL = errors(401, 403, 404, 409, 502)
+_ALL = errors(401, 403, 404, 409, 413, 502)
 
 
 @router.post("/v1/uploads", status_code=201, responses=_ALL)
@@ -42,7 +42,7 @@ def create_upload(body: UploadRequest, caller: Caller, service: Service) -> Uplo
     # Over 5 GiB one PUT cannot carry the file: the answer says to go multipart.
     if not body.multipart and body.size <= MAX_SINGLE_UPLOAD:
         upload = save_upload(store, caller, body.name, body.size)
-        url = store.presign_put(upload.key, expires=URL_SECONDS)
+        url = store.presign_put(upload.key, expires=URL_SECONDS, size=body.size)
         return UploadAnswer(upload_id=upload.id, method="PUT", url=url, expires_in=URL_SECONDS)
     size = max(service.part_size, -(-body.size // MAX_PARTS))
     upload = save_upload(store, caller, body.name, body.size, part_size=size)
@@ -122,5 +122,8 @@ def complete_upload(upload_id: str, caller: Caller, service: Service) -> Complet
 
 @router.delete("/v1/uploads/{upload_id}", status_code=204, responses=_ALL)
 def abort_upload(upload_id: str, caller: Caller, service: Service) -> None:
-    """Drop the upload: its parts, its file and its record."""
+    """Drop the upload and every copy derived from it: parts, file, record, and its jobs.
+
+    Every version goes, in a versioned bucket. Refused (409) while a job on it is running.
+    """
     delete_upload(service.store, caller, load_upload(service.store, caller, upload_id))

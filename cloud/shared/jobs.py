@@ -23,10 +23,10 @@ from typing import Any, Literal
 
 from cloud.errors import ConflictError, NotFoundError
 from cloud.shared.identity import Identity
-from cloud.shared.keys import JobKeys
+from cloud.shared.keys import JobKeys, UploadKeys
 from cloud.shared.storage import ObjectStore
 
-__all__ = ["JobKind", "JobRecord", "JobRef", "Phase", "Status"]
+__all__ = ["STALLED_SECONDS", "JobKind", "JobRecord", "JobRef", "Phase", "Status"]
 
 JobKind = Literal["profile", "insights"]
 Phase = Literal["queued", "planning", "profiling", "merging", "insights", "done", "failed"]
@@ -34,6 +34,9 @@ Status = Literal["queued", "running", "succeeded", "failed"]
 
 # Phases that are not "running"; every other phase is.
 _STATUS: dict[str, Status] = {"queued": "queued", "done": "succeeded", "failed": "failed"}
+# A queued or running job whose record has not changed for this long has stopped
+# without a word (every step updates the record, and no step runs for 15 minutes).
+STALLED_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,11 @@ class JobRecord:
     def status(self) -> Status:
         """queued, running, succeeded or failed: what the phase means to the client."""
         return _STATUS.get(self.phase, "running")
+
+    def in_progress(self, now: float | None = None) -> bool:
+        """Whether steps may still write the job's objects: queued or running, and not stalled."""
+        now = time.time() if now is None else now
+        return self.status in ("queued", "running") and now - self.updated < STALLED_SECONDS
 
     def to_json(self) -> dict[str, Any]:
         """The record as stored."""
@@ -87,8 +95,25 @@ class JobRef:
         object.__setattr__(self, "keys", JobKeys(self.identity, self.job_id))
 
     def create(self, job: JobRecord) -> None:
-        """Write the record of a new job (refused if one exists)."""
+        """Write the record of a new job (refused if one exists), and mark it on its upload.
+
+        The marker comes first, so deleting the upload finds every job that has a record.
+        """
+        self.store.put(UploadKeys(self.identity, job.upload_id).job(self.job_id), b"")
         self.store.put(self.keys.record, json.dumps(job.to_json()).encode(), if_absent=True)
+
+    def delete(self) -> None:
+        """Remove every object of the job, all versions, and its marker on the upload.
+
+        Raises:
+            NotFoundError: no such job.
+            ConflictError: the job is still queued or running.
+        """
+        job = self.load()
+        if job.in_progress():
+            raise ConflictError(f"job {self.job_id} is still {job.status}: delete it once it ends")
+        self.store.purge(self.keys.prefix)
+        self.store.purge(UploadKeys(self.identity, job.upload_id).job(self.job_id))
 
     def load(self) -> JobRecord:
         """The job's record. Raises NotFoundError."""

@@ -6,8 +6,10 @@ reduced to a safe base name::
 
     uploads/{sub}/{upload}/upload.json          the upload's record
     uploads/{sub}/{upload}/data/{name}          the uploaded file
+    uploads/{sub}/{upload}/jobs/{job}           an empty marker: a job was run on the upload
     jobs/{sub}/{job}/job.json                   the job's record
     jobs/{sub}/{job}/plan.json                  the plan the state machine's Map reads
+    jobs/{sub}/{job}/reading.json               how the upload is read: dialect, column types
     jobs/{sub}/{job}/chunks/{index}.parquet     rows of a converted chunk
     jobs/{sub}/{job}/partials/{index}.json      a chunk's mergeable profile
     jobs/{sub}/{job}/profile.json               an insights job's merged profile
@@ -26,7 +28,7 @@ from cloud.shared.identity import Identity
 
 __all__ = ["JobKeys", "UploadKeys", "checked_id", "new_id", "safe_name", "user_uploads"]
 
-_ID = re.compile(r"^[0-9a-f]{32}$")
+_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def new_id() -> str:
@@ -36,7 +38,8 @@ def new_id() -> str:
 
 def checked_id(value: str, what: str) -> str:
     """``value`` if it is an id this server could have made. Raises NotFoundError."""
-    if not _ID.match(value):
+    # fullmatch: "$" would also accept a trailing newline.
+    if not _ID.fullmatch(value):
         raise NotFoundError(f"no such {what}")
     return value
 
@@ -88,6 +91,15 @@ class UploadKeys:
         """The uploaded file, named after the client's ``name`` made safe. Raises ForbiddenError."""
         return self.prefix + "data/" + safe_name(name)
 
+    @property
+    def jobs(self) -> str:
+        """The prefix of the markers naming the jobs run on the upload."""
+        return self.prefix + "jobs/"
+
+    def job(self, job_id: str) -> str:
+        """The marker of job ``job_id`` (an empty object). Raises NotFoundError for an odd id."""
+        return self.jobs + checked_id(job_id, "job")
+
 
 @dataclass(frozen=True)
 class JobKeys:
@@ -113,6 +125,11 @@ class JobKeys:
     def plan(self) -> str:
         """The plan's items, one per chunk."""
         return self.prefix + "plan.json"
+
+    @property
+    def reading(self) -> str:
+        """How the plan read the upload (dialect, column types), for the chunks and the result."""
+        return self.prefix + "reading.json"
 
     @property
     def partials(self) -> str:

@@ -1,4 +1,8 @@
-"""The in-memory twin of the S3 store: objects in a dict, for tests of code that needs no URLs."""
+"""The in-memory twin of the S3 store: objects in a dict, for tests of code that needs no URLs.
+
+Like the deployed bucket it keeps versions: an overwritten or deleted object's
+content stays behind as a noncurrent version until :meth:`MemoryStore.purge`.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._objects: dict[str, bytes] = {}
+        # Noncurrent versions (and delete markers, as None), oldest first.
+        self._noncurrent: list[tuple[str, bytes | None]] = []
         self._uploads: dict[str, dict[int, bytes]] = {}
         self._lock = threading.Lock()
 
@@ -35,6 +41,8 @@ class MemoryStore:
                 raise ConflictError(f"{key} exists")
             if if_match is not None and (current is None or _etag(current) != if_match):
                 raise ConflictError(f"{key} changed meanwhile")
+            if current is not None:
+                self._noncurrent.append((key, current))
             self._objects[key] = bytes(data)
         return _etag(data)
 
@@ -48,7 +56,7 @@ class MemoryStore:
         with self._lock:
             return sorted(k for k in self._objects if k.startswith(prefix))
 
-    def presign_put(self, key: str, *, expires: int) -> str:
+    def presign_put(self, key: str, *, expires: int, size: int | None = None) -> str:
         raise StoreError("the in-memory store cannot make URLs")
 
     def presign_get(self, key: str, *, expires: int) -> str:
@@ -56,7 +64,26 @@ class MemoryStore:
 
     def delete(self, key: str) -> None:
         with self._lock:
-            self._objects.pop(key, None)
+            current = self._objects.pop(key, None)
+            if current is not None:
+                self._noncurrent += [(key, current), (key, None)]
+
+    def purge(self, prefix: str) -> int:
+        with self._lock:
+            removed = [k for k in self._objects if k.startswith(prefix)]
+            for key in removed:
+                del self._objects[key]
+            kept = [(k, v) for k, v in self._noncurrent if not k.startswith(prefix)]
+            count = len(removed) + len(self._noncurrent) - len(kept)
+            self._noncurrent = kept
+        return count
+
+    def versions(self, prefix: str) -> list[str]:
+        """The key of every version under ``prefix``, current or not, delete markers included."""
+        with self._lock:
+            found = [k for k in self._objects if k.startswith(prefix)]
+            found += [k for k, _ in self._noncurrent if k.startswith(prefix)]
+        return sorted(found)
 
     def start_multipart(self, key: str) -> str:
         multipart_id = hashlib.sha256(f"{key}{len(self._uploads)}".encode()).hexdigest()
@@ -91,6 +118,8 @@ class MemoryStore:
             if any(_etag(received.get(p.number, b"")) != p.etag for p in parts):
                 self._uploads[multipart_id] = received
                 raise ConflictError("the parts do not make a whole file (InvalidPart)")
+            if key in self._objects:
+                self._noncurrent.append((key, self._objects[key]))
             self._objects[key] = b"".join(received[p.number] for p in parts)
 
     def abort_multipart(self, key: str, multipart_id: str) -> None:

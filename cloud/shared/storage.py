@@ -83,8 +83,11 @@ class ObjectStore(Protocol):
         """Every key under ``prefix``, sorted."""
         ...
 
-    def presign_put(self, key: str, *, expires: int) -> str:
-        """A URL that lets its holder PUT ``key`` for ``expires`` seconds."""
+    def presign_put(self, key: str, *, expires: int, size: int | None = None) -> str:
+        """A URL that lets its holder PUT ``key`` for ``expires`` seconds.
+
+        With ``size`` the body's length is signed in: S3 refuses a PUT of any other length.
+        """
         ...
 
     def presign_get(self, key: str, *, expires: int) -> str:
@@ -92,7 +95,19 @@ class ObjectStore(Protocol):
         ...
 
     def delete(self, key: str) -> None:
-        """Remove ``key`` (nothing happens if it is absent)."""
+        """Remove ``key`` (nothing happens if it is absent).
+
+        In a versioned bucket the content stays behind as a noncurrent version:
+        use :meth:`purge` to remove data for good.
+        """
+        ...
+
+    def purge(self, prefix: str) -> int:
+        """Remove every object under ``prefix`` with all its versions; how many were removed.
+
+        In a versioned bucket, noncurrent versions and delete markers go too,
+        so nothing of the data is left to restore.
+        """
         ...
 
     def start_multipart(self, key: str) -> str:
@@ -204,12 +219,11 @@ class S3Store:
             raise _store_error(exc) from None
         return sorted(found)
 
-    def presign_put(self, key: str, *, expires: int) -> str:
-        return str(
-            self._s3.generate_presigned_url(
-                "put_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires
-            )
-        )
+    def presign_put(self, key: str, *, expires: int, size: int | None = None) -> str:
+        params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if size is not None:
+            params["ContentLength"] = size  # signed: the PUT must send exactly this many bytes
+        return str(self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=expires))
 
     def presign_get(self, key: str, *, expires: int) -> str:
         return str(
@@ -221,6 +235,31 @@ class S3Store:
     def delete(self, key: str) -> None:
         try:
             self._s3.delete_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:
+            raise _store_error(exc) from None
+
+    def purge(self, prefix: str) -> int:
+        removed = 0
+        try:
+            # List from the start each time: the first page is what is left. A page
+            # holds at most 1,000 entries, as many as one request deletes.
+            while True:
+                page = self._s3.list_object_versions(Bucket=self.bucket, Prefix=prefix)
+                found = [
+                    {"Key": item["Key"], "VersionId": item["VersionId"]}
+                    for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+                ]
+                if not found:
+                    return removed
+                answer = self._s3.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": found, "Quiet": True}
+                )
+                if answer.get("Errors"):
+                    code = answer["Errors"][0].get("Code", "")
+                    raise StoreError(f"object store error: {code or 'DeleteObjects'}")
+                removed += len(found)
+        except StoreError:
+            raise
         except Exception as exc:
             raise _store_error(exc) from None
 

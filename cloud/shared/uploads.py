@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from cloud.errors import NotFoundError
+from cloud.errors import ConflictError, NotFoundError
 from cloud.shared.identity import Identity
+from cloud.shared.jobs import JobRef
 from cloud.shared.keys import UploadKeys, new_id
 from cloud.shared.storage import ObjectStore
 
@@ -66,8 +67,28 @@ def save_upload(
 
 
 def delete_upload(store: ObjectStore, identity: Identity, upload: Upload) -> None:
-    """Drop an upload: its unfinished parts, its file and its record."""
+    """Drop an upload and every copy derived from it, all versions included.
+
+    That is its unfinished parts, its file and its record, and every job run on
+    it: chunks, partial profiles, plan, profile, result and record.
+
+    Raises:
+        ConflictError: a job on the upload is still queued or running (nothing is removed).
+    """
+    keys = UploadKeys(identity, upload.id)
+    jobs = [JobRef(store, identity, key.rsplit("/", 1)[1]) for key in store.keys(keys.jobs)]
+    for job in jobs:
+        try:
+            record = job.load()
+        except NotFoundError:
+            continue  # marked, but its record was never written
+        if record.in_progress():
+            raise ConflictError(
+                f"job {job.job_id} on this upload is still {record.status}: "
+                "delete the upload once it ends"
+            )
+    for job in jobs:
+        store.purge(job.keys.prefix)
     if upload.multipart_id:
         store.abort_multipart(upload.key, upload.multipart_id)
-    store.delete(upload.key)
-    store.delete(UploadKeys(identity, upload.id).record)
+    store.purge(keys.prefix)

@@ -8,6 +8,8 @@ template sets:
 
     LOUPE_BUCKET              the bucket for uploads, jobs and results
     LOUPE_CHUNK_ROWS          rows per chunk (default 1,000,000)
+    LOUPE_MAX_ROWS, LOUPE_MAX_CHUNKS, LOUPE_MAX_CONVERT_BYTES
+                              what one job may take on (:mod:`cloud.workers.limits`)
     NVIDIA_SECRET_ID          the Secrets Manager secret holding the NVIDIA key
     NVIDIA_API_BASE_URL, NEMOTRON_MODEL
 
@@ -33,6 +35,7 @@ from cloud.shared.jobs import JobRecord, JobRef
 from cloud.shared.runtime import bucket, logger, metrics, tracer
 from cloud.shared.uploads import load_upload
 from cloud.workers.chunks import DEFAULT_CHUNK_ROWS, Chunk
+from cloud.workers.limits import JobLimits
 from cloud.workers.planning import plan_job
 from cloud.workers.secrets import client_from_secret
 from cloud.workers.steps import merge_chunks, profile_chunk, write_insights
@@ -59,7 +62,7 @@ def plan(event: dict[str, Any], context: Any) -> dict[str, Any]:
     job, record = _step(event)
     upload = load_upload(job.store, job.identity, record.upload_id)
     rows = int(os.environ.get("LOUPE_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))
-    chunks = plan_job(job, upload, chunk_rows=rows)
+    chunks = plan_job(job, upload, chunk_rows=rows, limits=JobLimits.from_env())
     key = job.keys.plan
     job.store.put(key, json.dumps([c.to_json() for c in chunks]).encode())
     logger.info("planned", extra={"job_id": job.job_id, "chunks": len(chunks)})

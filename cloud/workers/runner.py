@@ -7,6 +7,7 @@ from collections.abc import Callable
 from cloud.shared.jobs import JobRecord, JobRef
 from cloud.shared.uploads import load_upload
 from cloud.workers.chunks import DEFAULT_CHUNK_ROWS, Chunk
+from cloud.workers.limits import JobLimits
 from cloud.workers.planning import plan_job
 from cloud.workers.steps import InsightsFactory, merge_chunks, profile_chunk, write_insights
 
@@ -27,6 +28,7 @@ def run_job(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     map_chunks: ChunkMapper | None = None,
     insights_client: InsightsFactory | None = None,
+    limits: JobLimits | None = None,
 ) -> JobRecord:
     """Run a job's steps in this process (the local runner; Step Functions in AWS).
 
@@ -35,13 +37,15 @@ def run_job(
         chunk_rows: rows per chunk.
         map_chunks: how to run the chunk steps (default: one after another).
         insights_client: makes the model client for insights jobs.
+        limits: the job's limits (default: from the environment, see
+            :mod:`cloud.workers.limits`).
 
     Failures end up in the job record as one line; they never escape.
     """
     record = job.load()
     try:
         upload = load_upload(job.store, job.identity, record.upload_id)
-        chunks = plan_job(job, upload, chunk_rows=chunk_rows)
+        chunks = plan_job(job, upload, chunk_rows=chunk_rows, limits=limits)
 
         def one(chunk: Chunk) -> str:
             return profile_chunk(job, chunk, record.options)

@@ -110,7 +110,7 @@ def test_api_handler_runs_the_app_and_starts_the_state_machine(
 
     token = issuer.token("alice")
     created = handler.api(
-        rest_event("POST", "/v1/uploads", token, {"name": "orders.csv", "size": 10}), Context()
+        rest_event("POST", "/v1/uploads", token, {"name": "orders.csv", "size": 8}), Context()
     )
     assert created["statusCode"] == 201, created
     upload_id = json.loads(created["body"])["upload_id"]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cloud.errors import ConflictError, ForbiddenError, NotFoundError
+from cloud.errors import AuthError, ConflictError, ForbiddenError, NotFoundError
 from cloud.shared import (
     Identity,
     JobKeys,
@@ -17,6 +17,7 @@ from cloud.shared import (
     load_upload,
     new_id,
     save_upload,
+    subject,
 )
 
 ALICE = Identity("alice")
@@ -41,7 +42,9 @@ def test_keys_sit_under_the_callers_prefix() -> None:
         upload.data("../bob/x.csv")
 
 
-@pytest.mark.parametrize("odd", ["..", "0" * 31 + "g", "../../uploads", "", "A" * 32])
+@pytest.mark.parametrize(
+    "odd", ["..", "0" * 31 + "g", "../../uploads", "", "A" * 32, "0" * 32 + "\n"]
+)
 def test_ids_the_server_cannot_have_made_are_not_found(odd: str) -> None:
     with pytest.raises(NotFoundError, match="no such job"):
         JobKeys(ALICE, odd)
@@ -49,6 +52,12 @@ def test_ids_the_server_cannot_have_made_are_not_found(odd: str) -> None:
         UploadKeys(ALICE, odd)
     with pytest.raises(NotFoundError):
         JobRef(MemoryStore(), ALICE, odd)
+
+
+@pytest.mark.parametrize("sub", ["alice\n", "", "a/b", "x" * 129])
+def test_subjects_unfit_for_keys_are_refused(sub: str) -> None:
+    with pytest.raises(AuthError):
+        subject(sub)
 
 
 def test_status_follows_the_phase() -> None:

@@ -107,7 +107,7 @@ def test_small_or_single_group_files_are_one_chunk(tmp_path: Path) -> None:
     assert (only.rows, only.row_groups) == (2_000, (0,))
 
 
-def test_huge_row_groups_and_text_files_are_converted(tmp_path: Path) -> None:
+def test_huge_row_groups_are_converted_and_text_is_cut_by_ranges(tmp_path: Path) -> None:
     store = MemoryStore()
     path = parquet(SAMPLE_CSV, tmp_path, rows_per_group=2_000)
     job, upload = job_for(store, path)
@@ -117,8 +117,9 @@ def test_huge_row_groups_and_text_files_are_converted(tmp_path: Path) -> None:
 
     job, upload = job_for(store, SAMPLE_CSV)
     chunks = plan_job(job, upload, chunk_rows=700)
-    assert [c.rows for c in chunks] == [700, 700, 600]
-    assert len(store.keys(f"jobs/alice/{job.job_id}/chunks/")) == 3
+    assert len(chunks) == 3 and sum(c.rows for c in chunks) == 2_000
+    assert all(c.is_byte_range and c.source == upload.key for c in chunks)
+    assert store.keys(f"jobs/alice/{job.job_id}/chunks/") == []
 
 
 def test_a_chunk_cannot_read_another_users_upload(tmp_path: Path) -> None:
@@ -130,3 +131,5 @@ def test_a_chunk_cannot_read_another_users_upload(tmp_path: Path) -> None:
     stolen = Chunk(0, 0, 500, bob_upload.key, (0,))
     with pytest.raises(ForbiddenError):
         profile_chunk(job, stolen, {})
+    with pytest.raises(ForbiddenError):  # nor any bytes of it
+        profile_chunk(job, Chunk(0, 0, 500, bob_upload.key, start=0, end=100), {})
