@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from cloud.errors import ForbiddenError, InsightsError, NotFoundError
+from cloud.errors import ForbiddenError, InsightsError
 from cloud.insights import NemotronClient, generate_insights
 from cloud.shared.jobs import JobRecord, JobRef
 from cloud.shared.keys import user_uploads
@@ -100,9 +100,11 @@ def merge_chunks(job: JobRef, upload: Upload, count: int) -> str:
 
 def _upload_source(job: JobRef, upload: Upload, parts: list[dict[str, Any]]) -> Source:
     """What the merged profile says was read: the upload, as the plan read it."""
-    try:
+    # Listed rather than asked for: in AWS a role that may not list the whole bucket is
+    # told 403, not 404, for a missing object.
+    if job.keys.reading in job.store.keys(job.keys.reading):
         read = Reading.from_json(json.loads(job.store.get(job.keys.reading).data)).info
-    except NotFoundError:  # planned by row groups: read as the Parquet file it is
+    else:  # planned by row groups: read as the Parquet file it is
         read = dict(parts[0].get("source", {}).get("read") or {})
         read.pop("lost_values", None)
     lost: dict[str, int] = {}

@@ -69,6 +69,7 @@ class Report:
             f"5xx answers: {len(self.server_errors)}",
             f"leaks: {len(self.leaks)}",
             f"attacks that got through: {len(self.failures)}",
+            f"attacks refused as they should be: {self.refused_as_expected}",
         ]
         for title, found in (
             ("5xx", self.server_errors),

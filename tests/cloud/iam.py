@@ -262,9 +262,10 @@ def role_statements(resource: dict[str, Any], resolve: _Resolver) -> list[dict[s
 def _for_moto(statements: list[dict[str, Any]]) -> dict[str, Any]:
     """A policy moto can enforce: conditions dropped, non-S3 statements widened.
 
-    moto treats any condition as failed, checks non-S3 services against "*" and
+    moto treats any condition as failed, checks non-S3 services against "*",
     names some of their actions its own way (``apigateway:GetApiKeys`` for
-    ``apigateway:GET``); the harness's own check keeps all of them exact.
+    ``apigateway:GET``) and checks a batch delete on the bucket; the harness's own
+    check keeps all of them exact.
     """
     kept = []
     for statement in copy.deepcopy(statements):
@@ -273,6 +274,13 @@ def _for_moto(statements: list[dict[str, Any]]) -> dict[str, Any]:
         if not all(a.startswith("s3:") for a in actions):
             statement["Action"] = sorted({a.split(":")[0] + ":*" for a in actions})
             statement["Resource"] = "*"
+        elif {"s3:DeleteObject", "s3:DeleteObjectVersion"} & set(actions):
+            # moto checks a batch delete as s3:DeleteObject on the bucket, where AWS
+            # checks each object (as the harness does).
+            buckets = {str(r).split("/")[0] for r in _as_list(statement["Resource"])}
+            kept.append(
+                {"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": sorted(buckets)}
+            )
         kept.append(statement)
     return {"Version": "2012-10-17", "Statement": kept}
 
@@ -443,9 +451,9 @@ class Deployment:
     ) -> list[tuple[str, str, dict[str, str]]]:
         """The (action, resource, condition keys) a call needs."""
         if service == "s3":
-            if operation not in S3_ACTIONS:
-                raise AssertionError(f"the IAM harness does not know S3 {operation}: add it")
             bucket = f"arn:{PARTITION}:s3:::{params['Bucket']}"
+            if operation not in S3_ACTIONS and operation != "DeleteObjects":
+                raise AssertionError(f"the IAM harness does not know S3 {operation}: add it")
             if operation == "DeleteObjects":  # each object needs its own right
                 return [
                     (

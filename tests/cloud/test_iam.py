@@ -215,6 +215,14 @@ def test_a_parquet_profile_job_runs_under_the_templates_policies(
     assert job["chunks"] == 3  # read from the upload's row groups by the chunk step
     result = api.deployment.send("GET", job["result_url"])
     assert result.status_code == 200 and json.loads(result.content)["dataset"]["rows"] == 2000
+    # Deleting the job, then the upload, leaves nothing of either, no version either.
+    assert api("DELETE", "/v1/jobs/{job_id}", job_id=job["job_id"])[0] == 204
+    assert api("GET", "/v1/jobs/{job_id}", job_id=job["job_id"])[0] == 404
+    assert api("DELETE", "/v1/uploads/{id}", id=upload_id)[0] == 204
+    s3 = api.deployment.admin_client("s3")
+    for prefix in (f"jobs/alice/{job['job_id']}/", f"uploads/alice/{upload_id}/"):
+        listed = s3.list_object_versions(Bucket=api.deployment.bucket, Prefix=prefix)
+        assert "Versions" not in listed and "DeleteMarkers" not in listed, prefix
 
 
 def test_a_csv_insights_job_runs_under_the_templates_policies(api: Api) -> None:
@@ -286,7 +294,7 @@ def test_multipart_uploads_and_every_route_work_under_the_api_policy(
         in_plan = gateway.get_usage_plan_keys(usagePlanId=api.deployment.usage_plan)["items"]
     assert sorted(k["value"] for k in in_plan) == sorted([mine["api_key"], bobs["api_key"]])
     # Deleting drops the file and the record.
-    assert api("DELETE", "/v1/uploads/{id}", id=upload_id)[0] == 204
+    assert api("DELETE", "/v1/uploads/{id}", id=upload_id) == (204, None)
     assert api("GET", "/v1/uploads/{id}/parts", id=upload_id)[0] == 404
     assert api.deployment.refused == []
 
