@@ -749,8 +749,14 @@ class CloudClient:
         poll: float = 1.0,
         poll_cap: float = 15.0,
         timeout: float | None = 6 * 3600.0,
+        on_state: Callable[[dict[str, Any]], None] | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> dict[str, Any]:
         """Poll the job until it ends; its final state.
+
+        ``on_state`` sees every state polled (an exception it raises ends the wait),
+        and ``sleep`` makes the pauses between polls (default: the client's), so a
+        window can end the wait at once when its user cancels.
 
         The polls back off: the first after ``poll`` seconds (1 s), each next one
         1.5 times later than the one before (1, 1.5, 2.25, 3.4, 5.1, 7.6, 11.4 s),
@@ -779,6 +785,8 @@ class CloudClient:
             except CloudError as exc:
                 raise WaitInterrupted(f"lost touch with job {job_id}: {exc}", job_id) from None
             progress("job", round(float(state.get("progress") or 0.0) * 1000), 1000)
+            if on_state is not None:
+                on_state(state)
             if state["status"] == "succeeded":
                 return state
             if state["status"] == "failed":
@@ -789,7 +797,7 @@ class CloudClient:
             pause = pauses.next()
             if deadline is not None and self._clock() + pause > deadline:
                 raise WaitInterrupted(f"job {job_id} did not finish within {timeout:.0f} s", job_id)
-            self._sleep(pause)
+            (sleep or self._sleep)(pause)
 
     def result(self, state: dict[str, Any]) -> dict[str, Any]:
         """The result document of a succeeded job (fetched from its presigned URL)."""

@@ -33,7 +33,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from cloud.client import CloudClient, TokenProvider, UploadInterrupted, parquet_copy
+from cloud.client import (
+    CloudClient,
+    TokenProvider,
+    UploadInterrupted,
+    WaitInterrupted,
+    parquet_copy,
+)
 from cloud.errors import NotFoundError
 from core.errors import Cancelled, LoupeError
 from core.profiling.document import Profile
@@ -550,17 +556,29 @@ def _upload_and_run(
             "the connection dropped during the upload; it can be resumed", exc.upload_id
         ) from None
     job = api.start_job(upload_id, "profile", engine=engine)
-    pause = threading.Event()
-    while True:
-        state = api.job(str(job["job_id"]))
+
+    def seen(state: dict[str, Any]) -> None:
         progress(_phase_text(state), float(state.get("progress") or 0.0))
-        if state["status"] == "succeeded":
-            return api.result(state)
         if state["status"] == "failed":
             raise CloudFailed(f"the job failed: {state.get('error') or 'no reason given'}")
         if cancelled():
             raise Cancelled()
-        pause.wait(_POLL_SECONDS)
+
+    gate = threading.Event()
+
+    def pause(seconds: float) -> None:
+        # The client's backoff between polls, cut short by Cancel.
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if cancelled():
+                raise Cancelled()
+            gate.wait(min(left, _POLL_SECONDS))
+
+    try:
+        state = api.wait(str(job["job_id"]), on_state=seen, sleep=pause)
+    except WaitInterrupted as exc:
+        raise CloudFailed(str(exc)) from None
+    return api.result(state)
 
 
 def _phase_text(state: dict[str, Any]) -> str:

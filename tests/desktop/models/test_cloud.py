@@ -491,3 +491,41 @@ def test_a_used_up_quota_is_one_line_in_the_tab_which_keeps_working(served: Conn
     assert job.error == "the deployment's request quota for today is used up; try again tomorrow"
     session.start_profile()  # the local profile still works
     assert session.profile is not None and session.profile["dataset"]["rows"] == 2000
+
+
+class Throttling(httpx.HTTPTransport):
+    """The API as a busy usage plan answers it: the first polls of a job are refused."""
+
+    def __init__(self, refusals: int) -> None:
+        super().__init__()
+        self.refusals = refusals
+        self.polls = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.startswith("/v1/jobs/"):
+            self.polls += 1
+            if self.polls <= self.refusals:
+                return httpx.Response(429, json={"message": "Too Many Requests"})
+        return super().handle_request(request)
+
+
+def test_a_throttled_poll_is_retried_and_the_job_still_arrives(served: Connection) -> None:
+    # One refused poll used to end the tab's job, though the job went on on the server.
+    throttling = Throttling(refusals=2)
+    slept: list[float] = []
+    session = DatasetSession(SAMPLE_CSV, InlineRunner())
+    session.start_loading()
+    job = CloudProfileJob(
+        session,
+        connected(served),
+        InlineRunner(),
+        client=lambda url, token, api_key=None: CloudClient(
+            url, token, transport=throttling, sleep=slept.append
+        ),
+    )
+    job.prepare()
+    job.send()
+    assert job.state == "done", job.error
+    assert session.profile is not None and session.profile["dataset"]["rows"] == 2000
+    # Both refusals were waited out with the client's growing pauses.
+    assert throttling.polls > 2 and slept[:2] == [1.0, 2.0]
