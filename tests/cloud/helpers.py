@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from cloud.shared import Identity, JobRecord, JobRef, new_id, save_upload
+from cloud.shared.storage import ObjectStore
 from tests.cloud.conftest import Served
 
 
@@ -64,3 +66,14 @@ class Context:
     memory_limit_in_mb: int = 1024
     invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:loupe-test"
     aws_request_id: str = "req-1"
+
+
+def job_on(store: ObjectStore, data: bytes, name: str, sub: str = "alice") -> JobRef:
+    """A profile job on a fresh upload of ``data`` named ``name``, as the API records one."""
+    identity = Identity(sub)
+    upload = save_upload(store, identity, name, len(data))
+    store.put(upload.key, data)
+    record = JobRecord(id=new_id(), kind="profile", upload_id=upload.id)
+    job = JobRef(store, identity, record.id)
+    job.create(record)
+    return job

@@ -27,7 +27,7 @@ def test_api_survives_fuzzing(store: S3Store) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     headers = {"Authorization": f"Bearer {tokens.issue('fuzzer')}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 10
+    assert len(operations) == 11
 
     for operation in operations:
 

@@ -9,22 +9,11 @@ from pathlib import Path
 import pytest
 
 from cloud.errors import CloudError, RequestError
-from cloud.shared import Identity, JobRecord, JobRef, MemoryStore, S3Store, new_id, save_upload
+from cloud.shared import MemoryStore, S3Store
 from cloud.workers import JobLimits, handlers, run_job, text_ranges
 from core.samples import SAMPLE_CSV
-from tests.cloud.helpers import Context
+from tests.cloud.helpers import Context, job_on
 from tests.cloud.workers.test_planning import parquet
-
-ALICE = Identity("alice")
-
-
-def job_on(store: MemoryStore | S3Store, data: bytes, name: str) -> JobRef:
-    upload = save_upload(store, ALICE, name, len(data))
-    store.put(upload.key, data)
-    record = JobRecord(id=new_id(), kind="profile", upload_id=upload.id)
-    job = JobRef(store, ALICE, record.id)
-    job.create(record)
-    return job
 
 
 def failed(data: bytes, name: str, chunk_rows: int, limits: JobLimits) -> str:

@@ -14,14 +14,10 @@ import polars as pl
 import pytest
 
 from cloud.shared import (
-    Identity,
-    JobRecord,
     JobRef,
     MemoryStore,
     Upload,
     load_upload,
-    new_id,
-    save_upload,
 )
 from cloud.shared.storage import Stored
 from cloud.workers import (
@@ -38,18 +34,8 @@ from cloud.workers import (
 from core.errors import SourceError
 from core.read.readers import delimited as delimited_reader
 from core.samples import SAMPLE_CSV
+from tests.cloud.helpers import job_on
 from tests.corpus.conftest import NOT_DOWNLOADED, corpus, members  # noqa: F401  (fixture)
-
-ALICE = Identity("alice")
-
-
-def job_for(store: MemoryStore, data: bytes, name: str) -> JobRef:
-    upload = save_upload(store, ALICE, name, len(data))
-    store.put(upload.key, data)
-    record = JobRecord(id=new_id(), kind="profile", upload_id=upload.id)
-    job = JobRef(store, ALICE, record.id)
-    job.create(record)
-    return job
 
 
 def store_upload(store: MemoryStore, job: JobRef) -> Upload:
@@ -68,7 +54,7 @@ def profile(
     ``whole`` types the file whole, as every text file was before byte ranges.
     """
     store = MemoryStore()
-    job = job_for(store, data, name)
+    job = job_on(store, data, name)
     upload = store_upload(store, job)
     with pytest.MonkeyPatch.context() as patch:
         if whole:
@@ -200,7 +186,7 @@ def test_a_cut_inside_quotes_fails_the_job_in_one_line(sampled: None) -> None:
     long_note = '"' + "\n".join(f"note line {n}" for n in range(200_000)) + '"'
     data = ("id,note,amount\n" + "\n".join([*plain, f"1,{long_note},2", *plain]) + "\n").encode()
     store = MemoryStore()
-    job = job_for(store, data, "notes.csv")
+    job = job_on(store, data, "notes.csv")
     record = run_job(job, chunk_rows=50_000)
     assert record.status == "failed"
     assert record.error is not None and record.error.startswith("notes.csv: a quoted value spans")
@@ -220,7 +206,7 @@ def test_large_files_with_quoted_line_breaks_in_the_head_are_typed_whole(
 def test_other_files_are_typed_whole() -> None:
     data = gzip.compress(SAMPLE_CSV.read_bytes())
     store = MemoryStore()
-    job = job_for(store, data, "orders.csv.gz")
+    job = job_on(store, data, "orders.csv.gz")
     chunks = plan_job(job, store_upload(store, job), chunk_rows=700)
     assert [c.rows for c in chunks] == [700, 700, 600] and not any(c.source for c in chunks)
     assert len(store.keys(f"{job.keys.prefix}chunks/")) == 3
@@ -253,7 +239,7 @@ class WatchedStore(MemoryStore):
 def planning_peak(data: bytes) -> tuple[int, int, int]:
     """Python's peak allocation while planning ``data``, the chunks, and the bytes kept on disk."""
     store = WatchedStore()
-    job = job_for(store, data, "orders.csv")
+    job = job_on(store, data, "orders.csv")
     upload = store_upload(store, job)
     tracemalloc.start()
     try:
