@@ -16,8 +16,21 @@ import sys
 from collections.abc import Sequence
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["configure_logging", "log_folder", "main", "missing_xcb_libraries", "start_logging"]
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QIcon
+
+__all__ = [
+    "app_icon",
+    "configure_logging",
+    "identify",
+    "log_folder",
+    "main",
+    "missing_xcb_libraries",
+    "start_logging",
+]
 
 LOG_NAME = "loupe.log"
 # A few rotated files of this size keep weeks of errors and never fill a disk.
@@ -94,6 +107,34 @@ def start_logging() -> Path | None:
         return None
 
 
+def app_icon() -> QIcon:
+    """Loupe's icon at every size it is drawn in."""
+    from PySide6.QtGui import QIcon
+
+    from desktop.identity import ICON_SIZES, icon_png
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_png(size)))
+    return icon
+
+
+def identify(app: QCoreApplication) -> None:
+    """Give ``app`` Loupe's name, version and icon.
+
+    The desktop file name lets Linux desktops match the window to ``loupe.desktop``
+    (its icon and name in the dock and the task switcher).
+    """
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.identity import APP_ID, APP_NAME, VERSION
+
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(VERSION)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    QGuiApplication.setWindowIcon(app_icon())
+
+
 def main(files: Sequence[str] = ()) -> int:
     """Open the main window (and ``files``); return the exit code."""
     if sys.platform.startswith("linux") and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
@@ -120,7 +161,7 @@ def main(files: Sequence[str] = ()) -> int:
     from desktop.qt_main_window import QtMainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Loupe")
+    identify(app)
     # Workers must never be the ones freeing Qt objects: collect on this thread only.
     collector = QtGarbageCollector(app)
     start_logging()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.samples import SAMPLE_CSV
+from desktop.identity import APP_NAME
 from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
 from desktop.qt_cloud_pane import QtUploadMemory
@@ -187,6 +188,9 @@ class QtMainWindow(QMainWindow):
             ),
             self._add(data_menu, "&Clear filters", lambda: self._with_view("clear_query")),
         ]
+        help_menu = self.menuBar().addMenu("&Help")
+        about = self._add(help_menu, f"&About {APP_NAME}", self._on_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _add(
         self,
@@ -278,6 +282,11 @@ class QtMainWindow(QMainWindow):
         dialog = QtSettingsDialog(self.preferences, self, cloud=self.cloud, ai=self.ai)
         if dialog.exec():
             self.set_preferences(dialog.preferences())
+
+    def _on_about(self) -> None:
+        from desktop.qt_about import QtAboutDialog
+
+        QtAboutDialog(self).exec()
 
     def _on_tab_changed(self, index: int) -> None:
         view = self.current_view()
