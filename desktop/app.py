@@ -18,12 +18,15 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.startup import REPORT_VARIABLE
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QIcon
 
 __all__ = [
     "app_icon",
+    "check_platform",
     "configure_logging",
     "identify",
     "log_folder",
@@ -135,8 +138,11 @@ def identify(app: QCoreApplication) -> None:
     QGuiApplication.setWindowIcon(app_icon())
 
 
-def main(files: Sequence[str] = ()) -> int:
-    """Open the main window (and ``files``); return the exit code."""
+def check_platform() -> int | None:
+    """Check there is a display Qt can use; return the exit code (2) after saying why not.
+
+    Also turns Chromium's sandbox off for root, which it refuses to run as with it on.
+    """
     if sys.platform.startswith("linux") and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             sys.stderr.write("error: no display to show the window on (DISPLAY is not set)\n")
@@ -149,10 +155,17 @@ def main(files: Sequence[str] = ()) -> int:
             )
             return 2
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # Chromium (inside QtWebEngine) refuses to run as root with its sandbox on.
         flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
         if "--no-sandbox" not in flags:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+    return None
+
+
+def main(files: Sequence[str] = ()) -> int:
+    """Open the main window (and ``files``); return the exit code."""
+    failed = check_platform()
+    if failed is not None:
+        return failed
 
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must load before the app
     from PySide6.QtWidgets import QApplication
@@ -168,6 +181,11 @@ def main(files: Sequence[str] = ()) -> int:
     window = QtMainWindow()
     for name in files:
         window.open_path(name)
+    report = os.environ.get(REPORT_VARIABLE, "")
+    if report:
+        from desktop.qt_startup_report import QtStartupReport
+
+        QtStartupReport(window, quit_after=report == "exit")
     window.show()
     try:
         return int(app.exec())
