@@ -19,11 +19,13 @@ import multiprocessing
 import sys
 from collections.abc import Sequence
 
-from cloud.cli import COMMANDS as CLOUD_COMMANDS
-from core.cli import COMMANDS
-from core.cli import main as cli_main
+__all__ = ["CLOUD_COMMANDS", "CORE_COMMANDS", "main"]
 
-__all__ = ["main"]
+# The sub-commands of core.cli and cloud.cli (a test keeps these in step): named here
+# so that opening the app does not first import both command lines, Polars and the
+# cloud client with them.
+CORE_COMMANDS = ("preview", "convert", "profile")
+CLOUD_COMMANDS = ("serve", "cloud")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cloud.cli import main as cloud_main
 
         return cloud_main(args)
-    if args and (args[0] in COMMANDS or args[0].startswith("-")):
+    if args and (args[0] in CORE_COMMANDS or args[0].startswith("-")):
+        from core.cli import main as cli_main
+
         return cli_main(args)
     from desktop.app import main as app_main
 

@@ -6,8 +6,15 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPaintEvent,
+)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -64,7 +71,7 @@ class QtMainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.cloud_status)
         self.cloud.changed.connect(self._update_cloud_status)
         # Insights: the endpoint and model are preferences, the key is in the OS keyring.
-        self.ai = ai or AIAccess(self.preferences.ai_settings(), ApiKeys(os_keyring()))
+        self.ai = ai or AIAccess(self.preferences.ai_settings(), ApiKeys(find=os_keyring))
         self.ai.configure(self.preferences.ai_settings())
         self.privacy_memory = QtPrivacyMemory(self.settings)
         self.upload_memory = QtUploadMemory(self.settings)
@@ -79,9 +86,10 @@ class QtMainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         # The first embedded browser starts Chromium's machinery: about 50 ms
         # idle, several times that while a worker keeps the cores busy. Paying it
-        # here, before the window shows, keeps it out of the first chart.
-        self._browser_warmup = QWebEngineView(self)
-        self._browser_warmup.setVisible(False)
+        # just after the window's first paint keeps it out of both the start and
+        # the first chart.
+        self._browser_warmup: QWebEngineView | None = None
+        self._painted = False
         self._build_menu()
         self._on_tab_changed(0)
 
@@ -133,6 +141,12 @@ class QtMainWindow(QMainWindow):
                 view.set_dark(self.dark)
 
     # -- Qt overrides ------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._warm_browser)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -282,6 +296,12 @@ class QtMainWindow(QMainWindow):
         dialog = QtSettingsDialog(self.preferences, self, cloud=self.cloud, ai=self.ai)
         if dialog.exec():
             self.set_preferences(dialog.preferences())
+
+    def _warm_browser(self) -> None:
+        """Start Chromium's machinery, once, with an embedded browser never shown."""
+        if self._browser_warmup is None:
+            self._browser_warmup = QWebEngineView(self)
+            self._browser_warmup.setVisible(False)
 
     def _on_about(self) -> None:
         from desktop.qt_about import QtAboutDialog
