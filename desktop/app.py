@@ -16,8 +16,24 @@ import sys
 from collections.abc import Sequence
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["configure_logging", "log_folder", "main", "missing_xcb_libraries", "start_logging"]
+from desktop.startup import REPORT_VARIABLE
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QIcon
+
+__all__ = [
+    "app_icon",
+    "check_platform",
+    "configure_logging",
+    "identify",
+    "log_folder",
+    "main",
+    "missing_xcb_libraries",
+    "start_logging",
+]
 
 LOG_NAME = "loupe.log"
 # A few rotated files of this size keep weeks of errors and never fill a disk.
@@ -94,8 +110,39 @@ def start_logging() -> Path | None:
         return None
 
 
-def main(files: Sequence[str] = ()) -> int:
-    """Open the main window (and ``files``); return the exit code."""
+def app_icon() -> QIcon:
+    """Loupe's icon at every size it is drawn in."""
+    from PySide6.QtGui import QIcon
+
+    from desktop.identity import ICON_SIZES, icon_png
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_png(size)))
+    return icon
+
+
+def identify(app: QCoreApplication) -> None:
+    """Give ``app`` Loupe's name, version and icon.
+
+    The desktop file name lets Linux desktops match the window to ``loupe.desktop``
+    (its icon and name in the dock and the task switcher).
+    """
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.identity import APP_ID, APP_NAME, VERSION
+
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(VERSION)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    QGuiApplication.setWindowIcon(app_icon())
+
+
+def check_platform() -> int | None:
+    """Check there is a display Qt can use; return the exit code (2) after saying why not.
+
+    Also turns Chromium's sandbox off for root, which it refuses to run as with it on.
+    """
     if sys.platform.startswith("linux") and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             sys.stderr.write("error: no display to show the window on (DISPLAY is not set)\n")
@@ -108,10 +155,17 @@ def main(files: Sequence[str] = ()) -> int:
             )
             return 2
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # Chromium (inside QtWebEngine) refuses to run as root with its sandbox on.
         flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
         if "--no-sandbox" not in flags:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+    return None
+
+
+def main(files: Sequence[str] = ()) -> int:
+    """Open the main window (and ``files``); return the exit code."""
+    failed = check_platform()
+    if failed is not None:
+        return failed
 
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must load before the app
     from PySide6.QtWidgets import QApplication
@@ -120,13 +174,18 @@ def main(files: Sequence[str] = ()) -> int:
     from desktop.qt_main_window import QtMainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Loupe")
+    identify(app)
     # Workers must never be the ones freeing Qt objects: collect on this thread only.
     collector = QtGarbageCollector(app)
     start_logging()
     window = QtMainWindow()
     for name in files:
         window.open_path(name)
+    report = os.environ.get(REPORT_VARIABLE, "")
+    if report:
+        from desktop.qt_startup_report import QtStartupReport
+
+        QtStartupReport(window, quit_after=report == "exit")
     window.show()
     try:
         return int(app.exec())

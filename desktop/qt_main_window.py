@@ -6,8 +6,15 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPaintEvent,
+)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.samples import SAMPLE_CSV
+from desktop.identity import APP_NAME
 from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
 from desktop.qt_cloud_pane import QtUploadMemory
@@ -63,7 +71,7 @@ class QtMainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.cloud_status)
         self.cloud.changed.connect(self._update_cloud_status)
         # Insights: the endpoint and model are preferences, the key is in the OS keyring.
-        self.ai = ai or AIAccess(self.preferences.ai_settings(), ApiKeys(os_keyring()))
+        self.ai = ai or AIAccess(self.preferences.ai_settings(), ApiKeys(find=os_keyring))
         self.ai.configure(self.preferences.ai_settings())
         self.privacy_memory = QtPrivacyMemory(self.settings)
         self.upload_memory = QtUploadMemory(self.settings)
@@ -78,9 +86,10 @@ class QtMainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         # The first embedded browser starts Chromium's machinery: about 50 ms
         # idle, several times that while a worker keeps the cores busy. Paying it
-        # here, before the window shows, keeps it out of the first chart.
-        self._browser_warmup = QWebEngineView(self)
-        self._browser_warmup.setVisible(False)
+        # just after the window's first paint keeps it out of both the start and
+        # the first chart.
+        self._browser_warmup: QWebEngineView | None = None
+        self._painted = False
         self._build_menu()
         self._on_tab_changed(0)
 
@@ -132,6 +141,12 @@ class QtMainWindow(QMainWindow):
                 view.set_dark(self.dark)
 
     # -- Qt overrides ------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._warm_browser)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -187,6 +202,9 @@ class QtMainWindow(QMainWindow):
             ),
             self._add(data_menu, "&Clear filters", lambda: self._with_view("clear_query")),
         ]
+        help_menu = self.menuBar().addMenu("&Help")
+        about = self._add(help_menu, f"&About {APP_NAME}", self._on_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _add(
         self,
@@ -278,6 +296,17 @@ class QtMainWindow(QMainWindow):
         dialog = QtSettingsDialog(self.preferences, self, cloud=self.cloud, ai=self.ai)
         if dialog.exec():
             self.set_preferences(dialog.preferences())
+
+    def _warm_browser(self) -> None:
+        """Start Chromium's machinery, once, with an embedded browser never shown."""
+        if self._browser_warmup is None:
+            self._browser_warmup = QWebEngineView(self)
+            self._browser_warmup.setVisible(False)
+
+    def _on_about(self) -> None:
+        from desktop.qt_about import QtAboutDialog
+
+        QtAboutDialog(self).exec()
 
     def _on_tab_changed(self, index: int) -> None:
         view = self.current_view()

@@ -79,24 +79,46 @@ def _entry(base_url: str) -> str:
 class ApiKeys:
     """API keys per endpoint: in ``store`` (the OS keyring), else for this session only.
 
-    Attributes:
-        note: one line to show when keys cannot be kept in a keyring ("" when they can).
+    The keyring is looked for at the first use when given as ``find``.
     """
 
-    def __init__(self, store: KeyStore | None) -> None:
+    def __init__(
+        self, store: KeyStore | None = None, *, find: Callable[[], KeyStore | None] | None = None
+    ) -> None:
+        """Keep keys in ``store``; or in what ``find`` returns, asked at the first use.
+
+        Finding the OS keyring loads every backend ``keyring`` knows, a tenth of a
+        second: ``find`` keeps that out of the app's start.
+        """
         self._store = store
+        self._find = find
         self._session: dict[str, str] = {}
-        self.note = "" if store is not None else NO_KEYRING
+        self._note = "" if store is not None or find is not None else NO_KEYRING
+
+    @property
+    def note(self) -> str:
+        """One line to show when keys cannot be kept in a keyring ("" when they can)."""
+        self._resolve()
+        return self._note
+
+    def _resolve(self) -> KeyStore | None:
+        """The store, found now if it was not yet."""
+        if self._find is not None:
+            find, self._find = self._find, None
+            self._store = find()
+            self._note = "" if self._store is not None else NO_KEYRING
+        return self._store
 
     def get(self, base_url: str) -> str | None:
         """The key for ``base_url``, if one was given."""
         entry = _entry(base_url)
         if entry in self._session:
             return self._session[entry]
-        if self._store is None:
+        store = self._resolve()
+        if store is None:
             return None
         try:
-            value = self._store.get_password(KEYRING_SERVICE, entry)
+            value = store.get_password(KEYRING_SERVICE, entry)
         except Exception as exc:  # keyring backends raise their own errors
             self._lose_keyring(exc)
             return None
@@ -105,9 +127,10 @@ class ApiKeys:
     def set(self, base_url: str, key: str) -> None:
         """Keep ``key`` for ``base_url``: in the keyring, else for this session."""
         entry, key = _entry(base_url), key.strip()
-        if self._store is not None:
+        store = self._resolve()
+        if store is not None:
             try:
-                self._store.set_password(KEYRING_SERVICE, entry, key)
+                store.set_password(KEYRING_SERVICE, entry, key)
                 self._session.pop(entry, None)
                 return
             except Exception as exc:  # keyring backends raise their own errors
@@ -118,16 +141,17 @@ class ApiKeys:
         """Forget the key for ``base_url`` wherever it is kept."""
         entry = _entry(base_url)
         self._session.pop(entry, None)
-        if self._store is not None:
+        store = self._resolve()
+        if store is not None:
             # Nothing was there, or the keyring refuses: there is nothing more to forget.
             with contextlib.suppress(Exception):
-                self._store.delete_password(KEYRING_SERVICE, entry)
+                store.delete_password(KEYRING_SERVICE, entry)
 
     def _lose_keyring(self, error: BaseException) -> None:
         """Fall back to this session's memory when the keyring fails (its name only is logged)."""
         _log.warning("the OS keyring failed (%s); keys kept for this session", type(error).__name__)
         self._store = None
-        self.note = (
+        self._note = (
             f"The OS keyring failed ({type(error).__name__}): "
             "the key is kept for this session only."
         )

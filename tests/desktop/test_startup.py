@@ -1,0 +1,109 @@
+"""Start-up time: measured from the process's start, reported at the window's first paint."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop import startup
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_clock_counts_from_the_process_start() -> None:
+    seconds, source = startup.since_start()
+    # This test process started before this module was even imported.
+    assert seconds >= time.perf_counter() - startup._IMPORTED
+    assert 0 < seconds < 24 * 3600
+    if sys.platform.startswith("linux"):
+        assert source.startswith("process start")
+
+
+def test_without_the_process_start_the_clock_counts_from_the_launcher(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "platform", "plan9")
+    monkeypatch.setitem(sys.modules, "psutil", None)  # not installed
+    seconds, source = startup.since_start()
+    assert source == "launcher import" and seconds >= 0
+
+
+def test_the_app_reports_its_first_paint_and_can_quit_there(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "LOUPE_STARTUP_REPORT": "exit",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop.launcher"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^startup: first paint after \d+\.\d\d s \(since .+\)$", done.stderr, re.M)
+
+
+def test_the_launcher_knows_every_sub_command_without_importing_them() -> None:
+    from cloud.cli import COMMANDS as CLOUD_COMMANDS
+    from core.cli import COMMANDS as CORE_COMMANDS
+    from desktop import launcher
+
+    assert launcher.CORE_COMMANDS == CORE_COMMANDS
+    assert launcher.CLOUD_COMMANDS == CLOUD_COMMANDS
+    # Opening the app imports neither command line before the window.
+    code = (
+        "import sys, desktop.launcher; "
+        "print(sorted(m for m in ('core.cli', 'cloud.cli') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_the_keyring_is_looked_for_at_the_first_use_only() -> None:
+    from desktop.models.ai import NO_KEYRING, ApiKeys
+
+    looked: list[str] = []
+
+    def find() -> None:
+        looked.append("keyring")
+        return None
+
+    keys = ApiKeys(find=find)
+    assert looked == []
+    assert keys.get("https://example.test/v1") is None
+    assert keys.note == NO_KEYRING and looked == ["keyring"]
+    keys.set("https://example.test/v1", "k")
+    assert keys.get("https://example.test/v1") == "k" and looked == ["keyring"]
+
+
+def test_the_browser_warms_up_after_the_first_paint(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop.models.ai import AIAccess, AISettings, ApiKeys
+    from desktop.qt_main_window import QtMainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = QtMainWindow(settings, ai=AIAccess(AISettings(), ApiKeys(None)))
+    qtbot.addWidget(window)
+    assert window._browser_warmup is None  # nothing of Chromium before the window shows
+    window.show()
+    qtbot.waitUntil(lambda: window._browser_warmup is not None, timeout=30_000)
+    assert not window._browser_warmup.isVisible()
