@@ -140,7 +140,11 @@ _LAMBDA = ("--python-version", "3.12", "--python-platform", "x86_64-manylinux_2_
 # what the tests ran is what users get.
 _SAME_AS_DEV = ("--constraint", "requirements/dev.lock")
 LOCKS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("requirements/dev.lock", "pyproject.toml", (*_DESKTOP, "--extra", "cloud", "--extra", "dev")),
+    (
+        "requirements/dev.lock",
+        "pyproject.toml",
+        (*_DESKTOP, "--extra", "cloud", "--extra", "dev", "--extra", "package"),
+    ),
     ("requirements/app.lock", "pyproject.toml", (*_DESKTOP, *_SAME_AS_DEV)),
     ("requirements/bench.lock", "pyproject.toml", (*_DESKTOP, "--extra", "bench", *_SAME_AS_DEV)),
     ("packaging/lambda/api.lock", "packaging/lambda/api.in", _LAMBDA),
