@@ -278,7 +278,9 @@ def deb(app: Path, loupe_version: str) -> Path:
         )
         path.chmod(0o755)
     out = DIST / f"loupe_{loupe_version}_amd64.deb"
-    _run("dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", root, out)
+    # zstd: as small as xz at its fast levels, many times faster to build and install;
+    # dpkg reads it since 1.21.18 (Debian 12, Ubuntu 22.04).
+    _run("dpkg-deb", "--root-owner-group", "-Zzstd", "-z9", "--threads-max=2", "--build", root, out)
     return out
 
 

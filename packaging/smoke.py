@@ -6,8 +6,9 @@
 Runs the executable with ``--smoke`` (it opens the bundled sample, profiles it, draws
 a Plotly chart in the web view and loads the keyring backend) from an empty temporary
 folder outside the source tree, with a fresh empty home, and with only the variables
-a desktop session must have: on Linux and macOS ``DISPLAY`` (when set), ``HOME`` and
-``PATH=/usr/bin:/bin``, like ``env -i``, so no Python, virtual environment or source
+a desktop session must have: on Linux and macOS ``DISPLAY`` (and ``XAUTHORITY``, the
+key to the display, when set, as xvfb-run does), ``HOME`` and ``PATH=/usr/bin:/bin``,
+like ``env -i``, so no Python, virtual environment or source
 folder of this machine can stand in for what the bundle lacks. On Windows the few
 variables Windows itself needs (``SYSTEMROOT``, ``TEMP``…) stay too.
 
@@ -66,8 +67,8 @@ def clean_environment(home: Path) -> dict[str, str]:
             Path(env[folder]).mkdir(parents=True, exist_ok=True)
         return env
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
-    if "DISPLAY" in os.environ:
-        env["DISPLAY"] = os.environ["DISPLAY"]
+    # The X display, and the key to it when it has one (xvfb-run's).
+    env.update({k: os.environ[k] for k in ("DISPLAY", "XAUTHORITY") if k in os.environ})
     return env
 
 
