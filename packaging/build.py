@@ -102,7 +102,9 @@ def bundle() -> Path:
     """Run PyInstaller on packaging/loupe.spec; the one-folder app."""
     lock = (ROOT / "requirements" / "dev.lock").read_bytes()
     # PyInstaller's cache (analysed binaries) lasts as long as the locked versions do.
-    cache = ROOT / "build" / f"pyinstaller-cache-{hashlib.sha256(lock).hexdigest()[:12]}"
+    # Kept outside the clone, so that CI's fresh clones share it.
+    caches = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    cache = caches / "loupe-pyinstaller" / hashlib.sha256(lock).hexdigest()[:12]
     icon = _icons()
     _run(
         sys.executable,
