@@ -2,6 +2,8 @@
 
     python3 tasks.py app    install Loupe in .venv and open the desktop app on the bundled sample
     python3 tasks.py test   install the development tools in .venv and run every check
+    python3 tasks.py package  build the desktop installers into dist/ (packaging/build.py): the
+                            one-folder app dist/Loupe, on Linux also a tarball and a .deb
     python3 tasks.py lock   regenerate the six lock files from pyproject.toml and the Lambda
                             bundles' packaging/lambda/*.in (arguments go to ``uv pip compile``,
                             e.g. ``--upgrade`` or ``--upgrade-package polars``)
@@ -140,13 +142,23 @@ _LAMBDA = ("--python-version", "3.12", "--python-platform", "x86_64-manylinux_2_
 # what the tests ran is what users get.
 _SAME_AS_DEV = ("--constraint", "requirements/dev.lock")
 LOCKS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("requirements/dev.lock", "pyproject.toml", (*_DESKTOP, "--extra", "cloud", "--extra", "dev")),
+    (
+        "requirements/dev.lock",
+        "pyproject.toml",
+        (*_DESKTOP, "--extra", "cloud", "--extra", "dev", "--extra", "package"),
+    ),
     ("requirements/app.lock", "pyproject.toml", (*_DESKTOP, *_SAME_AS_DEV)),
     ("requirements/bench.lock", "pyproject.toml", (*_DESKTOP, "--extra", "bench", *_SAME_AS_DEV)),
     ("packaging/lambda/api.lock", "packaging/lambda/api.in", _LAMBDA),
     ("packaging/lambda/worker.lock", "packaging/lambda/worker.in", _LAMBDA),
     ("requirements/scan.lock", "requirements/scan.in", _DESKTOP),
 ]
+
+
+def package(args: list[str]) -> None:
+    """Install the locked tools and build the desktop installers (packaging/build.py)."""
+    _install("dev")
+    _run(PYTHON, ROOT / "packaging" / "build.py", *args)
 
 
 def lock(args: list[str]) -> None:
@@ -175,8 +187,8 @@ def lock(args: list[str]) -> None:
 
 
 def main() -> None:
-    """Dispatch ``app``, ``test`` or ``lock``."""
-    commands = {"app": app, "test": test, "lock": lock}
+    """Dispatch ``app``, ``test``, ``package`` or ``lock``."""
+    commands = {"app": app, "test": test, "package": package, "lock": lock}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](sys.argv[2:])

@@ -17,6 +17,8 @@ Messages never contain tokens, keys or other secrets.
 
 from __future__ import annotations
 
+import sys
+
 __all__ = [
     "AuthError",
     "CloudError",
@@ -99,6 +101,12 @@ class InsightsError(CloudError):
 
 def missing_extra(exc: ImportError) -> CloudError:
     """The error for ``loupe serve`` run where the cloud extra's packages are not installed."""
+    if getattr(sys, "frozen", False):
+        # The installed app (PyInstaller) ships the client alone, by design.
+        return CloudError(
+            "loupe serve: the cloud backend is not part of the installed app; run it from "
+            "a Python install with pip install 'loupe[cloud]'"
+        )
     package = (exc.name or "a package").split(".")[0]
     return CloudError(
         f"loupe serve needs the cloud extra ({package} is missing): pip install 'loupe[cloud]'"

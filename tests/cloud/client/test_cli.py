@@ -317,3 +317,25 @@ def test_a_damaged_file_is_refused_before_anything_is_sent(
     assert done.stderr.strip().splitlines() == [
         f"error: {damaged}: truncated Parquet file (the footer is missing); re-copy or re-export it"
     ]
+
+
+def test_serve_in_the_installed_app_says_the_backend_is_not_part_of_it() -> None:
+    # The frozen app (PyInstaller sets sys.frozen) leaves the backend out on purpose.
+    code = (
+        "import sys; sys.frozen = True; sys.modules['cloud.local'] = None\n"
+        "from desktop.launcher import main\n"
+        "sys.exit(main(['serve', '--port', '0']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == (
+        "error: loupe serve: the cloud backend is not part of the installed app; "
+        "run it from a Python install with pip install 'loupe[cloud]'"
+    )
