@@ -133,7 +133,8 @@ def _icons() -> Path | None:
         return None
     from PIL import Image
 
-    icon = ROOT / "build" / f"loupe{suffix}"
+    # In dist/ beside the app: the Windows installer script takes its icon from there.
+    icon = DIST / f"loupe{suffix}"
     icon.parent.mkdir(parents=True, exist_ok=True)
     largest = _png(max(ICON_SIZES))
     sizes = [(n, n) for n in ICON_SIZES if n <= 256] if suffix == ".ico" else None
