@@ -8,7 +8,13 @@ themselves are computed by the session, in Polars.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -51,6 +57,8 @@ class QtGridPane(QWidget):
         header.sectionClicked.connect(self._on_header_clicked)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_menu)
+        # The view's own Ctrl+C copies the current cell only: the selection is copied here.
+        self.grid.installEventFilter(self)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search all columns…")
@@ -93,6 +101,43 @@ class QtGridPane(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    def copy_selection(self) -> None:
+        """Put the selected cells on the clipboard as tab-separated text, with their column names.
+
+        Rows come in the grid's order; a missing value, or a cell of the block
+        that is not selected, is an empty cell; a cell with a tab, a line break
+        or a quote is quoted as spreadsheets expect.
+        """
+        indexes = self.grid.selectionModel().selectedIndexes()
+        if not indexes:
+            return
+        frame = self.model.frame
+        rows = sorted({index.row() for index in indexes})
+        columns = sorted({index.column() for index in indexes})
+        chosen = {(index.row(), index.column()) for index in indexes}
+        values = frame.select(frame.columns[c] for c in columns)[rows].rows()
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+        writer.writerow(frame.columns[c] for c in columns)
+        for row, cells in zip(rows, values, strict=True):
+            writer.writerow(
+                _clipboard_text(value) if (row, column) in chosen else ""
+                for column, value in zip(columns, cells, strict=True)
+            )
+        QApplication.clipboard().setText(out.getvalue())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Copy the grid's selection on Ctrl+C (or the platform's copy keys)."""
+        if (
+            watched is self.grid
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Copy)
+        ):
+            self.copy_selection()
+            return True
+        return super().eventFilter(watched, event)
+
     def clear_query(self) -> None:
         """Empty the search box and remove the filters (the sort stays)."""
         self._clear_search_box()
@@ -133,6 +178,11 @@ class QtGridPane(QWidget):
         frame, query = session.rows, session.query
         newly_filtered = set(query.filters) - set(self.model.filters)
         self.model.set_frame(frame, filters=dict(query.filters))
+        # Other rows are shown: start from the first, not where the old rows were scrolled to.
+        self.grid.scrollToTop()
+        if frame.height and frame.width:
+            column = max(self.grid.currentIndex().column(), 0)
+            self.grid.setCurrentIndex(self.model.index(0, min(column, frame.width - 1)))
         for name in newly_filtered & set(frame.columns):
             index = frame.columns.index(name)
             self.grid.setColumnWidth(index, self.grid.columnWidth(index) + _FUNNEL_WIDTH)
@@ -218,3 +268,12 @@ class QtGridPane(QWidget):
         )
         if ok:
             self.session.set_filter(column, text)
+
+
+def _clipboard_text(value: Any) -> str:
+    """A cell as a spreadsheet reads it: missing is empty, numbers and dates in full."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return str(value)

@@ -17,11 +17,11 @@ from typing import Any
 
 import polars as pl
 
-from core.errors import RaggedRowsError
+from core.errors import OptionError, RaggedRowsError
 from core.profiling.config import ProfileConfig
 from core.profiling.document import Insight, Profile
 from core.profiling.engine import profile_table
-from core.read.query import Query, apply_query
+from core.read.query import Query, apply_query, filter_expression
 from core.read.table import ReadInfo, ReadOptions, open_table
 from desktop.models.events import SessionEvents
 from desktop.models.exports import profile_export, rows_export
@@ -62,6 +62,8 @@ class DatasetSession:
         self.base: pl.DataFrame | None = None
         self.rows = pl.DataFrame()
         self.query = Query()
+        #: the query whose rows are shown (what a query that fails goes back to).
+        self._shown_query = Query()
         self.query_error: str | None = None
         self.profile: Profile | None = None
         self.profile_seconds: float | None = None
@@ -205,7 +207,7 @@ class DatasetSession:
         self.options = options
         self.base = None
         self.profile = None
-        self.query = Query()
+        self.query = self._shown_query = Query()
         self.query_error = None
         # The old rows and profile are gone: a query or charts computed from them
         # that answers late must not show them again.
@@ -229,19 +231,28 @@ class DatasetSession:
         def run(progress: Progress, cancelled: Callable[[], bool]) -> pl.DataFrame:
             return apply_query(base, query)
 
-        self._query_rows.start(run, "querying", finished=self._on_rows, errored=self._on_bad_query)
+        def shown(frame: pl.DataFrame) -> None:
+            self._shown_query = query
+            self._on_rows(frame)
+
+        self._query_rows.start(run, "querying", finished=shown, errored=self._on_bad_query)
 
     def _on_rows(self, frame: pl.DataFrame) -> None:
         """Show the rows of the query."""
         self.rows = frame
         self.events.queried.emit()
 
-    def _on_bad_query(self, error: BaseException) -> None:
-        """Keep the rows; say why the query cannot run."""
-        self.query_error = describe_error(error)
+    def _refuse_query(self, error: BaseException) -> None:
+        """Say why the query cannot run; the rows, sort, filters and search shown stay."""
+        self.query_error = message = describe_error(error)
         self.events.query.emit()
-        self.events.message.emit(self.query_error)
+        self.events.message.emit(message)
         self.events.queried.emit()
+
+    def _on_bad_query(self, error: BaseException) -> None:
+        """Go back to the query whose rows are shown; say why this one cannot run."""
+        self.query = self._shown_query
+        self._refuse_query(error)
 
     def sort_by(self, column: str, descending: bool | None, *, add: bool = False) -> None:
         """Sort by ``column`` (None removes it from the sort); ``add`` keeps the other keys."""
@@ -264,6 +275,12 @@ class DatasetSession:
             return
         filters = {k: v for k, v in self.query.filters.items() if k != column}
         if text.strip():
+            if self.base is not None:
+                try:
+                    filter_expression(column, self.base.schema.get(column), text)
+                except OptionError as exc:
+                    self._refuse_query(exc)
+                    return
             filters[column] = text.strip()
         self.set_query(replace(self.query, filters=filters))
 
