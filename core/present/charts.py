@@ -84,6 +84,51 @@ def _layout(
     return fig
 
 
+def _message(title: str, text: str, theme: str, *, kind: str) -> go.Figure:
+    """A chart with nothing to draw: one centred line saying why, and no axes."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=text,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 14},
+    )
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False})
+    return _layout(fig, title, theme, kind=kind, height=160, meta={"empty": True})
+
+
+def _plural(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _is_integer(column: Column) -> bool:
+    """Whether the column holds whole numbers by type (Int8 … UInt64)."""
+    return column.get("dtype", "").lstrip("U").startswith("Int")
+
+
+def _plain_integers(column: Column) -> bool:
+    """Integers small enough (years, codes) to print without thousands separators."""
+    low, high = column.get("min"), column.get("max")
+    return (
+        _is_integer(column)
+        and isinstance(low, int | float)
+        and isinstance(high, int | float)
+        and low >= -9999
+        and high <= 9999
+    )
+
+
+def _value_text(value: Any) -> str:
+    """A value as it reads: whole floats without ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _centres(edges: list[float]) -> list[float]:
     """Bin centres."""
     return [(a + b) / 2 for a, b in itertools.pairwise(edges)]
@@ -91,8 +136,22 @@ def _centres(edges: list[float]) -> list[float]:
 
 def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
     """Histogram of a numeric column with quantile markers and a box summary above it."""
+    title = f"{column['name']}: distribution"
     histogram = column.get("histogram") or {"edges": [], "counts": []}
     edges, counts = histogram["edges"], histogram["counts"]
+    if not counts or not any(counts):
+        return _message(title, "No values to draw", theme, kind="numeric_histogram")
+    low, high = column.get("min"), column.get("max")
+    if column.get("distinct") == 1 or (low is not None and low == high):
+        only = _value_text(low if low is not None else edges[0])
+        return _message(title, f"every value is {only}", theme, kind="numeric_histogram")
+    integer = _is_integer(column)
+    if integer:
+        # Bins run from k - 0.5 to k + w - 0.5: name the whole numbers they hold.
+        spans = [(round(a + 0.5), round(b - 0.5)) for a, b in itertools.pairwise(edges)]
+        labels = [f"{lo}" if lo == hi else f"{lo} to {hi}" for lo, hi in spans]
+    else:
+        labels = [f"{a:.4g} to {b:.4g}" for a, b in itertools.pairwise(edges)]
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -100,9 +159,9 @@ def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
             y=counts,
             width=[b - a for a, b in itertools.pairwise(edges)],
             customdata=[[a, b] for a, b in itertools.pairwise(edges)],
-            hovertemplate=(
-                "%{customdata[0]:.4g} to %{customdata[1]:.4g}: %{y:,} values<extra></extra>"
-            ),
+            text=[f"{lab}: {_plural(n, 'value')}" for lab, n in zip(labels, counts, strict=True)],
+            textposition="none",
+            hovertemplate="%{text}<extra></extra>",
             marker={"color": OKABE_ITO[0]},
             name="count",
             yaxis="y",
@@ -133,13 +192,14 @@ def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
                 annotation={"text": f"{float(q):.0%}", "font": {"size": 9}},
                 annotation_position="top",
             )
+    plain = {"tickformat": "d", "hoverformat": "d"} if _plain_integers(column) else {}
     fig.update_layout(
-        xaxis={"title": {"text": column["name"]}},
+        xaxis={"title": {"text": column["name"]}, **plain},
         yaxis={"title": {"text": "count"}, "domain": [0.0, 0.78]},
         yaxis2={"domain": [0.84, 1.0], "showticklabels": False},
         bargap=0.02,
     )
-    return _layout(fig, f"{column['name']}: distribution", theme, kind="numeric_histogram")
+    return _layout(fig, title, theme, kind="numeric_histogram")
 
 
 def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> go.Figure:
@@ -165,7 +225,10 @@ def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> 
             },
         )
     )
-    fig.update_layout(xaxis={"title": {"text": "count"}}, yaxis={"automargin": True})
+    # Categories, or labels like "2012" would be read as numbers and respaced.
+    fig.update_layout(
+        xaxis={"title": {"text": "count"}}, yaxis={"automargin": True, "type": "category"}
+    )
     return _layout(
         fig,
         f"{column['name']}: most frequent values",
@@ -184,8 +247,11 @@ def datetime_histogram(column: Column, theme: str = "light") -> go.Figure:
         go.Bar(
             x=edges[:-1],
             y=histogram["counts"],
-            customdata=[[b] for b in edges[1:]],
-            hovertemplate="%{x} to %{customdata[0]}: %{y:,} values<extra></extra>",
+            customdata=[
+                [b, _plural(n, "value")]
+                for b, n in zip(edges[1:], histogram["counts"], strict=True)
+            ],
+            hovertemplate="%{x} to %{customdata[0]}: %{customdata[1]}<extra></extra>",
             marker={"color": OKABE_ITO[2]},
             offset=0,
         )
@@ -232,7 +298,9 @@ def length_histogram(column: Column, theme: str = "light") -> go.Figure:
             x=_centres(edges),
             y=histogram["counts"],
             width=[b - a for a, b in itertools.pairwise(edges)],
-            hovertemplate="length %{x:.0f}: %{y:,} values<extra></extra>",
+            text=[_plural(n, "value") for n in histogram["counts"]],
+            textposition="none",
+            hovertemplate="length %{x:.0f}: %{text}<extra></extra>",
             marker={"color": OKABE_ITO[4]},
         )
     )
@@ -269,23 +337,45 @@ def correlation_heatmap(
     return _layout(fig, f"Correlations ({method.label})", theme, kind="correlation", height=size)
 
 
+MISSING_BAR_COLUMNS = 40  # above this, only the columns with missing values, most first
+
+
 def missing_bar(profile: Profile, theme: str = "light") -> go.Figure:
-    """Missing values per column."""
-    entries = profile["missing"]["columns"]
+    """Missing values per column, on an axis scaled to the largest share.
+
+    Above ``MISSING_BAR_COLUMNS`` columns only those with missing values are
+    drawn, the most missing first; if they are still too many to label, the
+    labels are hidden and the names are read by hovering.
+    """
+    title = "Missing values per column"
+    entries = list(profile["missing"]["columns"])
+    if not any(e["missing"] for e in entries):
+        return _message(title, "No missing values", theme, kind="missing_bar")
+    if len(entries) > MISSING_BAR_COLUMNS:
+        entries = sorted((e for e in entries if e["missing"]), key=lambda e: -e["fraction"])
+    top = max(e["fraction"] for e in entries)
     fig = go.Figure(
         go.Bar(
             x=[e["column"] for e in entries],
             y=[e["fraction"] for e in entries],
-            customdata=[[e["missing"]] for e in entries],
-            hovertemplate="%{x}: %{customdata[0]:,} missing (%{y:.1%})<extra></extra>",
+            customdata=[[_plural(e["missing"], "value")] for e in entries],
+            hovertemplate="%{x}: %{customdata[0]} missing (%{y:.1%})<extra></extra>",
             marker={"color": OKABE_ITO[3]},
         )
     )
     fig.update_layout(
-        yaxis={"title": {"text": "missing"}, "tickformat": ".0%", "range": [0, 1]},
-        xaxis={"tickangle": -45},
+        yaxis={
+            "title": {"text": "missing"},
+            "tickformat": ".0%" if top >= 0.05 else ".1%",
+            "range": [0, min(1.0, max(top * 1.1, 0.02))],
+        },
+        xaxis={
+            "tickangle": -45,
+            "type": "category",
+            "showticklabels": len(entries) <= MISSING_BAR_COLUMNS,
+        },
     )
-    return _layout(fig, "Missing values per column", theme, kind="missing_bar")
+    return _layout(fig, title, theme, kind="missing_bar")
 
 
 def nullity_heatmap(profile: Profile, theme: str = "light") -> go.Figure:
@@ -321,7 +411,8 @@ def overview(profile: Profile, theme: str = "light") -> go.Figure:
             x=list(kinds),
             y=list(kinds.values()),
             marker={"color": list(OKABE_ITO[: len(kinds)])},
-            hovertemplate="%{x}: %{y} columns<extra></extra>",
+            customdata=[_plural(n, "column") for n in kinds.values()],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
             xaxis="x",
             yaxis="y",
         )
@@ -331,7 +422,8 @@ def overview(profile: Profile, theme: str = "light") -> go.Figure:
             x=[s.value for s in severities],
             y=list(severities.values()),
             marker={"color": [_SEVERITY_COLOURS[s] for s in severities]},
-            hovertemplate="%{x}: %{y} alerts<extra></extra>",
+            customdata=[_plural(n, "alert") for n in severities.values()],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
             xaxis="x2",
             yaxis="y2",
         )

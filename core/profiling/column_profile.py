@@ -15,7 +15,7 @@ import polars as pl
 
 from core.profiling.column_partial import ColumnPartial
 from core.profiling.config import ProfileConfig
-from core.profiling.distribution import distribution
+from core.profiling.distribution import distribution, integer_edges
 from core.profiling.document import ColumnProfile, Lengths, TextContent, TopValue, finite
 from core.profiling.values import decode
 from core.read import infer
@@ -256,10 +256,7 @@ def _text(
     bin_counts: list[int] = []
     if m.n:
         low, high = float(m.min), float(m.max)  # type: ignore[arg-type]
-        if high - low + 1 <= config.histogram_bins:
-            edges = [v - 0.5 for v in np.arange(low, high + 2)]
-        else:
-            edges = np.linspace(low, high, config.histogram_bins + 1).tolist()
+        edges = integer_edges(low, high, config.histogram_bins)
         if counts is not None and counts.height:
             lengths = counts.select(pl.col("value").str.len_chars().alias("length"), "count")
             lengths = lengths.group_by("length").agg(pl.col("count").sum()).sort("length")

@@ -16,7 +16,7 @@ from core.profiling.column_partial import QUANTILES, ColumnPartial
 from core.profiling.config import ProfileConfig
 from core.profiling.document import Histogram
 
-__all__ = ["distribution", "even_edges", "weighted_quantile"]
+__all__ = ["distribution", "even_edges", "integer_edges", "weighted_quantile"]
 
 
 def _sorted_counts(counts: pl.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
@@ -84,8 +84,8 @@ def distribution(
             for q, v in zip(QUANTILES, part.digest.quantiles(list(QUANTILES)), strict=True)
         }
         exact = False
-    if integer and high - low + 1 <= config.histogram_bins:
-        edges = [v - 0.5 for v in np.arange(low, high + 2)]
+    if integer:
+        edges = integer_edges(low, high, config.histogram_bins)
     else:
         edges = even_edges(low, high, config.histogram_bins if high > low else 1)
     if exact_values is not None and exact_values[0].size:
@@ -94,6 +94,19 @@ def distribution(
     else:
         bin_counts = part.digest.counts(edges, moments.n)
     return quantiles, exact, {"edges": [float(e) for e in edges], "counts": bin_counts}
+
+
+def integer_edges(low: float, high: float, bins: int) -> list[float]:
+    """At most ``bins`` bins over whole numbers: a whole width, edges halfway between values.
+
+    Every bin holds the same count of whole numbers, so no bin looks taller
+    only because it holds one value more than its neighbours.
+    """
+    if not (math.isfinite(low) and math.isfinite(high)) or high - low > 2**52:
+        return even_edges(low, high, bins if high > low else 1)  # beyond exact floats
+    width = max(1, math.ceil((high - low + 1) / bins))
+    count = math.ceil((high - low + 1) / width)
+    return [low - 0.5 + k * width for k in range(count + 1)]
 
 
 def even_edges(low: float, high: float, bins: int) -> list[float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import plotly.graph_objects as go
@@ -110,3 +111,91 @@ def test_every_chart_says_what_it_is(profile: dict[str, Any]) -> None:
     # city has 12 values: 10 bars, then "(other)".
     assert made["top_values"].layout.meta["values"] == 10
     assert charts.chart_kind(go.Figure()) is None
+
+
+def _profile_of(tmp_path: Any, csv: str) -> dict[str, Any]:
+    path = tmp_path / "data.csv"
+    path.write_text(csv)
+    with open_table(path) as table:
+        return profile_table(table, ProfileConfig()).profile
+
+
+def _missing_profile(fractions: list[float], rows: int = 1000) -> dict[str, Any]:
+    entries = [
+        {"column": f"c{i}", "missing": round(f * rows), "fraction": f}
+        for i, f in enumerate(fractions)
+    ]
+    return {"missing": {"columns": entries}}
+
+
+def test_missing_bar_axis_fits_the_largest_share() -> None:
+    fig = charts.missing_bar(_missing_profile([0.0, 0.02, 0.01]))
+    low, high = fig.layout.yaxis.range
+    assert low == 0 and 0.02 < high <= 0.05  # a 2 % bar fills most of the chart
+    assert charts.missing_bar(_missing_profile([0.95])).layout.yaxis.range[1] == 1.0
+
+
+def test_missing_bar_of_many_columns_keeps_those_missing_most_first() -> None:
+    fractions = [0.0] * 600
+    fractions[7], fractions[300], fractions[599] = 0.01, 0.5, 0.2
+    fig = charts.missing_bar(_missing_profile(fractions))
+    assert list(fig.data[0].x) == ["c300", "c599", "c7"]
+    assert fig.layout.xaxis.showticklabels is True
+    many = charts.missing_bar(_missing_profile([0.01] * 600))
+    assert len(many.data[0].x) == 600 and many.layout.xaxis.showticklabels is False
+    one = charts.missing_bar(_missing_profile([0.001]))
+    assert "1 value missing" in one.data[0].hovertemplate.replace(
+        "%{customdata[0]}", one.data[0].customdata[0][0]
+    )
+
+
+def test_nothing_to_draw_says_so_without_axes() -> None:
+    fig = charts.missing_bar(_missing_profile([0.0, 0.0]))
+    assert [a.text for a in fig.layout.annotations] == ["No missing values"]
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    assert not fig.data and charts.chart_kind(fig) == "missing_bar"
+
+
+def test_constant_column_is_a_sentence_not_a_histogram(tmp_path: Any) -> None:
+    profile = _profile_of(tmp_path, "year\n" + "2012\n" * 50)
+    fig = charts.numeric_histogram(column(profile, "year"))
+    assert [a.text for a in fig.layout.annotations] == ["every value is 2012"]
+    assert not fig.data and not fig.layout.shapes  # no quantile lines piled on one spot
+    assert fig.layout.xaxis.visible is False
+
+
+def test_integer_bins_are_whole_and_centred_on_values(tmp_path: Any) -> None:
+    values = "\n".join(str(v) for v in range(1000, 1100))  # 100 values, 30 bins asked
+    profile = _profile_of(tmp_path, "n\n" + values + "\n")
+    n = column(profile, "n")
+    edges, counts = n["histogram"]["edges"], n["histogram"]["counts"]
+    widths = {b - a for a, b in itertools.pairwise(edges)}
+    assert len(widths) == 1 and (width := widths.pop()) >= 1 and float(width).is_integer()
+    assert all((e + 0.5).is_integer() for e in edges)
+    assert set(counts[:-1]) == {width}  # every full bin holds as many values: no zigzag
+    assert sum(counts) == 100
+    fig = charts.numeric_histogram(n)
+    assert fig.data[0].text[0] == "1000 to 1003: 4 values"
+
+
+def test_years_print_without_thousands_separators(tmp_path: Any) -> None:
+    years = "\n".join(str(2000 + v % 20) for v in range(200))
+    profile = _profile_of(
+        tmp_path,
+        "year,big\n" + "\n".join(f"{y},{i * 1000}" for i, y in enumerate(years.split())) + "\n",
+    )
+    year = charts.numeric_histogram(column(profile, "year"))
+    assert year.layout.xaxis.tickformat == "d"
+    assert year.data[0].text[0] == "2000: 10 values"
+    big = charts.numeric_histogram(column(profile, "big"))
+    assert big.layout.xaxis.tickformat is None  # large values keep their separators
+    top = charts.top_values_bar(column(profile, "year"))
+    assert top.layout.yaxis.type == "category"  # "2012" is a label, not 2,012
+
+
+def test_counts_of_one_are_singular(tmp_path: Any) -> None:
+    profile = _profile_of(tmp_path, "n\n1\n2\n2\n")
+    fig = charts.numeric_histogram(column(profile, "n"))
+    assert list(fig.data[0].text) == ["1: 1 value", "2: 2 values"]
+    overview = charts.overview(profile)
+    assert "1 column" in list(overview.data[0].customdata)
