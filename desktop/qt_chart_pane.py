@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QHBoxLayout,
+    QLabel,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.models.sections import SECTIONS
+from desktop.models.sections import SECTIONS, column_notice
 from desktop.models.session import DatasetSession
 from desktop.qt_chart_view import QtChartView
 
@@ -59,6 +60,11 @@ class QtChartPane(QWidget):
         self._chart_page = QWidget()
         self._layout = QVBoxLayout(self._chart_page)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        #: what the Column section says when the column has nothing to chart.
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self._layout.addWidget(self.notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._chart_page)
         outer = QVBoxLayout(self)
@@ -112,6 +118,8 @@ class QtChartPane(QWidget):
 
     def _on_cleared(self) -> None:
         """Forget the old read's charts."""
+        self.notice.clear()
+        self.notice.hide()
         if self._charts is not None:
             self._charts.show_figures([], dark=self.session.dark)
 
@@ -119,7 +127,18 @@ class QtChartPane(QWidget):
         """A section is shown (a column chosen anywhere, say): back to the charts."""
         self._page = None
         self.stack.setCurrentWidget(self._chart_page)
+        self._update_notice()
         self._update_buttons()
+
+    def _update_notice(self) -> None:
+        """Say so when the column shown is missing in every row."""
+        profile, text = self.session.profile, ""
+        if profile is not None and self.session.section == "Column":
+            columns = profile["columns"]
+            chosen = [c for c in columns if c["name"] == self.session.column] or columns[:1]
+            text = column_notice(profile, chosen[0] if chosen else None)
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def _update_buttons(self, *_: Any) -> None:
         """Enable the sections a profile has, and check the one shown."""

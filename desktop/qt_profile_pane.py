@@ -7,7 +7,14 @@ column in the list selects it in the session (whose charts and grid follow).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QSplitter,
+    QWidget,
+)
 
 from desktop.models.session import DatasetSession
 from desktop.models.summaries import column_line, column_tooltip, overview_html
@@ -26,9 +33,15 @@ class QtProfilePane(QSplitter):
         self.overview.setTextFormat(Qt.TextFormat.RichText)
         self.overview.setWordWrap(True)
         self.overview.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.overview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Scrolls, so that every alert can be read however small the pane.
+        self.overview_area = QScrollArea()
+        self.overview_area.setWidgetResizable(True)
+        self.overview_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.overview_area.setWidget(self.overview)
         self.columns = QListWidget()
         self.columns.currentRowChanged.connect(self._on_column_selected)
-        self.addWidget(self.overview)
+        self.addWidget(self.overview_area)
         self.addWidget(self.columns)
         session.events.profiled.connect(self._on_profiled)
         session.events.selected.connect(self._on_selected)

@@ -22,6 +22,7 @@ __all__ = [
     "SECTIONS",
     "ClickHandler",
     "SetFilter",
+    "column_notice",
     "figure_click",
     "figure_specs",
     "section_figures",
@@ -78,6 +79,14 @@ def section_figures(
         figures = charts.column_figures(column, theme)
         handlers = [figure_click(column, figure, set_filter) for figure in figures]
     return figures, handlers
+
+
+def column_notice(profile: Profile, column: ColumnProfile | None) -> str:
+    """A line for the Column section when the column has nothing to chart ("" otherwise)."""
+    rows = profile["dataset"]["rows"]
+    if column is None or rows == 0 or column["missing"] < rows:
+        return ""
+    return f"'{column['name']}' is missing in every row ({rows:,} of {rows:,}): nothing to chart"
 
 
 def figure_click(

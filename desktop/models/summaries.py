@@ -10,18 +10,16 @@ from core.profiling.document import ColumnProfile, Profile, Severity
 __all__ = ["column_line", "column_tooltip", "overview_html"]
 
 _COLOURS = {Severity.CRITICAL: "#D55E00", Severity.WARNING: "#E69F00", Severity.INFO: "#56B4E9"}
-_ALERTS_SHOWN = 12
 
 
 def overview_html(profile: Profile) -> str:
-    """The dataset's size, missing cells, duplicates, kinds and first alerts, as rich text."""
+    """The dataset's size, missing cells, duplicates, kinds and every alert, as rich text."""
     dataset = profile["dataset"]
     alerts = "".join(
         f"<li><b style='color:{_COLOURS.get(a['severity'], '#999')}'>"
         f"{html.escape(a['severity'])}</b> {html.escape(a['message'])}</li>"
-        for a in profile["alerts"][:_ALERTS_SHOWN]
+        for a in profile["alerts"]
     )
-    more = len(profile["alerts"]) - _ALERTS_SHOWN
     duplicates = dataset["duplicate_rows"]
     return (
         f"<b>{dataset['rows']:,} rows × {dataset['columns']:,} columns</b><br>"
@@ -29,7 +27,7 @@ def overview_html(profile: Profile) -> str:
         f"({dataset['missing_cells_fraction']:.1%})<br>"
         f"duplicate rows {'unknown' if duplicates is None else f'{duplicates:,}'}<br>"
         + html.escape(", ".join(f"{n} {k}" for k, n in dataset["kinds"].items()))
-        + f"<ul>{alerts}{f'<li>… {more} more</li>' if more > 0 else ''}</ul>"
+        + f"<ul>{alerts}</ul>"
     )
 
 
