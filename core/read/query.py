@@ -41,6 +41,7 @@ __all__ = [
     "count_values",
     "describe_filter",
     "filter_expression",
+    "filter_literal",
     "range_filter",
     "value_text",
 ]
@@ -267,14 +268,14 @@ def range_filter(low: Any, high: Any) -> str:
     if low is None and high is None:
         return ""
     if high is None:
-        return f">= {_literal(low)}"
+        return f">= {filter_literal(low)}"
     if low is None:
-        return f"<= {_literal(high)}"
-    return f"{_literal(low)}..{_literal(high)}"
+        return f"<= {filter_literal(high)}"
+    return f"{filter_literal(low)}..{filter_literal(high)}"
 
 
-def _literal(value: Any) -> str:
-    """``value`` as the filter syntax reads it back exactly."""
+def filter_literal(value: Any) -> str:
+    """``value`` as the filter syntax reads it back exactly (text stays as it is)."""
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):
