@@ -42,6 +42,8 @@ __all__ = ["QtValueFilter"]
 # The position in the counts' values of an entry; the entry for values not listed has none.
 _POSITION = Qt.ItemDataRole.UserRole
 _OTHERS = -1
+# A number or date column with more distinct values than this opens on its range.
+_FEW_VALUES = 50
 
 
 class QtValueFilter(QDialog):
@@ -192,7 +194,8 @@ class QtValueFilter(QDialog):
                 "Leave an end empty to keep it open."
             )
             # Numbers with many values are filtered by range more often than value by value.
-            if exact or (counts.others and not isinstance(current, ValueSet)):
+            many = counts.distinct > _FEW_VALUES
+            if exact or (many and not isinstance(current, ValueSet)):
                 self.tabs.setCurrentIndex(1)
         self._update_apply()
 
