@@ -1,9 +1,12 @@
 """The rows of a dataset: the quick search, the filters in force, and the virtual grid.
 
 A thin view of a :class:`~desktop.models.session.DatasetSession`: a header
-click cycles the column's sort, its menu sorts, filters and shows the column's
-profile, and typing in the search box searches once typing pauses. The rows
-themselves are computed by the session, in Polars.
+click cycles the column's sort, its menu sorts, filters (by a condition or by
+values picked from a list) and shows the column's profile, and typing in the
+search box searches once typing pauses. The filters, search and sort show as
+chips that remove their part; Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) in the grid,
+or the arrows beside the chips, undo and redo them. The rows themselves are
+computed by the session, in Polars.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import polars as pl
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -24,12 +28,16 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from core.read.query import describe_filter
 from desktop.models.session import FILTER_HELP, DatasetSession
+from desktop.qt_query_chips import QtQueryChips
 from desktop.qt_table_model import QtFrameModel
+from desktop.qt_value_filter import QtValueFilter
 
 __all__ = ["QtGridPane"]
 
@@ -69,9 +77,18 @@ class QtGridPane(QWidget):
         self._search_timer.setInterval(300)
         self._search_timer.timeout.connect(self._on_search)
         self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.chips = QtQueryChips(session)
+        # Why the last filter asked for was refused (hidden when none was).
         self.filters_label = QLabel()
         self.filters_label.setTextFormat(Qt.TextFormat.PlainText)
         self.filters_label.setToolTip(FILTER_HELP)
+        self.filters_label.setWordWrap(True)
+        self.filters_label.setStyleSheet("color: #D55E00")
+        self.filters_label.setVisible(False)
+        self.undo_button = _tool_button("↶", "Undo the last change of filters, search or sort")
+        self.undo_button.clicked.connect(session.undo)
+        self.redo_button = _tool_button("↷", "Redo what was undone")
+        self.redo_button.clicked.connect(session.redo)
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setVisible(False)
         self.clear_button.clicked.connect(self.clear_query)
@@ -79,12 +96,16 @@ class QtGridPane(QWidget):
 
         query_bar = QHBoxLayout()
         query_bar.addWidget(self.search, 2)
-        query_bar.addWidget(self.filters_label, 3)
+        query_bar.addWidget(self.chips, 5)
+        query_bar.addStretch(0)
+        query_bar.addWidget(self.undo_button)
+        query_bar.addWidget(self.redo_button)
         query_bar.addWidget(self.clear_button)
         query_bar.addWidget(self.rows_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(query_bar)
+        layout.addWidget(self.filters_label)
         layout.addWidget(self.grid)
 
         events = session.events
@@ -127,16 +148,29 @@ class QtGridPane(QWidget):
         QApplication.clipboard().setText(out.getvalue())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Copy the grid's selection on Ctrl+C (or the platform's copy keys)."""
+        """In the grid, copy (Ctrl+C), undo (Ctrl+Z) and redo (Ctrl+Shift+Z, Ctrl+Y)."""
         if (
             watched is self.grid
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.matches(QKeySequence.StandardKey.Copy)
         ):
-            self.copy_selection()
-            return True
+            if event.matches(QKeySequence.StandardKey.Copy):
+                self.copy_selection()
+                return True
+            if _is_redo(event):
+                self.session.redo()
+                return True
+            if event.matches(QKeySequence.StandardKey.Undo):
+                self.session.undo()
+                return True
         return super().eventFilter(watched, event)
+
+    def pick_values(self, column: str) -> QtValueFilter:
+        """Open the list of ``column``'s values to filter it by (and its range)."""
+        dialog = QtValueFilter(self.session, column, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def clear_query(self) -> None:
         """Empty the search box and remove the filters (the sort stays)."""
@@ -177,7 +211,12 @@ class QtGridPane(QWidget):
             return
         frame, query = session.rows, session.query
         newly_filtered = set(query.filters) - set(self.model.filters)
-        self.model.set_frame(frame, filters=dict(query.filters))
+        # The header's tooltip says the filter after the column's name: "> 5", "∈ {JFK, LGA}".
+        described = {
+            name: describe_filter(name, chosen).removeprefix(f"{name} ")
+            for name, chosen in query.filters.items()
+        }
+        self.model.set_frame(frame, filters=described)
         # Other rows are shown: start from the first, not where the old rows were scrolled to.
         self.grid.scrollToTop()
         if frame.height and frame.width:
@@ -214,14 +253,20 @@ class QtGridPane(QWidget):
             self.grid.selectColumn(index)
 
     def _update_query(self) -> None:
-        """Show the filters in force (or why they cannot run) and the row count."""
+        """Show why a filter was refused, what undo and redo can do, the search, the row count.
+
+        The filters, search and sort in force are the chips' to show.
+        """
         session = self.session
-        if session.query_error is None:
-            self.filters_label.setStyleSheet("")
-            self.filters_label.setText(session.filters_text)
-        else:
-            self.filters_label.setText(f"{session.filters_text}  ·  {session.query_error}")
-            self.filters_label.setStyleSheet("color: #D55E00")
+        self.filters_label.setText(session.query_error or "")
+        self.filters_label.setVisible(session.query_error is not None)
+        self.undo_button.setEnabled(session.can_undo)
+        self.redo_button.setEnabled(session.can_redo)
+        # Undo, redo or a chip changed the search: the box says it, unless the user is typing.
+        if not self._search_timer.isActive() and self.search.text() != session.query.search:
+            self.search.blockSignals(True)
+            self.search.setText(session.query.search)
+            self.search.blockSignals(False)
         self.clear_button.setVisible(bool(session.query.filters or session.query.search))
         self.rows_label.setText(session.rows_text)
 
@@ -251,6 +296,9 @@ class QtGridPane(QWidget):
         menu.addAction("Unsort", lambda: session.sort_by(column, None, add=True))
         menu.addSeparator()
         menu.addAction("Filter…", lambda: self._ask_filter(column))
+        values = menu.addAction("Filter by values…", lambda: self.pick_values(column))
+        dtype = session.base.schema[column]
+        values.setEnabled(not dtype.is_nested() and dtype != pl.Object)
         clear = menu.addAction("Clear filter", lambda: session.set_filter(column, ""))
         clear.setEnabled(column in session.query.filters)
         if session.profile is not None:
@@ -260,14 +308,36 @@ class QtGridPane(QWidget):
 
     def _ask_filter(self, column: str) -> None:
         """Ask for ``column``'s filter."""
+        current = self.session.query.filters.get(column, "")
         text, ok = QInputDialog.getText(
             self,
             f"Filter {column}",
             FILTER_HELP.replace(" · ", "\n").replace("Filter syntax: ", "Keep the rows where:\n"),
-            text=self.session.query.filters.get(column, ""),
+            text=current if isinstance(current, str) else "",
         )
         if ok:
             self.session.set_filter(column, text)
+
+
+def _tool_button(text: str, tip: str) -> QToolButton:
+    """A small button showing ``text``, explained by ``tip``."""
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setEnabled(False)
+    button.setAutoRaise(True)
+    return button
+
+
+def _is_redo(event: QKeyEvent) -> bool:
+    """Ctrl+Shift+Z, Ctrl+Y, or the platform's redo keys."""
+    if event.matches(QKeySequence.StandardKey.Redo):
+        return True
+    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    control, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    return (event.key() == Qt.Key.Key_Z and modifiers == control | shift) or (
+        event.key() == Qt.Key.Key_Y and modifiers == control
+    )
 
 
 def _clipboard_text(value: Any) -> str:

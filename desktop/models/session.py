@@ -1,11 +1,12 @@
 """One open dataset, without Qt: what is read, how, what is shown of it, and what runs.
 
 :class:`DatasetSession` holds the file's path and reading options, its rows,
-the sort, filters and search, the profile, the selected section and column,
-and the requests running in the background. Its methods are what a user can
-do; its :class:`SessionEvents` say what changed, and the Qt panes redraw from
-its state. Derived state is computed: :attr:`DatasetSession.busy` is "a
-reading, profiling or export request runs", never a stored flag.
+the sort, filters and search (with their undo and redo history), the profile,
+the selected section and column, and the requests running in the background.
+Its methods are what a user can do; its :class:`SessionEvents` say what
+changed, and the Qt panes redraw from its state. Derived state is computed:
+:attr:`DatasetSession.busy` is "a reading, profiling or export request runs",
+never a stored flag.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from core.errors import OptionError, RaggedRowsError
 from core.profiling.config import ProfileConfig
 from core.profiling.document import Insight, Profile
 from core.profiling.engine import profile_table
-from core.read.query import Query, apply_query, filter_expression
+from core.read.query import (
+    Filter,
+    Query,
+    ValueCounts,
+    apply_query,
+    count_values,
+    describe_filter,
+    filter_expression,
+)
 from core.read.table import ReadInfo, ReadOptions, open_table
 from desktop.models.events import SessionEvents
 from desktop.models.exports import profile_export, rows_export
@@ -37,6 +46,10 @@ FILTER_HELP = (
     "(between) · plain text: contains it, any case"
 )
 _PROFILING = "profiling"
+#: How many earlier queries undo can go back to.
+HISTORY = 100
+#: How many of a column's values its list offers, most frequent first.
+LISTED_VALUES = 1000
 
 
 class DatasetSession:
@@ -65,6 +78,9 @@ class DatasetSession:
         #: the query whose rows are shown (what a query that fails goes back to).
         self._shown_query = Query()
         self.query_error: str | None = None
+        #: the queries undo and redo go back and forth to, the latest last.
+        self._undo: list[Query] = []
+        self._redo: list[Query] = []
         self.profile: Profile | None = None
         self.profile_seconds: float | None = None
         self.section = "Overview"
@@ -81,6 +97,7 @@ class DatasetSession:
         self._after_profile: list[Callable[[], None]] = []
         self._work = Newest(runner, self.events.busy.emit)
         self._query_rows = Newest(runner, self.events.query.emit)
+        self._counting = Newest(runner)
         self.charts = SectionCharts(runner, self.events.charts, self.events.message)
 
     # -- derived state -------------------------------------------------------------
@@ -120,7 +137,7 @@ class DatasetSession:
     @property
     def filters_text(self) -> str:
         """The filters and search in force, in a line ("" for none)."""
-        parts = [f"{column} {text}" for column, text in self.query.filters.items()]
+        parts = [describe_filter(column, chosen) for column, chosen in self.query.filters.items()]
         if self.query.search:
             parts.append(f"“{self.query.search}” anywhere")
         return "Filters: " + " · ".join(parts) if parts else ""
@@ -207,8 +224,12 @@ class DatasetSession:
         self.options = options
         self.base = None
         self.profile = None
+        # The columns and their types may change: the old queries and their history go.
         self.query = self._shown_query = Query()
+        self._undo.clear()
+        self._redo.clear()
         self.query_error = None
+        self._counting.invalidate()
         # The old rows and profile are gone: a query or charts computed from them
         # that answers late must not show them again.
         self._query_rows.invalidate()
@@ -219,11 +240,29 @@ class DatasetSession:
 
     # -- sorting, filtering, searching ---------------------------------------------
 
-    def set_query(self, query: Query) -> None:
-        """Show the rows of ``query`` (computed in the background; the newest request wins)."""
+    def set_query(self, query: Query, *, remember: bool = True) -> None:
+        """Show the rows of ``query`` (computed in the background; the newest request wins).
+
+        A query that cannot run on these columns is refused at once: the rows
+        and the query shown stay, and the history does not change.
+
+        Args:
+            query: the sort, filters and search.
+            remember: let undo come back to the query in force (undo and redo do not).
+        """
+        base = self.base
+        if base is not None:
+            try:
+                # On no rows: checks every name and type of the query in an instant.
+                apply_query(base.clear(), query)
+            except OptionError as exc:
+                self._refuse_query(exc)
+                return
+        if remember and query != self.query:
+            self._undo = [*self._undo, self.query][-HISTORY:]
+            self._redo.clear()
         self.query = query
         self.query_error = None
-        base = self.base
         if base is None:
             self.events.query.emit()
             return
@@ -267,21 +306,73 @@ class DatasetSession:
         descending = False if current is None else (True if current is False else None)
         self.sort_by(column, descending, add=add)
 
-    def set_filter(self, column: str, text: str) -> None:
-        """Filter ``column`` with ``text`` (see :data:`FILTER_HELP`; "" removes the filter)."""
+    @property
+    def can_undo(self) -> bool:
+        """There is an earlier query to go back to."""
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        """A query was undone and may be shown again."""
+        return bool(self._redo)
+
+    def undo(self) -> None:
+        """Go back to the sort, filters and search before the last change."""
+        if self._undo:
+            self._redo.append(self.query)
+            self.set_query(self._undo.pop(), remember=False)
+
+    def redo(self) -> None:
+        """Show again the query the last undo went back from."""
+        if self._redo:
+            self._undo.append(self.query)
+            self.set_query(self._redo.pop(), remember=False)
+
+    def count_values(
+        self, column: str, done: Callable[[ValueCounts], None], failed: Callable[[str], None]
+    ) -> None:
+        """Count ``column``'s values in the background, for a list to pick from.
+
+        The rows counted are those the other filters and the search keep (the
+        column's own filter aside), as a spreadsheet's filter lists them.
+        ``done`` receives the counts, or ``failed`` the user's line; only the
+        newest request answers.
+        """
+        base = self.base
+        if base is None:
+            return
+        others = {k: v for k, v in self.query.filters.items() if k != column}
+        query = Query(filters=others, search=self.query.search)
+
+        def run(progress: Progress, cancelled: Callable[[], bool]) -> ValueCounts:
+            return count_values(apply_query(base, query), column, LISTED_VALUES)
+
+        self._counting.start(
+            run, "counting values", finished=done, errored=lambda e: failed(describe_error(e))
+        )
+
+    def stop_counting(self) -> None:
+        """Drop the answer of the values being counted (their list was closed)."""
+        self._counting.invalidate()
+
+    def set_filter(self, column: str, text: Filter) -> None:
+        """Filter ``column`` with ``text`` (see :data:`FILTER_HELP`; "" removes the filter).
+
+        ``text`` may also be values picked from the column's list (a ``ValueSet``).
+        """
         if self.base is not None and column not in self.base.columns:
             # A struct's field (parent.field) is profiled, but the grid shows the struct.
             self._set_status(f"{column} is a field of a nested column; the grid cannot filter it")
             return
         filters = {k: v for k, v in self.query.filters.items() if k != column}
-        if text.strip():
+        if not isinstance(text, str) or text.strip():
             if self.base is not None:
                 try:
                     filter_expression(column, self.base.schema.get(column), text)
                 except OptionError as exc:
                     self._refuse_query(exc)
                     return
-            filters[column] = text.strip()
+            filters[column] = text.strip() if isinstance(text, str) else text
         self.set_query(replace(self.query, filters=filters))
 
     def set_search(self, text: str) -> None:

@@ -60,7 +60,9 @@ def test_sort_filter_and_search_run_in_polars(qtbot: Any, window: QtMainWindow) 
     )
     assert shown(view).equals(expected) and 0 < expected.height < base.height
     assert view.rows_label.text() == f"{expected.height:,} of {base.height:,} rows"
-    assert "amount > 100" in view.filters_label.text() and view.clear_button.isVisibleTo(view)
+    chips = [chip.text for chip in view.grid_pane.chips.chips]
+    assert chips == ["amount > 100", "channel = web", "sorted by amount ↓"]
+    assert view.clear_button.isVisibleTo(view)
     tip = view.model.headerData(amount, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert "filter: > 100" in tip
 

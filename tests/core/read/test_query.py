@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from core.errors import OptionError, OutputError
 from core.read.convert import write_frame
 from core.read.excel import Workbook
-from core.read.query import Query, apply_query
+from core.read.query import (
+    Query,
+    ValueSet,
+    apply_query,
+    count_values,
+    describe_filter,
+    range_filter,
+    value_text,
+)
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +174,78 @@ def test_write_frame_refuses_source_and_oversized_sheets(tmp_path: Path) -> None
     with pytest.raises(OptionError, match=r"unknown output format \.txt"):
         write_frame(tall, tmp_path / "tall.txt")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["source.csv"]
+
+
+def test_a_value_set_keeps_the_rows_is_in_keeps(frame: pl.DataFrame) -> None:
+    picked = ("Paris", "lyonnais")
+    got = apply_query(frame, Query(filters={"city": ValueSet(picked)}))
+    assert got.equals(frame.filter(pl.col("city").is_in(pl.Series(picked).implode())))
+    # Missing values are picked as None; excluding keeps missing values unless None is named.
+    with_missing = apply_query(frame, Query(filters={"city": ValueSet((None, "Paris"))}))
+    assert with_missing.equals(frame.filter(pl.col("city").is_null() | (pl.col("city") == "Paris")))
+    excluded = apply_query(frame, Query(filters={"city": ValueSet(("Paris",), exclude=True)}))
+    assert excluded.equals(frame.filter(pl.col("city").ne_missing("Paris")))
+    days = (dt.date(2024, 1, 5), dt.date(2024, 7, 1))
+    on_days = apply_query(frame, Query(filters={"day": ValueSet(days)}))
+    assert set(on_days["day"]) == set(days) and on_days.height == frame["day"].is_in(days).sum()
+    assert apply_query(frame, Query(filters={"city": ValueSet(())})).height == 0
+
+
+def test_a_value_set_of_another_type_is_refused(frame: pl.DataFrame) -> None:
+    with pytest.raises(OptionError, match="'id'"):
+        apply_query(frame, Query(filters={"id": ValueSet(("not a number",))}))
+
+
+def test_values_are_counted_most_frequent_first_with_missing(frame: pl.DataFrame) -> None:
+    counts = count_values(frame, "city")
+    expected = frame["city"].value_counts(name="n").sort("n", descending=True)
+    assert dict(counts.values) == dict(expected.iter_rows())
+    assert [n for _, n in counts.values] == sorted((n for _, n in counts.values), reverse=True)
+    assert counts.distinct == 5 and counts.others == 0 and counts.rows == frame.height
+    assert counts.low is None and not counts.ranged
+    # Beyond the limit the rest are "others"; the missing value is always listed.
+    top = count_values(frame, "amount", limit=10)
+    assert len(top.values) == 11 and None in dict(top.values)
+    assert top.others == frame["amount"].n_unique() - 11
+    assert (top.low, top.high) == (frame["amount"].min(), frame["amount"].max())
+
+
+def test_picking_from_a_list_makes_the_smallest_exact_filter(frame: pl.DataFrame) -> None:
+    counts = count_values(frame, "city")
+    everything = range(len(counts.values))
+    assert counts.pick(everything, others=False) is None
+    paris = [i for i, (v, _) in enumerate(counts.values) if v == "Paris"]
+    assert counts.pick(paris, others=False) == ValueSet(("Paris",))
+    # A list cut short: keeping the values not listed excludes the ones unticked.
+    top = count_values(frame, "amount", limit=10)
+    assert top.pick(range(len(top.values)), others=True) is None
+    first_dropped = top.pick(range(1, len(top.values)), others=True)
+    assert first_dropped == ValueSet((top.values[0][0],), exclude=True)
+    kept = apply_query(frame, Query(filters={"amount": first_dropped}))
+    assert kept.height == frame.height - top.values[0][1]
+    assert top.pick([0], others=False) == ValueSet((top.values[0][0],))
+
+
+def test_a_range_round_trips_through_the_filter_text(frame: pl.DataFrame) -> None:
+    assert range_filter(-0.1, 12.345) == "-0.1..12.345"
+    got = apply_query(frame, Query(filters={"amount": range_filter(-0.1, 12.345)}))
+    assert got.equals(frame.filter(pl.col("amount").is_between(-0.1, 12.345)))
+    start = dt.date(2024, 3, 1)
+    assert range_filter(start, None) == ">= 2024-03-01"
+    assert apply_query(frame, Query(filters={"day": range_filter(None, start)})).equals(
+        frame.filter(pl.col("day") <= start)
+    )
+    moments = pl.DataFrame({"at": [dt.datetime(2024, 1, 1, h, tzinfo=dt.UTC) for h in range(5)]})
+    low, high = moments["at"][1], moments["at"][3]
+    assert apply_query(moments, Query(filters={"at": range_filter(low, high)})).height == 3
+    assert range_filter(None, None) == ""
+
+
+def test_filters_are_described_in_a_line() -> None:
+    assert describe_filter("amount", "> 5") == "amount > 5"
+    assert describe_filter("origin", ValueSet(("JFK", "LGA"))) == "origin ∈ {JFK, LGA}"
+    assert (
+        describe_filter("origin", ValueSet((None, "a", "b", "c", "d"), exclude=True))
+        == "origin ∉ {(missing), a, b, +2 more}"
+    )
+    assert value_text("x" * 30) == "x" * 23 + "…"

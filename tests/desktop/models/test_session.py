@@ -8,13 +8,15 @@ import subprocess
 import sys
 import weakref
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 
 from core.errors import RaggedRowsError
-from core.read.query import Query
+from core.read.query import Query, ValueCounts, ValueSet
 from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import InlineRunner
 from tests.desktop.models.conftest import ManualRunner
@@ -275,3 +277,89 @@ def test_reading_again_drops_the_charts_of_the_old_profile(
     assert "charts" not in heard and session.charts.specs == []
     manual.complete_all()
     assert session.profile is None and session.charts.specs == []
+
+
+def test_undo_and_redo_go_back_and_forth_through_the_queries(session: DatasetSession) -> None:
+    shown: list[tuple[Query, pl.DataFrame]] = [(session.query, session.rows)]
+    session.set_filter("channel", "= web")
+    shown.append((session.query, session.rows))
+    session.sort_by("amount", True)
+    shown.append((session.query, session.rows))
+    session.set_filter("city", ValueSet(("Paris", "Nice")))
+    shown.append((session.query, session.rows))
+    session.set_search("ice")
+    shown.append((session.query, session.rows))
+    assert [q for q, _ in shown] == [
+        Query(),
+        Query(filters={"channel": "= web"}),
+        Query(sort=(("amount", True),), filters={"channel": "= web"}),
+        Query(
+            sort=(("amount", True),),
+            filters={"channel": "= web", "city": ValueSet(("Paris", "Nice"))},
+        ),
+        Query(
+            sort=(("amount", True),),
+            filters={"channel": "= web", "city": ValueSet(("Paris", "Nice"))},
+            search="ice",
+        ),
+    ]
+    assert session.can_undo and not session.can_redo
+    for query, rows in reversed(shown[:-1]):
+        session.undo()
+        assert session.query == query and session.rows.equals(rows)
+    assert not session.can_undo and session.can_redo
+    session.undo()  # nothing earlier: nothing changes
+    assert session.query == Query()
+    for query, rows in shown[1:]:
+        session.redo()
+        assert session.query == query and session.rows.equals(rows)
+    assert not session.can_redo
+    # A new change after an undo drops what could be redone.
+    session.undo()
+    session.set_search("par")
+    assert not session.can_redo and session.query == replace(shown[3][0], search="par")
+    session.undo()
+    assert session.query == shown[3][0]
+    session.undo()
+    assert session.query == shown[2][0]
+
+
+def test_a_refused_filter_stays_out_of_the_history(session: DatasetSession) -> None:
+    session.set_filter("amount", "> 5")
+    session.set_filter("amount", "> lots")  # refused: not a number
+    session.set_filter("city", ValueSet((1, 2)))  # refused: not text
+    session.set_query(Query(sort=(("no such column", False),)))  # refused: no column
+    assert session.query_error is not None and session.query == Query(filters={"amount": "> 5"})
+    session.undo()
+    assert session.query == Query() and session.rows.height == 8 and not session.can_undo
+    session.redo()
+    assert session.query == Query(filters={"amount": "> 5"}) and not session.can_redo
+    # Asking for the query in force again is no change to undo.
+    session.set_filter("amount", "> 5")
+    session.undo()
+    assert session.query == Query()
+
+
+def test_reading_again_starts_a_new_history(session: DatasetSession) -> None:
+    session.set_filter("city", "= Lyon")
+    assert session.can_undo
+    assert session.set_missing(tokens=("Lyon",))
+    assert session.query == Query() and not session.can_undo and not session.can_redo
+
+
+def test_values_are_counted_among_the_rows_the_other_filters_keep(
+    session: DatasetSession,
+) -> None:
+    answers: list[ValueCounts] = []
+    session.set_filter("channel", "= web")
+    session.set_filter("city", ValueSet(("Paris",)))
+    session.count_values("city", answers.append, pytest.fail)
+    # The city's own filter is left aside; the channel's counts.
+    assert answers[0].values == (("Nice", 2), ("Lille", 1), ("Lyon", 1), ("Paris", 1))
+    assert answers[0].rows == 5
+    failures: list[str] = []
+    session.count_values("nope", answers.append, failures.append)
+    assert len(answers) == 1 and failures == ["cannot list the values of 'nope': no such column"]
+    session.set_filter("city", answers[0].pick([2, 3], others=False) or "")
+    assert session.rows["city"].to_list() == ["Paris", "Lyon"]
+    assert session.filters_text == "Filters: channel = web · city ∈ {Lyon, Paris}"
