@@ -14,7 +14,8 @@ CLI and the desktop app can show it as it is::
     │   ├── CorruptFileError        a truncated or damaged Parquet/Arrow/zip/Excel file
     │   ├── EncodingError           text that cannot be decoded
     │   ├── ParseError              malformed CSV or JSON; carries the line number
-    │   │   └── RaggedRowsError     a CSV row with more or fewer fields than the header
+    │   │   ├── RaggedRowsError     a CSV row with more or fewer fields than the header
+    │   │   └── UnclosedQuoteError  a CSV quote that is never closed
     │   └── SheetError              a sheet that does not exist, or a workbook with none
     ├── OptionError                 a bad option or setting: unknown column or type, no token
     ├── OutputError                 the destination cannot be written
@@ -48,6 +49,7 @@ __all__ = [
     "SourceError",
     "StateError",
     "TypesChanged",
+    "UnclosedQuoteError",
     "UnsupportedFormatError",
     "first_line",
 ]
@@ -136,6 +138,10 @@ class ParseError(SourceError):
 
 class RaggedRowsError(ParseError):
     """A delimited row whose field count differs from the header's."""
+
+
+class UnclosedQuoteError(ParseError):
+    """A CSV quote that is never closed; reading leniently keeps it as text."""
 
 
 class SheetError(SourceError):

@@ -1,4 +1,5 @@
-"""The bar above a dataset: status and progress, Cancel, the sheet, missing values, Profile.
+"""The bar above a dataset: status and progress, Cancel, the sheet, reading options,
+missing values, Profile.
 
 A thin view of a :class:`~desktop.models.session.DatasetSession`: it redraws
 from the session's state when its events say so, and turns clicks into the
@@ -7,6 +8,7 @@ session's methods.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.session import DatasetSession
+from desktop.qt_reading_options import QtReadingOptions
 
 __all__ = ["QtFileBar"]
 
@@ -53,6 +56,11 @@ class QtFileBar(QWidget):
             "Read the file leniently: short rows are padded with missing values, long rows cut"
         )
         self.read_anyway_button.clicked.connect(session.read_leniently)
+        self.reading_button = QPushButton("Reading options…")
+        self.reading_button.setToolTip(
+            "Delimiter, encoding, header, rows to skip and column types; reads the file again"
+        )
+        self.reading_button.clicked.connect(self.show_reading_options)
         self.profile_button = QPushButton("Profile")
         self.profile_button.clicked.connect(session.start_profile)
         self._build_missing_button()
@@ -65,6 +73,7 @@ class QtFileBar(QWidget):
             self.cancel_button,
             self.sheet,
             self.read_anyway_button,
+            self.reading_button,
             self.missing_button,
             self.profile_button,
         ):
@@ -82,6 +91,13 @@ class QtFileBar(QWidget):
     def add_button(self, button: QWidget) -> None:
         """Place another button at the end of the bar (the tab's cloud button)."""
         self._layout.addWidget(button)
+
+    def show_reading_options(self) -> QtReadingOptions:
+        """Open the reading options dialog (non-modal; OK reads the file again)."""
+        dialog = QtReadingOptions(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _build_missing_button(self) -> None:
         """The file's missing-value markers (NA, NULL...), and how to read them."""
@@ -156,6 +172,7 @@ class QtFileBar(QWidget):
         self.progress.setVisible(session.busy)
         self.cancel_button.setVisible(session.busy)
         self.read_anyway_button.setVisible(session.offer_lenient)
+        self.reading_button.setEnabled(session.info is not None or session.error is not None)
         self.profile_button.setEnabled(session.can_profile)
 
     def _update_missing_button(self) -> None:

@@ -6,8 +6,8 @@ import argparse
 from importlib.metadata import PackageNotFoundError, version
 
 from core.cli import convert, preview, profile
-from core.errors import OptionError
 from core.read.infer import parse_override
+from core.read.options import check_encoding, check_skip_rows, parse_delimiter
 from core.read.table import ReadOptions
 
 __all__ = ["COMMANDS", "build_parser", "read_options"]
@@ -68,9 +68,17 @@ def _reading_parser() -> argparse.ArgumentParser:
         help="the first row is data",
     )
     group.add_argument(
+        "--skip-rows",
+        type=int,
+        default=0,
+        metavar="N",
+        help="skip N lines (sheet rows, for workbooks) before the header, such as a title",
+    )
+    group.add_argument(
         "--lenient",
         action="store_true",
-        help="read ragged rows (padding short ones, cutting long ones) instead of failing",
+        help="read ragged rows (padding short ones, cutting long ones) and quotes that are "
+        "never closed (as text) instead of failing",
     )
     group.add_argument(
         "--type",
@@ -107,21 +115,15 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
         types[name] = f"{kind.value}:{fmt}" if fmt else kind.value
     delimiter = args.delimiter
     if delimiter is not None:
-        delimiter = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(
-            delimiter.lower(), delimiter
-        )
-        if len(delimiter) != 1:
-            raise OptionError(f"--delimiter must be one character, not {args.delimiter!r}")
+        delimiter = parse_delimiter(delimiter)
     if args.encoding is not None:
-        try:
-            "".encode(args.encoding)
-        except LookupError:
-            raise OptionError(f"unknown encoding {args.encoding!r}") from None
+        check_encoding(args.encoding)
     return ReadOptions(
         sheet=args.sheet,
         encoding=args.encoding,
         delimiter=delimiter,
         has_header=args.has_header,
+        skip_rows=check_skip_rows(args.skip_rows),
         lenient=args.lenient,
         types=types,
         infer=not args.no_infer,

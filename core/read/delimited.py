@@ -13,19 +13,23 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from core.errors import ParseError, RaggedRowsError
+from core.errors import ParseError, RaggedRowsError, UnclosedQuoteError
 
 __all__ = [
     "Dialect",
+    "RowProblem",
+    "check_rows",
     "find_ragged_line",
+    "quotes_unpaired",
     "read_text",
     "scan",
+    "skip_lines",
     "sniff_dialect",
     "spread_sample",
     "unique_names",
@@ -216,9 +220,12 @@ def _header_names(text: str, dialect: Dialect) -> list[str]:
     return [f"column_{i + 1}" for i in range(len(rows[0]))]
 
 
-def _csv_options(dialect: Dialect, names: Sequence[str], *, lenient: bool) -> dict[str, object]:
+def _csv_options(
+    dialect: Dialect, names: Sequence[str], *, lenient: bool, skip: int = 0
+) -> dict[str, object]:
     """Keyword arguments shared by Polars' CSV readers."""
     return {
+        "skip_lines": skip,
         "has_header": dialect.has_header,
         "separator": dialect.delimiter,
         "quote_char": dialect.quote,
@@ -240,44 +247,128 @@ def _reader(lines: Iterable[str], delimiter: str, quote: str | None) -> Any:
     )
 
 
-def _first_ragged(lines: Iterable[str], dialect: Dialect) -> tuple[int, int, int] | None:
-    """``(line, fields, expected)`` of the first record whose width differs from the first's."""
+@dataclass(frozen=True)
+class RowProblem:
+    """The first record that does not fit the header.
+
+    Attributes:
+        line: the file line the record starts on.
+        fields: its number of fields.
+        expected: the header's.
+        unclosed_quote: the record runs over several lines because a quote opened
+            on its first line is never closed where it should be.
+    """
+
+    line: int
+    fields: int
+    expected: int
+    unclosed_quote: bool = False
+
+    def error(self, path: Path) -> ParseError:
+        """The error to report for this record."""
+        if self.unclosed_quote:
+            return unclosed_quote_error(path, self.line)
+        return ragged_error(path, self.line, self.fields, self.expected)
+
+
+def _first_problem(
+    lines: Iterable[str], dialect: Dialect, *, at_eof: bool, first_line: int
+) -> RowProblem | None:
+    """The first record whose width differs from the first record's.
+
+    A record that runs over several lines and does not fit is a quote opened and
+    never closed: the lines after it ran into one field. At the end of a head
+    sample (not ``at_eof``) such a record may be a long quoted field cut by the
+    sample, and is no problem.
+    """
     reader = _reader(lines, dialect.delimiter, dialect.quote)
     expected: int | None = None
+    start = 1
+    pending: RowProblem | None = None
     for row in reader:
-        if not row:
-            continue
-        if expected is None:
-            expected = len(row)
-        elif len(row) != expected:
-            return reader.line_num, len(row), expected
+        if pending is not None:
+            return pending
+        if row:
+            if expected is None:
+                expected = len(row)
+            elif len(row) != expected:
+                spans = reader.line_num > start and dialect.quote is not None
+                problem = RowProblem(start + first_line - 1, len(row), expected, spans)
+                if not spans or at_eof:
+                    return problem
+                pending = problem
+        start = reader.line_num + 1
     return None
 
 
-def check_ragged(
-    path: Path, text: str, dialect: Dialect, *, at_eof: bool
-) -> tuple[int, int, int] | None:
+def check_rows(
+    path: Path, text: str, dialect: Dialect, *, at_eof: bool, first_line: int = 1
+) -> RowProblem | None:
     """First record in the head ``text`` whose field count differs from the header's.
 
-    Returns:
-        ``(line, fields, expected)`` for the first ragged record, or None.
+    Args:
+        path: the file, for the error.
+        text: the head of the file, decoded.
+        dialect: how it is written.
+        at_eof: whether ``text`` is the whole file.
+        first_line: the file line ``text`` starts on (after skipped lines).
 
     Raises:
         ParseError: the text is not parseable CSV at all.
     """
     try:
-        return _first_ragged(io.StringIO(_complete_lines(text, at_eof=at_eof)), dialect)
+        return _first_problem(
+            io.StringIO(_complete_lines(text, at_eof=at_eof)),
+            dialect,
+            at_eof=at_eof,
+            first_line=first_line,
+        )
     except csv.Error as exc:
         raise ParseError(path, str(exc)) from None
 
 
-def find_ragged_line(path: Path, display: Path, dialect: Dialect) -> ParseError | None:
+def quotes_unpaired(path: Path, quote: str, *, chunk_bytes: int = 16 << 20) -> bool:
+    """Whether a plain UTF-8 file holds an odd number of ``quote`` characters.
+
+    Quoted fields and doubled quotes inside them come in pairs: an odd count
+    proves a quote that is never closed (the converse does not hold).
+    """
+    mark = quote.encode()
+    count = 0
+    with path.open("rb") as fh:
+        while block := fh.read(chunk_bytes):
+            count += block.count(mark)
+    return count % 2 == 1
+
+
+def without_quoting(dialect: Dialect) -> Dialect:
+    """``dialect`` reading quote marks as text."""
+    return replace(dialect, quote=None)
+
+
+def skip_lines(data: bytes, lines: int) -> bytes:
+    """``data`` after its first ``lines`` lines."""
+    start = 0
+    for _ in range(lines):
+        cut = data.find(b"\n", start)
+        if cut < 0:
+            return b""
+        start = cut + 1
+    return data[start:]
+
+
+def find_ragged_line(
+    path: Path, display: Path, dialect: Dialect, *, skip: int = 0
+) -> ParseError | None:
     """Scan a whole plain UTF-8 file for its first malformed or ragged record.
 
     The slow path of errors: Polars says a file is malformed without saying
     where; this finds the line and says what is wrong in the user's terms.
+    ``skip`` lines before the header are not read.
     """
     with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
+        for _ in range(skip):
+            fh.readline()
         reader = csv.reader(
             fh,
             delimiter=dialect.delimiter,
@@ -293,24 +384,47 @@ def find_ragged_line(path: Path, display: Path, dialect: Dialect) -> ParseError 
                     if expected is None:
                         expected = len(row)
                     elif len(row) != expected:
-                        return ragged_error(display, reader.line_num, len(row), expected)
+                        if reader.line_num > start and dialect.quote:
+                            return unclosed_quote_error(display, start + skip)
+                        return ragged_error(display, reader.line_num + skip, len(row), expected)
                 start = reader.line_num + 1
         except csv.Error as exc:
             reason = str(exc)
-            if "unexpected end of data" in reason or "EOF" in reason:
-                reason = "a quoted field opened here is never closed (a truncated file?)"
-            return ParseError(display, reason, line=start)
+            if "expected after" in reason or "end of data" in reason or "EOF" in reason:
+                # A quote opened on ``start`` runs to the end of the file, or closes
+                # and is followed by more text: either way it was never closed where
+                # it should have been.
+                return unclosed_quote_error(display, start + skip)
+            return ParseError(display, reason, line=start + skip)
     return None
 
 
-def ragged_error(path: Path, line: int, fields: int, expected: int) -> RaggedRowsError:
-    """The error for a ragged record, with the hint to read leniently."""
-    return RaggedRowsError(
+def unclosed_quote_error(path: Path, line: int) -> UnclosedQuoteError:
+    """The error for a quote that is never closed, with the hint to read leniently."""
+    return UnclosedQuoteError(
         path,
-        f"this row has {fields} fields where the header has {expected} "
-        "(read it leniently to pad or cut such rows: --lenient on the command line, "
-        "Read anyway in the app)",
+        "a quote opened on this line is never closed, so the lines after it run into one "
+        "field (read it leniently to keep such quotes as text: --lenient on the command "
+        "line, Read anyway in the app)",
         line=line,
+    )
+
+
+def ragged_error(path: Path, line: int, fields: int, expected: int) -> RaggedRowsError:
+    """The error for a ragged record, with the hint to read leniently (or skip a title)."""
+    if expected == 1 and fields > 1:
+        # One field, then wider rows: a title line above the table.
+        hint = (
+            "a title above the table? skip its lines: --skip-rows on the command line, "
+            "Reading options in the app"
+        )
+    else:
+        hint = (
+            "read it leniently to pad or cut such rows: --lenient on the command line, "
+            "Read anyway in the app"
+        )
+    return RaggedRowsError(
+        path, f"this row has {fields} fields where the header has {expected} ({hint})", line=line
     )
 
 
@@ -332,10 +446,16 @@ def read_text(
     )
 
 
-def scan(path: Path, head: bytes, dialect: Dialect, *, lenient: bool) -> pl.LazyFrame:
-    """A lazy, text-typed scan of a plain UTF-8 delimited file."""
+def scan(
+    path: Path, head: bytes, dialect: Dialect, *, lenient: bool, skip: int = 0
+) -> pl.LazyFrame:
+    """A lazy, text-typed scan of a plain UTF-8 delimited file.
+
+    ``head`` starts after the ``skip`` lines that the scan skips.
+    """
     names = _header_names(head.decode("utf-8", "replace"), dialect)
-    return pl.scan_csv(path, **_csv_options(dialect, names, lenient=lenient))  # type: ignore[arg-type]
+    options = _csv_options(dialect, names, lenient=lenient, skip=skip)
+    return pl.scan_csv(path, **options)  # type: ignore[arg-type]
 
 
 def spread_sample(

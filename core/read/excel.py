@@ -66,18 +66,34 @@ class Workbook:
             return folded[sheet.casefold()]
         raise SheetError(self.path, f"no sheet named {sheet!r} (sheets: {available})")
 
-    def read(self, sheet: str, *, rows: int | None = None) -> pl.DataFrame:
+    def read(
+        self, sheet: str, *, rows: int | None = None, skip: int = 0, header: bool = True
+    ) -> pl.DataFrame:
         """Read ``sheet`` (all rows, or the first ``rows``), typed from every cell.
+
+        Args:
+            sheet: the sheet's name.
+            rows: read only this many rows.
+            skip: sheet rows above the header (a title) to skip.
+            header: whether the first row read names the columns.
 
         Raises:
             CorruptFileError: the sheet cannot be read.
         """
         try:
             frame = self._reader.load_sheet(
-                sheet, n_rows=rows, schema_sample_rows=None, skip_whitespace_tail_rows=True
+                sheet,
+                header_row=skip if header else None,
+                skip_rows=None if header else skip,
+                n_rows=rows,
+                schema_sample_rows=None,
+                skip_whitespace_tail_rows=True,
             ).to_polars()
         except self._errors as exc:
             raise _translate(self.path, exc, sheet) from None
+        if not header:
+            # Named as delimited text without a header names its columns.
+            frame.columns = [f"column_{i + 1}" for i in range(frame.width)]
         return _tidy(frame)
 
 

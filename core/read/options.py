@@ -1,4 +1,5 @@
-"""How to read a file: :class:`ReadOptions`, and the tokens it gives as missing."""
+"""How to read a file: :class:`ReadOptions`, the tokens it gives as missing, and checks of
+the options a user types (a delimiter, an encoding), shared by the CLI and the app."""
 
 from __future__ import annotations
 
@@ -7,7 +8,19 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-__all__ = ["ReadOptions", "with_given_missing"]
+from core.errors import OptionError
+
+__all__ = [
+    "DELIMITER_NAMES",
+    "ReadOptions",
+    "check_encoding",
+    "check_skip_rows",
+    "parse_delimiter",
+    "with_given_missing",
+]
+
+#: Delimiters a user may give by name.
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
 
 @dataclass(frozen=True)
@@ -19,6 +32,8 @@ class ReadOptions:
         encoding: a Python codec name, for text files.
         delimiter: the field separator, for delimited text.
         has_header: whether the first row names the columns.
+        skip_rows: lines (sheet rows, for workbooks) to skip before the header,
+            such as a title above the table.
         lenient: read ragged rows (padding or cutting them) instead of failing.
         isolate: decode Parquet and Arrow files in a child process before reading
             them here, so that a crafted file that crashes the reader is an error.
@@ -33,6 +48,7 @@ class ReadOptions:
     encoding: str | None = None
     delimiter: str | None = None
     has_header: bool | None = None
+    skip_rows: int = 0
     lenient: bool = False
     isolate: bool = True
     types: Mapping[str, str] = field(default_factory=dict)
@@ -54,3 +70,39 @@ def with_given_missing(frame: pl.DataFrame | pl.LazyFrame, tokens: tuple[str, ..
         .alias(n)
         for n in text
     )
+
+
+def parse_delimiter(text: str) -> str:
+    """The one-character delimiter ``text`` names (``tab``, ``;``, ``\\t``...).
+
+    Raises:
+        OptionError: not one character, nor a known name.
+    """
+    delimiter = DELIMITER_NAMES.get(text.lower(), text)
+    if len(delimiter) != 1:
+        raise OptionError(f"the delimiter must be one character, not {text!r}")
+    return delimiter
+
+
+def check_encoding(name: str) -> str:
+    """``name`` when it is a text encoding Python knows.
+
+    Raises:
+        OptionError: an unknown encoding.
+    """
+    try:
+        "".encode(name)
+    except LookupError:
+        raise OptionError(f"unknown encoding {name!r}") from None
+    return name
+
+
+def check_skip_rows(rows: int) -> int:
+    """``rows`` when it is a number of lines that can be skipped.
+
+    Raises:
+        OptionError: a negative number.
+    """
+    if rows < 0:
+        raise OptionError(f"the rows to skip must be 0 or more, not {rows}")
+    return rows

@@ -26,7 +26,7 @@ from typing import IO, Protocol
 
 import zstandard
 
-from core.errors import CorruptFileError, FileAccessError
+from core.errors import CorruptFileError, EncodingError, FileAccessError
 from core.read.encoding import UTF8, detect_encoding, strip_bom
 from core.read.formats import Compression, Detected, Format, detect, read_head
 
@@ -95,8 +95,17 @@ class Source:
         encoding = strip_bom(self.encoding)
         if encoding == UTF8:
             return data
-        text = codecs.getincrementaldecoder(encoding)("replace").decode(data, final=False)
+        try:
+            text = codecs.getincrementaldecoder(encoding)("replace").decode(data, final=False)
+        except UnicodeError as exc:
+            raise self._undecodable(exc) from None
         return text.encode(UTF8)
+
+    def _undecodable(self, exc: UnicodeError) -> EncodingError:
+        """The error for a file that its encoding cannot decode at all."""
+        return EncodingError(
+            self.path, f"the file cannot be read as {self.encoding} ({exc}); try another encoding"
+        )
 
     def plain_path(self) -> Path:
         """A path to the plain content: the file itself, or a temporary UTF-8 copy.
@@ -198,7 +207,10 @@ class Source:
                 if decoder is not None:
                     out.write(decoder.decode(b"", final=True).encode(UTF8))
                 return
-            out.write(decoder.decode(block).encode(UTF8) if decoder else block)
+            try:
+                out.write(decoder.decode(block).encode(UTF8) if decoder else block)
+            except UnicodeError as exc:
+                raise self._undecodable(exc) from None
 
 
 class _Readable(Protocol):

@@ -14,12 +14,12 @@ naming the file (use :meth:`Table.reading` around a collect).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import polars as pl
 
-from core.errors import CorruptFileError, LoupeError, TypesChanged, first_line
+from core.errors import Cancelled, CorruptFileError, LoupeError, TypesChanged, first_line
 from core.read.batches import BatchCheck
 from core.read.formats import Format
 from core.read.info import Preview, ReadInfo
@@ -30,6 +30,11 @@ from core.read.readers import INFER_SAMPLE_ROWS, reader_for
 from core.read.source import Source
 
 __all__ = ["INFER_SAMPLE_ROWS", "Preview", "ReadInfo", "ReadOptions", "Table", "open_table"]
+
+# Rows per batch when a full read reports its progress: about a hundredth of
+# the table, within these bounds.
+_MIN_CHUNK_ROWS = 10_000
+_PROGRESS_CHUNK_ROWS = 500_000
 
 
 def open_table(path: str | os.PathLike[str], options: ReadOptions | None = None) -> Table:
@@ -216,11 +221,54 @@ class Table:
         """
         return self._reader.estimated_rows(self._head_sample)
 
-    def collect(self) -> pl.DataFrame:
-        """The whole table in memory."""
-        lazy = self.lazy()
-        with self.reading():
-            return lazy.collect()
+    def collect(
+        self,
+        progress: Callable[[float], None] | None = None,
+        *,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> pl.DataFrame:
+        """The whole table in memory.
+
+        Args:
+            progress: called with the share of the table read so far (0 to 1),
+                from the rows read and the rows expected; the table is then read
+                once in batches, each checked as it is typed.
+            cancelled: polled between batches.
+
+        Raises:
+            Cancelled: ``cancelled()`` said so.
+            SourceError: the file cannot be read.
+        """
+        if progress is None:
+            lazy = self.lazy()
+            with self.reading():
+                return lazy.collect()
+        expected = self.estimated_rows()
+        chunk_rows = _PROGRESS_CHUNK_ROWS
+        if expected:
+            chunk_rows = min(max(expected // 100, _MIN_CHUNK_ROWS), _PROGRESS_CHUNK_ROWS)
+        while True:
+            progress(0.0)
+            batches: list[pl.DataFrame] = []
+            rows = 0
+            try:
+                for batch in self.batches(chunk_rows):
+                    if cancelled():
+                        raise Cancelled("reading cancelled")
+                    batches.append(batch)
+                    rows += batch.height
+                    if expected:
+                        # The estimate is the head's bytes per row: cap short of done.
+                        progress(min(0.99, rows / expected))
+            except TypesChanged:
+                # A late value proved a column's type wrong: read again, one
+                # candidate fewer (this ends).
+                continue
+            break
+        progress(1.0)
+        if not batches:
+            return self.lazy().collect()
+        return pl.concat(batches, how="vertical", rechunk=False)
 
     @contextmanager
     def reading(self) -> Iterator[None]:

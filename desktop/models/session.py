@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from core.errors import OptionError, RaggedRowsError
+from core.errors import OptionError, RaggedRowsError, UnclosedQuoteError
 from core.profiling.config import ProfileConfig
 from core.profiling.document import Insight, Profile
 from core.profiling.engine import profile_table
@@ -98,6 +98,7 @@ class DatasetSession:
         self._work = Newest(runner, self.events.busy.emit)
         self._query_rows = Newest(runner, self.events.query.emit)
         self._counting = Newest(runner)
+        self._options_check = Newest(runner)
         self.charts = SectionCharts(runner, self.events.charts, self.events.message)
 
     # -- derived state -------------------------------------------------------------
@@ -124,7 +125,7 @@ class DatasetSession:
 
     @property
     def offer_lenient(self) -> bool:
-        """Reading failed on rows with too many or too few fields, and may be retried leniently."""
+        """Reading failed on ragged rows or a quote never closed, and may be retried leniently."""
         return self._ragged and not self.options.lenient
 
     @property
@@ -175,7 +176,9 @@ class DatasetSession:
 
         def full(progress: Progress, cancelled: Callable[[], bool]) -> pl.DataFrame:
             with open_table(path, options) as table:
-                return table.collect()
+                return table.collect(
+                    lambda fraction: progress("reading all rows", fraction), cancelled=cancelled
+                )
 
         self._start(full, "reading all rows", self._on_full)
 
@@ -218,8 +221,36 @@ class DatasetSession:
         self.reread(options)
         return True
 
-    def reread(self, options: ReadOptions) -> None:
-        """Read the file again with other options: rows first, a new profile on demand."""
+    def try_options(self, options: ReadOptions) -> None:
+        """Read the file again with ``options`` once its first rows read with them.
+
+        Options that do not fit the file (an unknown column, an encoding that
+        cannot decode it) are refused with a one-line message; the rows shown,
+        and any read under way, stay.
+        """
+        path = self.path
+
+        def check(progress: Progress, cancelled: Callable[[], bool]) -> Any:
+            with open_table(path, options) as table:
+                return table.preview(PREVIEW_ROWS).frame, table.info
+
+        def refused(error: BaseException) -> None:
+            self.events.message.emit(f"These reading options do not fit: {describe_error(error)}")
+
+        self._options_check.start(
+            check,
+            "checking reading options",
+            finished=lambda preview: self.reread(options, preview=preview),
+            errored=refused,
+        )
+
+    def reread(
+        self, options: ReadOptions, *, preview: tuple[pl.DataFrame, ReadInfo] | None = None
+    ) -> None:
+        """Read the file again with other options: rows first, a new profile on demand.
+
+        ``preview`` is the first rows already read with ``options``.
+        """
         self._work.cancel()
         self.options = options
         self.base = None
@@ -236,7 +267,11 @@ class DatasetSession:
         self.charts.clear()
         self.events.cleared.emit()
         self.events.query.emit()
-        self.start_loading()
+        if preview is None:
+            self.start_loading()
+        else:
+            self.error, self._ragged = None, False
+            self._on_preview(preview)
 
     # -- sorting, filtering, searching ---------------------------------------------
 
@@ -515,7 +550,7 @@ class DatasetSession:
     def _on_error(self, error: BaseException) -> None:
         """Say what failed; what waited for a profile will not run."""
         self.error = describe_error(error)
-        self._ragged = isinstance(error, RaggedRowsError)
+        self._ragged = isinstance(error, RaggedRowsError | UnclosedQuoteError)
         self._after_profile.clear()
         self._set_status(self.error)
         self.events.failed.emit(self.error)

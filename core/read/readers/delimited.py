@@ -29,6 +29,8 @@ class DelimitedReader(LineReader):
         EmptyFileError: the file holds only blank lines.
         RaggedRowsError: a row of the head has more or fewer fields than the
             header (unless ``lenient``).
+        UnclosedQuoteError: a quote in the head is never closed (unless ``lenient``;
+            then quote marks are read as text).
     """
 
     def __init__(self, source: Source, options: ReadOptions) -> None:
@@ -45,15 +47,41 @@ class DelimitedReader(LineReader):
             delimiter=options.delimiter,
             has_header=options.has_header,
         )
-        ragged = delimited.check_ragged(self.path, text, self._dialect, at_eof=self.at_eof)
-        if ragged is not None:
-            line, fields, expected = ragged
-            if not options.lenient:
-                raise delimited.ragged_error(self.path, line, fields, expected)
+        problem = delimited.check_rows(
+            self.path,
+            text,
+            self._dialect,
+            at_eof=self.at_eof,
+            first_line=options.skip_rows + 1,
+        )
+        if problem is not None and not options.lenient:
+            raise problem.error(self.path)
+        if problem is not None and problem.unclosed_quote:
+            self._read_quotes_as_text(f"line {problem.line} opens a quote that is never closed")
+        elif problem is not None:
             self.warnings.append(
-                f"ragged rows read leniently: line {line} has {fields} fields, the header "
-                f"{expected}; short rows are padded with missing values, long rows cut"
+                f"ragged rows read leniently: line {problem.line} has {problem.fields} fields, "
+                f"the header {problem.expected}; short rows are padded with missing values, "
+                "long rows cut"
             )
+        if (
+            options.lenient
+            and self._dialect.quote is not None
+            and delimited.quotes_unpaired(self.source.plain_path(), self._dialect.quote)
+        ):
+            self._read_quotes_as_text("the file's quote marks do not pair up")
+
+    def _read_quotes_as_text(self, why: str) -> None:
+        """Read without quoting (lenient reading of a quote that is never closed)."""
+        self._dialect = delimited.without_quoting(self._dialect)
+        self.warnings.append(
+            f"{why}: read without quoting, so quote marks stay in the values, a field "
+            "quoted around the delimiter is split, and rows left too long are cut"
+        )
+
+    def head_bytes(self) -> bytes:
+        """The plain head, after the lines to skip."""
+        return delimited.skip_lines(super().head_bytes(), self.options.skip_rows)
 
     @property
     def dialect(self) -> Dialect:
@@ -77,6 +105,7 @@ class DelimitedReader(LineReader):
             self.head_bytes(),
             self._dialect,
             lenient=self.options.lenient,
+            skip=self.options.skip_rows,
         )
 
     def spread_sample(self, columns: list[str]) -> pl.DataFrame | None:
@@ -89,7 +118,9 @@ class DelimitedReader(LineReader):
         """A Polars error as a SourceError naming the file, and the ragged line if any."""
         if isinstance(exc, pl.exceptions.ComputeError):
             # Polars says what but not where: find the line (a slow scan, errors only).
-            found = delimited.find_ragged_line(self.source.plain_path(), self.path, self._dialect)
+            found = delimited.find_ragged_line(
+                self.source.plain_path(), self.path, self._dialect, skip=self.options.skip_rows
+            )
             if found is not None:
                 return found
         return super().describe_error(exc)

@@ -15,6 +15,9 @@ __all__ = ["WorkbookReader"]
 class WorkbookReader(Reader):
     """Reads one sheet of a workbook (the ``sheet`` option, else the first).
 
+    ``skip_rows`` skips sheet rows above the header (a title); ``has_header=False``
+    reads the first row as data.
+
     Raises:
         EncryptedFileError: the workbook is password-protected.
         CorruptFileError: the workbook cannot be opened.
@@ -40,8 +43,15 @@ class WorkbookReader(Reader):
 
     def head(self) -> pl.DataFrame:
         """The sheet's first :data:`INFER_SAMPLE_ROWS` rows."""
-        return self._workbook.read(self._sheet, rows=INFER_SAMPLE_ROWS)
+        return self._read(INFER_SAMPLE_ROWS)
 
     def scan(self) -> pl.LazyFrame:
         """The whole sheet (read in memory: workbooks cannot be scanned)."""
-        return self._workbook.read(self._sheet).lazy()
+        return self._read(None).lazy()
+
+    def _read(self, rows: int | None) -> pl.DataFrame:
+        """The sheet's rows (the first ``rows``), after the rows to skip."""
+        header = self.options.has_header is not False
+        return self._workbook.read(
+            self._sheet, rows=rows, skip=self.options.skip_rows, header=header
+        )
