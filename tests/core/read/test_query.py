@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from core.errors import OptionError, OutputError
 from core.read.convert import write_frame
 from core.read.excel import Workbook
-from core.read.query import Query, apply_query
+from core.read.query import Query, apply_query, query_order
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +166,24 @@ def test_write_frame_refuses_source_and_oversized_sheets(tmp_path: Path) -> None
     with pytest.raises(OptionError, match=r"unknown output format \.txt"):
         write_frame(tall, tmp_path / "tall.txt")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["source.csv"]
+
+
+def test_query_order_numbers_the_rows_apply_query_gives(frame: pl.DataFrame) -> None:
+    queries = [
+        Query(),
+        Query(sort=(("amount", True),)),
+        Query(sort=(("city", False), ("amount", True)), filters={"amount": ">= 0"}),
+        Query(filters={"city": "lyon", "day": "< 2024-07-01"}, search="2024-03"),
+        Query(filters={"amount": "> 1e9"}),
+    ]
+    for query in queries:
+        order = query_order(frame, query)
+        if query.is_empty:
+            assert order is None
+            continue
+        assert order is not None
+        assert frame[order].equals(apply_query(frame, query)), query
+    named = frame.rename({"id": "row"})  # a column named like the row numbers
+    query = Query(sort=(("row", True),))
+    order = query_order(named, query)
+    assert order is not None and named[order].equals(apply_query(named, query))
