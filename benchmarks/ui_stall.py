@@ -1,9 +1,12 @@
-"""Time to first rows and the longest UI stall while the desktop app works on a big file.
+"""Time to first rows, the longest UI stall and memory while the desktop app works on a big file.
 
 A 10 ms QTimer runs on the GUI thread while Loupe reads and profiles the file
 in its workers, then sorts the grid by a column, filters it, searches it and
 exports the rows shown; the longest gap between ticks, less the 10 ms period,
-is the longest time the window could not repaint or respond.
+is the longest time the window could not repaint or respond. After each step
+the process's resident memory is printed (Linux): all of it, the part that is
+the program's own (anonymous) and the part that is mapped files, which the
+system can take back under memory pressure; and at the end the peak.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_stall.py FILE
 """
@@ -66,8 +69,12 @@ def main() -> None:
     def step() -> None:
         name, action = steps.pop(0)
         marks[name] = time.perf_counter() - start
-        print(f"{name:12} {marks[name]:8.2f} s  ({view.model.rowCount():,} rows shown)")
+        print(
+            f"{name:12} {marks[name]:8.2f} s  ({view.model.rowCount():,} rows shown)  {_memory()}"
+        )
         action()
+
+    view.loaded.connect(lambda: print(f"{'all rows':12} {'':8}    {_memory()}"))
 
     view.charted.connect(lambda: marks.setdefault("charts shown", time.perf_counter() - start))
     view.profiled.connect(step)
@@ -87,6 +94,34 @@ def main() -> None:
     print(
         f"longest UI stall {worst * 1000:8.0f} ms; "
         f"99th percentile {p99 * 1000:.0f} ms; {len(ticks)} ticks"
+    )
+    peak = _status().get("VmHWM")
+    if peak is not None:
+        print(f"peak resident memory {peak / 1024:8.0f} MB")
+
+
+def _status() -> dict[str, int]:
+    """The process's memory figures from /proc (kB; empty where there is no /proc)."""
+    try:
+        lines = Path("/proc/self/status").read_text().splitlines()
+    except OSError:
+        return {}
+    figures = {}
+    for line in lines:
+        key, _, value = line.partition(":")
+        if key in {"VmRSS", "RssAnon", "RssFile", "VmHWM"}:
+            figures[key] = int(value.split()[0])
+    return figures
+
+
+def _memory() -> str:
+    """Resident memory now: all, the process's own, and mapped files (MB)."""
+    figures = _status()
+    if not figures:
+        return ""
+    return (
+        f"resident {figures['VmRSS'] / 1024:6.0f} MB "
+        f"(own {figures['RssAnon'] / 1024:6.0f} MB, files {figures['RssFile'] / 1024:6.0f} MB)"
     )
 
 

@@ -9,8 +9,11 @@ scripts read it without starting Qt.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import sys
 from pathlib import Path
+
+import platformdirs
 
 __all__ = [
     "APP_ID",
@@ -69,3 +72,11 @@ def app_folder() -> Path | None:
     if getattr(sys, "frozen", False):
         return Path(sys.executable).resolve().parent
     return None
+
+
+def cache_folder() -> Path:
+    """Where the app keeps what it can rebuild: ``$LOUPE_CACHE_DIR``, else the user's cache."""
+    given = os.environ.get("LOUPE_CACHE_DIR")
+    if given:
+        return Path(given)
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

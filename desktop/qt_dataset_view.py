@@ -22,6 +22,7 @@ from core.profiling.config import ProfileConfig
 from core.profiling.document import Profile
 from core.read.query import Query
 from core.read.table import ReadInfo, ReadOptions
+from desktop.identity import cache_folder
 from desktop.models.ai import AIAccess
 from desktop.models.cloud import CloudConnection
 from desktop.models.cloud_job import CloudProfileJob
@@ -84,7 +85,9 @@ class QtDatasetView(QWidget):
         upload_memory: UploadMemory | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = DatasetSession(path, QtRunner(self), options, config)
+        self.session = DatasetSession(
+            path, QtRunner(self), options, config, mapped_folder=cache_folder() / "rows"
+        )
         self.file_bar = QtFileBar(self.session)
         self.cloud_job: CloudProfileJob | None = None
         self.cloud_bar: QtCloudBar | None = None

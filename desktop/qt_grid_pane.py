@@ -132,14 +132,14 @@ class QtGridPane(QWidget):
         indexes = self.grid.selectionModel().selectedIndexes()
         if not indexes:
             return
-        frame = self.model.frame
+        shown = self.model.rows
         rows = sorted({index.row() for index in indexes})
         columns = sorted({index.column() for index in indexes})
         chosen = {(index.row(), index.column()) for index in indexes}
-        values = frame.select(frame.columns[c] for c in columns)[rows].rows()
+        values = shown.take(rows, [shown.columns[c] for c in columns]).rows()
         out = io.StringIO()
         writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-        writer.writerow(frame.columns[c] for c in columns)
+        writer.writerow(shown.columns[c] for c in columns)
         for row, cells in zip(rows, values, strict=True):
             writer.writerow(
                 _clipboard_text(value) if (row, column) in chosen else ""
@@ -187,7 +187,7 @@ class QtGridPane(QWidget):
 
     def _on_previewed(self) -> None:
         """Show the first rows and fit the columns to them."""
-        self.model.set_frame(self.session.rows, {}, {})
+        self.model.set_frame(self.session.shown, {}, {})
         # Fit the columns to the first rows once; the view only measures visible rows.
         self.grid.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
@@ -195,7 +195,7 @@ class QtGridPane(QWidget):
 
     def _on_loaded(self) -> None:
         """Show all rows."""
-        self.model.set_frame(self.session.rows)
+        self.model.set_frame(self.session.shown)
         self.search.setEnabled(True)
         self._update_query()
 
@@ -209,7 +209,7 @@ class QtGridPane(QWidget):
         session = self.session
         if session.query_error is not None:
             return
-        frame, query = session.rows, session.query
+        frame, query = session.shown, session.query
         newly_filtered = set(query.filters) - set(self.model.filters)
         # The header's tooltip says the filter after the column's name: "> 5", "∈ {JFK, LGA}".
         described = {
@@ -242,12 +242,12 @@ class QtGridPane(QWidget):
         profile = self.session.profile
         if profile is not None:
             missing = {c["name"]: c["missing_fraction"] for c in profile["columns"]}
-            self.model.set_frame(self.model.frame, missing)
+            self.model.set_frame(self.model.rows, missing)
 
     def _reveal_column(self, name: str) -> None:
         """Scroll the grid to ``name`` and select it."""
-        if name in self.model.frame.columns:
-            index = self.model.frame.columns.index(name)
+        if name in self.model.rows.columns:
+            index = self.model.rows.columns.index(name)
             top = max(self.grid.rowAt(0), 0)
             self.grid.scrollTo(self.model.index(top, index))
             self.grid.selectColumn(index)
@@ -281,7 +281,7 @@ class QtGridPane(QWidget):
         if self.session.base is None:
             return
         shift = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
-        self.session.cycle_sort(self.model.frame.columns[section], add=shift)
+        self.session.cycle_sort(self.model.rows.columns[section], add=shift)
 
     def _on_header_menu(self, point: QPoint) -> None:
         """Sort, filter, or show the profile of the column under ``point``."""
@@ -289,7 +289,7 @@ class QtGridPane(QWidget):
         section = self.grid.horizontalHeader().logicalIndexAt(point)
         if section < 0 or session.base is None:
             return
-        column = self.model.frame.columns[section]
+        column = self.model.rows.columns[section]
         menu = QMenu(self)
         menu.addAction("Sort ascending", lambda: session.sort_by(column, False))
         menu.addAction("Sort descending", lambda: session.sort_by(column, True))

@@ -7,22 +7,25 @@ from functools import cache
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
 
+from core.present.palette import kind_colour
+
 __all__ = ["KIND_GLYPHS", "filter_icon", "kind_icon"]
 
-# A glyph and an Okabe-Ito colour per column kind of the profile.
-KIND_GLYPHS = {
-    "numeric": ("#", "#0072B2"),
-    "categorical": ("≡", "#009E73"),
-    "text": ("T", "#CC79A7"),
-    "datetime": ("◷", "#E69F00"),
-    "boolean": ("✓", "#D55E00"),
-    "time": ("◔", "#E69F00"),
-    "duration": ("Δ", "#56B4E9"),
-    "binary": ("01", "#666666"),
-    "list": ("[ ]", "#8C7A00"),
-    "empty": ("∅", "#999999"),
-    "unsupported": ("!", "#999999"),
+# A glyph per column kind of the profile, in the kind's colour (the charts' too).
+_GLYPHS = {
+    "numeric": "#",
+    "categorical": "≡",
+    "text": "T",
+    "datetime": "◷",
+    "boolean": "✓",
+    "time": "◔",
+    "duration": "Δ",
+    "binary": "01",
+    "list": "[ ]",
+    "empty": "∅",
+    "unsupported": "!",
 }
+KIND_GLYPHS = {kind: (glyph, kind_colour(kind)) for kind, glyph in _GLYPHS.items()}
 
 
 @cache

@@ -106,7 +106,7 @@ class QtReadingOptions(QDialog):
     def _types_table(self, chosen: ReadingChoices) -> QTableWidget:
         """One row per column: its name, how it was read, the type and format to read it as."""
         info = self.session.info
-        columns = list(self.session.rows.columns)
+        columns = list(self.session.shown.columns)
         table = QTableWidget(len(columns), 4)
         table.setHorizontalHeaderLabels(["Column", "Read as", "Type", "Format"])
         table.verticalHeader().setVisible(False)
@@ -124,7 +124,7 @@ class QtReadingOptions(QDialog):
             shown = (
                 column_type.candidate.describe()
                 if column_type is not None
-                else str(self.session.rows.schema[name])
+                else str(self.session.shown.schema[name])
             )
             how = QTableWidgetItem(shown)
             how.setFlags(how.flags() & ~Qt.ItemFlag.ItemIsEditable)

@@ -16,6 +16,7 @@ import polars as pl
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from desktop.models.rows import ShownRows
 from desktop.qt_icons import filter_icon
 
 __all__ = ["QtFrameModel"]
@@ -28,18 +29,20 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class QtFrameModel(QAbstractTableModel):
-    """Rows of a DataFrame for a ``QTableView``.
+    """Rows of a table for a ``QTableView``.
 
     Args:
-        frame: the rows to show.
+        frame: the rows to show (a frame, or rows of one a query chose).
         missing: per column, the share of missing values (for header tooltips).
     """
 
     def __init__(
-        self, frame: pl.DataFrame | None = None, missing: dict[str, float] | None = None
+        self,
+        frame: ShownRows | pl.DataFrame | None = None,
+        missing: dict[str, float] | None = None,
     ) -> None:
         super().__init__()
-        self._frame = frame if frame is not None else pl.DataFrame()
+        self._frame = _shown(frame if frame is not None else pl.DataFrame())
         self._missing = missing or {}
         self._filters: dict[str, str] = {}
         self._numeric = [dtype.is_numeric() for dtype in self._frame.dtypes]
@@ -47,7 +50,7 @@ class QtFrameModel(QAbstractTableModel):
         self._window: list[tuple[Any, ...]] = []
 
     @property
-    def frame(self) -> pl.DataFrame:
+    def rows(self) -> ShownRows:
         """The rows shown."""
         return self._frame
 
@@ -58,7 +61,7 @@ class QtFrameModel(QAbstractTableModel):
 
     def set_frame(
         self,
-        frame: pl.DataFrame,
+        frame: ShownRows | pl.DataFrame,
         missing: dict[str, float] | None = None,
         filters: dict[str, str] | None = None,
     ) -> None:
@@ -70,7 +73,7 @@ class QtFrameModel(QAbstractTableModel):
             filters: per column, the filter applied, marked in its header (kept when None).
         """
         self.beginResetModel()
-        self._frame = frame
+        self._frame = frame = _shown(frame)
         if missing is not None:
             self._missing = missing
         if filters is not None:
@@ -132,8 +135,13 @@ class QtFrameModel(QAbstractTableModel):
         """One row, from the cached window around it."""
         if not (self._window_start <= row < self._window_start + len(self._window)):
             self._window_start = max(0, row - _WINDOW // 4)
-            self._window = self._frame.slice(self._window_start, _WINDOW).rows()
+            self._window = self._frame.window(self._window_start, _WINDOW).rows()
         return self._window[row - self._window_start]
+
+
+def _shown(frame: ShownRows | pl.DataFrame) -> ShownRows:
+    """``frame`` as rows shown (all of a frame's)."""
+    return frame if isinstance(frame, ShownRows) else ShownRows(frame)
 
 
 def _text(value: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from core.present.palette import OKABE_ITO, kind_colour
 from core.profiling.correlations import CorrelationMethod, matrix_of
 from core.profiling.document import ColumnProfile, Profile, Severity
 
@@ -31,7 +32,6 @@ __all__ = [
     "top_values_bar",
 ]
 
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 _OTHER = "#999999"  # "other" values: grey, visible on light and dark backgrounds
 _SEVERITY_COLOURS = {
     Severity.CRITICAL: "#D55E00",
@@ -410,7 +410,7 @@ def overview(profile: Profile, theme: str = "light") -> go.Figure:
         go.Bar(
             x=list(kinds),
             y=list(kinds.values()),
-            marker={"color": list(OKABE_ITO[: len(kinds)])},
+            marker={"color": [kind_colour(kind) for kind in kinds]},
             customdata=[_plural(n, "column") for n in kinds.values()],
             hovertemplate="%{x}: %{customdata}<extra></extra>",
             xaxis="x",

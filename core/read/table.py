@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import polars as pl
 
@@ -23,6 +24,7 @@ from core.errors import Cancelled, CorruptFileError, LoupeError, TypesChanged, f
 from core.read.batches import BatchCheck
 from core.read.formats import Format
 from core.read.info import Preview, ReadInfo
+from core.read.mapped import MappedRows
 from core.read.options import ReadOptions, with_given_missing
 from core.read.plan import Proposal, TypePlan, apply_types
 from core.read.planner import Planner
@@ -226,49 +228,62 @@ class Table:
         progress: Callable[[float], None] | None = None,
         *,
         cancelled: Callable[[], bool] = lambda: False,
+        mapped_in: Path | None = None,
     ) -> pl.DataFrame:
-        """The whole table in memory.
+        """The whole table in memory, or mapped from files in ``mapped_in``.
 
         Args:
             progress: called with the share of the table read so far (0 to 1),
                 from the rows read and the rows expected; the table is then read
                 once in batches, each checked as it is typed.
             cancelled: polled between batches.
+            mapped_in: a folder where the rows are written as they are read and
+                mapped back (see :mod:`core.read.mapped`); in memory when it
+                cannot take them.
 
         Raises:
             Cancelled: ``cancelled()`` said so.
             SourceError: the file cannot be read.
         """
-        if progress is None:
+        store = None
+        if mapped_in is not None:
+            store = MappedRows.open(mapped_in, room=self.source.size)
+        if progress is None and store is None:
             lazy = self.lazy()
             with self.reading():
                 return lazy.collect()
+        told = progress or (lambda fraction: None)
+        kept = store if store is not None else _InMemory()
         expected = self.estimated_rows()
         chunk_rows = _PROGRESS_CHUNK_ROWS
         if expected:
             chunk_rows = min(max(expected // 100, _MIN_CHUNK_ROWS), _PROGRESS_CHUNK_ROWS)
         while True:
-            progress(0.0)
-            batches: list[pl.DataFrame] = []
+            told(0.0)
+            kept.discard()
             rows = 0
             try:
                 for batch in self.batches(chunk_rows):
                     if cancelled():
                         raise Cancelled("reading cancelled")
-                    batches.append(batch)
+                    kept.add(batch)
                     rows += batch.height
                     if expected:
                         # The estimate is the head's bytes per row: cap short of done.
-                        progress(min(0.99, rows / expected))
+                        told(min(0.99, rows / expected))
             except TypesChanged:
                 # A late value proved a column's type wrong: read again, one
                 # candidate fewer (this ends).
                 continue
+            except BaseException:
+                kept.discard()
+                raise
             break
-        progress(1.0)
-        if not batches:
+        told(1.0)
+        frame = kept.frame()
+        if frame is None:
             return self.lazy().collect()
-        return pl.concat(batches, how="vertical", rechunk=False)
+        return frame
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -314,3 +329,24 @@ class Table:
     def _raw(self) -> pl.LazyFrame:
         """The whole table as stored (the ``na`` tokens read as missing)."""
         return with_given_missing(self._reader.scan(), self.options.na)
+
+
+class _InMemory:
+    """Batches kept in memory, as :class:`~core.read.mapped.MappedRows` keeps them on disk."""
+
+    def __init__(self) -> None:
+        self._parts: list[pl.DataFrame] = []
+
+    def add(self, batch: pl.DataFrame) -> None:
+        """Keep ``batch``."""
+        self._parts.append(batch)
+
+    def discard(self) -> None:
+        """Drop every batch added."""
+        self._parts = []
+
+    def frame(self) -> pl.DataFrame | None:
+        """The batches added, as one frame (None when none was added)."""
+        if not self._parts:
+            return None
+        return pl.concat(self._parts, how="vertical", rechunk=False)

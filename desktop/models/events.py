@@ -44,7 +44,7 @@ class SessionEvents:
     """What a ``DatasetSession`` announces; each is an :class:`Event`."""
 
     def __init__(self) -> None:
-        #: the first rows are read (``rows`` holds them, ``info`` says how).
+        #: the first rows are read (``shown`` holds them, ``info`` says how).
         self.previewed: Event[[]] = Event()
         #: all rows are read and shown.
         self.loaded: Event[[]] = Event()

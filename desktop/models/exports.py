@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import polars as pl
-
 from core.present.report import write_report
 from core.profiling.document import Profile
 from core.profiling.profile import write_profile
 from core.read.convert import write_frame
+from desktop.models.rows import ShownRows
 from desktop.models.tasks import Progress
 
 __all__ = ["ExportTask", "profile_export", "rows_export"]
@@ -22,11 +21,11 @@ __all__ = ["ExportTask", "profile_export", "rows_export"]
 ExportTask = Callable[[Progress, Callable[[], bool]], str]
 
 
-def rows_export(frame: pl.DataFrame, path: Path, source: Path) -> ExportTask:
-    """Writes ``frame`` to ``path`` (.csv, .parquet, .xlsx, …; never over ``source``)."""
+def rows_export(rows: ShownRows, path: Path, source: Path) -> ExportTask:
+    """Writes ``rows`` to ``path`` (.csv, .parquet, .xlsx, …; never over ``source``)."""
 
     def run(progress: Progress, cancelled: Callable[[], bool]) -> str:
-        return str(write_frame(frame, path, source=source))
+        return str(write_frame(rows.frame(), path, source=source))
 
     return run
 

@@ -30,16 +30,21 @@ from core.read.query import (
     count_values,
     describe_filter,
     filter_expression,
+    query_order,
 )
 from core.read.table import ReadInfo, ReadOptions, open_table
 from desktop.models.events import SessionEvents
 from desktop.models.exports import profile_export, rows_export
+from desktop.models.rows import ShownRows
 from desktop.models.section_charts import SectionCharts
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
-__all__ = ["FILTER_HELP", "PREVIEW_ROWS", "DatasetSession"]
+__all__ = ["FILTER_HELP", "MAPPED_FROM_BYTES", "PREVIEW_ROWS", "DatasetSession"]
 
 PREVIEW_ROWS = 1000
+#: Files from this size up are kept on disk, memory-mapped, once read (see
+#: ``core.read.mapped``); smaller ones stay in memory.
+MAPPED_FROM_BYTES = 64 * 1024 * 1024
 #: What a column's filter may say (see ``core.read.query``), as the grid explains it.
 FILTER_HELP = (
     "Filter syntax: missing · !missing · > 5 · <= 2024-06-30 · = Paris · != 0 · 10..20 "
@@ -60,6 +65,8 @@ class DatasetSession:
         runner: runs the background work (Qt's thread pool in the app).
         options: how to read it.
         config: returns the profiling configuration (read when profiling starts).
+        mapped_folder: where a big file's typed rows are kept on disk while it is
+            open (None: always in memory).
     """
 
     def __init__(
@@ -68,12 +75,16 @@ class DatasetSession:
         runner: Runner,
         options: ReadOptions | None = None,
         config: Callable[[], ProfileConfig] = ProfileConfig,
+        mapped_folder: Path | None = None,
     ) -> None:
         self.path = path
+        self.mapped_folder = mapped_folder
         self.options = options or ReadOptions()
         self.info: ReadInfo | None = None
+        #: every row read (None until all are in).
         self.base: pl.DataFrame | None = None
-        self.rows = pl.DataFrame()
+        #: the rows shown: the first rows, then all, then those of the query.
+        self.shown = ShownRows(pl.DataFrame())
         self.query = Query()
         #: the query whose rows are shown (what a query that fails goes back to).
         self._shown_query = Query()
@@ -150,9 +161,9 @@ class DatasetSession:
             return ""
         if self._query_rows.running:
             return "filtering…" if self.query.filters or self.query.search else "sorting…"
-        if self.rows.height == self.base.height:
+        if self.shown.height == self.base.height:
             return f"{self.base.height:,} rows"
-        return f"{self.rows.height:,} of {self.base.height:,} rows"
+        return f"{self.shown.height:,} of {self.base.height:,} rows"
 
     # -- reading ---------------------------------------------------------------------
 
@@ -169,22 +180,27 @@ class DatasetSession:
 
     def _on_preview(self, result: tuple[pl.DataFrame, ReadInfo]) -> None:
         """Show the first rows, then read them all."""
-        self.rows, self.info = result
+        first, self.info = result
+        self.shown = ShownRows(first)
         self.events.previewed.emit()
-        self._set_status(f"{self.name}: first {self.rows.height:,} rows · reading the rest…")
-        path, options = self.path, self.options
+        self._set_status(f"{self.name}: first {first.height:,} rows · reading the rest…")
+        path, options, folder = self.path, self.options, self.mapped_folder
 
         def full(progress: Progress, cancelled: Callable[[], bool]) -> pl.DataFrame:
             with open_table(path, options) as table:
+                big = folder is not None and _file_size(path) >= MAPPED_FROM_BYTES
                 return table.collect(
-                    lambda fraction: progress("reading all rows", fraction), cancelled=cancelled
+                    lambda fraction: progress("reading all rows", fraction),
+                    cancelled=cancelled,
+                    mapped_in=folder if big else None,
                 )
 
         self._start(full, "reading all rows", self._on_full)
 
     def _on_full(self, frame: pl.DataFrame) -> None:
         """Show every row."""
-        self.base = self.rows = frame
+        self.base = frame
+        self.shown = ShownRows(frame)
         status = f"{self.name}: {frame.height:,} rows × {frame.width:,} columns"
         warnings = self.info.warnings if self.info is not None else []
         if warnings:
@@ -302,18 +318,18 @@ class DatasetSession:
             self.events.query.emit()
             return
 
-        def run(progress: Progress, cancelled: Callable[[], bool]) -> pl.DataFrame:
-            return apply_query(base, query)
+        def run(progress: Progress, cancelled: Callable[[], bool]) -> ShownRows:
+            return ShownRows(base, query_order(base, query))
 
-        def shown(frame: pl.DataFrame) -> None:
+        def shown(rows: ShownRows) -> None:
             self._shown_query = query
-            self._on_rows(frame)
+            self._on_rows(rows)
 
         self._query_rows.start(run, "querying", finished=shown, errored=self._on_bad_query)
 
-    def _on_rows(self, frame: pl.DataFrame) -> None:
+    def _on_rows(self, rows: ShownRows) -> None:
         """Show the rows of the query."""
-        self.rows = frame
+        self.shown = rows
         self.events.queried.emit()
 
     def _refuse_query(self, error: BaseException) -> None:
@@ -488,7 +504,7 @@ class DatasetSession:
     def export_rows(self, path: Path) -> None:
         """Write the rows shown (sorted and filtered) to ``path``: .csv, .parquet, .xlsx, …"""
         self._start(
-            rows_export(self.rows, path, self.path), f"writing {path.name}", self._on_exported
+            rows_export(self.shown, path, self.path), f"writing {path.name}", self._on_exported
         )
 
     def export_profile(
@@ -566,3 +582,11 @@ class DatasetSession:
         if tip is not None:
             self.status_tip = tip
         self.events.status.emit()
+
+
+def _file_size(path: Path) -> int:
+    """``path``'s size in bytes (0 when it cannot be told)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -31,6 +31,7 @@ from core.errors import LoupeError
 from core.present.report import render_report
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
+from core.read.mapped import mapped_table
 from core.read.table import ReadOptions, open_table
 
 ENGINES = ("memory", "streaming")
@@ -296,6 +297,20 @@ def test_preview(
     assert _names(preview.frame.columns, expected) == _names(expected["names"], expected)
     assert preview.frame.height == min(20, expected["rows"])
     assert preview.truncated == (expected["rows"] > 20)
+
+
+def test_mapped_copy_holds_the_same_rows(
+    table_file: str, corpus: dict[str, Path], tmp_path: Path
+) -> None:
+    """The desktop's on-disk copy of a big file's rows is the table, value for value and type."""
+    with open_table(corpus[table_file], _options(table_file)) as table:
+        whole = table.collect()
+        with table.reading():
+            mapped = mapped_table(table.lazy(), tmp_path)
+    assert mapped is not None
+    assert mapped.schema == whole.schema
+    assert mapped.equals(whole, null_equal=True)
+    assert not list(tmp_path.iterdir())  # mapped, then removed from the folder
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -27,8 +27,9 @@ from tests.cloud.client.file_keyring import FileKeyring
 
 @pytest.fixture(autouse=True)
 def own_runtime_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Connection files are looked for in the test's folder, never the user's."""
+    """Connection files and caches are in the test's folder, never the user's."""
     monkeypatch.setenv("LOUPE_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.setenv("LOUPE_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def opened(qtbot: Any, window: QtMainWindow, path: Path) -> QtDatasetView:
 
 
 def shown(view: QtDatasetView) -> pl.DataFrame:
-    return view.model.frame
+    return view.model.rows.frame()
 
 
 def test_sort_filter_and_search_run_in_polars(qtbot: Any, window: QtMainWindow) -> None:

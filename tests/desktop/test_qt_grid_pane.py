@@ -41,7 +41,7 @@ def test_a_bad_filter_is_refused_and_the_shown_rows_stay(orders: QtGridPane) -> 
     messages: list[str] = []
     session.events.message.connect(messages.append)
     session.set_filter("city", "= Paris")
-    before = orders.model.frame
+    before = orders.model.rows.frame()
     assert before.height == 3 and orders.rows_label.text() == "3 of 6 rows"
 
     session.set_filter("amount", "> abc")
@@ -49,7 +49,7 @@ def test_a_bad_filter_is_refused_and_the_shown_rows_stay(orders: QtGridPane) -> 
     assert "'amount'" in messages[0] and "not a number" in messages[0]
     assert messages[0] in orders.filters_label.text()
     assert session.query.filters == {"city": "= Paris"}
-    assert orders.model.frame.equals(before) and orders.rows_label.text() == "3 of 6 rows"
+    assert orders.model.rows.frame().equals(before) and orders.rows_label.text() == "3 of 6 rows"
 
     # A valid filter afterwards runs with the filters in force.
     session.set_filter("amount", "> 10")
@@ -57,7 +57,7 @@ def test_a_bad_filter_is_refused_and_the_shown_rows_stay(orders: QtGridPane) -> 
         "city": "= Paris",
         "amount": "> 10",
     }
-    assert orders.model.frame["amount"].to_list() == [12.5, 20.0]
+    assert orders.model.rows.frame()["amount"].to_list() == [12.5, 20.0]
     assert orders.rows_label.text() == "2 of 6 rows"
     assert "abc" not in orders.filters_label.text()
 

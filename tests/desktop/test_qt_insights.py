@@ -196,7 +196,7 @@ def test_a_retired_model_is_one_line_naming_the_available_ones_and_the_tab_keeps
     assert "\n" not in line and KEY not in line
     view.set_filter("city", "= Austin")
     qtbot.waitUntil(lambda: not view.session.rows_text.endswith("…"), timeout=LONG)
-    assert view.session.rows.height < view.session.base.height
+    assert view.session.shown.frame().height < view.session.base.height
     assert pane.get_button.isEnabled()
 
 

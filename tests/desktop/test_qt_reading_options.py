@@ -89,11 +89,11 @@ def test_a_title_row_is_skipped_in_a_workbook(
     qtbot: Any, window: QtMainWindow, titled_workbook: Path
 ) -> None:
     view = opened(qtbot, window, titled_workbook)
-    assert "__UNNAMED__1" in view.model.frame.columns
+    assert "__UNNAMED__1" in view.model.rows.frame().columns
     dialog = dialog_of(view)
     dialog.skip_rows.setValue(1)
     apply(qtbot, view, dialog)
-    frame = view.model.frame
+    frame = view.model.rows.frame()
     assert frame.columns == ["Region", "Month", "Units", "Revenue"]
     assert frame.equals(read_as_cli(titled_workbook, ReadOptions(skip_rows=1)))
     assert frame.schema["Units"] == pl.Int64 and frame.schema["Month"] == pl.Date
@@ -118,7 +118,7 @@ def test_each_option_reads_as_the_command_line(
     apply(qtbot, view, dialog)
     options = ReadOptions(skip_rows=1, encoding="cp1252", delimiter=";")
     assert view.session.options == options
-    frame = view.model.frame
+    frame = view.model.rows.frame()
     assert frame.equals(read_as_cli(orders_semicolon, options))
     assert frame["customer"].to_list() == ["Renée", "José", "Zoë", "Øyvind"]
     assert frame.schema["placed"] == pl.String
@@ -139,7 +139,7 @@ def test_each_option_reads_as_the_command_line(
         types={"placed": "date:%b %d %Y", "order": "str"},
     )
     assert view.session.options == options
-    frame = view.model.frame
+    frame = view.model.rows.frame()
     assert frame.equals(read_as_cli(orders_semicolon, options))
     assert frame["placed"].to_list()[0] == datetime.date(2000, 1, 1)
 
@@ -154,7 +154,7 @@ def test_each_option_reads_as_the_command_line(
         skip_rows=1, encoding="cp1252", delimiter=";", has_header=False, infer=False
     )
     assert view.session.options == options
-    frame = view.model.frame
+    frame = view.model.rows.frame()
     assert frame.equals(read_as_cli(orders_semicolon, options))
     assert frame.row(0) == ("order", "placed", "amount", "customer")
     assert frame.columns[0] == "column_1"
@@ -166,7 +166,7 @@ def test_a_bad_option_says_so_and_keeps_the_rows(
     titled_csv = tmp_path / "orders.csv"
     titled_csv.write_text("order,amount\nA-1,12.5\nA-2,8\n", encoding="utf-8")
     view = opened(qtbot, window, titled_csv)
-    before, options = view.model.frame, view.session.options
+    before, options = view.model.rows.frame(), view.session.options
 
     # A choice that cannot be is refused in the dialog, in a line.
     dialog = dialog_of(view)
@@ -182,5 +182,5 @@ def test_a_bad_option_says_so_and_keeps_the_rows(
     with qtbot.waitSignal(view.message, timeout=LONG) as said:
         dialog.buttons.accepted.emit()
     assert "\n" not in said.args[0] and "orders.csv" in said.args[0]
-    assert view.session.options == options and view.model.frame.equals(before)
+    assert view.session.options == options and view.model.rows.frame().equals(before)
     assert view.session.error is None

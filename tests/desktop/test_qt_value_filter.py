@@ -50,7 +50,7 @@ def _tick(dialog: QtValueFilter, *texts: str) -> None:
 
 
 def test_values_picked_keep_the_rows_is_in_keeps(qtbot: Any, flights: QtGridPane) -> None:
-    base = flights.session.rows
+    base = flights.session.shown.frame()
     dialog = flights.pick_values("origin")
     qtbot.addWidget(dialog)
     items = dialog._items()
@@ -68,7 +68,7 @@ def test_values_picked_keep_the_rows_is_in_keeps(qtbot: Any, flights: QtGridPane
     dialog.apply_button.click()
     assert flights.session.query.filters == {"origin": ValueSet(("JFK", "LGA"))}
     expected = base.filter(pl.col("origin").is_in(["JFK", "LGA"]))
-    assert flights.model.frame.equals(expected) and expected.height == 6
+    assert flights.model.rows.frame().equals(expected) and expected.height == 6
     assert [c.text for c in flights.chips.chips] == ["origin ∈ {JFK, LGA}"]
 
     # Opened again, the list is ticked as the filter says; missing values can be picked.
@@ -79,7 +79,7 @@ def test_values_picked_keep_the_rows_is_in_keeps(qtbot: Any, flights: QtGridPane
     _tick(dialog, "EWR", "(missing)")
     dialog.apply_button.click()
     expected = base.filter(pl.col("origin").is_in(["EWR"]) | pl.col("origin").is_null())
-    assert flights.model.frame.equals(expected) and expected.height == 4
+    assert flights.model.rows.frame().equals(expected) and expected.height == 4
 
 
 def test_the_search_and_select_all_act_on_the_values_shown(qtbot: Any, flights: QtGridPane) -> None:
@@ -95,20 +95,20 @@ def test_the_search_and_select_all_act_on_the_values_shown(qtbot: Any, flights: 
     assert ticked == ["LGA", "(missing)"]
     dialog.apply_button.click()
     assert flights.session.query.filters == {"origin": ValueSet(("LGA", None))}
-    assert flights.model.frame["origin"].to_list() == ["LGA", None, "LGA", None]
+    assert flights.model.rows.frame()["origin"].to_list() == ["LGA", None, "LGA", None]
     # Every value ticked again: no filter at all.
     dialog = flights.pick_values("origin")
     qtbot.addWidget(dialog)
     dialog.all_button.click()
     dialog.apply_button.click()
-    assert flights.session.query == Query() and flights.model.frame.height == 10
+    assert flights.session.query == Query() and flights.model.rows.frame().height == 10
 
 
 def test_a_list_cut_short_keeps_or_drops_the_values_not_listed(
     qtbot: Any, flights: QtGridPane, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(session_module, "LISTED_VALUES", 1)
-    base = flights.session.rows
+    base = flights.session.shown.frame()
     dialog = flights.pick_values("origin")
     qtbot.addWidget(dialog)
     assert list(_items(dialog)) == ["JFK", "(missing)", "(2 other values)"]
@@ -117,13 +117,13 @@ def test_a_list_cut_short_keeps_or_drops_the_values_not_listed(
     dialog.apply_button.click()
     # JFK unticked, the others kept: every value but JFK, those not listed too.
     assert flights.session.query.filters == {"origin": ValueSet(("JFK",), exclude=True)}
-    assert flights.model.frame.equals(base.filter(pl.col("origin").ne_missing("JFK")))
+    assert flights.model.rows.frame().equals(base.filter(pl.col("origin").ne_missing("JFK")))
 
 
 def test_a_range_of_numbers_or_dates_keeps_the_rows_between(
     qtbot: Any, flights: QtGridPane
 ) -> None:
-    base = flights.session.rows
+    base = flights.session.shown.frame()
     dialog = flights.pick_values("dep_delay")
     qtbot.addWidget(dialog)
     assert dialog.tabs.isTabEnabled(1)
@@ -134,7 +134,7 @@ def test_a_range_of_numbers_or_dates_keeps_the_rows_between(
     dialog.apply_button.click()
     assert flights.session.query.filters == {"dep_delay": "0..31"}
     expected = base.filter(pl.col("dep_delay").is_between(0, 31))
-    assert flights.model.frame.equals(expected) and expected.height == 5
+    assert flights.model.rows.frame().equals(expected) and expected.height == 5
     # Opened again on the range it set, the dialog shows that range.
     dialog = flights.pick_values("dep_delay")
     qtbot.addWidget(dialog)
@@ -150,7 +150,7 @@ def test_a_range_of_numbers_or_dates_keeps_the_rows_between(
     dialog.low.setText("2013-01-08")
     dialog.apply_button.click()
     expected = expected.filter(pl.col("day") >= dt.date(2013, 1, 8))
-    assert flights.model.frame.equals(expected) and expected.height == 2
+    assert flights.model.rows.frame().equals(expected) and expected.height == 2
     assert [c.text for c in flights.chips.chips] == ["dep_delay 0..31", "day >= 2013-01-08"]
 
 
@@ -158,7 +158,7 @@ def test_a_chip_removes_only_its_part_and_undo_brings_it_back(
     qtbot: Any, flights: QtGridPane
 ) -> None:
     session = flights.session
-    base = session.rows
+    base = session.shown.frame()
     session.set_filter("origin", ValueSet(("JFK", "EWR")))
     session.set_filter("dep_delay", "> 0")
     session.set_search("jf")
@@ -178,7 +178,7 @@ def test_a_chip_removes_only_its_part_and_undo_brings_it_back(
     assert session.query == Query(
         sort=full.sort, filters={"origin": ValueSet(("JFK", "EWR"))}, search="jf"
     )
-    assert flights.model.frame.equals(
+    assert flights.model.rows.frame().equals(
         base.filter(pl.col("origin") == "JFK").sort(
             ["dep_delay", "day"], descending=[True, False], nulls_last=True
         )
@@ -199,15 +199,15 @@ def test_undo_and_redo_keys_in_the_grid(qtbot: Any, flights: QtGridPane) -> None
     assert not flights.undo_button.isEnabled() and not flights.redo_button.isEnabled()
     session.set_filter("dep_delay", "> 10")
     session.set_search("a")
-    filtered = flights.model.frame
+    filtered = flights.model.rows.frame()
     control = Qt.KeyboardModifier.ControlModifier
     qtbot.keyClick(grid, Qt.Key.Key_Z, control)
     assert session.query == Query(filters={"dep_delay": "> 10"}) and flights.search.text() == ""
     qtbot.keyClick(grid, Qt.Key.Key_Z, control)
-    assert session.query == Query() and flights.model.frame.height == 10
+    assert session.query == Query() and flights.model.rows.frame().height == 10
     assert not flights.undo_button.isEnabled() and flights.redo_button.isEnabled()
     qtbot.keyClick(grid, Qt.Key.Key_Z, control | Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(grid, Qt.Key.Key_Y, control)
     assert session.query == Query(filters={"dep_delay": "> 10"}, search="a")
-    assert flights.model.frame.equals(filtered) and flights.search.text() == "a"
+    assert flights.model.rows.frame().equals(filtered) and flights.search.text() == "a"
     assert flights.undo_button.isEnabled() and not flights.redo_button.isEnabled()

@@ -10,6 +10,7 @@ import pytest
 
 from core import open_table
 from core.present import charts
+from core.present.palette import kind_colour
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.samples import SAMPLE_CSV
@@ -88,6 +89,22 @@ def test_overview_counts_kinds_and_alerts(profile: dict[str, Any]) -> None:
     kinds, alerts = fig.data
     assert dict(zip(kinds.x, kinds.y, strict=True)) == profile["dataset"]["kinds"]
     assert sum(alerts.y) == len(profile["alerts"])
+
+
+def test_a_kind_has_one_colour_whatever_the_dataset(profile: dict[str, Any]) -> None:
+    kinds = profile["dataset"]["kinds"]
+    assert len(kinds) >= 3
+    reordered = {
+        **profile,
+        "dataset": {**profile["dataset"], "kinds": dict(reversed(kinds.items()))},
+    }
+    fewer = {**profile, "dataset": {**profile["dataset"], "kinds": dict(list(kinds.items())[1:])}}
+    seen: dict[str, str] = {}
+    for variant in (profile, reordered, fewer):
+        bars = charts.overview(variant).data[0]
+        for kind, colour in zip(bars.x, bars.marker.color, strict=True):
+            assert seen.setdefault(kind, colour) == colour == kind_colour(kind)
+    assert len(set(seen.values())) == len(seen)  # the kinds of one dataset are told apart
 
 
 def test_palette_is_colour_blind_safe(profile: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ from core.read.query import (
     apply_query,
     count_values,
     describe_filter,
+    query_order,
     range_filter,
     value_text,
 )
@@ -249,3 +250,24 @@ def test_filters_are_described_in_a_line() -> None:
         == "origin ∉ {(missing), a, b, +2 more}"
     )
     assert value_text("x" * 30) == "x" * 23 + "…"
+
+
+def test_query_order_numbers_the_rows_apply_query_gives(frame: pl.DataFrame) -> None:
+    queries = [
+        Query(),
+        Query(sort=(("amount", True),)),
+        Query(sort=(("city", False), ("amount", True)), filters={"amount": ">= 0"}),
+        Query(filters={"city": "lyon", "day": "< 2024-07-01"}, search="2024-03"),
+        Query(filters={"amount": "> 1e9"}),
+    ]
+    for query in queries:
+        order = query_order(frame, query)
+        if query.is_empty:
+            assert order is None
+            continue
+        assert order is not None
+        assert frame[order].equals(apply_query(frame, query)), query
+    named = frame.rename({"id": "row"})  # a column named like the row numbers
+    query = Query(sort=(("row", True),))
+    order = query_order(named, query)
+    assert order is not None and named[order].equals(apply_query(named, query))

@@ -171,7 +171,7 @@ def test_cancel_during_the_upload_removes_it_from_the_server(
 def test_a_refused_token_is_one_line_and_keeps_the_tab(served: Connection) -> None:
     session = DatasetSession(SAMPLE_CSV, InlineRunner())
     session.start_loading()
-    rows = session.rows
+    rows = session.shown
     job = CloudProfileJob(
         session,
         connected(served),
@@ -181,7 +181,7 @@ def test_a_refused_token_is_one_line_and_keeps_the_tab(served: Connection) -> No
     job.prepare()
     job.send()
     assert job.state == "failed" and job.error == "the token is not valid"
-    assert session.rows is rows and session.profile is None and not session.busy
+    assert session.shown is rows and session.profile is None and not session.busy
     session.start_profile()
     assert session.profile is not None  # the local profile still works
 

@@ -56,17 +56,19 @@ def test_options_that_do_not_fit_keep_the_rows(tmp_path: Path) -> None:
     path.write_text("order,amount\nA-1,12.5\nA-2,8\n", encoding="utf-8")
     session = DatasetSession(path, InlineRunner())
     session.start_loading()
-    rows, options = session.rows, session.options
+    rows, options = session.shown.frame(), session.options
     said: list[str] = []
     session.events.message.connect(said.append)
     session.try_options(ReadOptions(types={"missing_column": "int"}))
     assert len(said) == 1 and "missing_column" in said[0] and "\n" not in said[0]
-    assert session.options == options and session.rows.equals(rows) and session.error is None
+    assert (
+        session.options == options and session.shown.frame().equals(rows) and session.error is None
+    )
     assert session.base is not None
 
     session.try_options(ReadOptions(types={"amount": "str"}))
     assert session.options.types == {"amount": "str"}
-    assert session.rows["amount"].to_list() == ["12.5", "8"]
+    assert session.shown.frame()["amount"].to_list() == ["12.5", "8"]
 
 
 def test_a_quote_never_closed_can_be_read_anyway(tmp_path: Path) -> None:
@@ -80,7 +82,7 @@ def test_a_quote_never_closed_can_be_read_anyway(tmp_path: Path) -> None:
     assert session.offer_lenient
     session.read_leniently()
     assert session.error is None and not session.offer_lenient
-    assert session.rows["name"].to_list() == ["Ann", "Bob", '"Cy', "Dee"]
+    assert session.shown.frame()["name"].to_list() == ["Ann", "Bob", '"Cy', "Dee"]
 
 
 def test_reading_all_rows_moves_the_progress_bar(tmp_path: Path) -> None:
@@ -92,5 +94,5 @@ def test_reading_all_rows_moves_the_progress_bar(tmp_path: Path) -> None:
     session.events.progressed.connect(moved.append)
     session.start_loading()
     with open_table(path) as table:
-        assert session.rows.equals(table.collect())
+        assert session.shown.frame().equals(table.collect())
     assert any(0 < f < 1 for f in moved) and moved[-1] == 1.0

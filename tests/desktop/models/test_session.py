@@ -17,6 +17,7 @@ import pytest
 
 from core.errors import RaggedRowsError
 from core.read.query import Query, ValueCounts, ValueSet
+from desktop.models import session as session_module
 from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import InlineRunner
 from tests.desktop.models.conftest import ManualRunner
@@ -36,21 +37,21 @@ def test_reading_shows_the_first_rows_then_all(orders_csv: Path) -> None:
     assert session.status == "Opening orders.csv…" and session.rows_text == ""
     session.start_loading()
     assert heard.index("previewed") < heard.index("loaded")
-    assert session.base is not None and session.rows.equals(session.base)
-    assert session.rows.columns == ["city", "amount", "channel"] and session.rows.height == 8
+    assert session.base is not None and session.shown.frame().equals(session.base)
+    assert session.shown.columns == ["city", "amount", "channel"] and session.shown.height == 8
     assert session.status == "orders.csv: 8 rows × 3 columns"
     assert session.rows_text == "8 rows"
     assert not session.busy and session.can_profile and not session.offer_lenient
 
 
 def test_a_header_click_cycles_ascending_descending_unsorted(session: DatasetSession) -> None:
-    base = session.rows
+    base = session.shown.frame()
     session.cycle_sort("amount")
     assert session.query.sort == (("amount", False),)
-    assert session.rows["amount"].to_list() == [1.5, 3, 4, 7, 9, 12.5, 20, None]
+    assert session.shown.frame()["amount"].to_list() == [1.5, 3, 4, 7, 9, 12.5, 20, None]
     session.cycle_sort("amount")
     assert session.query.sort == (("amount", True),)
-    assert session.rows["amount"].to_list() == [20, 12.5, 9, 7, 4, 3, 1.5, None]
+    assert session.shown.frame()["amount"].to_list() == [20, 12.5, 9, 7, 4, 3, 1.5, None]
     # Another column replaces the sort, unless it is added (shift-click).
     session.cycle_sort("city", add=True)
     assert session.query.sort == (("amount", True), ("city", False))
@@ -58,30 +59,30 @@ def test_a_header_click_cycles_ascending_descending_unsorted(session: DatasetSes
     session.cycle_sort("city")
     assert session.query.sort == (("city", True),)
     session.cycle_sort("city")
-    assert session.query.sort == () and session.rows.equals(base)
+    assert session.query.sort == () and session.shown.frame().equals(base)
 
 
 def test_filters_keep_their_rows_and_say_so(session: DatasetSession) -> None:
-    base = session.rows
+    base = session.shown.frame()
     session.set_filter("amount", " > 5 ")
     session.set_filter("channel", "= web")
     assert session.query.filters == {"amount": "> 5", "channel": "= web"}
     expected = base.filter((pl.col("amount") > 5) & (pl.col("channel") == "web"))
-    assert session.rows.equals(expected) and expected.height == 2
+    assert session.shown.frame().equals(expected) and expected.height == 2
     assert session.filters_text == "Filters: amount > 5 · channel = web"
     assert session.rows_text == "2 of 8 rows"
     session.set_filter("channel", "")  # an empty filter removes it
-    assert session.query.filters == {"amount": "> 5"} and session.rows.height == 4
+    assert session.query.filters == {"amount": "> 5"} and session.shown.frame().height == 4
 
 
 def test_a_filter_that_cannot_run_keeps_the_rows(session: DatasetSession) -> None:
     messages: list[str] = []
     session.events.message.connect(messages.append)
     session.set_filter("amount", "> 5")
-    before = session.rows
+    before = session.shown.frame()
     session.set_filter("amount", "> lots")
     assert session.query_error is not None and messages == [session.query_error]
-    assert "amount" in session.query_error and session.rows.equals(before)
+    assert "amount" in session.query_error and session.shown.frame().equals(before)
     session.set_filter("amount", "> 5")  # a query that runs clears the error
     assert session.query_error is None
 
@@ -90,7 +91,7 @@ def test_the_filter_help_shows_forms_that_filter(session: DatasetSession) -> Non
     for form, rows in [("missing", 1), ("!missing", 7), ("> 5", 4), ("!= 0", 8), ("10..20", 2)]:
         assert f" {form} " in FILTER_HELP
         session.set_filter("amount", form)
-        assert session.query_error is None and session.rows.height == rows, form
+        assert session.query_error is None and session.shown.frame().height == rows, form
     session.set_filter("city", "= Paris")
     assert "= Paris" in FILTER_HELP and session.query_error is None
 
@@ -107,10 +108,10 @@ def test_search_looks_in_every_column_and_clearing_keeps_the_sort(
     session.sort_by("amount", True)
     session.set_filter("channel", "= web")
     session.set_search("PAR")
-    assert session.rows["city"].to_list() == ["Paris"]
+    assert session.shown.frame()["city"].to_list() == ["Paris"]
     assert session.filters_text == "Filters: channel = web · “PAR” anywhere"
     session.clear_query()
-    assert session.query == Query(sort=(("amount", True),)) and session.rows.height == 8
+    assert session.query == Query(sort=(("amount", True),)) and session.shown.frame().height == 8
     assert session.filters_text == ""
 
 
@@ -131,7 +132,7 @@ def test_selecting_a_column_shows_its_charts_and_clicks_filter(
     # The longest bar of the top values (Paris, drawn last) filters the grid to it.
     bars = len(session.charts.specs[0]["data"][0]["y"])
     session.charts.click(0, {"index": bars - 1, "x": 3, "y": "Paris"})
-    assert session.query.filters == {"city": "= Paris"} and session.rows.height == 3
+    assert session.query.filters == {"city": "= Paris"} and session.shown.frame().height == 3
     # A click on the overview's missing-values bar selects its column.
     session.show_section("Overview")
     session.charts.click(1, {"index": 0, "x": "amount", "y": 0.125})
@@ -146,7 +147,7 @@ def test_busy_follows_the_running_request(orders_csv: Path, manual: ManualRunner
     assert session.busy and not session.can_profile
     assert session.status == "orders.csv: reading the first rows…"
     manual.complete()  # the first rows: reading all of them starts
-    assert session.busy and session.rows.height == 8 and session.base is None
+    assert session.busy and session.shown.frame().height == 8 and session.base is None
     manual.complete()
     assert not session.busy and session.can_profile
     session.start_profile()
@@ -168,7 +169,7 @@ def test_the_newest_query_wins(session: DatasetSession, orders_csv: Path) -> Non
     slow.set_filter("city", "= Nice")
     manual.complete(1)  # the newer query answers first...
     manual.complete()  # ...then the older one, which no longer counts
-    assert slow.rows["city"].to_list() == ["Nice", "Nice"]
+    assert slow.shown.frame()["city"].to_list() == ["Nice", "Nice"]
     assert slow.rows_text == "2 of 8 rows"
 
 
@@ -181,7 +182,7 @@ def test_ragged_rows_can_be_read_leniently(ragged_csv: Path) -> None:
     assert session.offer_lenient and not session.can_profile and session.status == failures[0]
     session.read_leniently()
     assert not session.offer_lenient and session.error is None
-    assert session.rows["city"].to_list() == ["Paris", "Lyon", "Nice", "Lille"]
+    assert session.shown.frame()["city"].to_list() == ["Paris", "Lyon", "Nice", "Lille"]
     assert "leniently" in session.status and "line 3" in session.status_tip
 
 
@@ -216,7 +217,7 @@ def test_reading_again_forgets_the_query_and_profile(session: DatasetSession) ->
     assert session.set_missing(tokens=("Lyon",))
     assert heard[0] == "cleared" and "loaded" in heard
     assert session.query == Query() and session.profile is None
-    assert session.rows["city"].null_count() == 2
+    assert session.shown.frame()["city"].null_count() == 2
     assert not session.set_missing(tokens=("Lyon",))  # the same options: nothing to do
 
 
@@ -257,7 +258,7 @@ def test_reading_again_drops_the_answer_of_an_older_query(
     queried = _heard(session)
     manual.complete()  # the old query answers last, and no longer counts
     assert queried == [] and session.query == Query()
-    assert session.rows.height == 8 and session.rows["city"].null_count() == 2
+    assert session.shown.frame().height == 8 and session.shown.frame()["city"].null_count() == 2
     assert session.rows_text == "8 rows"
 
 
@@ -280,15 +281,15 @@ def test_reading_again_drops_the_charts_of_the_old_profile(
 
 
 def test_undo_and_redo_go_back_and_forth_through_the_queries(session: DatasetSession) -> None:
-    shown: list[tuple[Query, pl.DataFrame]] = [(session.query, session.rows)]
+    shown: list[tuple[Query, pl.DataFrame]] = [(session.query, session.shown.frame())]
     session.set_filter("channel", "= web")
-    shown.append((session.query, session.rows))
+    shown.append((session.query, session.shown.frame()))
     session.sort_by("amount", True)
-    shown.append((session.query, session.rows))
+    shown.append((session.query, session.shown.frame()))
     session.set_filter("city", ValueSet(("Paris", "Nice")))
-    shown.append((session.query, session.rows))
+    shown.append((session.query, session.shown.frame()))
     session.set_search("ice")
-    shown.append((session.query, session.rows))
+    shown.append((session.query, session.shown.frame()))
     assert [q for q, _ in shown] == [
         Query(),
         Query(filters={"channel": "= web"}),
@@ -306,13 +307,13 @@ def test_undo_and_redo_go_back_and_forth_through_the_queries(session: DatasetSes
     assert session.can_undo and not session.can_redo
     for query, rows in reversed(shown[:-1]):
         session.undo()
-        assert session.query == query and session.rows.equals(rows)
+        assert session.query == query and session.shown.frame().equals(rows)
     assert not session.can_undo and session.can_redo
     session.undo()  # nothing earlier: nothing changes
     assert session.query == Query()
     for query, rows in shown[1:]:
         session.redo()
-        assert session.query == query and session.rows.equals(rows)
+        assert session.query == query and session.shown.frame().equals(rows)
     assert not session.can_redo
     # A new change after an undo drops what could be redone.
     session.undo()
@@ -331,7 +332,7 @@ def test_a_refused_filter_stays_out_of_the_history(session: DatasetSession) -> N
     session.set_query(Query(sort=(("no such column", False),)))  # refused: no column
     assert session.query_error is not None and session.query == Query(filters={"amount": "> 5"})
     session.undo()
-    assert session.query == Query() and session.rows.height == 8 and not session.can_undo
+    assert session.query == Query() and session.shown.height == 8 and not session.can_undo
     session.redo()
     assert session.query == Query(filters={"amount": "> 5"}) and not session.can_redo
     # Asking for the query in force again is no change to undo.
@@ -361,5 +362,34 @@ def test_values_are_counted_among_the_rows_the_other_filters_keep(
     session.count_values("nope", answers.append, failures.append)
     assert len(answers) == 1 and failures == ["cannot list the values of 'nope': no such column"]
     session.set_filter("city", answers[0].pick([2, 3], others=False) or "")
-    assert session.rows["city"].to_list() == ["Paris", "Lyon"]
+    assert session.shown.frame()["city"].to_list() == ["Paris", "Lyon"]
     assert session.filters_text == "Filters: channel = web · city ∈ {Lyon, Paris}"
+
+
+def test_a_big_file_is_kept_mapped_and_shown_through_queries(
+    orders_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session_module, "MAPPED_FROM_BYTES", 0)
+    folder = tmp_path / "rows"
+    mapped = DatasetSession(orders_csv, InlineRunner(), mapped_folder=folder)
+    mapped.start_loading()
+    in_memory = DatasetSession(orders_csv, InlineRunner())
+    in_memory.start_loading()
+    assert mapped.base is not None and in_memory.base is not None
+    assert mapped.base.equals(in_memory.base) and not list(folder.iterdir())
+    for change in (
+        lambda s: s.sort_by("amount", True),
+        lambda s: s.set_filter("channel", "= web"),
+        lambda s: s.set_search("i"),
+    ):
+        change(mapped)
+        change(in_memory)
+        assert mapped.shown.frame().equals(in_memory.shown.frame())
+        assert mapped.rows_text == in_memory.rows_text
+    # Only the row numbers of the query are kept, and a window gathers its rows.
+    assert mapped.shown.order is not None and mapped.shown.table is mapped.base
+    assert mapped.shown.window(1, 2).equals(in_memory.shown.frame().slice(1, 2))
+    mapped.export_rows(tmp_path / "shown.csv")
+    assert pl.read_csv(tmp_path / "shown.csv").equals(
+        pl.read_csv(in_memory.shown.frame().write_csv().encode())
+    )
