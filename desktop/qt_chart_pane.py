@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.models.sections import SECTIONS, column_notice
 from desktop.models.session import DatasetSession
 from desktop.qt_chart_view import QtChartView
+from desktop.qt_stats_table import QtStatsTable
 
 __all__ = ["QtChartPane"]
 
@@ -71,6 +72,9 @@ class QtChartPane(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(section_bar)
         outer.addWidget(self.stack, 1)
+        #: every column's figures in a sortable table, a page beside the charts.
+        self.stats_table = QtStatsTable(session)
+        self.add_page("Statistics", self.stats_table)
         session.events.profiled.connect(self._update_buttons)
         session.events.section.connect(self._on_section)
         session.events.charts.connect(self._on_charts)
@@ -114,7 +118,8 @@ class QtChartPane(QWidget):
 
     def _on_charts(self) -> None:
         """Draw the charts the session built."""
-        self.charts.show_specs(self.session.charts.specs, dark=self.session.dark)
+        charts = self.session.charts
+        self.charts.show_specs(charts.specs, dark=self.session.dark, header=charts.html)
 
     def _on_cleared(self) -> None:
         """Forget the old read's charts."""

@@ -43,6 +43,23 @@ new QWebChannel(qt.webChannelTransport, (channel) => {
 });
 """
 
+# A column's figures beside its charts: a narrow table that moves above them when space is short.
+_STYLE = """
+body {{ color: {text}; font: 12px system-ui, sans-serif; }}
+.with-stats {{ display: flex; flex-wrap: wrap; align-items: flex-start; }}
+.column-stats {{ flex: 0 0 260px; padding: 8px 10px; box-sizing: border-box; }}
+.column-stats h3 {{ margin: 0 0 6px; font-size: 13px; overflow-wrap: anywhere; }}
+.figures {{ flex: 1 1 420px; min-width: 0; }}
+.column-stats table {{ border-collapse: collapse; width: 100%; margin-bottom: 10px; }}
+.column-stats th, .column-stats td {{ padding: 2px 4px; border-bottom: 1px solid {rule};
+  vertical-align: top; text-align: left; }}
+.column-stats th {{ font-weight: normal; color: {dim}; }}
+.column-stats .stats td {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.column-stats .top td {{ font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }}
+.column-stats .top td + td {{ text-align: right; white-space: nowrap; }}
+.dim {{ color: {dim}; }}
+"""
+
 
 class _Bridge(QObject):
     """The object the page calls; lives on the GUI thread."""
@@ -85,15 +102,28 @@ class QtChartView(QWebEngineView):
         """Replace what is shown with ``figures``."""
         self.show_specs(self.specs(figures), dark=dark)
 
-    def show_specs(self, specs: list[dict[str, Any]], *, dark: bool = False) -> None:
-        """Replace what is shown with figures given as :meth:`specs`."""
+    def show_specs(
+        self, specs: list[dict[str, Any]], *, dark: bool = False, header: str = ""
+    ) -> None:
+        """Replace what is shown with figures given as :meth:`specs`.
+
+        ``header`` is HTML shown beside the figures (above them when the page is
+        narrow): a column's figures and top values, say.
+        """
         self.figure_count = len(specs)
         self.renders += 1
         background = "#111" if dark else "#fff"
         divs = "".join(f'<div id="f{i}"></div>' for i in range(len(specs)))
+        if header:
+            divs = f'<div class="with-stats">{header}<div class="figures">{divs}</div></div>'
+        style = _STYLE.format(
+            text="#ddd" if dark else "#222",
+            dim="#999" if dark else "#666",
+            rule="#333" if dark else "#e4e4e4",
+        )
         script = json.dumps(specs).replace("<", "\\u003c")
         html = (
-            f'<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{style}</style></head>'
             f'<body data-render="{self.renders}" style="margin:0;background:{background}">{divs}'
             '<script src="plotly.min.js"></script>'
             '<script src="qrc:///qtwebchannel/qwebchannel.js"></script>'

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from core.profiling.config import ProfileConfig
@@ -37,6 +37,7 @@ from desktop.qt_cloud_pane import QtCloudBar
 from desktop.qt_file_bar import QtFileBar
 from desktop.qt_grid_pane import QtGridPane
 from desktop.qt_insights_pane import QtInsightsPane
+from desktop.qt_layout_memory import QtLayoutMemory
 from desktop.qt_profile_pane import QtProfilePane
 from desktop.qt_workers import QtRunner
 
@@ -54,6 +55,7 @@ class QtDatasetView(QWidget):
         ai: the app's endpoint, model and key for insights (None: no Insights page).
         privacy_memory: where each file's insights privacy choice is remembered.
         upload_memory: where interrupted cloud uploads are kept to resume.
+        settings: where the panes' sizes are remembered (None: nowhere).
 
     Signals:
         loaded(): all rows are shown.
@@ -83,6 +85,7 @@ class QtDatasetView(QWidget):
         ai: AIAccess | None = None,
         privacy_memory: PrivacyMemory | None = None,
         upload_memory: UploadMemory | None = None,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = DatasetSession(
@@ -112,14 +115,28 @@ class QtDatasetView(QWidget):
             self.chart_pane.add_page("Insights", self.insights_pane)
         self._expose_widgets()
 
-        lower = QSplitter(Qt.Orientation.Horizontal)
+        # The grid has the whole height until there is a profile to show under it.
+        self.layout_memory = QtLayoutMemory(settings)
+        self.lower_splitter = lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.profile_pane)
         lower.addWidget(self.chart_pane)
         lower.setStretchFactor(1, 3)
-        lower.setSizes([380, 1000])
-        main = QSplitter(Qt.Orientation.Vertical)
+        lower.setChildrenCollapsible(False)
+        self.layout_memory.restore(lower, "profile_and_charts", [380, 1000])
+        self.layout_memory.restore(self.profile_pane, "overview_and_columns", [200, 300])
+        self.main_splitter = main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(self.grid_pane)
         main.addWidget(lower)
+        main.setChildrenCollapsible(False)
+        lower.hide()
+        for splitter, key in (
+            (main, "rows_and_profile"),
+            (lower, "profile_and_charts"),
+            (self.profile_pane, "overview_and_columns"),
+        ):
+            self.layout_memory.keep(splitter, key)
+        self.session.events.profiled.connect(self._show_profile_panes)
+        self.session.events.cleared.connect(lower.hide)
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_bar)
         if self.cloud_bar is not None:
@@ -135,6 +152,16 @@ class QtDatasetView(QWidget):
         events.exported.connect(self.exported.emit)
         events.message.connect(self.message.emit)
         self.chart_pane.charted.connect(self.charted.emit)
+
+    def _show_profile_panes(self) -> None:
+        """Open the profile's panes under the grid, at the sizes last chosen."""
+        if not self.lower_splitter.isHidden():
+            return
+        self.lower_splitter.show()
+        height = max(self.main_splitter.height(), 400)
+        self.layout_memory.restore(
+            self.main_splitter, "rows_and_profile", [height * 2 // 5, height * 3 // 5]
+        )
 
     def _expose_widgets(self) -> None:
         """Name the panes' widgets on the view, where the window and tests look for them."""

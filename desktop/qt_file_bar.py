@@ -61,8 +61,7 @@ class QtFileBar(QWidget):
             "Delimiter, encoding, header, rows to skip and column types; reads the file again"
         )
         self.reading_button.clicked.connect(self.show_reading_options)
-        self.profile_button = QPushButton("Profile")
-        self.profile_button.clicked.connect(session.start_profile)
+        self._build_profile_button()
         self._build_missing_button()
 
         layout = self._layout = QHBoxLayout(self)
@@ -84,7 +83,14 @@ class QtFileBar(QWidget):
         events.progressed.connect(self._update_progress)
         events.busy.connect(self._update_buttons)
         events.previewed.connect(self._on_previewed)
-        for event in (events.loaded, events.failed, events.profiled, events.cleared):
+        for event in (
+            events.loaded,
+            events.failed,
+            events.profiled,
+            events.cleared,
+            events.query,
+            events.queried,
+        ):
             event.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 
@@ -98,6 +104,19 @@ class QtFileBar(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _build_profile_button(self) -> None:
+        """Profile: all rows on a click; its menu offers the rows the grid shows too."""
+        self.profile_button = QToolButton()
+        self.profile_button.setText("Profile")
+        self.profile_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.profile_button.clicked.connect(self.session.start_profile)
+        menu = QMenu(self.profile_button)
+        self.profile_all = menu.addAction("Profile all rows")
+        self.profile_all.triggered.connect(self.session.start_profile)
+        self.profile_shown = menu.addAction("Profile the rows shown")
+        self.profile_shown.triggered.connect(self.session.start_view_profile)
+        self.profile_button.setMenu(menu)
 
     def _build_missing_button(self) -> None:
         """The file's missing-value markers (NA, NULL...), and how to read them."""
@@ -174,6 +193,19 @@ class QtFileBar(QWidget):
         self.read_anyway_button.setVisible(session.offer_lenient)
         self.reading_button.setEnabled(session.info is not None or session.error is not None)
         self.profile_button.setEnabled(session.can_profile)
+        self.profile_all.setEnabled(session.can_profile)
+        self._update_profile_shown()
+
+    def _update_profile_shown(self) -> None:
+        """Offer the rows shown when the grid filters or orders them: how many, of how many."""
+        session, base = self.session, self.session.base
+        self.profile_shown.setEnabled(session.can_profile_view)
+        if base is not None and session.can_profile_view:
+            shown = session.shown.height
+            self.profile_shown.setText(f"Profile the rows shown ({shown:,} of {base.height:,})")
+            self.profile_shown.setToolTip(session.view_text)
+        else:
+            self.profile_shown.setText("Profile the rows shown (sort, filter or search first)")
 
     def _update_missing_button(self) -> None:
         """Show the file's missing markers and how they are read."""

@@ -103,6 +103,7 @@ class QtMainWindow(QMainWindow):
             ai=self.ai,
             privacy_memory=self.privacy_memory,
             upload_memory=self.upload_memory,
+            settings=self.settings,
         )
         view.set_dark(self.dark)
         view.failed.connect(self._show_message)

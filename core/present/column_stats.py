@@ -1,14 +1,17 @@
-"""A column's key figures for the HTML report, as rows of a two-column table, by kind."""
+"""A column's key figures, as rows of a two-column table by kind, and its top values.
+
+The HTML report and the desktop's Column view show both.
+"""
 
 from __future__ import annotations
 
 from core.present.markup import escape as _e
 from core.present.markup import number as _number
 from core.present.markup import percent as _percent
-from core.present.numbers import format_duration
+from core.present.numbers import format_duration, format_number
 from core.profiling.document import ColumnProfile
 
-__all__ = ["column_stats"]
+__all__ = ["column_stats", "top_values_table"]
 
 Stats = list[tuple[str, str]]
 
@@ -127,3 +130,35 @@ def _lengths(column: ColumnProfile) -> Stats:
             )
         )
     return rows
+
+
+def top_values_table(column: ColumnProfile, limit: int = 10) -> str:
+    """The column's most frequent values with their counts and shares of its rows, as HTML.
+
+    "" when the column has no top values (numbers with no value repeated, say).
+    """
+    top = list(column.get("top_values") or [])
+    if not top:
+        return ""
+    rows = column["count"] + column["missing"]
+
+    def row(value: str, count: int) -> str:
+        share = _percent(count / rows if rows else None)
+        return f"<tr><td>{value}</td><td>{_number(count)}</td><td>{share}</td></tr>"
+
+    body = "".join(
+        row(
+            "<span class=dim>∅ missing</span>" if v["value"] is None else _e(v["value"]), v["count"]
+        )
+        for v in top[:limit]
+    )
+    shown = [v for v in top[:limit] if v["value"] is not None]
+    other = column["count"] - sum(v["count"] for v in shown)
+    rest = column["distinct"] - len(shown)
+    if other > 0 and rest > 0:
+        body += row(f"<span class=dim>{_e(format_number(rest))} other values</span>", other)
+    exact = "" if not column.get("top_values_error") else " (approximate counts)"
+    return (
+        f'<table class="top"><tr><th>top value{exact}</th><th>count</th><th>share</th></tr>'
+        f"{body}</table>"
+    )

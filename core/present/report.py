@@ -23,6 +23,7 @@ from core.present.markup import escape as _e
 from core.present.markup import number as _number
 from core.present.markup import percent as _percent
 from core.present.markup import rows_table, stats_table
+from core.present.scope import profile_scope
 from core.profiling.correlations import CorrelationMethod, matrix_of
 from core.profiling.document import Profile
 
@@ -145,7 +146,6 @@ def render_report(
         theme: ``light`` or ``dark``.
     """
     figures = FigureStore(theme)
-    dataset = profile["dataset"]
     source = profile.get("source", {})
     name = source.get("name") or source.get("path") or "merged profile"
     # Figures are added in page order: the first one's layout is what the others share.
@@ -158,7 +158,7 @@ def render_report(
         title=_e(f"Loupe report: {name}"),
         name=_e(name),
         theme=_e(theme),
-        summary=_e(f"{dataset['rows']:,} rows × {dataset['columns']:,} columns"),
+        summary=_e(_summary(profile)),
         nav=nav,
         overview=overview,
         alerts=_alerts(profile) + _insights(profile),
@@ -175,6 +175,14 @@ def render_report(
         css=css,
         js=js,
     )
+
+
+def _summary(profile: Profile) -> str:
+    """The size in the page's header, and which rows when they are not the whole table."""
+    dataset = profile["dataset"]
+    if "view" in profile.get("source", {}):
+        return f"{profile_scope(profile)} · {dataset['columns']:,} columns"
+    return f"{dataset['rows']:,} rows × {dataset['columns']:,} columns"
 
 
 def _overview(profile: Profile, figures: FigureStore) -> str:
@@ -284,8 +292,10 @@ def _how_read(profile: Profile, seconds: float | None) -> list[tuple[str, str]]:
     source = profile.get("source", {})
     read = source.get("read") or {}
     dialect = read.get("dialect") or {}
+    view = [("rows profiled", _e(profile_scope(profile)))] if "view" in source else []
     return [
         ("file", _e(source.get("path"))),
+        *view,
         ("format", _e(source.get("format"))),
         ("size", f"{(source.get('size_bytes') or 0) / 2**20:,.1f} MB"),
         ("compression", _e(read.get("compression", "none"))),

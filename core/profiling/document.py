@@ -37,6 +37,7 @@ __all__ = [
     "Source",
     "TextContent",
     "TopValue",
+    "View",
     "finite",
 ]
 
@@ -59,6 +60,13 @@ def finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
+class View(TypedDict):
+    """The rows profiled when they are not the whole table: of how many, chosen how."""
+
+    of_rows: int
+    description: str
+
+
 class Source(TypedDict):
     """What was read: the file, its format and size, and how it was read."""
 
@@ -68,6 +76,7 @@ class Source(TypedDict):
     name: NotRequired[str]
     read: NotRequired[dict[str, Any]]
     parts: NotRequired[list[dict[str, Any]]]
+    view: NotRequired[View]
 
 
 class Dataset(TypedDict):

@@ -29,7 +29,7 @@ from core.profiling.profile import build_profile
 from core.read.memory import AUTO_MEMORY_MAX_BYTES, available_memory
 from core.read.table import Table
 
-__all__ = ["Cancelled", "ProfileResult", "choose_engine", "profile_table"]
+__all__ = ["Cancelled", "ProfileResult", "choose_engine", "profile_frame", "profile_table"]
 
 Progress = Callable[[str, float], None]
 # A Polars frame takes about this many times the CSV's size in memory, and the
@@ -112,6 +112,45 @@ def profile_table(
     profile = build_profile(partial, config, source=source, engine=engine)
     report("done", 1.0)
     return ProfileResult(profile, engine, time.perf_counter() - started)
+
+
+def profile_frame(
+    frame: pl.DataFrame,
+    config: ProfileConfig,
+    *,
+    source: Source,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ProfileResult:
+    """Profile rows already in memory and typed (the rows a filter shows, say).
+
+    The rows are summarised as the in-memory engine summarises a whole file,
+    so a profile of a filtered frame is the profile of those rows.
+
+    Args:
+        frame: the rows.
+        config: settings and thresholds (``sample`` keeps the first rows only).
+        source: what the rows were read from (and, in ``view``, how they were chosen).
+        progress: called with a phase name and the fraction done (0 to 1).
+        cancel: polled between steps; True stops the work.
+
+    Raises:
+        Cancelled: ``cancel`` returned True.
+    """
+    started = time.perf_counter()
+    report = progress or (lambda phase, fraction: None)
+    stop = cancel or (lambda: False)
+    if config.sample is not None:
+        frame = frame.head(config.sample)
+    report("summarising columns", 0.1)
+    _check(stop)
+    partial = _new_partial(frame.schema, config)
+    partial.update(frame, exact_quantiles=True)
+    _check(stop)
+    report("correlations and alerts", 0.9)
+    profile = build_profile(partial, config, source=source, engine="memory")
+    report("done", 1.0)
+    return ProfileResult(profile, "memory", time.perf_counter() - started)
 
 
 def _check(stop: Callable[[], bool]) -> None:

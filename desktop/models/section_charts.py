@@ -12,12 +12,18 @@ from typing import Any
 
 from core.profiling.document import ColumnProfile, Profile
 from desktop.models.events import Event
-from desktop.models.sections import ClickHandler, SetFilter, figure_specs, section_figures
+from desktop.models.sections import (
+    ClickHandler,
+    SetFilter,
+    column_html,
+    figure_specs,
+    section_figures,
+)
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
 __all__ = ["SectionCharts"]
 
-Built = tuple[list[dict[str, Any]], list[ClickHandler | None]]
+Built = tuple[list[dict[str, Any]], list[ClickHandler | None], str]
 
 
 class SectionCharts:
@@ -31,6 +37,8 @@ class SectionCharts:
 
     def __init__(self, runner: Runner, ready: Event[[]], message: Event[[str]]) -> None:
         self.specs: list[dict[str, Any]] = []
+        #: the column's figures and top values shown beside its charts (HTML; "" elsewhere).
+        self.html = ""
         self._handlers: list[ClickHandler | None] = []
         self._requests = Newest(runner)
         self._ready = ready
@@ -58,14 +66,15 @@ class SectionCharts:
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> Built:
             figures, handlers = section_figures(profile, section, column, theme, select, set_filter)
-            return figure_specs(figures), handlers
+            html = column_html(column) if section == "Column" else ""
+            return figure_specs(figures), handlers, html
 
         self._requests.start(run, "charts", finished=self._on_built, errored=self._on_error)
 
     def clear(self) -> None:
         """Forget the charts, and drop those still being built (their profile is gone)."""
         self._requests.invalidate()
-        self.specs, self._handlers = [], []
+        self.specs, self._handlers, self.html = [], [], ""
 
     def click(self, figure: int, point: dict[str, Any]) -> None:
         """A click on ``point`` of the ``figure``-th chart."""
@@ -76,7 +85,7 @@ class SectionCharts:
 
     def _on_built(self, built: Built) -> None:
         """Keep the charts and what their clicks do."""
-        self.specs, self._handlers = built
+        self.specs, self._handlers, self.html = built
         self._ready.emit()
 
     def _on_error(self, error: BaseException) -> None:

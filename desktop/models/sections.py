@@ -15,6 +15,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core.present import charts
+from core.present.column_stats import column_stats, top_values_table
+from core.present.markup import escape, stats_table
 from core.profiling.correlations import CorrelationMethod, matrix_of
 from core.profiling.document import ColumnProfile, Profile
 
@@ -22,6 +24,7 @@ __all__ = [
     "SECTIONS",
     "ClickHandler",
     "SetFilter",
+    "column_html",
     "column_notice",
     "figure_click",
     "figure_specs",
@@ -79,6 +82,16 @@ def section_figures(
         figures = charts.column_figures(column, theme)
         handlers = [figure_click(column, figure, set_filter) for figure in figures]
     return figures, handlers
+
+
+def column_html(column: ColumnProfile | None) -> str:
+    """A column's figures by kind and its top values, as the report shows them (HTML)."""
+    if column is None:
+        return ""
+    return (
+        f'<div class="column-stats"><h3>{escape(column["name"])}</h3>'
+        f"{stats_table(column_stats(column))}{top_values_table(column)}</div>"
+    )
 
 
 def column_notice(profile: Profile, column: ColumnProfile | None) -> str:

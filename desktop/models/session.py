@@ -20,8 +20,8 @@ import polars as pl
 
 from core.errors import OptionError, RaggedRowsError, UnclosedQuoteError
 from core.profiling.config import ProfileConfig
-from core.profiling.document import Insight, Profile
-from core.profiling.engine import profile_table
+from core.profiling.document import Insight, Profile, Source
+from core.profiling.engine import profile_frame, profile_table
 from core.read.query import (
     Filter,
     Query,
@@ -164,6 +164,27 @@ class DatasetSession:
         if self.shown.height == self.base.height:
             return f"{self.base.height:,} rows"
         return f"{self.shown.height:,} of {self.base.height:,} rows"
+
+    @property
+    def view_text(self) -> str:
+        """The filters, search and sort of the rows shown, in words ("" for the file as read)."""
+        query = self._shown_query
+        parts = []
+        if query.filters:
+            parts.append(
+                "filter: " + ", ".join(describe_filter(c, f) for c, f in query.filters.items())
+            )
+        if query.search:
+            parts.append(f"search “{query.search}”")
+        if query.sort:
+            keys = ", ".join(f"{c} {'↓' if down else '↑'}" for c, down in query.sort)
+            parts.append(f"sorted by {keys}")
+        return " · ".join(parts)
+
+    @property
+    def can_profile_view(self) -> bool:
+        """A profile can start, and the grid shows other rows than the file's, or another order."""
+        return self.can_profile and not self._shown_query.is_empty and not self._query_rows.running
 
     # -- reading ---------------------------------------------------------------------
 
@@ -447,6 +468,30 @@ class DatasetSession:
 
         self._start(run, _PROFILING, self._on_profile)
 
+    def start_view_profile(self) -> None:
+        """Profile the rows the grid shows (its filters, search and sort), in the background.
+
+        The profile says which rows it describes (its source's ``view``).
+        """
+        if self.base is None or self.info is None:
+            return
+        shown, config, info, path = self.shown, self._config(), self.info, self.path
+        source: Source = {
+            "path": str(path),
+            "name": path.name,
+            "format": info.format.value,
+            "size_bytes": info.size_bytes,
+            "read": info.to_dict(),
+            "view": {"of_rows": self.base.height, "description": self.view_text},
+        }
+
+        def run(progress: Progress, cancelled: Callable[[], bool]) -> Any:
+            rows = shown.frame()
+            result = profile_frame(rows, config, source=source, progress=progress, cancel=cancelled)
+            return result.profile, result.seconds
+
+        self._start(run, _PROFILING, self._on_profile)
+
     def _on_profile(self, result: tuple[Profile, float]) -> None:
         """Show the profile computed here."""
         self.show_profile(*result)
@@ -457,8 +502,11 @@ class DatasetSession:
         self.column = None
         self.show_section("Overview")
         place = f" {where}" if where else ""
+        view = profile.get("source", {}).get("view")
+        rows = f" {profile['dataset']['rows']:,} rows shown of {view['of_rows']:,}" if view else ""
         self._set_status(
-            f"{self.name}: profiled{place} in {seconds:.1f} s ({len(profile['alerts'])} alerts)"
+            f"{self.name}: profiled{rows}{place} in {seconds:.1f} s "
+            f"({len(profile['alerts'])} alerts)"
         )
         self.events.profiled.emit()
         pending, self._after_profile = self._after_profile, []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from core.present.numbers import format_duration, format_number
+from core.present.scope import profile_scope
 from core.profiling.document import ColumnProfile, Profile, Severity
 
 __all__ = ["column_line", "column_tooltip", "overview_html"]
@@ -22,6 +23,7 @@ def overview_html(profile: Profile) -> str:
     )
     duplicates = dataset["duplicate_rows"]
     return (
+        f"<i>{html.escape(profile_scope(profile))}</i><br>"
         f"<b>{dataset['rows']:,} rows × {dataset['columns']:,} columns</b><br>"
         f"missing cells {dataset['missing_cells']:,} "
         f"({dataset['missing_cells_fraction']:.1%})<br>"

@@ -20,6 +20,7 @@ SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 PLACES: list[tuple[Any, tuple[str, ...]]] = [
     (doc.Profile, ()),
     (doc.Source, ("properties", "source")),
+    (doc.View, ("properties", "source", "properties", "view")),
     (doc.Dataset, ("properties", "dataset")),
     (doc.Correlations, ("properties", "correlations")),
     (doc.Missing, ("properties", "missing")),

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 import pytest
 
 from core import open_table
 from core.errors import Cancelled
 from core.profiling import engine
 from core.profiling.config import ProfileConfig
-from core.profiling.engine import choose_engine, profile_table
+from core.profiling.engine import choose_engine, profile_frame, profile_table
 from core.profiling.profile import dumps
 from core.samples import SAMPLE_CSV
 
@@ -146,3 +147,38 @@ def test_cancel_during_streaming_stops_before_the_end(small_batches: None) -> No
         )
     assert ("done", 1.0) not in progress
     assert len([p for p in progress if p[0] == "reading and summarising"]) == 1
+
+
+def test_a_frame_in_memory_profiles_as_its_file_does(tmp_path: Path) -> None:
+    """The rows a view shows, profiled from memory, give the profile of a file of those rows."""
+    with open_table(SAMPLE_CSV) as table:
+        rows = table.collect().filter(pl.col("amount") > 100)
+    written = tmp_path / "rows.parquet"
+    rows.write_parquet(written)
+    with open_table(written) as table:
+        source = {
+            "path": str(written),
+            "name": written.name,
+            "format": "parquet",
+            "size_bytes": written.stat().st_size,
+            "read": table.info.to_dict(),
+        }
+        direct = profile_table(table, ProfileConfig(engine="memory")).profile
+    from_frame = profile_frame(rows, ProfileConfig(), source=source).profile  # type: ignore[arg-type]
+    assert from_frame["dataset"]["rows"] == rows.height > 0
+    documents = [comparable(from_frame), comparable(direct)]
+    assert documents[0].pop("source") == source
+    documents[1].pop("source")
+    assert_same(*documents)
+
+
+def test_profiling_a_frame_can_be_cancelled() -> None:
+    with open_table(SAMPLE_CSV) as table:
+        rows = table.collect()
+    with pytest.raises(Cancelled):
+        profile_frame(
+            rows,
+            ProfileConfig(),
+            source={"path": None, "format": "csv", "size_bytes": 0},
+            cancel=lambda: True,
+        )

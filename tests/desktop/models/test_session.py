@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import html
 import json
 import subprocess
 import sys
@@ -17,8 +18,10 @@ import pytest
 
 from core.errors import RaggedRowsError
 from core.read.query import Query, ValueCounts, ValueSet
+from core.samples import SAMPLE_CSV
 from desktop.models import session as session_module
 from desktop.models.session import FILTER_HELP, DatasetSession
+from desktop.models.summaries import overview_html
 from desktop.models.tasks import InlineRunner
 from tests.desktop.models.conftest import ManualRunner
 
@@ -393,3 +396,42 @@ def test_a_big_file_is_kept_mapped_and_shown_through_queries(
     assert pl.read_csv(tmp_path / "shown.csv").equals(
         pl.read_csv(in_memory.shown.frame().write_csv().encode())
     )
+
+
+def test_the_rows_shown_can_be_profiled_and_the_profile_says_so(tmp_path: Path) -> None:
+    session = DatasetSession(SAMPLE_CSV, InlineRunner())
+    session.start_loading()
+    assert session.base is not None and not session.can_profile_view  # nothing chosen yet
+    session.set_filter("amount", "> 100")
+    session.sort_by("amount", True)
+    assert session.can_profile_view
+    expected = session.base.filter(pl.col("amount") > 100)
+    session.start_view_profile()
+    profile = session.profile
+    assert profile is not None
+    # The profile of the view is the profile of the filtered rows, computed directly.
+    assert profile["dataset"]["rows"] == expected.height < session.base.height
+    amount = next(c for c in profile["columns"] if c["name"] == "amount")
+    assert amount["mean"] == pytest.approx(expected["amount"].mean(), rel=1e-12)
+    assert amount["min"] == expected["amount"].min() and amount["missing"] == 0
+    city = next(c for c in profile["columns"] if c["name"] == "city")
+    assert city["missing"] == expected["city"].null_count()
+    view = profile["source"]["view"]
+    assert view == {
+        "of_rows": session.base.height,
+        "description": "filter: amount > 100 · sorted by amount ↓",
+    }
+    scope = f"Profile of {expected.height:,} rows shown (filter: amount > 100 · sorted by amount ↓)"
+    assert html.escape(scope + f" of {session.base.height:,}") in overview_html(profile)
+    assert f"profiled {expected.height:,} rows shown of {session.base.height:,}" in session.status
+    # Its exports say so too: the JSON in its source, the report in its header and table.
+    session.export_profile(tmp_path / "view.json", report=False)
+    document = json.loads((tmp_path / "view.json").read_text(encoding="utf-8"))
+    assert document["source"]["view"] == view and document["dataset"]["rows"] == expected.height
+    session.export_profile(tmp_path / "view.html", report=True)
+    assert html.escape(scope) in (tmp_path / "view.html").read_text(encoding="utf-8")
+
+    # The whole file again: the overview says so.
+    session.start_profile()
+    assert session.profile is not None and "view" not in session.profile["source"]
+    assert f"Profile of all {session.base.height:,} rows" in overview_html(session.profile)

@@ -1,0 +1,67 @@
+"""Every column's figures as a sortable table, and one column's beside its charts, without Qt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_frame
+from desktop.models.column_table import FIELDS, ColumnTable
+from desktop.models.sections import column_html
+
+
+def profile_of(frame: pl.DataFrame) -> Any:
+    source = {"path": None, "format": "parquet", "size_bytes": 0}
+    return profile_frame(frame, ProfileConfig(), source=source).profile  # type: ignore[arg-type]
+
+
+FRAME = pl.DataFrame(
+    {
+        "small": [1, 2, 3, 4, None, None, 7, 8, 9, 10],  # 20% missing, max 10
+        "big": [900, 1200, 50, 0, 0, 1, 2, 3, 4, 5],  # max 1,200: after 900 as a number
+        "city": ["Paris", "Lyon", None, "Nice", "Paris", "Paris", "Lyon", "Nice", None, None],
+        "when": pl.date_range(pl.date(2024, 1, 1), pl.date(2024, 1, 10), eager=True),
+    }
+)
+
+
+def field(title: str) -> int:
+    return [f.title for f in FIELDS].index(title)
+
+
+def test_sorting_goes_by_the_figures_not_their_text() -> None:
+    table = ColumnTable(profile_of(FRAME))
+    assert [table.name(r) for r in range(len(table))] == ["small", "big", "city", "when"]
+    table.sort(field("max"), descending=True)
+    # 1,200 > 10 > ... as numbers ("1,200" < "10" as text); a date's max is text, after them.
+    assert [table.name(r) for r in range(2)] == ["big", "small"]
+    assert table.text(0, field("max")) == "1,200"
+    table.sort(field("missing %"), descending=True)
+    assert [table.name(r) for r in range(len(table))] == ["city", "small", "big", "when"]
+    assert table.text(0, field("missing %")) == "30.0%"
+    # Columns without the figure stay last, in either order.
+    table.sort(field("mean"), descending=False)
+    assert [table.name(r) for r in range(2)] == ["small", "big"]
+    assert {table.name(2), table.name(3)} == {"city", "when"}
+    assert table.text(3, field("mean")) == ""
+    table.sort(field("column"))
+    assert [table.name(r) for r in range(len(table))] == ["big", "city", "small", "when"]
+
+
+def test_a_columns_figures_and_top_values_are_shown_by_kind() -> None:
+    profile = profile_of(FRAME)
+    columns = {c["name"]: c for c in profile["columns"]}
+    numbers = column_html(columns["big"])
+    for label, figure in (("mean", "216.5"), ("min", "0"), ("max", "1,200")):
+        assert f"<tr><th>{label}</th><td>{figure}</td></tr>" in numbers
+    assert "zeros · negatives</th><td>2 · 0" in numbers and "5% · 25% · 50%" in numbers
+    text = column_html(columns["city"])
+    assert "<tr><th>missing</th><td>3 (30.0%)</td></tr>" in text
+    assert "length min · mean · max" in text and "mean" in text
+    # Top values with their counts and shares of all rows, most frequent first.
+    assert "<tr><td>Paris</td><td>3</td><td>30.0%</td></tr>" in text
+    assert text.index(">Paris<") < text.index(">Lyon<")
+    dates = column_html(columns["when"])
+    assert "<tr><th>first</th><td>2024-01-01</td></tr>" in dates and "span" in dates

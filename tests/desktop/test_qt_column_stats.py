@@ -1,0 +1,87 @@
+"""A column's figures beside its charts, and the sortable table of every column's figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+
+from core.present.markup import number
+from core.samples import SAMPLE_CSV
+from desktop.models.column_table import FIELDS
+from desktop.qt_dataset_view import QtDatasetView
+from desktop.qt_main_window import QtMainWindow
+from tests.desktop.test_qt_dataset_view import LONG, opened, run_js, wait_for_charts
+
+
+def profiled(qtbot: Any, window: QtMainWindow) -> QtDatasetView:
+    window.resize(1280, 820)
+    window.show()
+    view = opened(qtbot, window, SAMPLE_CSV)
+    with qtbot.waitSignal(view.profiled, timeout=LONG):
+        view.start_profile()
+    return view
+
+
+def test_the_column_view_shows_the_columns_figures(qtbot: Any, window: QtMainWindow) -> None:
+    view = profiled(qtbot, window)
+    assert view.profile is not None
+    amount = next(c for c in view.profile["columns"] if c["name"] == "amount")
+    view.select_column("amount")
+    wait_for_charts(qtbot, view, 1)
+    text = run_js(qtbot, view, "document.querySelector('.column-stats').innerText")
+    for label, figure in (("mean", amount["mean"]), ("std", amount["std"]), ("max", amount["max"])):
+        assert f"{label}\t{number(figure)}" in text
+    assert "zeros · negatives" in text and "5% · 25% · 50%" in text
+    # Beside the charts on a wide pane: the table's right edge is left of the first chart.
+    right, chart = run_js(
+        qtbot,
+        view,
+        "[document.querySelector('.column-stats').getBoundingClientRect().right,"
+        " document.getElementById('f0').getBoundingClientRect().left]",
+    )
+    assert right <= chart
+
+    channel = next(c for c in view.profile["columns"] if c["name"] == "channel")
+    view.select_column("channel")
+    wait_for_charts(qtbot, view, 1)
+    text = run_js(qtbot, view, "document.querySelector('.column-stats').innerText")
+    top = channel["top_values"][0]
+    share = top["count"] / view.profile["dataset"]["rows"]
+    assert f"{top['value']}\t{top['count']:,}\t{share:.1%}" in text
+
+
+def test_the_statistics_table_sorts_by_figures_and_selects_columns(
+    qtbot: Any, window: QtMainWindow, qtmodeltester: Any
+) -> None:
+    view = profiled(qtbot, window)
+    assert view.profile is not None
+    pane = view.chart_pane
+    button = next(b for b in view.sections.buttons() if b.text() == "Statistics")
+    assert button.isEnabled()
+    button.click()
+    table = pane.stats_table
+    assert table.isVisible()
+    qtmodeltester.check(table.stats)
+    columns = view.profile["columns"]
+    assert table.stats.rowCount() == len(columns)
+
+    # Clicking "missing %" until it is descending puts the most-missing column first.
+    header = table.horizontalHeader()
+    missing = [f.title for f in FIELDS].index("missing %")
+    x = header.sectionViewportPosition(missing) + 10
+    for _ in range(2):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+        if header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder:
+            break
+    fractions = [c["missing_fraction"] for c in table.stats.table.columns]
+    assert fractions == sorted(fractions, reverse=True) and fractions[0] > 0
+    worst = max(columns, key=lambda c: c["missing_fraction"])
+    assert table.stats.index(0, 0).data() == worst["name"]
+
+    # A row clicked selects its column: the Column view shows it.
+    second = table.stats.table.name(1)
+    rect = table.visualRect(table.stats.index(1, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.session.column == second and view.session.section == "Column"
+    assert view.columns.currentItem().text().startswith(second)
