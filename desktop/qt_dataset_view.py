@@ -290,6 +290,18 @@ class QtDatasetView(QWidget):
         """Follow the application's theme (charts are drawn again)."""
         self.session.set_dark(dark)
 
+    def jump_to_column(self) -> None:
+        """Open the box that scrolls the grid to a column named in it."""
+        self.grid_pane.ask_jump()
+
+    def view_code(self, language: str) -> str:
+        """The rows and columns shown as ``polars`` code or ``sql`` for DuckDB.
+
+        Raises:
+            OptionError: the rows are still being read, or the format cannot be read so.
+        """
+        return self.session.view_code(language)
+
     def export_rows(self, path: Path) -> None:
         """Write the rows shown (sorted and filtered) to ``path``: .csv, .parquet, .xlsx, …"""
         self.session.export_rows(path)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from typing import Any
 
@@ -20,8 +21,11 @@ import polars as pl
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
+    QCompleter,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -64,9 +68,32 @@ class QtGridPane(QWidget):
         header.setSectionsClickable(True)
         header.sectionClicked.connect(self._on_header_clicked)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._on_header_menu)
+        header.customContextMenuRequested.connect(lambda point: self._on_header_menu(header, point))
+        # Dragging a header moves the column in the session's column view (see _on_section_moved).
+        header.setSectionsMovable(True)
+        header.sectionMoved.connect(self._on_section_moved)
+        header.sectionResized.connect(self._on_section_resized)
+        #: each column's width, by name, so that it follows the column when columns move.
+        self._widths: dict[str, int] = {}
+        self._applying_widths = False
+        # Per pixel, so that the frozen columns' view scrolls with the grid row for row.
+        self.grid.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.grid.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.frozen = self._frozen_view()
         # The view's own Ctrl+C copies the current cell only: the selection is copied here.
         self.grid.installEventFilter(self)
+
+        self.jump = QLineEdit()
+        self.jump.setPlaceholderText("Jump to column…")
+        self.jump.setClearButtonEnabled(True)
+        self.jump.setVisible(False)
+        self.jump_completer = QCompleter([], self.jump)
+        self.jump_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.jump_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.jump.setCompleter(self.jump_completer)
+        self.jump_completer.activated.connect(self.jump_to_column)
+        self.jump.returnPressed.connect(lambda: self.jump_to_column(self.jump.text()))
+        self.jump.installEventFilter(self)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search all columns…")
@@ -96,6 +123,7 @@ class QtGridPane(QWidget):
 
         query_bar = QHBoxLayout()
         query_bar.addWidget(self.search, 2)
+        query_bar.addWidget(self.jump, 1)
         query_bar.addWidget(self.chips, 5)
         query_bar.addStretch(0)
         query_bar.addWidget(self.undo_button)
@@ -116,6 +144,7 @@ class QtGridPane(QWidget):
         events.queried.connect(self._on_queried)
         events.profiled.connect(self._on_profiled)
         events.selected.connect(self._reveal_column)
+        events.columns.connect(self._on_columns)
 
     def focus_search(self) -> None:
         """Put the cursor in the quick search."""
@@ -147,8 +176,56 @@ class QtGridPane(QWidget):
             )
         QApplication.clipboard().setText(out.getvalue())
 
+    def copy_column(self, column: str, *, values: bool) -> None:
+        """Copy ``column``'s name, or its values in the rows shown (a line each)."""
+        if not values:
+            QApplication.clipboard().setText(column)
+            return
+        cells = self.model.rows.column(column).to_list()
+        QApplication.clipboard().setText("\n".join(_clipboard_text(v) for v in cells))
+
+    def ask_jump(self) -> None:
+        """Open the box that jumps to a column by name (completing any part of it)."""
+        if not self.session.shown.width:
+            return
+        self.jump_completer.model().setStringList(  # type: ignore[attr-defined]
+            self.session.column_view.ordered(self.session.shown.columns)
+        )
+        self.jump.setVisible(True)
+        self.jump.setFocus()
+        self.jump.selectAll()
+
+    def jump_to_column(self, name: str) -> None:
+        """Scroll the grid to ``name`` (shown again if hidden) and select it."""
+        name = name.strip()
+        if name not in self.session.shown.columns:
+            folded = [c for c in self.session.shown.columns if c.lower() == name.lower()]
+            if not folded:
+                return
+            name = folded[0]
+        if name in self.session.column_view.hidden:
+            self.session.show_column(name)
+        self.jump.clear()
+        self.jump.setVisible(False)
+        self._reveal_column(name)
+        self.grid.setFocus()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """In the grid, copy (Ctrl+C), undo (Ctrl+Z) and redo (Ctrl+Shift+Z, Ctrl+Y)."""
+        """Copy (Ctrl+C), undo (Ctrl+Z), redo (Ctrl+Shift+Z, Ctrl+Y); place the frozen columns.
+
+        Esc closes the box that jumps to a column.
+        """
+        if watched is self.grid and event.type() == QEvent.Type.Resize:
+            self._update_frozen()
+        if (
+            watched is self.jump
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.jump.setVisible(False)
+            self.grid.setFocus()
+            return True
         if (
             watched is self.grid
             and event.type() == QEvent.Type.KeyPress
@@ -187,15 +264,16 @@ class QtGridPane(QWidget):
 
     def _on_previewed(self) -> None:
         """Show the first rows and fit the columns to them."""
-        self.model.set_frame(self.session.shown, {}, {})
+        self._show(self.session.shown_rows, {}, {})
         # Fit the columns to the first rows once; the view only measures visible rows.
         self.grid.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.grid.setColumnWidth(column, min(self.grid.columnWidth(column), _MAX_WIDTH))
+        self._update_frozen()
 
     def _on_loaded(self) -> None:
         """Show all rows."""
-        self.model.set_frame(self.session.shown)
+        self._show(self.session.shown_rows)
         self.search.setEnabled(True)
         self._update_query()
 
@@ -209,14 +287,14 @@ class QtGridPane(QWidget):
         session = self.session
         if session.query_error is not None:
             return
-        frame, query = session.shown, session.query
+        frame, query = session.shown_rows, session.query
         newly_filtered = set(query.filters) - set(self.model.filters)
         # The header's tooltip says the filter after the column's name: "> 5", "∈ {JFK, LGA}".
         described = {
             name: describe_filter(name, chosen).removeprefix(f"{name} ")
             for name, chosen in query.filters.items()
         }
-        self.model.set_frame(frame, filters=described)
+        self._show(frame, filters=described)
         # Other rows are shown: start from the first, not where the old rows were scrolled to.
         self.grid.scrollToTop()
         if frame.height and frame.width:
@@ -225,6 +303,98 @@ class QtGridPane(QWidget):
         for name in newly_filtered & set(frame.columns):
             index = frame.columns.index(name)
             self.grid.setColumnWidth(index, self.grid.columnWidth(index) + _FUNNEL_WIDTH)
+        self._update_sort_indicator()
+        self._update_frozen()
+        self._update_query()
+
+    def _on_profiled(self) -> None:
+        """Put each column's share of missing values in its header's tooltip."""
+        profile = self.session.profile
+        if profile is not None:
+            missing = {c["name"]: c["missing_fraction"] for c in profile["columns"]}
+            self._show(self.model.rows, missing)
+
+    def _on_columns(self) -> None:
+        """Show the columns of the session's column view, in its order, frozen as it says."""
+        self._show(self.session.shown_rows)
+        self._update_sort_indicator()
+
+    def _show(
+        self,
+        frame: Any,
+        missing: dict[str, float] | None = None,
+        filters: dict[str, str] | None = None,
+    ) -> None:
+        """Show ``frame``; each column keeps its width wherever it now stands."""
+        self.model.set_frame(frame, missing, filters)
+        self._applying_widths = True
+        for index, name in enumerate(frame.columns):
+            if name in self._widths:
+                self.grid.setColumnWidth(index, self._widths[name])
+        self._applying_widths = False
+        self._update_frozen()
+
+    def _frozen_view(self) -> QTableView:
+        """A view of the first columns laid over the grid's left edge (Qt's frozen-column way).
+
+        It shares the grid's model and selection, scrolls with it vertically,
+        never sideways, and covers the grid's own first columns exactly.
+        """
+        frozen = QTableView(self.grid)
+        frozen.setModel(self.model)
+        frozen.setSelectionModel(self.grid.selectionModel())
+        frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        frozen.verticalHeader().hide()
+        frozen.verticalHeader().setDefaultSectionSize(
+            self.grid.verticalHeader().defaultSectionSize()
+        )
+        frozen.setAlternatingRowColors(True)
+        frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        frozen.setStyleSheet("QTableView { border: none; border-right: 2px solid palette(mid); }")
+        header = frozen.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._on_header_clicked)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda point: self._on_header_menu(header, point))
+        self.grid.viewport().stackUnder(frozen)
+        frozen.verticalScrollBar().valueChanged.connect(self.grid.verticalScrollBar().setValue)
+        self.grid.verticalScrollBar().valueChanged.connect(frozen.verticalScrollBar().setValue)
+        self.grid.horizontalScrollBar().valueChanged.connect(lambda _: self._update_frozen())
+        frozen.hide()
+        return frozen
+
+    def _update_frozen(self) -> None:
+        """Lay the frozen view over the grid's first columns (hidden when none are frozen)."""
+        count = min(self.session.column_view.frozen, self.model.columnCount())
+        frozen, grid = self.frozen, self.grid
+        if count <= 0 or count >= self.model.columnCount():
+            frozen.hide()
+            return
+        width = 0
+        for column in range(self.model.columnCount()):
+            frozen.setColumnHidden(column, column >= count)
+            if column < count:
+                frozen.setColumnWidth(column, grid.columnWidth(column))
+                width += grid.columnWidth(column)
+        frozen.horizontalHeader().setFixedHeight(grid.horizontalHeader().height())
+        frame = grid.frameWidth()
+        frozen.setGeometry(
+            grid.verticalHeader().width() + frame,
+            frame,
+            # Its right border is drawn over the next column's first pixels, not its own.
+            width + 2,
+            grid.viewport().height() + grid.horizontalHeader().height(),
+        )
+        frozen.verticalScrollBar().setValue(grid.verticalScrollBar().value())
+        frozen.show()
+        frozen.raise_()
+
+    def _update_sort_indicator(self) -> None:
+        """Mark the main sort key's column in the header."""
+        query, frame = self.session.query, self.model.rows
         header = self.grid.horizontalHeader()
         if query.sort and query.sort[0][0] in frame.columns:
             name, descending = query.sort[0]
@@ -237,20 +407,23 @@ class QtGridPane(QWidget):
             header.setSortIndicatorShown(False)
         self._update_query()
 
-    def _on_profiled(self) -> None:
-        """Put each column's share of missing values in its header's tooltip."""
-        profile = self.session.profile
-        if profile is not None:
-            missing = {c["name"]: c["missing_fraction"] for c in profile["columns"]}
-            self.model.set_frame(self.model.rows, missing)
-
     def _reveal_column(self, name: str) -> None:
         """Scroll the grid to ``name`` and select it."""
         if name in self.model.rows.columns:
             index = self.model.rows.columns.index(name)
             top = max(self.grid.rowAt(0), 0)
             self.grid.scrollTo(self.model.index(top, index))
+            self._clear_of_frozen(index)
             self.grid.selectColumn(index)
+
+    def _clear_of_frozen(self, column: int) -> None:
+        """Scroll so that ``column`` is not under the frozen columns."""
+        if not self.frozen.isVisible() or column < self.session.column_view.frozen:
+            return
+        covered = self.frozen.width() - self.grid.columnViewportPosition(column)
+        if covered > 0:
+            bar = self.grid.horizontalScrollBar()
+            bar.setValue(bar.value() - covered)
 
     def _update_query(self) -> None:
         """Show why a filter was refused, what undo and redo can do, the search, the row count.
@@ -283,10 +456,31 @@ class QtGridPane(QWidget):
         shift = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
         self.session.cycle_sort(self.model.rows.columns[section], add=shift)
 
-    def _on_header_menu(self, point: QPoint) -> None:
-        """Sort, filter, or show the profile of the column under ``point``."""
+    def _on_section_moved(self, logical: int, old: int, new: int) -> None:
+        """A header dragged elsewhere moves its column in the session's column view.
+
+        The header's own move is undone: the model shows the columns in the
+        view's order, so visual and model order never differ.
+        """
+        header = self.grid.horizontalHeader()
+        name = self.model.rows.columns[logical]
+        header.blockSignals(True)
+        header.moveSection(new, old)
+        header.blockSignals(False)
+        self.session.move_column(name, new)
+
+    def _on_section_resized(self, index: int, old: int, new: int) -> None:
+        """Remember a column's width by its name; the frozen view follows."""
+        if self._applying_widths or index >= self.model.columnCount():
+            return
+        self._widths[self.model.rows.columns[index]] = new
+        if index < self.session.column_view.frozen:
+            self._update_frozen()
+
+    def _on_header_menu(self, header: QHeaderView, point: QPoint) -> None:
+        """Sort, filter, copy, hide, move, freeze or show the profile of the column at ``point``."""
         session = self.session
-        section = self.grid.horizontalHeader().logicalIndexAt(point)
+        section = header.logicalIndexAt(point)
         if section < 0 or session.base is None:
             return
         column = self.model.rows.columns[section]
@@ -301,10 +495,41 @@ class QtGridPane(QWidget):
         values.setEnabled(not dtype.is_nested() and dtype != pl.Object)
         clear = menu.addAction("Clear filter", lambda: session.set_filter(column, ""))
         clear.setEnabled(column in session.query.filters)
+        menu.addSeparator()
+        menu.addAction("Copy name", lambda: self.copy_column(column, values=False))
+        menu.addAction("Copy values", lambda: self.copy_column(column, values=True))
+        menu.addSeparator()
+        self._add_column_actions(menu, column, section)
         if session.profile is not None:
             menu.addSeparator()
             menu.addAction("Show its profile", lambda: session.select_column(column))
-        menu.exec(self.grid.horizontalHeader().mapToGlobal(point))
+        self.header_menu = menu
+        menu.exec(header.mapToGlobal(point))
+
+    def _add_column_actions(self, menu: QMenu, column: str, section: int) -> None:
+        """Hide, show again, move and freeze columns, in ``menu``."""
+        session, view = self.session, self.session.column_view
+        shown = self.model.rows.columns
+        hide = menu.addAction("Hide column", lambda: session.hide_column(column))
+        hide.setEnabled(len(shown) > 1)
+        hidden = [c for c in view.ordered(session.shown.columns) if c in view.hidden]
+        again = menu.addMenu(f"Show hidden columns ({len(hidden)})")
+        again.setEnabled(bool(hidden))
+        if hidden:
+            again.addAction("All", lambda: session.show_column(None))
+            again.addSeparator()
+            for name in hidden:
+                again.addAction(name, functools.partial(session.show_column, name))
+        left = menu.addAction("Move left", lambda: session.move_column(column, section - 1))
+        left.setEnabled(section > 0)
+        right = menu.addAction("Move right", lambda: session.move_column(column, section + 1))
+        right.setEnabled(section < len(shown) - 1)
+        menu.addAction(
+            "Freeze columns up to here", lambda: session.freeze_columns(section + 1)
+        ).setEnabled(section < len(shown) - 1)
+        menu.addAction("Unfreeze columns", lambda: session.freeze_columns(0)).setEnabled(
+            view.frozen > 0
+        )
 
     def _ask_filter(self, column: str) -> None:
         """Ask for ``column``'s filter."""

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QListWidget,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import LoupeError
 from core.samples import SAMPLE_CSV
 from desktop.identity import APP_NAME
 from desktop.models.ai import AIAccess, ApiKeys, os_keyring
@@ -49,6 +51,7 @@ _ROWS_FILTER = (
     "CSV (*.csv);;Parquet (*.parquet);;Excel workbook (*.xlsx);;Arrow IPC (*.arrow);;"
     "NDJSON (*.ndjson)"
 )
+_CODE_FILTER = "Polars code (*.py);;SQL for DuckDB (*.sql)"
 _RECENT = "recent_files"
 
 
@@ -182,6 +185,7 @@ class QtMainWindow(QMainWindow):
             ("Export &report (HTML)…", lambda: self._on_export_profile(report=True)),
             ("Export &profile (JSON)…", lambda: self._on_export_profile(report=False)),
             ("Export shown &rows…", self._on_export_rows),
+            ("Export view as &code…", self._on_export_code),
         ):
             self._dataset_actions.append(self._add(file_menu, text, handler))
         file_menu.addSeparator()
@@ -202,6 +206,14 @@ class QtMainWindow(QMainWindow):
                 data_menu, "&Find in rows", lambda: self._with_view("focus_search"), "Ctrl+F"
             ),
             self._add(data_menu, "&Clear filters", lambda: self._with_view("clear_query")),
+            self._add(
+                data_menu, "&Jump to column…", lambda: self._with_view("jump_to_column"), "Ctrl+J"
+            ),
+        ]
+        code_menu = data_menu.addMenu("Copy view as c&ode")
+        self._dataset_actions += [
+            self._add(code_menu, "&Polars", lambda: self._on_copy_code("polars")),
+            self._add(code_menu, "&SQL (DuckDB)", lambda: self._on_copy_code("sql")),
         ]
         help_menu = self.menuBar().addMenu("&Help")
         about = self._add(help_menu, f"&About {APP_NAME}", self._on_about)
@@ -288,6 +300,51 @@ class QtMainWindow(QMainWindow):
             if not path.suffix and "(*." in chosen:
                 path = path.with_suffix(chosen.split("(*")[1].rstrip(")"))
             view.export_rows(path)
+
+    def _view_code(self, language: str) -> str | None:
+        """The current view as code, or None (and the reason shown) when it cannot be."""
+        view = self.current_view()
+        if view is None:
+            return None
+        try:
+            return view.view_code(language)
+        except LoupeError as exc:
+            self._show_message(str(exc))
+            return None
+
+    def _on_copy_code(self, language: str) -> None:
+        code = self._view_code(language)
+        if code is not None:
+            QApplication.clipboard().setText(code)
+            name = "SQL for DuckDB" if language == "sql" else "Polars code"
+            self._show_message(f"Copied the rows and columns shown as {name}")
+
+    def _on_export_code(self) -> None:
+        view = self.current_view()
+        if view is None:
+            return
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export view as code",
+            str(view.path.with_name(view.path.stem + "-view.py")),
+            _CODE_FILTER,
+        )
+        if not name:
+            return
+        path = Path(name)
+        sql = path.suffix == ".sql" or (not path.suffix and "*.sql" in chosen)
+        language = "sql" if sql else "polars"
+        if not path.suffix:
+            path = path.with_suffix(".sql" if language == "sql" else ".py")
+        code = self._view_code(language)
+        if code is None:
+            return
+        try:
+            path.write_text(code, encoding="utf-8")
+        except OSError as exc:
+            self._show_message(f"cannot write {path}: {exc.strerror or exc}")
+            return
+        self._show_message(f"wrote {path}")
 
     def _update_cloud_status(self) -> None:
         self.cloud_status.setText(self.cloud.status_text)

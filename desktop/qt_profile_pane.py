@@ -9,10 +9,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QScrollArea,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -41,8 +43,19 @@ class QtProfilePane(QSplitter):
         self.overview_area.setWidget(self.overview)
         self.columns = QListWidget()
         self.columns.currentRowChanged.connect(self._on_column_selected)
+        # Hundreds of columns: the list is narrowed to the names holding what is typed.
+        self.column_search = QLineEdit()
+        self.column_search.setPlaceholderText("Find a column…")
+        self.column_search.setClearButtonEnabled(True)
+        self.column_search.textChanged.connect(self._update_column_filter)
+        column_box = QWidget()
+        column_layout = QVBoxLayout(column_box)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.setSpacing(2)
+        column_layout.addWidget(self.column_search)
+        column_layout.addWidget(self.columns)
         self.addWidget(self.overview_area)
-        self.addWidget(self.columns)
+        self.addWidget(column_box)
         session.events.profiled.connect(self._on_profiled)
         session.events.selected.connect(self._on_selected)
         session.events.cleared.connect(self._on_cleared)
@@ -60,6 +73,7 @@ class QtProfilePane(QSplitter):
             item.setToolTip(column_tooltip(profile, column))
             self.columns.addItem(item)
         self.columns.blockSignals(False)
+        self._update_column_filter()
 
     def _on_selected(self, name: str) -> None:
         """Highlight the column selected (without selecting it again)."""
@@ -69,6 +83,14 @@ class QtProfilePane(QSplitter):
             self.columns.blockSignals(True)
             self.columns.setCurrentRow(names.index(name))
             self.columns.blockSignals(False)
+
+    def _update_column_filter(self) -> None:
+        """Show only the columns whose name holds the text searched for, any case."""
+        profile = self.session.profile
+        names = [c["name"] for c in profile["columns"]] if profile is not None else []
+        wanted = self.column_search.text().strip().casefold()
+        for row, name in enumerate(names[: self.columns.count()]):
+            self.columns.item(row).setHidden(wanted not in name.casefold())
 
     def _on_cleared(self) -> None:
         """Forget the old read's profile."""

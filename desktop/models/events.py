@@ -74,3 +74,5 @@ class SessionEvents:
         self.exported: Event[[str]] = Event()
         #: something to tell the user in passing.
         self.message: Event[[str]] = Event()
+        #: the columns shown, their order or the frozen ones changed (``column_view``).
+        self.columns: Event[[]] = Event()

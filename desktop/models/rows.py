@@ -53,6 +53,17 @@ class ShownRows:
         """The columns' names and types."""
         return self.table.schema
 
+    def select(self, columns: Sequence[str]) -> ShownRows:
+        """The same rows, of ``columns`` only, in that order (no data is copied)."""
+        if list(columns) == self.table.columns:
+            return self
+        return ShownRows(self.table.select(columns), self.order)
+
+    def column(self, name: str) -> pl.Series:
+        """Column ``name`` of the rows shown, in order."""
+        series = self.table.get_column(name)
+        return series if self.order is None else series.gather(self.order)
+
     def window(self, start: int, length: int) -> pl.DataFrame:
         """The rows shown from ``start``, at most ``length`` of them."""
         if self.order is None:

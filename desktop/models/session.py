@@ -32,7 +32,9 @@ from core.read.query import (
     filter_expression,
     query_order,
 )
+from core.read.query_code import CodeSource, duckdb_sql, polars_code
 from core.read.table import ReadInfo, ReadOptions, open_table
+from desktop.models.columns import ColumnView
 from desktop.models.events import SessionEvents
 from desktop.models.exports import profile_export, rows_export
 from desktop.models.rows import ShownRows
@@ -92,6 +94,8 @@ class DatasetSession:
         #: the queries undo and redo go back and forth to, the latest last.
         self._undo: list[Query] = []
         self._redo: list[Query] = []
+        #: the columns the grid shows, in order, and how many are frozen.
+        self.column_view = ColumnView()
         self.profile: Profile | None = None
         self.profile_seconds: float | None = None
         self.section = "Overview"
@@ -207,19 +211,21 @@ class DatasetSession:
         self._set_status(f"{self.name}: first {first.height:,} rows · reading the rest…")
         path, options, folder = self.path, self.options, self.mapped_folder
 
-        def full(progress: Progress, cancelled: Callable[[], bool]) -> pl.DataFrame:
+        def full(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             with open_table(path, options) as table:
                 big = folder is not None and _file_size(path) >= MAPPED_FROM_BYTES
-                return table.collect(
+                frame = table.collect(
                     lambda fraction: progress("reading all rows", fraction),
                     cancelled=cancelled,
                     mapped_in=folder if big else None,
                 )
+                return frame, table.info
 
         self._start(full, "reading all rows", self._on_full)
 
-    def _on_full(self, frame: pl.DataFrame) -> None:
-        """Show every row."""
+    def _on_full(self, result: tuple[pl.DataFrame, ReadInfo]) -> None:
+        """Show every row (and say how they were typed, every value checked)."""
+        frame, self.info = result
         self.base = frame
         self.shown = ShownRows(frame)
         status = f"{self.name}: {frame.height:,} rows × {frame.width:,} columns"
@@ -455,6 +461,54 @@ class DatasetSession:
         """Remove the filters and the search (the sort stays)."""
         self.set_query(replace(self.query, filters={}, search=""))
 
+    # -- columns ---------------------------------------------------------------------
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The columns the grid shows, in order."""
+        return self.column_view.shown(self.shown.columns)
+
+    @property
+    def shown_rows(self) -> ShownRows:
+        """The rows shown, with only the columns shown, in their order."""
+        return self.shown.select(self.shown_columns)
+
+    def set_column_view(self, view: ColumnView) -> None:
+        """Show other columns, in another order, or freeze others."""
+        if view != self.column_view:
+            self.column_view = view
+            self.events.columns.emit()
+
+    def hide_column(self, column: str) -> None:
+        """Stop showing ``column`` (the last column shown stays)."""
+        if column in self.shown_columns and len(self.shown_columns) > 1:
+            self.set_column_view(self.column_view.hide(column))
+
+    def show_column(self, column: str | None = None) -> None:
+        """Show ``column`` again (None: every hidden column)."""
+        self.set_column_view(self.column_view.show(column))
+
+    def move_column(self, column: str, to: int) -> None:
+        """Move ``column`` to place ``to`` among the columns shown."""
+        self.set_column_view(self.column_view.move(self.shown.columns, column, to))
+
+    def freeze_columns(self, count: int) -> None:
+        """Keep the first ``count`` columns shown in view when scrolling sideways (0: none)."""
+        self.set_column_view(self.column_view.freeze(count))
+
+    def view_code(self, language: str) -> str:
+        """The rows and columns shown as ``polars`` code or ``sql`` for DuckDB.
+
+        Raises:
+            OptionError: the rows are not all read yet, or the file's format cannot be
+                read by such code.
+        """
+        if self.base is None or self.info is None:
+            raise OptionError(f"{self.name}: the rows are still being read")
+        source = CodeSource.of(self.info, self.options, self.base.schema)
+        write = duckdb_sql if language == "sql" else polars_code
+        return write(source, self._shown_query, self.shown_columns)
+
     # -- profiling ---------------------------------------------------------------------
 
     def start_profile(self) -> None:
@@ -550,9 +604,11 @@ class DatasetSession:
     # -- exporting ---------------------------------------------------------------------
 
     def export_rows(self, path: Path) -> None:
-        """Write the rows shown (sorted and filtered) to ``path``: .csv, .parquet, .xlsx, …"""
+        """Write the rows and columns shown (sorted, filtered) to ``path``: .csv, .parquet, …"""
         self._start(
-            rows_export(self.shown, path, self.path), f"writing {path.name}", self._on_exported
+            rows_export(self.shown_rows, path, self.path),
+            f"writing {path.name}",
+            self._on_exported,
         )
 
     def export_profile(

@@ -37,6 +37,8 @@ def shown(view: QtDatasetView) -> pl.DataFrame:
 
 
 def test_sort_filter_and_search_run_in_polars(qtbot: Any, window: QtMainWindow) -> None:
+    # Shown: a header whose sections can be dragged takes clicks only on screen.
+    window.show()
     view = opened(qtbot, window, SAMPLE_CSV)
     base = shown(view)
     header = view.grid.horizontalHeader()
