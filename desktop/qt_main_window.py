@@ -113,7 +113,9 @@ class QtMainWindow(QMainWindow):
         index = self.tabs.addTab(view, path.name)
         self.tabs.setTabToolTip(index, str(path))
         self.tabs.setCurrentIndex(index)
-        self._remember(path)
+        # Only files that open are recent: one that fails to read leaves the list.
+        view.session.events.previewed.connect(lambda: self._remember(path))
+        view.failed.connect(lambda _: self._forget(path) if view.session.base is None else None)
         view.start_loading()
         return view
 
@@ -247,6 +249,12 @@ class QtMainWindow(QMainWindow):
         self.settings.setValue(_RECENT, recent[:10])
         self.recent.clear()
         self.recent.addItems(recent[:10])
+
+    def _forget(self, path: Path) -> None:
+        recent = [p for p in self.recent_files() if p != str(path)]
+        self.settings.setValue(_RECENT, recent)
+        self.recent.clear()
+        self.recent.addItems(recent)
 
     def _show_message(self, message: str) -> None:
         self.statusBar().showMessage(message, 15_000)

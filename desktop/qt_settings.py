@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from cloud.insights import DEFAULT_BASE_URL, DEFAULT_MODEL
 from core.profiling.config import ENGINES, ProfileConfig, Thresholds
 from desktop.models.ai import AIAccess, AISettings, ApiKeys
-from desktop.models.cloud import AWS, LOCAL, CloudConnection
+from desktop.models.cloud import AWS, LOCAL, CloudConnection, endpoint_problem
 from desktop.qt_ai_settings import QtAIPage
 from desktop.qt_cloud_settings import QtCloudPage
 from desktop.qt_workers import QtRunner
@@ -199,8 +199,14 @@ class QtSettingsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             self._on_restore_defaults
         )
+        # Why OK was refused, in a line (an endpoint that is not a URL, say).
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #d62728;")
+        self.problem.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(pages)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.pages = pages
 
@@ -219,6 +225,18 @@ class QtSettingsDialog(QDialog):
             ai_base_url=self.ai_page.settings().base_url,
             ai_model=self.ai_page.settings().model,
         )
+
+    def accept(self) -> None:
+        """Keep the choices, unless one cannot be used: then say why and stay open."""
+        endpoint = self.endpoint.text().strip()
+        problem = endpoint_problem(endpoint) if endpoint else None
+        if problem:
+            self.problem.setText(f"Cloud: {problem}")
+            self.problem.setVisible(True)
+            self.pages.setCurrentWidget(self.cloud_page)
+            self.endpoint.setFocus()
+            return
+        super().accept()
 
     def done(self, result: int) -> None:
         """Close; a connection of the dialog's own stops with it."""
