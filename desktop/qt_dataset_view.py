@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from core.profiling.config import ProfileConfig
@@ -36,10 +37,16 @@ from desktop.qt_cloud_pane import QtCloudBar
 from desktop.qt_file_bar import QtFileBar
 from desktop.qt_grid_pane import QtGridPane
 from desktop.qt_insights_pane import QtInsightsPane
+from desktop.qt_message_bar import ERROR, INFO, QtMessageBar
 from desktop.qt_profile_pane import QtProfilePane
 from desktop.qt_workers import QtRunner
 
 __all__ = ["FILTER_HELP", "QtDatasetView"]
+
+
+def open_local(path: Path) -> None:
+    """Open ``path`` (a file or a folder) with the system's application for it."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class QtDatasetView(QWidget):
@@ -117,8 +124,15 @@ class QtDatasetView(QWidget):
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(self.grid_pane)
         main.addWidget(lower)
+        # Errors that need attention, and what was written, until dismissed.
+        self.message_bar = QtMessageBar()
+        self.session.events.failed.connect(lambda text: self.message_bar.show_message(text, ERROR))
+        self.session.events.exported.connect(self._on_exported)
+        # Rows read (after "Read anyway", say): an earlier failure to read no longer applies.
+        self.session.events.loaded.connect(self._on_loaded)
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_bar)
+        layout.addWidget(self.message_bar)
         if self.cloud_bar is not None:
             layout.addWidget(self.cloud_bar)
         layout.addWidget(main, 1)
@@ -132,6 +146,23 @@ class QtDatasetView(QWidget):
         events.exported.connect(self.exported.emit)
         events.message.connect(self.message.emit)
         self.chart_pane.charted.connect(self.charted.emit)
+
+    def _on_loaded(self) -> None:
+        """Dismiss an error left by an earlier reading."""
+        if self.message_bar.level == ERROR:
+            self.message_bar.dismiss()
+
+    def _on_exported(self, written: str) -> None:
+        """Say what was written, with Open and Show in folder."""
+        path = Path(written)
+        self.message_bar.show_message(
+            f"Wrote {path}",
+            INFO,
+            [
+                ("Open", lambda: open_local(path)),
+                ("Show in folder", lambda: open_local(path.parent)),
+            ],
+        )
 
     def _expose_widgets(self) -> None:
         """Name the panes' widgets on the view, where the window and tests look for them."""

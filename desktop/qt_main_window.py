@@ -109,7 +109,6 @@ class QtMainWindow(QMainWindow):
         view.message.connect(self._show_message)
         # An earlier failure of this file (before "Read anyway") no longer applies.
         view.loaded.connect(self.statusBar().clearMessage)
-        view.exported.connect(lambda written: self._show_message(f"wrote {written}"))
         index = self.tabs.addTab(view, path.name)
         self.tabs.setTabToolTip(index, str(path))
         self.tabs.setCurrentIndex(index)

@@ -76,6 +76,9 @@ class DatasetSession:
         self._ragged = False
         self.status = f"Opening {path.name}…"
         self.status_tip = ""
+        #: the status line that sums up the rows (and profile) shown, once read:
+        #: what the status returns to after a request ends, failed or not.
+        self.summary: str | None = None
         self.events = SessionEvents()
         self._config = config
         self._after_profile: list[Callable[[], None]] = []
@@ -142,6 +145,7 @@ class DatasetSession:
         """Read the first rows at once, then all rows, in the background."""
         path, options = self.path, self.options
         self.error, self._ragged = None, False
+        self.summary = None
 
         def preview(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             with open_table(path, options) as table:
@@ -170,6 +174,7 @@ class DatasetSession:
         if warnings:
             status += f" · ⚠ {warnings[0]}"
         self._set_status(status, "\n".join(warnings))
+        self.summary = status
         self.events.loaded.emit()
 
     def read_leniently(self) -> None:
@@ -318,6 +323,8 @@ class DatasetSession:
         self._set_status(
             f"{self.name}: profiled{place} in {seconds:.1f} s ({len(profile['alerts'])} alerts)"
         )
+        if self.base is not None:
+            self.summary = self.status
         self.events.profiled.emit()
         pending, self._after_profile = self._after_profile, []
         for action in pending:
@@ -393,8 +400,8 @@ class DatasetSession:
         self._start(task, f"writing {path.name}", self._on_exported)
 
     def _on_exported(self, path: str) -> None:
-        """Say what was written."""
-        self._set_status(f"{self.name}: wrote {path}")
+        """Say what was written (the status line goes back to the summary)."""
+        self._set_status(self.summary or f"{self.name}: wrote {path}")
         self.events.exported.emit(path)
 
     # -- requests ----------------------------------------------------------------------
@@ -426,7 +433,8 @@ class DatasetSession:
         self.error = describe_error(error)
         self._ragged = isinstance(error, RaggedRowsError)
         self._after_profile.clear()
-        self._set_status(self.error)
+        # Once rows are shown, the status line goes back to them; the error is a message.
+        self._set_status(self.summary or self.error)
         self.events.failed.emit(self.error)
 
     def _on_cancelled(self) -> None:
