@@ -126,3 +126,154 @@ def test_a_failed_export_is_a_message_and_the_status_returns_to_the_rows(
     for button in view.message_bar.buttons:
         button.click()
     assert opened == [str(written), str(tmp_path)]
+
+
+def _action(window: QtMainWindow, text: str) -> Any:
+    from PySide6.QtGui import QAction
+
+    found = [a for a in window.findChildren(QAction) if a.text().replace("&", "") == text]
+    assert len(found) == 1, text
+    return found[0]
+
+
+def test_keys_close_and_switch_tabs(qtbot: Any, window: QtMainWindow, tmp_path: Path) -> None:
+    from PySide6.QtTest import QTest
+
+    window.show()
+    qtbot.waitExposed(window)
+    first = window.open_path(SAMPLE_CSV)
+    with qtbot.waitSignal(first.loaded, timeout=LONG):
+        pass
+    second = window.open_path(SAMPLE_CSV)
+    with qtbot.waitSignal(second.loaded, timeout=LONG):
+        pass
+    window.activateWindow()
+    assert window.tabs.currentIndex() == 2
+    QTest.keyClick(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 0  # round to the Start tab
+    QTest.keyClick(window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 1
+    QTest.keyClick(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 0
+    both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    QTest.keyClick(window, Qt.Key.Key_Backtab, both)
+    assert window.tabs.currentIndex() == 2
+    QTest.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.count() == 2 and window.current_view() is first
+    window.tabs.setCurrentIndex(0)
+    QTest.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.count() == 2  # the Start tab stays
+
+
+def test_the_shortcut_list_is_read_from_the_actions(qtbot: Any, window: QtMainWindow) -> None:
+    from desktop.qt_shortcuts import QtShortcutsDialog, shortcut_rows
+
+    rows = shortcut_rows(window)
+    assert ("File", "Settings", "Ctrl+,") in rows
+    assert ("File", "Close tab", "Ctrl+W, Ctrl+F4") in rows
+    assert ("File", "Quit", "Ctrl+Q") in rows
+    assert ("View", "Next tab", "Ctrl+Tab, Ctrl+PgDown") in rows
+    assert ("View", "Previous tab", "Ctrl+Shift+Tab, Ctrl+PgUp") in rows
+    assert ("Help", "Keyboard shortcuts", "Ctrl+/") in rows
+    assert ("Data", "Profile", "Ctrl+P") in rows
+    # A shortcut added anywhere in the window shows up: the list cannot go stale.
+    from PySide6.QtGui import QAction, QKeySequence
+
+    extra = QAction("Zoom charts", window)
+    extra.setShortcut(QKeySequence("Ctrl+Alt+Z"))
+    window.addAction(extra)
+    assert shortcut_rows(window)[-1] == ("Window", "Zoom charts", "Ctrl+Alt+Z")
+    dialog = QtShortcutsDialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == len(rows) + 1
+    assert _action(window, "Keyboard shortcuts") and _action(window, "About Loupe")
+    window.resize(1280, 820)
+    window.show()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.grab().save("/tmp/h17/shots/window-shortcuts.png")
+
+
+def test_open_recent_lists_the_files_and_opens_them(
+    qtbot: Any, window: QtMainWindow, tmp_path: Path
+) -> None:
+    menu = window.recent_menu
+    menu.aboutToShow.emit()
+    assert [a.text() for a in menu.actions()] == ["No recent files"]
+    copy = tmp_path / "orders & returns.csv"
+    copy.write_bytes(SAMPLE_CSV.read_bytes())
+    for path in (SAMPLE_CSV, copy):
+        with qtbot.waitSignal(window.open_path(path).loaded, timeout=LONG):
+            pass
+    menu.aboutToShow.emit()
+    files = [a for a in menu.actions() if a.data()]
+    assert [a.data() for a in files] == [str(copy), str(SAMPLE_CSV)]
+    assert files[0].text() == "&1 orders && returns.csv"
+    with qtbot.waitSignal(window.tabs.currentChanged, timeout=LONG):
+        files[1].trigger()
+    view = window.current_view()
+    assert view is not None and view.path == SAMPLE_CSV and window.tabs.count() == 4
+
+
+def test_dialogs_remember_their_folders(
+    qtbot: Any, window: QtMainWindow, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from desktop import qt_main_window
+
+    asked: list[str] = []
+    chosen = tmp_path / "data" / "orders.csv"
+    chosen.parent.mkdir()
+    chosen.write_bytes(SAMPLE_CSV.read_bytes())
+
+    def open_names(parent: Any, title: str, folder: str, kinds: str) -> tuple[list[str], str]:
+        asked.append(folder)
+        return [str(chosen)], ""
+
+    def save_name(parent: Any, title: str, name: str, kinds: str) -> tuple[str, str]:
+        asked.append(name)
+        return str(tmp_path / "exports" / "rows.csv"), ""
+
+    dialog = qt_main_window.QFileDialog
+    monkeypatch.setattr(dialog, "getOpenFileNames", open_names)
+    monkeypatch.setattr(dialog, "getSaveFileName", save_name)
+    window._on_open()
+    window._on_open()
+    view = window.current_view()
+    assert view is not None
+    with qtbot.waitSignal(view.loaded, timeout=LONG):
+        pass
+    (tmp_path / "exports").mkdir()
+    with qtbot.waitSignal(view.exported, timeout=LONG):
+        window._on_export_rows()
+    with qtbot.waitSignal(view.exported, timeout=LONG):
+        window._on_export_rows()
+    assert asked == [
+        "",
+        str(chosen.parent),
+        str(chosen.with_name("orders-rows.csv")),
+        str(tmp_path / "exports" / "orders-rows.csv"),
+    ]
+
+
+def test_the_window_keeps_its_size_and_new_windows_open(
+    qtbot: Any, window: QtMainWindow, tmp_path: Path
+) -> None:
+    window.resize(700, 560)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.open_path(SAMPLE_CSV).loaded, timeout=LONG):
+        pass
+    window.close()
+    again = QtMainWindow(window.settings, ai=window.ai)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (700, 560)
+    assert again.tabs.count() == 1  # the file is not read again unasked
+    other = _action(again, "New window").trigger()
+    from desktop import qt_main_window
+
+    assert other is None and len(qt_main_window._windows) == 1
+    second = qt_main_window._windows[0]
+    assert second.isVisible() and second is not again and second.settings is again.settings
+    second.close()
+    qtbot.waitUntil(lambda: qt_main_window._windows == [], timeout=LONG)
+    again.close()
