@@ -29,6 +29,7 @@ from desktop.models.cloud_job import CloudProfileJob
 from desktop.models.insights import DatasetInsights
 from desktop.models.kept_upload import UploadMemory
 from desktop.models.privacy_choice import PrivacyMemory
+from desktop.models.profile_cache import ProfileCache
 from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import Handle
 from desktop.qt_chart_pane import QtChartPane
@@ -60,6 +61,7 @@ class QtDatasetView(QWidget):
         ai: the app's endpoint, model and key for insights (None: no Insights page).
         privacy_memory: where each file's insights privacy choice is remembered.
         upload_memory: where interrupted cloud uploads are kept to resume.
+        cache: where profiles are kept, to show an unchanged file's last one at once.
 
     Signals:
         loaded(): all rows are shown.
@@ -89,9 +91,10 @@ class QtDatasetView(QWidget):
         ai: AIAccess | None = None,
         privacy_memory: PrivacyMemory | None = None,
         upload_memory: UploadMemory | None = None,
+        cache: ProfileCache | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = DatasetSession(path, QtRunner(self), options, config)
+        self.session = DatasetSession(path, QtRunner(self), options, config, cache)
         self.file_bar = QtFileBar(self.session)
         self.cloud_job: CloudProfileJob | None = None
         self.cloud_bar: QtCloudBar | None = None

@@ -33,6 +33,7 @@ from core.samples import SAMPLE_CSV
 from desktop.identity import APP_NAME
 from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
+from desktop.models.profile_cache import ProfileCache
 from desktop.qt_cloud_pane import QtUploadMemory
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_insights_pane import QtPrivacyMemory
@@ -60,9 +61,16 @@ _OPEN_FOLDER, _EXPORT_FOLDER = "dialogs/open_folder", "dialogs/export_folder"
 class QtMainWindow(QMainWindow):
     """Loupe's window. Files open in tabs; a failing file never disturbs the others."""
 
-    def __init__(self, settings: QSettings | None = None, ai: AIAccess | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        ai: AIAccess | None = None,
+        profile_cache: ProfileCache | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings or QSettings("Loupe", "Loupe")
+        # Reopening an unchanged file shows its last profile from here.
+        self.profile_cache = profile_cache or ProfileCache()
         self.preferences = Preferences.load(self.settings)
         self.dark = apply_theme(self.preferences.theme)
         self.setWindowTitle("Loupe")
@@ -115,6 +123,7 @@ class QtMainWindow(QMainWindow):
             ai=self.ai,
             privacy_memory=self.privacy_memory,
             upload_memory=self.upload_memory,
+            cache=self.profile_cache,
         )
         view.set_dark(self.dark)
         view.failed.connect(self._show_message)
@@ -332,7 +341,7 @@ class QtMainWindow(QMainWindow):
 
     def _on_new_window(self) -> QtMainWindow:
         """Open another window (it shares the settings and the AI access)."""
-        window = QtMainWindow(self.settings, ai=self.ai)
+        window = QtMainWindow(self.settings, ai=self.ai, profile_cache=self.profile_cache)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Cascade from this one rather than cover it.
         window.move(self.pos() + QPoint(32, 32))
@@ -389,7 +398,9 @@ class QtMainWindow(QMainWindow):
         self.cloud_status.setToolTip(self.cloud.error)
 
     def _on_settings(self) -> None:
-        dialog = QtSettingsDialog(self.preferences, self, cloud=self.cloud, ai=self.ai)
+        dialog = QtSettingsDialog(
+            self.preferences, self, cloud=self.cloud, ai=self.ai, cache=self.profile_cache
+        )
         if dialog.exec():
             self.set_preferences(dialog.preferences())
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from core.read.query import Query, apply_query, filter_expression
 from core.read.table import ReadInfo, ReadOptions, open_table
 from desktop.models.events import SessionEvents
 from desktop.models.exports import profile_export, rows_export
+from desktop.models.profile_cache import CachedProfile, ProfileCache
 from desktop.models.section_charts import SectionCharts
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
@@ -55,8 +57,13 @@ class DatasetSession:
         runner: Runner,
         options: ReadOptions | None = None,
         config: Callable[[], ProfileConfig] = ProfileConfig,
+        cache: ProfileCache | None = None,
     ) -> None:
         self.path = path
+        #: where profiles are kept, to show an unchanged file's last profile at once.
+        self.cache = cache
+        #: when the profile shown was made, if it came from the cache.
+        self.cached_at: datetime | None = None
         self.options = options or ReadOptions()
         self.info: ReadInfo | None = None
         self.base: pl.DataFrame | None = None
@@ -84,6 +91,7 @@ class DatasetSession:
         self._after_profile: list[Callable[[], None]] = []
         self._work = Newest(runner, self.events.busy.emit)
         self._query_rows = Newest(runner, self.events.query.emit)
+        self._cached = Newest(runner)
         self.charts = SectionCharts(runner, self.events.charts, self.events.message)
 
     # -- derived state -------------------------------------------------------------
@@ -176,6 +184,31 @@ class DatasetSession:
         self._set_status(status, "\n".join(warnings))
         self.summary = status
         self.events.loaded.emit()
+        self._look_up_cached_profile()
+
+    def _look_up_cached_profile(self) -> None:
+        """Show the profile kept for the file as it is now, if any (read in the background)."""
+        cache, path, options, config = self.cache, self.path, self.options, self._config()
+        if cache is None or self.profile is not None:
+            return
+
+        def look_up(progress: Progress, cancelled: Callable[[], bool]) -> CachedProfile | None:
+            return cache.get(path, options, config)
+
+        self._cached.start(look_up, "cache", finished=self._on_cached, errored=lambda _: None)
+
+    def _on_cached(self, found: CachedProfile | None) -> None:
+        """Show the cached profile, unless one is computed meanwhile."""
+        if found is None or self.profile is not None or self._work.phase == _PROFILING:
+            return
+        self.show_profile(found.profile, found.seconds)
+        self.cached_at = found.saved
+        when = found.saved.astimezone().strftime("%Y-%m-%d %H:%M")
+        self._set_status(
+            f"{self.name}: profile from the cache, made {when} "
+            f"({len(found.profile['alerts'])} alerts) · Profile to compute it again"
+        )
+        self.summary = self.status
 
     def read_leniently(self) -> None:
         """Read the file again, padding short rows and cutting long ones."""
@@ -212,6 +245,7 @@ class DatasetSession:
         self.options = options
         self.base = None
         self.profile = None
+        self._cached.invalidate()
         self.query = self._shown_query = Query()
         self.query_error = None
         # The old rows and profile are gone: a query or charts computed from them
@@ -301,12 +335,15 @@ class DatasetSession:
 
     def start_profile(self) -> None:
         """Profile the file in the background; the overview and charts follow."""
-        path, options, config = self.path, self.options, self._config()
+        path, options, config, cache = self.path, self.options, self._config(), self.cache
+        self._cached.invalidate()
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             with open_table(path, options) as table:
                 result = profile_table(table, config, progress=progress, cancel=cancelled)
-                return result.profile, result.seconds
+            if cache is not None:
+                cache.put(path, options, config, result.profile, result.seconds)
+            return result.profile, result.seconds
 
         self._start(run, _PROFILING, self._on_profile)
 
@@ -317,6 +354,7 @@ class DatasetSession:
     def show_profile(self, profile: Profile, seconds: float, where: str = "") -> None:
         """Keep ``profile`` (made ``where``, "" for here), show its overview, run what waited."""
         self.profile, self.profile_seconds = profile, seconds
+        self.cached_at = None
         self.column = None
         self.show_section("Overview")
         place = f" {where}" if where else ""

@@ -29,6 +29,8 @@ from tests.cloud.client.file_keyring import FileKeyring
 def own_runtime_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Connection files are looked for in the test's folder, never the user's."""
     monkeypatch.setenv("LOUPE_RUNTIME_DIR", str(tmp_path / "runtime"))
+    # Cached profiles too go to the test's folder.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 @pytest.fixture

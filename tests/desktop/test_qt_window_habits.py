@@ -277,3 +277,36 @@ def test_the_window_keeps_its_size_and_new_windows_open(
     second.close()
     qtbot.waitUntil(lambda: qt_main_window._windows == [], timeout=LONG)
     again.close()
+
+
+def test_reopening_an_unchanged_file_shows_its_cached_profile(
+    qtbot: Any, window: QtMainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(SAMPLE_CSV.read_bytes())
+    assert window.profile_cache.folder.is_relative_to(tmp_path)
+    first = window.open_path(path)
+    with qtbot.waitSignal(first.loaded, timeout=LONG):
+        pass
+    with qtbot.waitSignal(first.profiled, timeout=LONG):
+        first.start_profile()
+    window._on_close_current_tab()
+    again = window.open_path(path)
+    with qtbot.waitSignal(again.profiled, timeout=LONG):
+        pass
+    assert again.profile == first.profile and again.worker is None
+    assert "profile from the cache, made " in again.status.text()
+    assert again.session.cached_at is not None
+
+    dialog = QtSettingsDialog(window.preferences, window, cache=window.profile_cache)
+    qtbot.addWidget(dialog)
+    button = dialog.clear_cache_button
+    assert button.isEnabled() and button.text().startswith("Clear cached profiles (")
+    button.click()
+    assert button.text() == "Clear cached profiles (0.0 MB)" and not button.isEnabled()
+    assert window.profile_cache.size() == 0
+    third = window.open_path(path)
+    with qtbot.waitSignal(third.loaded, timeout=LONG):
+        pass
+    qtbot.waitUntil(lambda: not third.session._cached.running, timeout=LONG)
+    assert third.profile is None
