@@ -32,6 +32,7 @@ from desktop.models.privacy_choice import PrivacyMemory
 from desktop.models.profile_cache import ProfileCache
 from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import Handle
+from desktop.qt_cell_viewer import QtCellViewer
 from desktop.qt_chart_pane import QtChartPane
 from desktop.qt_chart_view import QtChartView
 from desktop.qt_cloud_pane import QtCloudBar
@@ -118,6 +119,8 @@ class QtDatasetView(QWidget):
             self.insights_pane = QtInsightsPane(self.insights)
             self.chart_pane.add_page("Insights", self.insights_pane)
         self._expose_widgets()
+        # A cell's long text is read whole in a viewer of its own.
+        self.grid.doubleClicked.connect(lambda index: self.view_cell(index.row(), index.column()))
 
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.profile_pane)
@@ -149,6 +152,13 @@ class QtDatasetView(QWidget):
         events.exported.connect(self.exported.emit)
         events.message.connect(self.message.emit)
         self.chart_pane.charted.connect(self.charted.emit)
+
+    def view_cell(self, row: int, column: int) -> QtCellViewer:
+        """Show the value at ``row``, ``column`` of the rows shown, whole and read-only."""
+        frame = self.model.frame
+        viewer = QtCellViewer(frame.columns[column], row, frame[row, column], self)
+        viewer.show()
+        return viewer
 
     def _on_loaded(self) -> None:
         """Dismiss an error left by an earlier reading."""

@@ -310,3 +310,30 @@ def test_reopening_an_unchanged_file_shows_its_cached_profile(
         pass
     qtbot.waitUntil(lambda: not third.session._cached.running, timeout=LONG)
     assert third.profile is None
+
+
+def test_a_long_cell_is_read_whole_and_copied(
+    qtbot: Any, window: QtMainWindow, tmp_path: Path
+) -> None:
+    import polars as pl
+
+    long = "first line\n" + "a very long comment " * 200
+    path = tmp_path / "notes.parquet"
+    pl.DataFrame({"id": [1, 2], "note": ["short", long]}).write_parquet(path)
+    view = window.open_path(path)
+    with qtbot.waitSignal(view.loaded, timeout=LONG):
+        pass
+    window.show()
+    qtbot.waitExposed(window)
+    index = view.model.index(1, 1)
+    rect = view.grid.visualRect(index)
+    # As a real double-click comes: a press and release, then the double-click.
+    qtbot.mouseClick(view.grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    viewers = [w for w in QApplication.topLevelWidgets() if w.windowTitle() == "note, row 2"]
+    assert len(viewers) == 1
+    viewer = viewers[0]
+    assert viewer.text.toPlainText() == long and viewer.text.isReadOnly()
+    viewer.copy_button.click()
+    assert QApplication.clipboard().text() == long
+    viewer.close()
