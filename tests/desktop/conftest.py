@@ -29,8 +29,14 @@ from tests.cloud.client.file_keyring import FileKeyring
 def own_runtime_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Connection files are looked for in the test's folder, never the user's."""
     monkeypatch.setenv("LOUPE_RUNTIME_DIR", str(tmp_path / "runtime"))
-    # Cached profiles too go to the test's folder.
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture(autouse=True)
+def own_cache_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached profiles go to a folder of the test's own, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture
