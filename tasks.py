@@ -118,7 +118,8 @@ def app(args: list[str]) -> None:
     """Install Loupe and open the desktop app on the bundled sample dataset (or the files given)."""
     _install("app")
     files = args or [str(ROOT / "core" / "samples" / "retail_orders.csv")]
-    _run(BIN / "loupe", *files)
+    # The files are named from where the user stands, not from the repository.
+    _run(BIN / "loupe", *files, cwd=Path.cwd())
 
 
 def test(args: list[str]) -> None:

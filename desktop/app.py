@@ -167,6 +167,11 @@ def main(files: Sequence[str] = ()) -> int:
     if failed is not None:
         return failed
 
+    from desktop.qt_quiet import install_message_filter, quiet_chromium
+
+    quiet_chromium()
+    install_message_filter()
+
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must load before the app
     from PySide6.QtWidgets import QApplication
 

@@ -113,6 +113,8 @@ class QtChartView(QWebEngineView):
         self.figure_count = len(specs)
         self.renders += 1
         background = "#111" if dark else "#fff"
+        # The colour scheme also gives the page's scrollbars the theme's colours.
+        scheme = "dark" if dark else "light"
         divs = "".join(f'<div id="f{i}"></div>' for i in range(len(specs)))
         if header:
             divs = f'<div class="with-stats">{header}<div class="figures">{divs}</div></div>'
@@ -123,7 +125,8 @@ class QtChartView(QWebEngineView):
         )
         script = json.dumps(specs).replace("<", "\\u003c")
         html = (
-            f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{style}</style></head>'
+            f'<!DOCTYPE html><html style="color-scheme:{scheme}"><head><meta charset="utf-8">'
+            f'<meta name="color-scheme" content="{scheme}"><style>{style}</style></head>'
             f'<body data-render="{self.renders}" style="margin:0;background:{background}">{divs}'
             '<script src="plotly.min.js"></script>'
             '<script src="qrc:///qtwebchannel/qwebchannel.js"></script>'

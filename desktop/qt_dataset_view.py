@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from core.profiling.config import ProfileConfig
@@ -29,8 +30,10 @@ from desktop.models.cloud_job import CloudProfileJob
 from desktop.models.insights import DatasetInsights
 from desktop.models.kept_upload import UploadMemory
 from desktop.models.privacy_choice import PrivacyMemory
+from desktop.models.profile_cache import ProfileCache
 from desktop.models.session import FILTER_HELP, DatasetSession
 from desktop.models.tasks import Handle
+from desktop.qt_cell_viewer import QtCellViewer
 from desktop.qt_chart_pane import QtChartPane
 from desktop.qt_chart_view import QtChartView
 from desktop.qt_cloud_pane import QtCloudBar
@@ -38,10 +41,16 @@ from desktop.qt_file_bar import QtFileBar
 from desktop.qt_grid_pane import QtGridPane
 from desktop.qt_insights_pane import QtInsightsPane
 from desktop.qt_layout_memory import QtLayoutMemory
+from desktop.qt_message_bar import ERROR, INFO, QtMessageBar
 from desktop.qt_profile_pane import QtProfilePane
 from desktop.qt_workers import QtRunner
 
 __all__ = ["FILTER_HELP", "QtDatasetView"]
+
+
+def open_local(path: Path) -> None:
+    """Open ``path`` (a file or a folder) with the system's application for it."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class QtDatasetView(QWidget):
@@ -56,6 +65,7 @@ class QtDatasetView(QWidget):
         privacy_memory: where each file's insights privacy choice is remembered.
         upload_memory: where interrupted cloud uploads are kept to resume.
         settings: where the panes' sizes are remembered (None: nowhere).
+        cache: where profiles are kept, to show an unchanged file's last one at once.
 
     Signals:
         loaded(): all rows are shown.
@@ -86,10 +96,16 @@ class QtDatasetView(QWidget):
         privacy_memory: PrivacyMemory | None = None,
         upload_memory: UploadMemory | None = None,
         settings: QSettings | None = None,
+        cache: ProfileCache | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = DatasetSession(
-            path, QtRunner(self), options, config, mapped_folder=cache_folder() / "rows"
+            path,
+            QtRunner(self),
+            options,
+            config,
+            mapped_folder=cache_folder() / "rows",
+            cache=cache,
         )
         self.file_bar = QtFileBar(self.session)
         self.cloud_job: CloudProfileJob | None = None
@@ -114,6 +130,8 @@ class QtDatasetView(QWidget):
             self.insights_pane = QtInsightsPane(self.insights)
             self.chart_pane.add_page("Insights", self.insights_pane)
         self._expose_widgets()
+        # A cell's long text is read whole in a viewer of its own.
+        self.grid.doubleClicked.connect(lambda index: self.view_cell(index.row(), index.column()))
 
         # The grid has the whole height until there is a profile to show under it.
         self.layout_memory = QtLayoutMemory(settings)
@@ -137,8 +155,15 @@ class QtDatasetView(QWidget):
             self.layout_memory.keep(splitter, key)
         self.session.events.profiled.connect(self._show_profile_panes)
         self.session.events.cleared.connect(lower.hide)
+        # Errors that need attention, and what was written, until dismissed.
+        self.message_bar = QtMessageBar()
+        self.session.events.failed.connect(lambda text: self.message_bar.show_message(text, ERROR))
+        self.session.events.exported.connect(self._on_exported)
+        # Rows read (after "Read anyway", say): an earlier failure to read no longer applies.
+        self.session.events.loaded.connect(self._on_loaded)
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_bar)
+        layout.addWidget(self.message_bar)
         if self.cloud_bar is not None:
             layout.addWidget(self.cloud_bar)
         layout.addWidget(main, 1)
@@ -161,6 +186,31 @@ class QtDatasetView(QWidget):
         height = max(self.main_splitter.height(), 400)
         self.layout_memory.restore(
             self.main_splitter, "rows_and_profile", [height * 2 // 5, height * 3 // 5]
+        )
+
+    def view_cell(self, row: int, column: int) -> QtCellViewer:
+        """Show the value at ``row``, ``column`` of the rows shown, whole and read-only."""
+        shown = self.model.rows
+        value = shown.window(row, 1).row(0)[column]
+        viewer = QtCellViewer(shown.columns[column], row, value, self)
+        viewer.show()
+        return viewer
+
+    def _on_loaded(self) -> None:
+        """Dismiss an error left by an earlier reading."""
+        if self.message_bar.level == ERROR:
+            self.message_bar.dismiss()
+
+    def _on_exported(self, written: str) -> None:
+        """Say what was written, with Open and Show in folder."""
+        path = Path(written)
+        self.message_bar.show_message(
+            f"Wrote {path}",
+            INFO,
+            [
+                ("Open", lambda: open_local(path)),
+                ("Show in folder", lambda: open_local(path.parent)),
+            ],
         )
 
     def _expose_widgets(self) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QMenu,
     QProgressBar,
     QPushButton,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.session import DatasetSession
+from desktop.qt_message_bar import QtElidedLabel
 from desktop.qt_reading_options import QtReadingOptions
 
 __all__ = ["QtFileBar"]
@@ -41,7 +41,8 @@ class QtFileBar(QWidget):
     def __init__(self, session: DatasetSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.status = QLabel(session.status)
+        # Cut to fit: a long message (a ragged row's) must never widen the window.
+        self.status = QtElidedLabel(session.status)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.cancel_button = QPushButton("Cancel")

@@ -6,7 +6,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -35,6 +35,7 @@ from core.samples import SAMPLE_CSV
 from desktop.identity import APP_NAME
 from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
+from desktop.models.profile_cache import ProfileCache
 from desktop.qt_cloud_pane import QtUploadMemory
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_insights_pane import QtPrivacyMemory
@@ -42,6 +43,9 @@ from desktop.qt_settings import Preferences, QtSettingsDialog, apply_theme
 from desktop.qt_workers import QtRunner
 
 __all__ = ["QtMainWindow"]
+
+# The windows opened with File → New window, kept alive until they close.
+_windows: list[QtMainWindow] = []
 
 _FILTER = (
     "Tables (*.csv *.tsv *.txt *.psv *.gz *.bz2 *.zst *.zip *.xlsx *.xlsm *.xlsb *.xls *.ods "
@@ -53,18 +57,31 @@ _ROWS_FILTER = (
 )
 _CODE_FILTER = "Polars code (*.py);;SQL for DuckDB (*.sql)"
 _RECENT = "recent_files"
+_GEOMETRY, _STATE = "window/geometry", "window/state"
+_OPEN_FOLDER, _EXPORT_FOLDER = "dialogs/open_folder", "dialogs/export_folder"
 
 
 class QtMainWindow(QMainWindow):
     """Loupe's window. Files open in tabs; a failing file never disturbs the others."""
 
-    def __init__(self, settings: QSettings | None = None, ai: AIAccess | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        ai: AIAccess | None = None,
+        profile_cache: ProfileCache | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings or QSettings("Loupe", "Loupe")
+        # Reopening an unchanged file shows its last profile from here.
+        self.profile_cache = profile_cache or ProfileCache()
         self.preferences = Preferences.load(self.settings)
         self.dark = apply_theme(self.preferences.theme)
         self.setWindowTitle("Loupe")
         self.resize(1280, 820)
+        # Where and how big the window was; the files it showed are never reopened unasked.
+        geometry = self.settings.value(_GEOMETRY)
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
         self.setAcceptDrops(True)
         # The cloud backend: a local one this window may start (and stops when it
         # closes), or a deployment; its state shows in the status bar.
@@ -94,6 +111,9 @@ class QtMainWindow(QMainWindow):
         self._browser_warmup: QWebEngineView | None = None
         self._painted = False
         self._build_menu()
+        state = self.settings.value(_STATE)
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(state)
         self._on_tab_changed(0)
 
     def open_path(self, path: str | Path) -> QtDatasetView:
@@ -107,17 +127,19 @@ class QtMainWindow(QMainWindow):
             privacy_memory=self.privacy_memory,
             upload_memory=self.upload_memory,
             settings=self.settings,
+            cache=self.profile_cache,
         )
         view.set_dark(self.dark)
         view.failed.connect(self._show_message)
         view.message.connect(self._show_message)
         # An earlier failure of this file (before "Read anyway") no longer applies.
         view.loaded.connect(self.statusBar().clearMessage)
-        view.exported.connect(lambda written: self._show_message(f"wrote {written}"))
         index = self.tabs.addTab(view, path.name)
         self.tabs.setTabToolTip(index, str(path))
         self.tabs.setCurrentIndex(index)
-        self._remember(path)
+        # Only files that open are recent: one that fails to read leaves the list.
+        view.session.events.previewed.connect(lambda: self._remember(path))
+        view.failed.connect(lambda _: self._forget(path) if view.session.base is None else None)
         view.start_loading()
         return view
 
@@ -169,6 +191,8 @@ class QtMainWindow(QMainWindow):
                 view.stop_cloud(keep_upload=True)
                 if view.busy:
                     view.cancel()
+        self.settings.setValue(_GEOMETRY, self.saveGeometry())
+        self.settings.setValue(_STATE, self.saveState())
         # The local backend this window started ends with it.
         self.cloud.changed.disconnect(self._update_cloud_status)
         self.cloud.shutdown()
@@ -179,7 +203,11 @@ class QtMainWindow(QMainWindow):
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._add(file_menu, "&Open…", self._on_open, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._update_recent_menu)
+        self._update_recent_menu()
         self._add(file_menu, "Open &sample dataset", lambda: self.open_path(SAMPLE_CSV))
+        self._add(file_menu, "&New window", self._on_new_window, "Ctrl+Shift+N")
         file_menu.addSeparator()
         for text, handler in (
             ("Export &report (HTML)…", lambda: self._on_export_profile(report=True)),
@@ -189,9 +217,12 @@ class QtMainWindow(QMainWindow):
         ):
             self._dataset_actions.append(self._add(file_menu, text, handler))
         file_menu.addSeparator()
-        self._add(file_menu, "&Settings…", self._on_settings, QKeySequence.StandardKey.Preferences)
+        settings = self._add(file_menu, "&Settings…", self._on_settings, "Ctrl+,")
+        settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         file_menu.addSeparator()
-        self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        close = self._add(file_menu, "&Close tab", self._on_close_current_tab)
+        close.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Ctrl+F4")])
+        self._add(file_menu, "&Quit", self.close, "Ctrl+Q")
         data_menu = self.menuBar().addMenu("&Data")
         self._dataset_actions += [
             self._add(data_menu, "&Profile", lambda: self._with_view("start_profile"), "Ctrl+P"),
@@ -215,7 +246,13 @@ class QtMainWindow(QMainWindow):
             self._add(code_menu, "&Polars", lambda: self._on_copy_code("polars")),
             self._add(code_menu, "&SQL (DuckDB)", lambda: self._on_copy_code("sql")),
         ]
+        view_menu = self.menuBar().addMenu("&View")
+        next_tab = self._add(view_menu, "&Next tab", lambda: self._step_tab(1))
+        next_tab.setShortcuts([QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")])
+        previous = self._add(view_menu, "&Previous tab", lambda: self._step_tab(-1))
+        previous.setShortcuts([QKeySequence("Ctrl+Shift+Tab"), QKeySequence("Ctrl+PgUp")])
         help_menu = self.menuBar().addMenu("&Help")
+        self._add(help_menu, "&Keyboard shortcuts", self._on_shortcuts, "Ctrl+/")
         about = self._add(help_menu, f"&About {APP_NAME}", self._on_about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -261,6 +298,12 @@ class QtMainWindow(QMainWindow):
         self.recent.clear()
         self.recent.addItems(recent[:10])
 
+    def _forget(self, path: Path) -> None:
+        recent = [p for p in self.recent_files() if p != str(path)]
+        self.settings.setValue(_RECENT, recent)
+        self.recent.clear()
+        self.recent.addItems(recent)
+
     def _show_message(self, message: str) -> None:
         self.statusBar().showMessage(message, 15_000)
 
@@ -270,9 +313,69 @@ class QtMainWindow(QMainWindow):
             getattr(view, method)()
 
     def _on_open(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Open a table", "", _FILTER)
+        folder = str(self.settings.value(_OPEN_FOLDER, "") or "")
+        names, _ = QFileDialog.getOpenFileNames(self, "Open a table", folder, _FILTER)
+        if names:
+            self.settings.setValue(_OPEN_FOLDER, str(Path(names[-1]).parent))
         for name in names:
             self.open_path(name)
+
+    def _export_name(self, view: QtDatasetView, name: str) -> str:
+        """Where an export dialog starts: the last export's folder, else beside the file."""
+        folder = str(self.settings.value(_EXPORT_FOLDER, "") or "")
+        return str(
+            Path(folder) / name if folder and Path(folder).is_dir() else view.path.with_name(name)
+        )
+
+    def _exported_to(self, name: str) -> None:
+        self.settings.setValue(_EXPORT_FOLDER, str(Path(name).parent))
+
+    def _update_recent_menu(self) -> None:
+        """List the recent files in File → Open Recent."""
+        menu = self.recent_menu
+        menu.clear()
+        recent = self.recent_files()
+        for number, name in enumerate(recent, start=1):
+            prefix = f"&{number} " if number < 10 else ""
+            action = menu.addAction(f"{prefix}{Path(name).name.replace('&', '&&')}")
+            action.setToolTip(name)
+            action.setStatusTip(name)
+            action.setData(name)
+            action.triggered.connect(lambda _=False, path=name: self.open_path(path))
+        if not recent:
+            menu.addAction("No recent files").setEnabled(False)
+            return
+        menu.addSeparator()
+        menu.addAction("&Clear list", lambda: self._forget_all())
+
+    def _forget_all(self) -> None:
+        self.settings.setValue(_RECENT, [])
+        self.recent.clear()
+
+    def _on_new_window(self) -> QtMainWindow:
+        """Open another window (it shares the settings and the AI access)."""
+        window = QtMainWindow(self.settings, ai=self.ai, profile_cache=self.profile_cache)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Cascade from this one rather than cover it.
+        window.move(self.pos() + QPoint(32, 32))
+        _windows.append(window)
+        window.destroyed.connect(lambda: _windows.remove(window) if window in _windows else None)
+        window.show()
+        return window
+
+    def _step_tab(self, step: int) -> None:
+        count = self.tabs.count()
+        if count > 1:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+
+    def _on_close_current_tab(self) -> None:
+        if self.current_view() is not None:
+            self._on_close_tab(self.tabs.currentIndex())
+
+    def _on_shortcuts(self) -> None:
+        from desktop.qt_shortcuts import QtShortcutsDialog
+
+        QtShortcutsDialog(self).exec()
 
     def _on_export_profile(self, *, report: bool) -> None:
         view = self.current_view()
@@ -280,9 +383,10 @@ class QtMainWindow(QMainWindow):
             return
         suffix, kind = (".html", "HTML report (*.html)") if report else (".json", "JSON (*.json)")
         name, _ = QFileDialog.getSaveFileName(
-            self, "Export", str(view.path.with_name(view.path.stem + "-profile" + suffix)), kind
+            self, "Export", self._export_name(view, view.path.stem + "-profile" + suffix), kind
         )
         if name:
+            self._exported_to(name)
             view.export_profile(Path(name), report=report)
 
     def _on_export_rows(self) -> None:
@@ -292,10 +396,11 @@ class QtMainWindow(QMainWindow):
         name, chosen = QFileDialog.getSaveFileName(
             self,
             "Export rows",
-            str(view.path.with_name(view.path.stem + "-rows.csv")),
+            self._export_name(view, view.path.stem + "-rows.csv"),
             _ROWS_FILTER,
         )
         if name:
+            self._exported_to(name)
             path = Path(name)
             if not path.suffix and "(*." in chosen:
                 path = path.with_suffix(chosen.split("(*")[1].rstrip(")"))
@@ -351,7 +456,9 @@ class QtMainWindow(QMainWindow):
         self.cloud_status.setToolTip(self.cloud.error)
 
     def _on_settings(self) -> None:
-        dialog = QtSettingsDialog(self.preferences, self, cloud=self.cloud, ai=self.ai)
+        dialog = QtSettingsDialog(
+            self.preferences, self, cloud=self.cloud, ai=self.ai, cache=self.profile_cache
+        )
         if dialog.exec():
             self.set_preferences(dialog.preferences())
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -30,7 +31,8 @@ from PySide6.QtWidgets import (
 from cloud.insights import DEFAULT_BASE_URL, DEFAULT_MODEL
 from core.profiling.config import ENGINES, ProfileConfig, Thresholds
 from desktop.models.ai import AIAccess, AISettings, ApiKeys
-from desktop.models.cloud import AWS, LOCAL, CloudConnection
+from desktop.models.cloud import AWS, LOCAL, CloudConnection, endpoint_problem
+from desktop.models.profile_cache import ProfileCache
 from desktop.qt_ai_settings import QtAIPage
 from desktop.qt_cloud_settings import QtCloudPage
 from desktop.qt_workers import QtRunner
@@ -137,6 +139,7 @@ class QtSettingsDialog(QDialog):
         parent: QWidget | None = None,
         cloud: CloudConnection | None = None,
         ai: AIAccess | None = None,
+        cache: ProfileCache | None = None,
     ) -> None:
         # Long: the dialog's form, built top to bottom in the order the user reads it.
         super().__init__(parent)
@@ -168,6 +171,15 @@ class QtSettingsDialog(QDialog):
         form = QFormLayout(profiling)
         form.addRow("Engine", self.engine)
         form.addRow(QLabel("auto: in memory when the file is small and fits, streaming otherwise."))
+        self.cache = cache
+        self.clear_cache_button = QPushButton()
+        self.clear_cache_button.setToolTip(
+            "Profiles of files opened before, shown at once when a file has not changed"
+        )
+        self.clear_cache_button.clicked.connect(self._on_clear_cache)
+        self.clear_cache_button.setVisible(cache is not None)
+        self._update_cache_button()
+        form.addRow("Cache", self.clear_cache_button)
         for item in fields(Thresholds):
             value = getattr(preferences.thresholds, item.name)
             box: QSpinBox | QDoubleSpinBox
@@ -199,8 +211,14 @@ class QtSettingsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             self._on_restore_defaults
         )
+        # Why OK was refused, in a line (an endpoint that is not a URL, say).
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #d62728;")
+        self.problem.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(pages)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.pages = pages
 
@@ -219,6 +237,28 @@ class QtSettingsDialog(QDialog):
             ai_base_url=self.ai_page.settings().base_url,
             ai_model=self.ai_page.settings().model,
         )
+
+    def _update_cache_button(self) -> None:
+        size = self.cache.size() if self.cache is not None else 0
+        self.clear_cache_button.setText(f"Clear cached profiles ({size / 1e6:.1f} MB)")
+        self.clear_cache_button.setEnabled(size > 0)
+
+    def _on_clear_cache(self) -> None:
+        if self.cache is not None:
+            self.cache.clear()
+        self._update_cache_button()
+
+    def accept(self) -> None:
+        """Keep the choices, unless one cannot be used: then say why and stay open."""
+        endpoint = self.endpoint.text().strip()
+        problem = endpoint_problem(endpoint) if endpoint else None
+        if problem:
+            self.problem.setText(f"Cloud: {problem}")
+            self.problem.setVisible(True)
+            self.pages.setCurrentWidget(self.cloud_page)
+            self.endpoint.setFocus()
+            return
+        super().accept()
 
     def done(self, result: int) -> None:
         """Close; a connection of the dialog's own stops with it."""

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 import desktop
 from cloud.client import CloudClient, TokenProvider
@@ -59,6 +60,7 @@ __all__ = [
     "CloudConnection",
     "CloudFailed",
     "Credentials",
+    "endpoint_problem",
     "first_error_line",
     "serve_command",
 ]
@@ -142,6 +144,23 @@ def _local_token(url: str) -> str:
         if normalise_endpoint(connection.url) == url:
             return connection.token
     raise CloudFailed(f"the local backend at {url} is no longer running")
+
+
+def endpoint_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a deployment's endpoint, in a line (None: it can).
+
+    It must be an http(s) URL naming a host; plain http only to this machine.
+    """
+    url = normalise_endpoint(url)
+    if not url.startswith(("http://", "https://")):
+        return f"the endpoint must be an http(s) URL, not {url or 'empty'!r}"
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not host:
+        return f"the endpoint {url!r} names no host; it looks like https://example.com/"
+    return insecure_reason(url)
 
 
 class CloudConnection:
@@ -394,12 +413,9 @@ class CloudConnection:
     def _endpoint(self, url: str) -> str:
         """``url`` normalised, or "" after failing with the line saying why it cannot be used."""
         url = normalise_endpoint(url)
-        if not url.startswith(("http://", "https://")):
-            self._fail(AWS, f"the endpoint must be an http(s) URL, not {url or 'empty'!r}")
-            return ""
-        reason = insecure_reason(url)
-        if reason:
-            self._fail(AWS, reason)
+        problem = endpoint_problem(url)
+        if problem:
+            self._fail(AWS, problem)
             return ""
         return url
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from core.read.table import ReadInfo, ReadOptions, open_table
 from desktop.models.columns import ColumnView
 from desktop.models.events import SessionEvents
 from desktop.models.exports import profile_export, rows_export
+from desktop.models.profile_cache import CachedProfile, ProfileCache
 from desktop.models.rows import ShownRows
 from desktop.models.section_charts import SectionCharts
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
@@ -78,9 +80,14 @@ class DatasetSession:
         options: ReadOptions | None = None,
         config: Callable[[], ProfileConfig] = ProfileConfig,
         mapped_folder: Path | None = None,
+        cache: ProfileCache | None = None,
     ) -> None:
         self.path = path
         self.mapped_folder = mapped_folder
+        #: where profiles are kept, to show an unchanged file's last profile at once.
+        self.cache = cache
+        #: when the profile shown was made, if it came from the cache.
+        self.cached_at: datetime | None = None
         self.options = options or ReadOptions()
         self.info: ReadInfo | None = None
         #: every row read (None until all are in).
@@ -107,6 +114,9 @@ class DatasetSession:
         self._ragged = False
         self.status = f"Opening {path.name}…"
         self.status_tip = ""
+        #: the status line that sums up the rows (and profile) shown, once read:
+        #: what the status returns to after a request ends, failed or not.
+        self.summary: str | None = None
         self.events = SessionEvents()
         self._config = config
         self._after_profile: list[Callable[[], None]] = []
@@ -114,6 +124,7 @@ class DatasetSession:
         self._query_rows = Newest(runner, self.events.query.emit)
         self._counting = Newest(runner)
         self._options_check = Newest(runner)
+        self._cached = Newest(runner)
         self.charts = SectionCharts(runner, self.events.charts, self.events.message)
 
     # -- derived state -------------------------------------------------------------
@@ -196,6 +207,7 @@ class DatasetSession:
         """Read the first rows at once, then all rows, in the background."""
         path, options = self.path, self.options
         self.error, self._ragged = None, False
+        self.summary = None
 
         def preview(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             with open_table(path, options) as table:
@@ -233,7 +245,33 @@ class DatasetSession:
         if warnings:
             status += f" · ⚠ {warnings[0]}"
         self._set_status(status, "\n".join(warnings))
+        self.summary = status
         self.events.loaded.emit()
+        self._look_up_cached_profile()
+
+    def _look_up_cached_profile(self) -> None:
+        """Show the profile kept for the file as it is now, if any (read in the background)."""
+        cache, path, options, config = self.cache, self.path, self.options, self._config()
+        if cache is None or self.profile is not None:
+            return
+
+        def look_up(progress: Progress, cancelled: Callable[[], bool]) -> CachedProfile | None:
+            return cache.get(path, options, config)
+
+        self._cached.start(look_up, "cache", finished=self._on_cached, errored=lambda _: None)
+
+    def _on_cached(self, found: CachedProfile | None) -> None:
+        """Show the cached profile, unless one is computed meanwhile."""
+        if found is None or self.profile is not None or self._work.phase == _PROFILING:
+            return
+        self.show_profile(found.profile, found.seconds)
+        self.cached_at = found.saved
+        when = found.saved.astimezone().strftime("%Y-%m-%d %H:%M")
+        self._set_status(
+            f"{self.name}: profile from the cache, made {when} "
+            f"({len(found.profile['alerts'])} alerts) · Profile to compute it again"
+        )
+        self.summary = self.status
 
     def read_leniently(self) -> None:
         """Read the file again, padding short rows and cutting long ones."""
@@ -298,6 +336,7 @@ class DatasetSession:
         self.options = options
         self.base = None
         self.profile = None
+        self._cached.invalidate()
         # The columns and their types may change: the old queries and their history go.
         self.query = self._shown_query = Query()
         self._undo.clear()
@@ -513,12 +552,15 @@ class DatasetSession:
 
     def start_profile(self) -> None:
         """Profile the file in the background; the overview and charts follow."""
-        path, options, config = self.path, self.options, self._config()
+        path, options, config, cache = self.path, self.options, self._config(), self.cache
+        self._cached.invalidate()
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             with open_table(path, options) as table:
                 result = profile_table(table, config, progress=progress, cancel=cancelled)
-                return result.profile, result.seconds
+            if cache is not None:
+                cache.put(path, options, config, result.profile, result.seconds)
+            return result.profile, result.seconds
 
         self._start(run, _PROFILING, self._on_profile)
 
@@ -553,6 +595,7 @@ class DatasetSession:
     def show_profile(self, profile: Profile, seconds: float, where: str = "") -> None:
         """Keep ``profile`` (made ``where``, "" for here), show its overview, run what waited."""
         self.profile, self.profile_seconds = profile, seconds
+        self.cached_at = None
         self.column = None
         self.show_section("Overview")
         place = f" {where}" if where else ""
@@ -562,6 +605,8 @@ class DatasetSession:
             f"{self.name}: profiled{rows}{place} in {seconds:.1f} s "
             f"({len(profile['alerts'])} alerts)"
         )
+        if self.base is not None:
+            self.summary = self.status
         self.events.profiled.emit()
         pending, self._after_profile = self._after_profile, []
         for action in pending:
@@ -639,8 +684,8 @@ class DatasetSession:
         self._start(task, f"writing {path.name}", self._on_exported)
 
     def _on_exported(self, path: str) -> None:
-        """Say what was written."""
-        self._set_status(f"{self.name}: wrote {path}")
+        """Say what was written (the status line goes back to the summary)."""
+        self._set_status(self.summary or f"{self.name}: wrote {path}")
         self.events.exported.emit(path)
 
     # -- requests ----------------------------------------------------------------------
@@ -672,7 +717,8 @@ class DatasetSession:
         self.error = describe_error(error)
         self._ragged = isinstance(error, RaggedRowsError | UnclosedQuoteError)
         self._after_profile.clear()
-        self._set_status(self.error)
+        # Once rows are shown, the status line goes back to them; the error is a message.
+        self._set_status(self.summary or self.error)
         self.events.failed.emit(self.error)
 
     def _on_cancelled(self) -> None:

@@ -234,7 +234,22 @@ def test_exporting_a_report_profiles_first(session: DatasetSession, tmp_path: Pa
     session.set_filter("channel", "= store")
     session.export_rows(tmp_path / "store.csv")
     assert pl.read_csv(tmp_path / "store.csv")["city"].to_list() == ["Lyon", "Paris"]
-    assert session.status == f"orders.csv: wrote {tmp_path / 'store.csv'}"
+    assert written[-1] == str(tmp_path / "store.csv")
+    # The status line still sums up the rows shown: what was written is a message.
+    assert session.status == session.summary
+    assert session.status.startswith("orders.csv: profiled in ")
+
+
+def test_a_failed_export_leaves_the_status_on_the_rows(
+    session: DatasetSession, tmp_path: Path
+) -> None:
+    failures: list[str] = []
+    session.events.failed.connect(failures.append)
+    summary = session.status
+    assert summary == session.summary == "orders.csv: 8 rows × 3 columns"
+    session.export_rows(tmp_path / "no such folder" / "rows.csv")
+    assert len(failures) == 1 and "no such folder" in failures[0]
+    assert session.status == summary
 
 
 def test_the_models_run_without_qt() -> None:
