@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from core.read.query import describe_filter
 from desktop.models.session import FILTER_HELP, DatasetSession
+from desktop.qt_header_room import header_room
 from desktop.qt_query_chips import QtQueryChips
 from desktop.qt_table_model import QtFrameModel
 from desktop.qt_value_filter import QtValueFilter
@@ -47,8 +48,6 @@ __all__ = ["QtGridPane"]
 
 # Columns are fitted to the first rows once, up to this width.
 _MAX_WIDTH = 260
-# Room for the funnel drawn in a filtered column's header.
-_FUNNEL_WIDTH = 20
 
 
 class QtGridPane(QWidget):
@@ -288,7 +287,6 @@ class QtGridPane(QWidget):
         if session.query_error is not None:
             return
         frame, query = session.shown_rows, session.query
-        newly_filtered = set(query.filters) - set(self.model.filters)
         # The header's tooltip says the filter after the column's name: "> 5", "∈ {JFK, LGA}".
         described = {
             name: describe_filter(name, chosen).removeprefix(f"{name} ")
@@ -300,9 +298,6 @@ class QtGridPane(QWidget):
         if frame.height and frame.width:
             column = max(self.grid.currentIndex().column(), 0)
             self.grid.setCurrentIndex(self.model.index(0, min(column, frame.width - 1)))
-        for name in newly_filtered & set(frame.columns):
-            index = frame.columns.index(name)
-            self.grid.setColumnWidth(index, self.grid.columnWidth(index) + _FUNNEL_WIDTH)
         self._update_sort_indicator()
         self._update_frozen()
         self._update_query()
@@ -405,7 +400,20 @@ class QtGridPane(QWidget):
             )
         else:
             header.setSortIndicatorShown(False)
+        self._make_header_room()
         self._update_query()
+
+    def _make_header_room(self) -> None:
+        """Widen a sorted or filtered column until its title clears the arrow and the funnel."""
+        header, columns = self.grid.horizontalHeader(), self.model.rows.columns
+        arrow = header.sortIndicatorSection() if header.isSortIndicatorShown() else -1
+        for index, name in enumerate(columns):
+            funnel = name in self.model.filters
+            if index != arrow and not funnel:
+                continue
+            room = header_room(header, name, icon=funnel, sorted=index == arrow)
+            if self.grid.columnWidth(index) < room:
+                self.grid.setColumnWidth(index, room)
 
     def _reveal_column(self, name: str) -> None:
         """Scroll the grid to ``name`` and select it."""
