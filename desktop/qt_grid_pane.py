@@ -3,9 +3,11 @@
 A thin view of a :class:`~desktop.models.session.DatasetSession`: a header
 click cycles the column's sort, its menu sorts, filters (by a condition or by
 values picked from a list) and shows the column's profile, and typing in the
-search box searches once typing pauses. The filters, search and sort show as
-chips that remove their part; Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) in the grid,
-or the arrows beside the chips, undo and redo them. The rows themselves are
+search box searches once typing pauses. A right-click on a cell copies the
+selection, shows the cell whole or filters its column to its value. The
+filters, search and sort show as chips that remove their part; Ctrl+Z and
+Ctrl+Shift+Z (or Ctrl+Y) in the grid, or the arrows beside the chips, undo and
+redo them. The rows themselves are
 computed by the session, in Polars.
 """
 
@@ -18,7 +20,7 @@ import io
 from typing import Any
 
 import polars as pl
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,14 +39,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.read.query import describe_filter
+from core.read.query import ValueSet, describe_filter
 from desktop.models.session import FILTER_HELP, DatasetSession
+from desktop.qt_cell_viewer import QtCellViewer
 from desktop.qt_header_room import header_room
 from desktop.qt_query_chips import QtQueryChips
 from desktop.qt_table_model import QtFrameModel
 from desktop.qt_value_filter import QtValueFilter
 
-__all__ = ["QtGridPane"]
+__all__ = ["COPY_KEYS", "COPY_WITH_NAMES_KEYS", "QtGridPane"]
+
+#: Copy the selected cells; with their column names (as spreadsheets paste a table).
+COPY_KEYS, COPY_WITH_NAMES_KEYS = "Ctrl+Shift+C", "Ctrl+C"
 
 # Columns are fitted to the first rows once, up to this width.
 _MAX_WIDTH = 260
@@ -81,6 +87,11 @@ class QtGridPane(QWidget):
         self.frozen = self._frozen_view()
         # The view's own Ctrl+C copies the current cell only: the selection is copied here.
         self.grid.installEventFilter(self)
+        for view in (self.grid, self.frozen):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(
+                functools.partial(self._on_cell_menu_requested, view)
+            )
 
         self.jump = QLineEdit()
         self.jump.setPlaceholderText("Jump to column…")
@@ -150,12 +161,13 @@ class QtGridPane(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
-    def copy_selection(self) -> None:
-        """Put the selected cells on the clipboard as tab-separated text, with their column names.
+    def copy_selection(self, *, names: bool = True) -> None:
+        """Put the selected cells on the clipboard as tab-separated text.
 
-        Rows come in the grid's order; a missing value, or a cell of the block
-        that is not selected, is an empty cell; a cell with a tab, a line break
-        or a quote is quoted as spreadsheets expect.
+        With ``names``, their column names come first. Rows come in the grid's
+        order; a missing value, or a cell of the block that is not selected, is
+        an empty cell; a cell with a tab, a line break or a quote is quoted as
+        spreadsheets expect.
         """
         indexes = self.grid.selectionModel().selectedIndexes()
         if not indexes:
@@ -167,13 +179,47 @@ class QtGridPane(QWidget):
         values = shown.take(rows, [shown.columns[c] for c in columns]).rows()
         out = io.StringIO()
         writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-        writer.writerow(shown.columns[c] for c in columns)
+        if names:
+            writer.writerow(shown.columns[c] for c in columns)
         for row, cells in zip(rows, values, strict=True):
             writer.writerow(
                 _clipboard_text(value) if (row, column) in chosen else ""
                 for column, value in zip(columns, cells, strict=True)
             )
         QApplication.clipboard().setText(out.getvalue())
+
+    def view_cell(self, row: int, column: int) -> QtCellViewer:
+        """Show the value at ``row``, ``column`` of the rows shown, whole and read-only."""
+        shown = self.model.rows
+        value = shown.window(row, 1).row(0)[column]
+        viewer = QtCellViewer(shown.columns[column], row, value, self)
+        viewer.show()
+        return viewer
+
+    def filter_to_value(self, row: int, column: int) -> None:
+        """Keep the rows whose ``column`` holds the value at ``row`` (missing included)."""
+        shown = self.model.rows
+        value = shown.window(row, 1).row(0)[column]
+        self.session.set_filter(shown.columns[column], ValueSet((value,)))
+
+    def cell_menu(self, index: QModelIndex) -> QMenu:
+        """The menu of the cell at ``index``: copy, view it whole, filter to its value."""
+        row, column = index.row(), index.column()
+        menu = QMenu(self)
+        copy = menu.addAction("Copy", lambda: self.copy_selection(names=False))
+        copy.setShortcut(QKeySequence(COPY_KEYS))
+        names = menu.addAction("Copy with column names", lambda: self.copy_selection(names=True))
+        names.setShortcut(QKeySequence(COPY_WITH_NAMES_KEYS))
+        menu.addSeparator()
+        menu.addAction("View cell…", lambda: self.view_cell(row, column))
+        base = self.session.base
+        name = self.model.rows.columns[column]
+        dtype = base.schema.get(name) if base is not None else None
+        value_filter = menu.addAction(
+            "Filter to this value", lambda: self.filter_to_value(row, column)
+        )
+        value_filter.setEnabled(dtype is not None and not dtype.is_nested() and dtype != pl.Object)
+        return menu
 
     def copy_column(self, column: str, *, values: bool) -> None:
         """Copy ``column``'s name, or its values in the rows shown (a line each)."""
@@ -484,6 +530,18 @@ class QtGridPane(QWidget):
         self._widths[self.model.rows.columns[index]] = new
         if index < self.session.column_view.frozen:
             self._update_frozen()
+
+    def _on_cell_menu_requested(self, view: QTableView, point: QPoint) -> None:
+        """Open the cell's menu; a right-click outside the selection selects the cell first."""
+        index = view.indexAt(point)
+        if not index.isValid():
+            return
+        selection = self.grid.selectionModel()
+        if not selection.isSelected(index):
+            # Explicitly: the view's own choice would read the keys held down (Ctrl adds).
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.cell_menu_shown = menu = self.cell_menu(index)
+        menu.exec(view.viewport().mapToGlobal(point))
 
     def _on_header_menu(self, header: QHeaderView, point: QPoint) -> None:
         """Sort, filter, copy, hide, move, freeze or show the profile of the column at ``point``."""
