@@ -85,6 +85,11 @@ class QtGridPane(QWidget):
         self.grid.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.grid.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.frozen = self._frozen_view()
+        # The view scrolls the new current cell into view first (its own connection);
+        # this then moves it out from under the frozen columns (the keyboard's left).
+        self.grid.selectionModel().currentChanged.connect(
+            lambda current, _: self._clear_of_frozen(current.column())
+        )
         # The view's own Ctrl+C copies the current cell only: the selection is copied here.
         self.grid.installEventFilter(self)
         for view in (self.grid, self.frozen):
@@ -472,7 +477,7 @@ class QtGridPane(QWidget):
 
     def _clear_of_frozen(self, column: int) -> None:
         """Scroll so that ``column`` is not under the frozen columns."""
-        if not self.frozen.isVisible() or column < self.session.column_view.frozen:
+        if column < 0 or not self.frozen.isVisible() or column < self.session.column_view.frozen:
             return
         covered = self.frozen.width() - self.grid.columnViewportPosition(column)
         if covered > 0:

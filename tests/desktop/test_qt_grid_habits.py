@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionHeader
 
@@ -170,3 +170,27 @@ def test_the_cell_menu_shows_the_cell_whole(orders: QtGridPane) -> None:
     assert viewers[0].windowTitle() == "city, row 2"
     assert viewers[0].text.toPlainText() == "Lyon"
     viewers[0].close()
+
+
+# -- frozen columns --------------------------------------------------------------------
+
+
+def test_moving_left_never_leaves_the_current_cell_under_the_frozen_columns(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "wide.csv"
+    pl.DataFrame({f"col {i}": [i * 10 + r for r in range(40)] for i in range(30)}).write_csv(path)
+    pane = _pane(qtbot, path)
+    grid, model = pane.grid, pane.model
+    pane.session.freeze_columns(2)
+    assert pane.frozen.isVisible()
+    strip = grid.columnWidth(0) + grid.columnWidth(1)
+    grid.setFocus()
+    grid.setCurrentIndex(model.index(5, 25))
+    qtbot.waitUntil(lambda: grid.horizontalScrollBar().value() > 0)
+    for column in range(24, 1, -1):
+        qtbot.keyClick(grid, Qt.Key.Key_Left)
+        assert grid.currentIndex().column() == column
+        left = grid.columnViewportPosition(column)
+        assert left >= strip, (column, left, strip)
+        assert left + grid.columnWidth(column) <= grid.viewport().width()
