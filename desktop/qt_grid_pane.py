@@ -226,6 +226,18 @@ class QtGridPane(QWidget):
         value_filter.setEnabled(dtype is not None and not dtype.is_nested() and dtype != pl.Object)
         return menu
 
+    def column_widths(self) -> dict[str, int]:
+        """Each column's width, by name (those shown now and those seen before)."""
+        widths = dict(self._widths)
+        for index, name in enumerate(self.model.rows.columns):
+            widths[name] = self.grid.columnWidth(index)
+        return widths
+
+    def set_column_widths(self, widths: dict[str, int]) -> None:
+        """Give the columns named in ``widths`` those widths, wherever they stand."""
+        self._widths.update(widths)
+        self._show(self.session.shown_rows)
+
     def copy_column(self, column: str, *, values: bool) -> None:
         """Copy ``column``'s name, or its values in the rows shown (a line each)."""
         if not values:

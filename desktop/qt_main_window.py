@@ -37,6 +37,7 @@ from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
 from desktop.models.profile_cache import ProfileCache
 from desktop.qt_cloud_pane import QtUploadMemory
+from desktop.qt_column_memory import QtColumnMemory
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_grid_pane import COPY_KEYS, COPY_WITH_NAMES_KEYS
 from desktop.qt_insights_pane import QtPrivacyMemory
@@ -96,6 +97,8 @@ class QtMainWindow(QMainWindow):
         self.ai.configure(self.preferences.ai_settings())
         self.privacy_memory = QtPrivacyMemory(self.settings)
         self.upload_memory = QtUploadMemory(self.settings)
+        # Each file's columns, as its tab left them, for when it is opened again.
+        self.column_memory = QtColumnMemory(self.settings)
         self._dataset_actions: list[QAction] = []
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
@@ -131,6 +134,7 @@ class QtMainWindow(QMainWindow):
             cache=self.profile_cache,
         )
         view.set_dark(self.dark)
+        self.column_memory.restore(path, view.grid_pane)
         # Copying acts where the rows are (a list or a text box elsewhere copies its own).
         view.grid_pane.addActions(self._copy_actions)
         view.session.events.query.connect(self._update_edit_actions)
@@ -192,6 +196,7 @@ class QtMainWindow(QMainWindow):
         for index in range(self.tabs.count()):
             view = self.tabs.widget(index)
             if isinstance(view, QtDatasetView):
+                self.column_memory.keep(view.path, view.grid_pane)
                 view.stop_cloud(keep_upload=True)
                 if view.busy:
                     view.cancel()
@@ -525,6 +530,7 @@ class QtMainWindow(QMainWindow):
     def _on_close_tab(self, index: int) -> None:
         view = self.tabs.widget(index)
         if isinstance(view, QtDatasetView):
+            self.column_memory.keep(view.path, view.grid_pane)
             view.stop_cloud()
             if view.busy:
                 view.cancel()
