@@ -190,11 +190,7 @@ class QtDatasetView(QWidget):
 
     def view_cell(self, row: int, column: int) -> QtCellViewer:
         """Show the value at ``row``, ``column`` of the rows shown, whole and read-only."""
-        shown = self.model.rows
-        value = shown.window(row, 1).row(0)[column]
-        viewer = QtCellViewer(shown.columns[column], row, value, self)
-        viewer.show()
-        return viewer
+        return self.grid_pane.view_cell(row, column)
 
     def _on_loaded(self) -> None:
         """Dismiss an error left by an earlier reading."""

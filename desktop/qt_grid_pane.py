@@ -3,9 +3,11 @@
 A thin view of a :class:`~desktop.models.session.DatasetSession`: a header
 click cycles the column's sort, its menu sorts, filters (by a condition or by
 values picked from a list) and shows the column's profile, and typing in the
-search box searches once typing pauses. The filters, search and sort show as
-chips that remove their part; Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) in the grid,
-or the arrows beside the chips, undo and redo them. The rows themselves are
+search box searches once typing pauses. A right-click on a cell copies the
+selection, shows the cell whole or filters its column to its value. The
+filters, search and sort show as chips that remove their part; Ctrl+Z and
+Ctrl+Shift+Z (or Ctrl+Y) in the grid, or the arrows beside the chips, undo and
+redo them. The rows themselves are
 computed by the session, in Polars.
 """
 
@@ -18,7 +20,7 @@ import io
 from typing import Any
 
 import polars as pl
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,18 +39,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.read.query import describe_filter
+from core.read.query import ValueSet, describe_filter
 from desktop.models.session import FILTER_HELP, DatasetSession
+from desktop.qt_cell_viewer import QtCellViewer
+from desktop.qt_header_room import header_room
 from desktop.qt_query_chips import QtQueryChips
 from desktop.qt_table_model import QtFrameModel
 from desktop.qt_value_filter import QtValueFilter
 
-__all__ = ["QtGridPane"]
+__all__ = ["COPY_KEYS", "COPY_WITH_NAMES_KEYS", "QtGridPane"]
+
+#: Copy the selected cells; with their column names (as spreadsheets paste a table).
+COPY_KEYS, COPY_WITH_NAMES_KEYS = "Ctrl+Shift+C", "Ctrl+C"
 
 # Columns are fitted to the first rows once, up to this width.
 _MAX_WIDTH = 260
-# Room for the funnel drawn in a filtered column's header.
-_FUNNEL_WIDTH = 20
 
 
 class QtGridPane(QWidget):
@@ -80,8 +85,18 @@ class QtGridPane(QWidget):
         self.grid.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.grid.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.frozen = self._frozen_view()
+        # The view scrolls the new current cell into view first (its own connection);
+        # this then moves it out from under the frozen columns (the keyboard's left).
+        self.grid.selectionModel().currentChanged.connect(
+            lambda current, _: self._clear_of_frozen(current.column())
+        )
         # The view's own Ctrl+C copies the current cell only: the selection is copied here.
         self.grid.installEventFilter(self)
+        for view in (self.grid, self.frozen):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(
+                functools.partial(self._on_cell_menu_requested, view)
+            )
 
         self.jump = QLineEdit()
         self.jump.setPlaceholderText("Jump to column…")
@@ -151,12 +166,13 @@ class QtGridPane(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
-    def copy_selection(self) -> None:
-        """Put the selected cells on the clipboard as tab-separated text, with their column names.
+    def copy_selection(self, *, names: bool = True) -> None:
+        """Put the selected cells on the clipboard as tab-separated text.
 
-        Rows come in the grid's order; a missing value, or a cell of the block
-        that is not selected, is an empty cell; a cell with a tab, a line break
-        or a quote is quoted as spreadsheets expect.
+        With ``names``, their column names come first. Rows come in the grid's
+        order; a missing value, or a cell of the block that is not selected, is
+        an empty cell; a cell with a tab, a line break or a quote is quoted as
+        spreadsheets expect.
         """
         indexes = self.grid.selectionModel().selectedIndexes()
         if not indexes:
@@ -168,13 +184,59 @@ class QtGridPane(QWidget):
         values = shown.take(rows, [shown.columns[c] for c in columns]).rows()
         out = io.StringIO()
         writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-        writer.writerow(shown.columns[c] for c in columns)
+        if names:
+            writer.writerow(shown.columns[c] for c in columns)
         for row, cells in zip(rows, values, strict=True):
             writer.writerow(
                 _clipboard_text(value) if (row, column) in chosen else ""
                 for column, value in zip(columns, cells, strict=True)
             )
         QApplication.clipboard().setText(out.getvalue())
+
+    def view_cell(self, row: int, column: int) -> QtCellViewer:
+        """Show the value at ``row``, ``column`` of the rows shown, whole and read-only."""
+        shown = self.model.rows
+        value = shown.window(row, 1).row(0)[column]
+        viewer = QtCellViewer(shown.columns[column], row, value, self)
+        viewer.show()
+        return viewer
+
+    def filter_to_value(self, row: int, column: int) -> None:
+        """Keep the rows whose ``column`` holds the value at ``row`` (missing included)."""
+        shown = self.model.rows
+        value = shown.window(row, 1).row(0)[column]
+        self.session.set_filter(shown.columns[column], ValueSet((value,)))
+
+    def cell_menu(self, index: QModelIndex) -> QMenu:
+        """The menu of the cell at ``index``: copy, view it whole, filter to its value."""
+        row, column = index.row(), index.column()
+        menu = QMenu(self)
+        copy = menu.addAction("Copy", lambda: self.copy_selection(names=False))
+        copy.setShortcut(QKeySequence(COPY_KEYS))
+        names = menu.addAction("Copy with column names", lambda: self.copy_selection(names=True))
+        names.setShortcut(QKeySequence(COPY_WITH_NAMES_KEYS))
+        menu.addSeparator()
+        menu.addAction("View cell…", lambda: self.view_cell(row, column))
+        base = self.session.base
+        name = self.model.rows.columns[column]
+        dtype = base.schema.get(name) if base is not None else None
+        value_filter = menu.addAction(
+            "Filter to this value", lambda: self.filter_to_value(row, column)
+        )
+        value_filter.setEnabled(dtype is not None and not dtype.is_nested() and dtype != pl.Object)
+        return menu
+
+    def column_widths(self) -> dict[str, int]:
+        """Each column's width, by name (those shown now and those seen before)."""
+        widths = dict(self._widths)
+        for index, name in enumerate(self.model.rows.columns):
+            widths[name] = self.grid.columnWidth(index)
+        return widths
+
+    def set_column_widths(self, widths: dict[str, int]) -> None:
+        """Give the columns named in ``widths`` those widths, wherever they stand."""
+        self._widths.update(widths)
+        self._show(self.session.shown_rows)
 
     def copy_column(self, column: str, *, values: bool) -> None:
         """Copy ``column``'s name, or its values in the rows shown (a line each)."""
@@ -288,7 +350,6 @@ class QtGridPane(QWidget):
         if session.query_error is not None:
             return
         frame, query = session.shown_rows, session.query
-        newly_filtered = set(query.filters) - set(self.model.filters)
         # The header's tooltip says the filter after the column's name: "> 5", "∈ {JFK, LGA}".
         described = {
             name: describe_filter(name, chosen).removeprefix(f"{name} ")
@@ -300,9 +361,6 @@ class QtGridPane(QWidget):
         if frame.height and frame.width:
             column = max(self.grid.currentIndex().column(), 0)
             self.grid.setCurrentIndex(self.model.index(0, min(column, frame.width - 1)))
-        for name in newly_filtered & set(frame.columns):
-            index = frame.columns.index(name)
-            self.grid.setColumnWidth(index, self.grid.columnWidth(index) + _FUNNEL_WIDTH)
         self._update_sort_indicator()
         self._update_frozen()
         self._update_query()
@@ -405,7 +463,20 @@ class QtGridPane(QWidget):
             )
         else:
             header.setSortIndicatorShown(False)
+        self._make_header_room()
         self._update_query()
+
+    def _make_header_room(self) -> None:
+        """Widen a sorted or filtered column until its title clears the arrow and the funnel."""
+        header, columns = self.grid.horizontalHeader(), self.model.rows.columns
+        arrow = header.sortIndicatorSection() if header.isSortIndicatorShown() else -1
+        for index, name in enumerate(columns):
+            funnel = name in self.model.filters
+            if index != arrow and not funnel:
+                continue
+            room = header_room(header, name, icon=funnel, sorted=index == arrow)
+            if self.grid.columnWidth(index) < room:
+                self.grid.setColumnWidth(index, room)
 
     def _reveal_column(self, name: str) -> None:
         """Scroll the grid to ``name`` and select it."""
@@ -418,7 +489,7 @@ class QtGridPane(QWidget):
 
     def _clear_of_frozen(self, column: int) -> None:
         """Scroll so that ``column`` is not under the frozen columns."""
-        if not self.frozen.isVisible() or column < self.session.column_view.frozen:
+        if column < 0 or not self.frozen.isVisible() or column < self.session.column_view.frozen:
             return
         covered = self.frozen.width() - self.grid.columnViewportPosition(column)
         if covered > 0:
@@ -476,6 +547,18 @@ class QtGridPane(QWidget):
         self._widths[self.model.rows.columns[index]] = new
         if index < self.session.column_view.frozen:
             self._update_frozen()
+
+    def _on_cell_menu_requested(self, view: QTableView, point: QPoint) -> None:
+        """Open the cell's menu; a right-click outside the selection selects the cell first."""
+        index = view.indexAt(point)
+        if not index.isValid():
+            return
+        selection = self.grid.selectionModel()
+        if not selection.isSelected(index):
+            # Explicitly: the view's own choice would read the keys held down (Ctrl adds).
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.cell_menu_shown = menu = self.cell_menu(index)
+        menu.exec(view.viewport().mapToGlobal(point))
 
     def _on_header_menu(self, header: QHeaderView, point: QPoint) -> None:
         """Sort, filter, copy, hide, move, freeze or show the profile of the column at ``point``."""

@@ -37,7 +37,9 @@ from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
 from desktop.models.profile_cache import ProfileCache
 from desktop.qt_cloud_pane import QtUploadMemory
+from desktop.qt_column_memory import QtColumnMemory
 from desktop.qt_dataset_view import QtDatasetView
+from desktop.qt_grid_pane import COPY_KEYS, COPY_WITH_NAMES_KEYS
 from desktop.qt_insights_pane import QtPrivacyMemory
 from desktop.qt_settings import Preferences, QtSettingsDialog, apply_theme
 from desktop.qt_workers import QtRunner
@@ -95,6 +97,8 @@ class QtMainWindow(QMainWindow):
         self.ai.configure(self.preferences.ai_settings())
         self.privacy_memory = QtPrivacyMemory(self.settings)
         self.upload_memory = QtUploadMemory(self.settings)
+        # Each file's columns, as its tab left them, for when it is opened again.
+        self.column_memory = QtColumnMemory(self.settings)
         self._dataset_actions: list[QAction] = []
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
@@ -130,6 +134,10 @@ class QtMainWindow(QMainWindow):
             cache=self.profile_cache,
         )
         view.set_dark(self.dark)
+        self.column_memory.restore(path, view.grid_pane)
+        # Copying acts where the rows are (a list or a text box elsewhere copies its own).
+        view.grid_pane.addActions(self._copy_actions)
+        view.session.events.query.connect(self._update_edit_actions)
         view.failed.connect(self._show_message)
         view.message.connect(self._show_message)
         # An earlier failure of this file (before "Read anyway") no longer applies.
@@ -188,6 +196,7 @@ class QtMainWindow(QMainWindow):
         for index in range(self.tabs.count()):
             view = self.tabs.widget(index)
             if isinstance(view, QtDatasetView):
+                self.column_memory.keep(view.path, view.grid_pane)
                 view.stop_cloud(keep_upload=True)
                 if view.busy:
                     view.cancel()
@@ -223,6 +232,7 @@ class QtMainWindow(QMainWindow):
         close = self._add(file_menu, "&Close tab", self._on_close_current_tab)
         close.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Ctrl+F4")])
         self._add(file_menu, "&Quit", self.close, "Ctrl+Q")
+        self._build_edit_menu()
         data_menu = self.menuBar().addMenu("&Data")
         self._dataset_actions += [
             self._add(data_menu, "&Profile", lambda: self._with_view("start_profile"), "Ctrl+P"),
@@ -255,6 +265,43 @@ class QtMainWindow(QMainWindow):
         self._add(help_menu, "&Keyboard shortcuts", self._on_shortcuts, "Ctrl+/")
         about = self._add(help_menu, f"&About {APP_NAME}", self._on_about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_edit_menu(self) -> None:
+        """Undo and redo of the rows' sort, filters and search; copying the cells selected."""
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = self._add(
+            edit_menu, "&Undo", lambda: self._with_session("undo"), QKeySequence.StandardKey.Undo
+        )
+        self.redo_action = self._add(edit_menu, "&Redo", lambda: self._with_session("redo"))
+        # The grid's own keys for redo (the platform's list holds rarer ones too).
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addSeparator()
+        copy = self._add(edit_menu, "&Copy", lambda: self._copy(names=False))
+        copy.setShortcut(QKeySequence(COPY_KEYS))
+        with_names = self._add(edit_menu, "Copy with column &names", lambda: self._copy(names=True))
+        with_names.setShortcut(QKeySequence(COPY_WITH_NAMES_KEYS))
+        self._copy_actions = [copy, with_names]
+        for action in self._copy_actions:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self._dataset_actions.append(action)
+
+    def _with_session(self, method: str) -> None:
+        view = self.current_view()
+        if view is not None:
+            getattr(view.session, method)()
+
+    def _copy(self, *, names: bool) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.grid_pane.copy_selection(names=names)
+
+    def _update_edit_actions(self) -> None:
+        """Undo and redo are there when the current tab's rows have a change to go through."""
+        if not hasattr(self, "undo_action"):
+            return  # the Start tab is added before the menus exist
+        view = self.current_view()
+        self.undo_action.setEnabled(view is not None and view.session.can_undo)
+        self.redo_action.setEnabled(view is not None and view.session.can_redo)
 
     def _add(
         self,
@@ -478,10 +525,12 @@ class QtMainWindow(QMainWindow):
         self.setWindowTitle(f"{view.path.name} — Loupe" if view is not None else "Loupe")
         for action in self._dataset_actions:
             action.setEnabled(view is not None)
+        self._update_edit_actions()
 
     def _on_close_tab(self, index: int) -> None:
         view = self.tabs.widget(index)
         if isinstance(view, QtDatasetView):
+            self.column_memory.keep(view.path, view.grid_pane)
             view.stop_cloud()
             if view.busy:
                 view.cancel()
