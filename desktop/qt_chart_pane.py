@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.models.sections import SECTIONS, column_notice
 from desktop.models.session import DatasetSession
-from desktop.qt_chart_view import QtChartView
+from desktop.qt_chart_view import QtChartView, take_spare
 from desktop.qt_stats_table import QtStatsTable
 
 __all__ = ["QtChartPane"]
@@ -84,7 +84,10 @@ class QtChartPane(QWidget):
     def charts(self) -> QtChartView:
         """The chart view (created on first use)."""
         if self._charts is None:
-            self._charts = QtChartView()
+            # Making an embedded browser costs the GUI thread 50-250 ms: take the
+            # one the window made while the app was idle, if there is one.
+            self._charts = take_spare() or QtChartView()
+            self._charts.setVisible(True)
             self._charts.pointClicked.connect(self.session.charts.click)
             self._charts.loadFinished.connect(lambda ok: self.charted.emit())
             self._layout.addWidget(self._charts, 1)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
+from shiboken6 import Shiboken
 
 from desktop.models.sections import figure_specs
 
@@ -69,6 +70,29 @@ class _Bridge(QObject):
     @Slot(str)
     def clicked(self, payload: str) -> None:
         self.clicked_json.emit(payload)
+
+
+_spare: list[QtChartView] = []
+
+
+def keep_spare(view: QtChartView) -> None:
+    """Keep ``view``, made while the app was idle, for the next chart pane that needs one."""
+    view.setVisible(False)
+    _spare[:] = [view]
+
+
+def take_spare() -> QtChartView | None:
+    """The spare chart view, if one is kept (it is then no longer kept)."""
+    while _spare:
+        view = _spare.pop()
+        if Shiboken.isValid(view):
+            return view
+    return None
+
+
+def has_spare() -> bool:
+    """Whether a spare chart view is kept."""
+    return any(Shiboken.isValid(view) for view in _spare)
 
 
 class QtChartView(QWebEngineView):

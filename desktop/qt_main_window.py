@@ -6,7 +6,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -36,6 +36,7 @@ from desktop.identity import APP_NAME
 from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
 from desktop.models.profile_cache import ProfileCache
+from desktop.qt_chart_view import QtChartView, has_spare, keep_spare, take_spare
 from desktop.qt_cloud_pane import QtUploadMemory
 from desktop.qt_column_memory import QtColumnMemory
 from desktop.qt_dataset_view import QtDatasetView
@@ -113,6 +114,10 @@ class QtMainWindow(QMainWindow):
         # just after the window's first paint keeps it out of both the start and
         # the first chart.
         self._browser_warmup: QWebEngineView | None = None
+        # A chart pane takes the spare chart view; another is made once no work runs.
+        self._spare_timer = QTimer(self)
+        self._spare_timer.setInterval(1000)
+        self._spare_timer.timeout.connect(self._make_spare_when_idle)
         self._painted = False
         self._build_menu()
         state = self.settings.value(_STATE)
@@ -205,6 +210,13 @@ class QtMainWindow(QMainWindow):
         # The local backend this window started ends with it.
         self.cloud.changed.disconnect(self._update_cloud_status)
         self.cloud.shutdown()
+        # A spare chart view of this window's goes with it (another window makes its own).
+        self._spare_timer.stop()
+        spare = take_spare()
+        if spare is not None and spare.parent() is not self:
+            keep_spare(spare)
+        elif spare is not None:
+            spare.deleteLater()
         super().closeEvent(event)
 
     # -- building ---------------------------------------------------------------
@@ -512,8 +524,18 @@ class QtMainWindow(QMainWindow):
     def _warm_browser(self) -> None:
         """Start Chromium's machinery, once, with an embedded browser never shown."""
         if self._browser_warmup is None:
-            self._browser_warmup = QWebEngineView(self)
-            self._browser_warmup.setVisible(False)
+            # Also the first chart pane's view, made before any work competes with it.
+            self._browser_warmup = view = QtChartView(self)
+            keep_spare(view)
+            self._spare_timer.start()
+            # Loading the keyring's backends would stall the window when a tab
+            # first asks for an AI key: a worker does it now.
+            QThreadPool.globalInstance().start(self.ai.keys.find_now)
+
+    def _make_spare_when_idle(self) -> None:
+        """Make the next spare chart view, when no worker keeps the cores busy."""
+        if not has_spare() and QThreadPool.globalInstance().activeThreadCount() == 0:
+            keep_spare(QtChartView(self))
 
     def _on_about(self) -> None:
         from desktop.qt_about import QtAboutDialog

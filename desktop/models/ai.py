@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -92,6 +93,8 @@ class ApiKeys:
         """
         self._store = store
         self._find = find
+        # Finding runs once, on whichever thread asks first (a worker, in the app).
+        self._finding = threading.Lock()
         self._session: dict[str, str] = {}
         self._note = "" if store is not None or find is not None else NO_KEYRING
 
@@ -101,12 +104,23 @@ class ApiKeys:
         self._resolve()
         return self._note
 
+    def find_now(self) -> None:
+        """Look for the keyring now, if not yet: from a worker, it keeps the GUI thread free.
+
+        Loading the keyring's backends takes a tenth of a second or more; done
+        here it is not paid when the window first asks for a key. A failure is
+        left for the first use to meet and report.
+        """
+        with contextlib.suppress(Exception):
+            self._resolve()
+
     def _resolve(self) -> KeyStore | None:
         """The store, found now if it was not yet."""
-        if self._find is not None:
-            find, self._find = self._find, None
-            self._store = find()
-            self._note = "" if self._store is not None else NO_KEYRING
+        with self._finding:
+            if self._find is not None:
+                self._store = self._find()
+                self._find = None
+                self._note = "" if self._store is not None else NO_KEYRING
         return self._store
 
     def get(self, base_url: str) -> str | None:

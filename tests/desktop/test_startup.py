@@ -94,6 +94,57 @@ def test_the_keyring_is_looked_for_at_the_first_use_only() -> None:
     assert keys.get("https://example.test/v1") == "k" and looked == ["keyring"]
 
 
+def test_a_worker_finds_the_keyring_once_and_the_window_thread_never_waits_for_it() -> None:
+    import threading
+
+    from desktop.models.ai import ApiKeys
+    from tests.cloud.client.file_keyring import FileKeyring
+
+    threads: list[str] = []
+
+    def find() -> FileKeyring:
+        threads.append(threading.current_thread().name)
+        return FileKeyring()
+
+    keys = ApiKeys(find=find)
+    worker = threading.Thread(target=keys.find_now, name="finder")
+    worker.start()
+    worker.join()
+    assert threads == ["finder"]
+    keys.get("https://example.test/v1")
+    keys.find_now()  # found already: nothing more
+    assert threads == ["finder"]
+
+    def broken() -> None:
+        raise RuntimeError("no D-Bus")
+
+    failing = ApiKeys(find=broken)
+    failing.find_now()  # the worker swallows it; the first use meets it
+    with pytest.raises(RuntimeError, match="no D-Bus"):
+        failing.get("https://example.test/v1")
+
+
+def test_the_first_chart_pane_takes_the_view_made_while_idle(
+    window: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    from core.samples import SAMPLE_CSV
+    from desktop.qt_chart_view import has_spare
+
+    window.show()
+    qtbot.waitUntil(lambda: window._browser_warmup is not None, timeout=30_000)
+    made_while_idle = window._browser_warmup
+    assert has_spare() and not made_while_idle.isVisible()
+    view = window.open_path(SAMPLE_CSV)
+    with qtbot.waitSignal(view.loaded, timeout=60_000):
+        pass
+    with qtbot.waitSignal(view.charted, timeout=60_000):
+        view.start_profile()
+    assert view.charts is made_while_idle and view.charts.isVisible()
+    # Once no work runs, the next tab's view is made ahead.
+    qtbot.waitUntil(has_spare, timeout=30_000)
+    assert view.charts is not None
+
+
 def test_the_browser_warms_up_after_the_first_paint(qtbot: Any, tmp_path: Path) -> None:
     from PySide6.QtCore import QSettings
 
