@@ -7,6 +7,7 @@ adapts it to Qt): cells as text, and sorting on the figures themselves, so
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,16 @@ def _figure(key: str) -> Callable[[ColumnProfile], Any]:
     return value
 
 
+def _when(text: str) -> str:
+    """An ISO date and time as the grid shows it, with a space for the ``T`` between them."""
+    if "T" not in text:
+        return text
+    try:
+        return dt.datetime.fromisoformat(text).isoformat(sep=" ")
+    except ValueError:
+        return text
+
+
 def _figure_text(key: str) -> Callable[[ColumnProfile], str]:
     """A column's figure ``key`` as readable text ("" when it has none)."""
 
@@ -46,6 +57,8 @@ def _figure_text(key: str) -> Callable[[ColumnProfile], str]:
             return ""
         if column["kind"] == "duration" and isinstance(figure, (int, float)):
             return format_duration(figure)
+        if isinstance(figure, str):
+            return _when(figure)
         return format_number(figure)
 
     return text
@@ -57,7 +70,9 @@ def _top(column: ColumnProfile) -> str:
     if not top:
         return ""
     value = top[0]["value"]
-    return "∅" if value is None else str(value)
+    if value is None:
+        return "∅"
+    return _when(value) if column["kind"] == "datetime" and isinstance(value, str) else str(value)
 
 
 FIELDS: tuple[Field, ...] = (
@@ -89,6 +104,7 @@ class ColumnTable:
     def __init__(self, profile: Profile | None = None) -> None:
         self.columns: list[ColumnProfile] = list(profile["columns"]) if profile else []
         self.order: tuple[int, bool] | None = None
+        self._profile_order = list(self.columns)
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -105,8 +121,12 @@ class ColumnTable:
         """Order the rows by ``field``'s figures: numbers, then text, then columns without one.
 
         Numbers and text (a date's first value, say) each go in their own order,
-        and columns without the figure stay last whichever the direction.
+        and columns without the figure stay last whichever the direction. A
+        negative ``field`` (no header chosen) puts them back in the profile's order.
         """
+        if field < 0:
+            self.columns, self.order = list(self._profile_order), None
+            return
         value = FIELDS[field].value
         numbers: list[ColumnProfile] = []
         texts: list[ColumnProfile] = []

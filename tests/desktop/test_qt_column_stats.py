@@ -65,6 +65,12 @@ def test_the_statistics_table_sorts_by_figures_and_selects_columns(
     qtmodeltester.check(table.stats)
     columns = view.profile["columns"]
     assert table.stats.rowCount() == len(columns)
+    # Until a header is clicked, the profile's order; times read as the grid shows them.
+    names = [table.stats.index(r, 0).data() for r in range(len(columns))]
+    assert names == [c["name"] for c in columns]
+    row = names.index("ordered_at")
+    first = table.stats.index(row, [f.title for f in FIELDS].index("min")).data()
+    assert "T" not in first and first.startswith("20") and first[10] == " "
 
     # Clicking "missing %" until it is descending puts the most-missing column first.
     header = table.horizontalHeader()

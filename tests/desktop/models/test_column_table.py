@@ -25,6 +25,16 @@ FRAME = pl.DataFrame(
         "when": pl.date_range(pl.date(2024, 1, 1), pl.date(2024, 1, 10), eager=True),
     }
 )
+HOURS = pl.DataFrame(
+    {
+        "at": pl.datetime_range(
+            pl.datetime(2013, 1, 1, 5), pl.datetime(2013, 1, 1, 14), "1h", eager=True
+        ),
+        "utc": pl.datetime_range(
+            pl.datetime(2013, 1, 1, 4), pl.datetime(2013, 1, 1, 13), "1h", eager=True
+        ).dt.replace_time_zone("UTC"),
+    }
+)
 
 
 def field(title: str) -> int:
@@ -48,6 +58,29 @@ def test_sorting_goes_by_the_figures_not_their_text() -> None:
     assert table.text(3, field("mean")) == ""
     table.sort(field("column"))
     assert [table.name(r) for r in range(len(table))] == ["big", "city", "small", "when"]
+
+
+def test_times_read_as_in_the_grid_and_sort_as_before() -> None:
+    table = ColumnTable(profile_of(HOURS.vstack(HOURS.head(1))))
+    low, high, top = field("min"), field("max"), field("top value")
+    assert [table.text(0, f) for f in (low, high, top)] == [
+        "2013-01-01 05:00:00",
+        "2013-01-01 14:00:00",
+        "2013-01-01 05:00:00",
+    ]
+    assert table.text(1, low) == "2013-01-01 04:00:00+00:00"
+    table.sort(high, descending=True)
+    assert [table.name(r) for r in range(2)] == ["at", "utc"]
+    table.sort(high)
+    assert [table.name(r) for r in range(2)] == ["utc", "at"]
+
+
+def test_no_header_chosen_is_the_profiles_order() -> None:
+    table = ColumnTable(profile_of(FRAME))
+    table.sort(field("missing %"), descending=True)
+    table.sort(-1)
+    assert [table.name(r) for r in range(len(table))] == ["small", "big", "city", "when"]
+    assert table.order is None
 
 
 def test_a_columns_figures_and_top_values_are_shown_by_kind() -> None:
