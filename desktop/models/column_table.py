@@ -7,12 +7,11 @@ adapts it to Qt): cells as text, and sorting on the figures themselves, so
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.present.numbers import format_duration, format_number
+from core.present.numbers import format_duration, format_number, format_when
 from core.profiling.document import ColumnProfile, Profile
 
 __all__ = ["FIELDS", "ColumnTable", "Field"]
@@ -38,16 +37,6 @@ def _figure(key: str) -> Callable[[ColumnProfile], Any]:
     return value
 
 
-def _when(text: str) -> str:
-    """An ISO date and time as the grid shows it, with a space for the ``T`` between them."""
-    if "T" not in text:
-        return text
-    try:
-        return dt.datetime.fromisoformat(text).isoformat(sep=" ")
-    except ValueError:
-        return text
-
-
 def _figure_text(key: str) -> Callable[[ColumnProfile], str]:
     """A column's figure ``key`` as readable text ("" when it has none)."""
 
@@ -58,7 +47,7 @@ def _figure_text(key: str) -> Callable[[ColumnProfile], str]:
         if column["kind"] == "duration" and isinstance(figure, (int, float)):
             return format_duration(figure)
         if isinstance(figure, str):
-            return _when(figure)
+            return format_when(figure)
         return format_number(figure)
 
     return text
@@ -72,7 +61,11 @@ def _top(column: ColumnProfile) -> str:
     value = top[0]["value"]
     if value is None:
         return "∅"
-    return _when(value) if column["kind"] == "datetime" and isinstance(value, str) else str(value)
+    return (
+        format_when(value)
+        if column["kind"] == "datetime" and isinstance(value, str)
+        else str(value)
+    )
 
 
 FIELDS: tuple[Field, ...] = (

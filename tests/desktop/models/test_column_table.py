@@ -98,3 +98,14 @@ def test_a_columns_figures_and_top_values_are_shown_by_kind() -> None:
     assert text.index(">Paris<") < text.index(">Lyon<")
     dates = column_html(columns["when"])
     assert "<tr><th>first</th><td>2024-01-01</td></tr>" in dates and "span" in dates
+
+
+def test_the_column_view_shows_times_as_the_grid_does() -> None:
+    profile = profile_of(HOURS.vstack(HOURS.head(1)))
+    columns = {c["name"]: c for c in profile["columns"]}
+    naive, aware = column_html(columns["at"]), column_html(columns["utc"])
+    assert "<tr><th>first</th><td>2013-01-01 05:00:00</td></tr>" in naive
+    assert "<tr><th>last</th><td>2013-01-01 13:00:00+00:00</td></tr>" in aware
+    # The top values too: the repeated first hour leads.
+    assert "<tr><td>2013-01-01 05:00:00</td><td>2</td>" in naive
+    assert "T05:00" not in naive and "T04:00" not in aware
