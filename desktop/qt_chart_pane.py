@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QButtonGroup,
     QHBoxLayout,
     QLabel,
@@ -27,7 +29,31 @@ from desktop.models.session import DatasetSession
 from desktop.qt_chart_view import QtChartView, take_spare
 from desktop.qt_stats_table import QtStatsTable
 
-__all__ = ["QtChartPane"]
+__all__ = ["QtChartPane", "section_style"]
+
+
+def section_style(palette: QPalette) -> str:
+    """The section buttons' style sheet in ``palette``'s colours: the one shown stands out.
+
+    Fusion draws a checked tool button barely darker than the others (in the
+    dark theme, hardly at all); the one shown takes the selection's colours.
+    Every state has the same border and padding, so checking one never moves
+    the others.
+    """
+    group, role = QPalette.ColorGroup, QPalette.ColorRole
+
+    def colour(r: QPalette.ColorRole, g: QPalette.ColorGroup = group.Active) -> str:
+        return palette.color(g, r).name()
+
+    button = palette.color(role.Button)
+    return (
+        f"QToolButton {{ background: {colour(role.Button)}; color: {colour(role.ButtonText)};"
+        f" border: 1px solid {colour(role.Mid)}; border-radius: 3px; padding: 2px 7px; }}"
+        f" QToolButton:hover {{ background: {button.lighter(112).name()}; }}"
+        f" QToolButton:checked {{ background: {colour(role.Highlight)};"
+        f" color: {colour(role.HighlightedText)}; border-color: {colour(role.Highlight)}; }}"
+        f" QToolButton:disabled {{ color: {colour(role.ButtonText, group.Disabled)}; }}"
+    )
 
 
 class QtChartPane(QWidget):
@@ -46,7 +72,10 @@ class QtChartPane(QWidget):
         #: pages beside the charts (Insights), by their button's text.
         self.pages: dict[str, QWidget] = {}
         self._page: str | None = None
-        section_bar = QHBoxLayout()
+        #: the bar of section buttons (styled so the one shown stands out).
+        self.section_bar = QWidget()
+        section_bar = QHBoxLayout(self.section_bar)
+        section_bar.setContentsMargins(0, 0, 0, 0)
         self._section_bar = section_bar
         for name in SECTIONS:
             button = QToolButton()
@@ -70,11 +99,12 @@ class QtChartPane(QWidget):
         self.stack.addWidget(self._chart_page)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(section_bar)
+        outer.addWidget(self.section_bar)
         outer.addWidget(self.stack, 1)
         #: every column's figures in a sortable table, a page beside the charts.
         self.stats_table = QtStatsTable(session)
         self.add_page("Statistics", self.stats_table)
+        self._update_style()
         session.events.profiled.connect(self._update_buttons)
         session.events.section.connect(self._on_section)
         session.events.charts.connect(self._on_charts)
@@ -109,6 +139,16 @@ class QtChartPane(QWidget):
         self._page = name
         self.stack.setCurrentWidget(self.pages[name])
         self._update_buttons()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A style sheet fixes its colours: the theme changed, so take its new ones.
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._update_style()
+        super().changeEvent(event)
+
+    def _update_style(self) -> None:
+        """Style the section buttons in the application's colours."""
+        self.section_bar.setStyleSheet(section_style(QApplication.palette()))
 
     def _on_section_clicked(self, button: QAbstractButton) -> None:
         """Show the section (or page) whose button was clicked."""

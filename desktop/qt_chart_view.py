@@ -45,16 +45,19 @@ new QWebChannel(qt.webChannelTransport, (channel) => {
 """
 
 # A column's figures beside its charts: a narrow table that moves above them when space is short.
+# The vertical scrollbar's place is kept whether it shows or not, so charts drawn to the page's
+# width never end up a scrollbar wider than it; labels stay on one line.
 _STYLE = """
+html {{ scrollbar-gutter: stable; }}
 body {{ color: {text}; font: 12px system-ui, sans-serif; }}
 .with-stats {{ display: flex; flex-wrap: wrap; align-items: flex-start; }}
-.column-stats {{ flex: 0 0 260px; padding: 8px 10px; box-sizing: border-box; }}
+.column-stats {{ flex: 0 0 310px; padding: 8px 10px; box-sizing: border-box; }}
 .column-stats h3 {{ margin: 0 0 6px; font-size: 13px; overflow-wrap: anywhere; }}
 .figures {{ flex: 1 1 420px; min-width: 0; }}
 .column-stats table {{ border-collapse: collapse; width: 100%; margin-bottom: 10px; }}
 .column-stats th, .column-stats td {{ padding: 2px 4px; border-bottom: 1px solid {rule};
   vertical-align: top; text-align: left; }}
-.column-stats th {{ font-weight: normal; color: {dim}; }}
+.column-stats th {{ font-weight: normal; color: {dim}; white-space: nowrap; }}
 .column-stats .stats td {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .column-stats .top td {{ font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }}
 .column-stats .top td + td {{ text-align: right; white-space: nowrap; }}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from core.present.markup import escape as _e
 from core.present.markup import number as _number
 from core.present.markup import percent as _percent
-from core.present.numbers import format_duration, format_number
+from core.present.numbers import format_duration, format_number, format_when
 from core.profiling.document import ColumnProfile
 
 __all__ = ["column_stats", "top_values_table"]
@@ -80,13 +80,18 @@ def _numeric(column: ColumnProfile) -> Stats:
 def _temporal(column: ColumnProfile) -> Stats:
     """Figures of a date, datetime or time-of-day column."""
     rows = [
-        ("first", _e(column.get("min"))),
-        ("last", _e(column.get("max"))),
+        ("first", _e(_when(column.get("min")))),
+        ("last", _e(_when(column.get("max")))),
         ("span", _e(format_duration(column.get("range_seconds")))),
     ]
     if column.get("time_zone"):
         rows.append(("time zone", _e(column.get("time_zone"))))
     return rows
+
+
+def _when(value: object) -> object:
+    """A date and time as a grid shows it (other values as they are)."""
+    return format_when(value) if isinstance(value, str) else value
 
 
 def _duration(column: ColumnProfile) -> Stats:
@@ -141,6 +146,7 @@ def top_values_table(column: ColumnProfile, limit: int = 10) -> str:
     if not top:
         return ""
     rows = column["count"] + column["missing"]
+    shown_as = _when if column["kind"] == "datetime" else (lambda value: value)
 
     def row(value: str, count: int) -> str:
         share = _percent(count / rows if rows else None)
@@ -148,7 +154,8 @@ def top_values_table(column: ColumnProfile, limit: int = 10) -> str:
 
     body = "".join(
         row(
-            "<span class=dim>∅ missing</span>" if v["value"] is None else _e(v["value"]), v["count"]
+            "<span class=dim>∅ missing</span>" if v["value"] is None else _e(shown_as(v["value"])),
+            v["count"],
         )
         for v in top[:limit]
     )

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
-__all__ = ["format_duration", "format_number"]
+__all__ = ["format_duration", "format_number", "format_when"]
+
+
+def format_when(text: str) -> str:
+    """An ISO date and time as a grid shows it: a space, not ``T``, between the two.
+
+    Text that is not an ISO date and time comes back as it is.
+    """
+    if "T" not in text:
+        return text
+    try:
+        return dt.datetime.fromisoformat(text).isoformat(sep=" ")
+    except ValueError:
+        return text
 
 
 def format_number(value: Any, *, digits: int = 3, large: float = 1e6) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.present.numbers import format_duration, format_number
+from core.present.numbers import format_duration, format_number, format_when
 from core.profiling.document import ColumnProfile, Profile
 
 __all__ = ["FIELDS", "ColumnTable", "Field"]
@@ -46,6 +46,8 @@ def _figure_text(key: str) -> Callable[[ColumnProfile], str]:
             return ""
         if column["kind"] == "duration" and isinstance(figure, (int, float)):
             return format_duration(figure)
+        if isinstance(figure, str):
+            return format_when(figure)
         return format_number(figure)
 
     return text
@@ -57,7 +59,13 @@ def _top(column: ColumnProfile) -> str:
     if not top:
         return ""
     value = top[0]["value"]
-    return "∅" if value is None else str(value)
+    if value is None:
+        return "∅"
+    return (
+        format_when(value)
+        if column["kind"] == "datetime" and isinstance(value, str)
+        else str(value)
+    )
 
 
 FIELDS: tuple[Field, ...] = (
@@ -89,6 +97,7 @@ class ColumnTable:
     def __init__(self, profile: Profile | None = None) -> None:
         self.columns: list[ColumnProfile] = list(profile["columns"]) if profile else []
         self.order: tuple[int, bool] | None = None
+        self._profile_order = list(self.columns)
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -105,8 +114,12 @@ class ColumnTable:
         """Order the rows by ``field``'s figures: numbers, then text, then columns without one.
 
         Numbers and text (a date's first value, say) each go in their own order,
-        and columns without the figure stay last whichever the direction.
+        and columns without the figure stay last whichever the direction. A
+        negative ``field`` (no header chosen) puts them back in the profile's order.
         """
+        if field < 0:
+            self.columns, self.order = list(self._profile_order), None
+            return
         value = FIELDS[field].value
         numbers: list[ColumnProfile] = []
         texts: list[ColumnProfile] = []

@@ -65,6 +65,12 @@ def test_the_statistics_table_sorts_by_figures_and_selects_columns(
     qtmodeltester.check(table.stats)
     columns = view.profile["columns"]
     assert table.stats.rowCount() == len(columns)
+    # Until a header is clicked, the profile's order; times read as the grid shows them.
+    names = [table.stats.index(r, 0).data() for r in range(len(columns))]
+    assert names == [c["name"] for c in columns]
+    row = names.index("ordered_at")
+    first = table.stats.index(row, [f.title for f in FIELDS].index("min")).data()
+    assert "T" not in first and first.startswith("20") and first[10] == " "
 
     # Clicking "missing %" until it is descending puts the most-missing column first.
     header = table.horizontalHeader()
@@ -85,3 +91,45 @@ def test_the_statistics_table_sorts_by_figures_and_selects_columns(
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert view.session.column == second and view.session.section == "Column"
     assert view.columns.currentItem().text().startswith(second)
+
+
+# The page's overflow, and the rows of the figures table whose label or value takes two lines.
+_FIT = """(() => {
+  const page = document.documentElement;
+  const line = parseFloat(getComputedStyle(document.body).fontSize) * 1.8;
+  const wrapped = [...document.querySelectorAll('.column-stats .stats tr')]
+    .filter((row) => [...row.children].some((cell) => cell.getBoundingClientRect().height > line))
+    .map((row) => row.children[0].innerText);
+  return [page.scrollWidth, page.clientWidth, wrapped];
+})()"""
+
+
+def test_charts_fit_the_pane_and_figures_stay_on_one_line(qtbot: Any, window: QtMainWindow) -> None:
+    view = profiled(qtbot, window)
+    for width in (1600, 1280, 1000):
+        window.resize(width, 820)
+        for section, column in (("Overview", None), ("Column", "amount"), ("Column", "order_id")):
+            if column is None:
+                view.show_section(section)
+            else:
+                view.select_column(column)
+            wait_for_charts(qtbot, view, 1)
+            assert view.charts.width() >= 500
+            scroll, client, wrapped = run_js(qtbot, view, _FIT)
+            # No horizontal scrollbar: the charts are as wide as the page, not the window.
+            assert scroll <= client, (width, section, column)
+            if column is not None:
+                quantiles = ("5% · 25% · 50%", "75% · 95%", "skewness · kurtosis")
+                assert not set(wrapped) & set(quantiles), (width, column, wrapped)
+    # Narrowed after drawing: the charts follow the pane.
+    window.resize(1000, 820)
+    view.select_column("amount")
+    wait_for_charts(qtbot, view, 1)
+    window.resize(1500, 820)
+    window.resize(1000, 820)
+
+    def fits() -> bool:
+        scroll, client, _ = run_js(qtbot, view, _FIT)
+        return bool(scroll <= client)
+
+    qtbot.waitUntil(fits, timeout=LONG)

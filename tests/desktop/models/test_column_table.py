@@ -25,6 +25,16 @@ FRAME = pl.DataFrame(
         "when": pl.date_range(pl.date(2024, 1, 1), pl.date(2024, 1, 10), eager=True),
     }
 )
+HOURS = pl.DataFrame(
+    {
+        "at": pl.datetime_range(
+            pl.datetime(2013, 1, 1, 5), pl.datetime(2013, 1, 1, 14), "1h", eager=True
+        ),
+        "utc": pl.datetime_range(
+            pl.datetime(2013, 1, 1, 4), pl.datetime(2013, 1, 1, 13), "1h", eager=True
+        ).dt.replace_time_zone("UTC"),
+    }
+)
 
 
 def field(title: str) -> int:
@@ -50,6 +60,29 @@ def test_sorting_goes_by_the_figures_not_their_text() -> None:
     assert [table.name(r) for r in range(len(table))] == ["big", "city", "small", "when"]
 
 
+def test_times_read_as_in_the_grid_and_sort_as_before() -> None:
+    table = ColumnTable(profile_of(HOURS.vstack(HOURS.head(1))))
+    low, high, top = field("min"), field("max"), field("top value")
+    assert [table.text(0, f) for f in (low, high, top)] == [
+        "2013-01-01 05:00:00",
+        "2013-01-01 14:00:00",
+        "2013-01-01 05:00:00",
+    ]
+    assert table.text(1, low) == "2013-01-01 04:00:00+00:00"
+    table.sort(high, descending=True)
+    assert [table.name(r) for r in range(2)] == ["at", "utc"]
+    table.sort(high)
+    assert [table.name(r) for r in range(2)] == ["utc", "at"]
+
+
+def test_no_header_chosen_is_the_profiles_order() -> None:
+    table = ColumnTable(profile_of(FRAME))
+    table.sort(field("missing %"), descending=True)
+    table.sort(-1)
+    assert [table.name(r) for r in range(len(table))] == ["small", "big", "city", "when"]
+    assert table.order is None
+
+
 def test_a_columns_figures_and_top_values_are_shown_by_kind() -> None:
     profile = profile_of(FRAME)
     columns = {c["name"]: c for c in profile["columns"]}
@@ -65,3 +98,14 @@ def test_a_columns_figures_and_top_values_are_shown_by_kind() -> None:
     assert text.index(">Paris<") < text.index(">Lyon<")
     dates = column_html(columns["when"])
     assert "<tr><th>first</th><td>2024-01-01</td></tr>" in dates and "span" in dates
+
+
+def test_the_column_view_shows_times_as_the_grid_does() -> None:
+    profile = profile_of(HOURS.vstack(HOURS.head(1)))
+    columns = {c["name"]: c for c in profile["columns"]}
+    naive, aware = column_html(columns["at"]), column_html(columns["utc"])
+    assert "<tr><th>first</th><td>2013-01-01 05:00:00</td></tr>" in naive
+    assert "<tr><th>last</th><td>2013-01-01 13:00:00+00:00</td></tr>" in aware
+    # The top values too: the repeated first hour leads.
+    assert "<tr><td>2013-01-01 05:00:00</td><td>2</td>" in naive
+    assert "T05:00" not in naive and "T04:00" not in aware
