@@ -15,6 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from core.present.numbers import plain_integers
 from core.present.palette import OKABE_ITO, kind_colour
 from core.profiling.correlations import CorrelationMethod, matrix_of
 from core.profiling.document import ColumnProfile, Profile, Severity
@@ -108,18 +109,6 @@ def _plural(n: int, noun: str) -> str:
 def _is_integer(column: Column) -> bool:
     """Whether the column holds whole numbers by type (Int8 … UInt64)."""
     return column.get("dtype", "").lstrip("U").startswith("Int")
-
-
-def _plain_integers(column: Column) -> bool:
-    """Integers small enough (years, codes) to print without thousands separators."""
-    low, high = column.get("min"), column.get("max")
-    return (
-        _is_integer(column)
-        and isinstance(low, int | float)
-        and isinstance(high, int | float)
-        and low >= -9999
-        and high <= 9999
-    )
 
 
 def _value_text(value: Any) -> str:
@@ -235,7 +224,7 @@ def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
                 showarrow=False,
                 font={"size": 9, "color": OKABE_ITO[3]},
             )
-    plain = {"tickformat": "d", "hoverformat": "d"} if _plain_integers(column) else {}
+    plain = {"tickformat": "d", "hoverformat": "d"} if plain_integers(column) else {}
     fig.update_layout(
         xaxis={"title": {"text": column["name"]}, **plain},
         yaxis={"title": {"text": "count"}, "domain": [0.0, 0.78]},

@@ -16,9 +16,9 @@ def escape(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def number(value: Any) -> str:
-    """A readable number (or the value as text), for HTML."""
-    return escape(format_number(value, digits=4, large=1e7))
+def number(value: Any, *, separators: bool = True) -> str:
+    """A readable number (or the value as text), for HTML; see :func:`format_number`."""
+    return escape(format_number(value, digits=4, large=1e7, separators=separators))
 
 
 def percent(value: float | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from core.present.numbers import format_duration, format_number
+from core.present.numbers import format_duration, format_figure, format_number
 from core.present.scope import profile_scope
 from core.profiling.document import ColumnProfile, Profile, Severity
 
@@ -51,7 +51,7 @@ def column_line(column: ColumnProfile) -> str:
         f"{format_number(column['distinct'])} distinct",
     ]
     if column["kind"] == "numeric" and column.get("mean") is not None:
-        parts.append(f"mean {format_number(column['mean'])}")
+        parts.append(f"mean {format_figure(column['mean'], column)}")
     elif column["kind"] == "duration" and column.get("mean") is not None:
         parts.append(f"mean {format_duration(column['mean'])}")
     elif column["kind"] in ("list", "binary") and column["length"].get("mean") is not None:
