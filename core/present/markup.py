@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from core.present.numbers import format_number
+from core.present.numbers import format_number, format_share
 from core.profiling.document import Rows
 
 __all__ = ["escape", "number", "percent", "rows_table", "stats_table"]
@@ -22,8 +22,8 @@ def number(value: Any, *, separators: bool = True) -> str:
 
 
 def percent(value: float | None) -> str:
-    """A share as a percentage."""
-    return "—" if value is None else f"{value:.1%}"
+    """A share as a percentage, for HTML; see :func:`format_share` ("<0.1%", not "0.0%")."""
+    return escape(format_share(value))
 
 
 def stats_table(rows: list[tuple[str, str]], cls: str = "stats") -> str:

@@ -11,6 +11,7 @@ __all__ = [
     "format_duration",
     "format_figure",
     "format_number",
+    "format_share",
     "format_when",
     "plain_integers",
 ]
@@ -80,6 +81,24 @@ def format_figure(
     (:func:`plain_integers`); counts and sums are not such figures.
     """
     return format_number(value, digits=digits, large=large, separators=not plain_integers(column))
+
+
+def format_share(value: float | None, *, digits: int = 1) -> str:
+    """A share as a percentage with ``digits`` decimals: ``7.4%``.
+
+    A share that is not nothing but would print as 0 is ``<0.1%``, and one
+    short of all that would print as 100 is ``>99.9%`` (``<1%`` and ``>99%``
+    with no decimals), so "0.0%" never hides a few values. None is an em dash.
+    """
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}%}"
+    step = 10.0 ** -(digits + 2)  # the smallest share shown: 0.001 is 0.1%
+    if value > 0 and text == f"{0:.{digits}%}":
+        return f"<{step:.{digits}%}"
+    if value < 1 and text == f"{1:.{digits}%}":
+        return f">{1 - step:.{digits}%}"
+    return text
 
 
 def format_duration(seconds: float | None) -> str:

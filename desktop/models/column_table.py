@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.present.numbers import format_duration, format_figure, format_number, format_when
+from core.present.numbers import (
+    format_duration,
+    format_figure,
+    format_number,
+    format_share,
+    format_when,
+)
 from core.profiling.document import ColumnProfile, Profile
 
 __all__ = ["FIELDS", "ColumnTable", "Field"]
@@ -78,7 +84,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "missing %",
         lambda c: c["missing_fraction"],
-        lambda c: f"{c['missing_fraction']:.1%}",
+        lambda c: format_share(c["missing_fraction"]),
     ),
     Field("missing", lambda c: c["missing"], lambda c: format_number(c["missing"])),
     Field("distinct", lambda c: c["distinct"], lambda c: format_number(c["distinct"])),

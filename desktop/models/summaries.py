@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from core.present.numbers import format_duration, format_figure, format_number
+from core.present.numbers import format_duration, format_figure, format_number, format_share
 from core.present.scope import profile_scope
 from core.profiling.document import ColumnProfile, Profile, Severity
 
@@ -26,7 +26,7 @@ def overview_html(profile: Profile) -> str:
         f"<i>{html.escape(profile_scope(profile))}</i><br>"
         f"<b>{dataset['rows']:,} rows × {dataset['columns']:,} columns</b><br>"
         f"missing cells {dataset['missing_cells']:,} "
-        f"({dataset['missing_cells_fraction']:.1%})<br>"
+        f"({format_share(dataset['missing_cells_fraction'])})<br>"
         f"duplicate rows {'unknown' if duplicates is None else f'{duplicates:,}'}<br>"
         + html.escape(", ".join(f"{n} {k}" for k, n in dataset["kinds"].items()))
         + f"<ul>{alerts}</ul>"
@@ -47,7 +47,7 @@ def column_tooltip(profile: Profile, column: ColumnProfile) -> str:
 def column_line(column: ColumnProfile) -> str:
     """A column's name and a few numbers for the list."""
     parts = [
-        f"{column['missing_fraction']:.0%} missing",
+        f"{format_share(column['missing_fraction'], digits=0)} missing",
         f"{format_number(column['distinct'])} distinct",
     ]
     if column["kind"] == "numeric" and column.get("mean") is not None:

@@ -132,3 +132,14 @@ def test_years_and_codes_print_without_thousands_separators() -> None:
         assert f"<tr><th>{label}</th><td>{figure}</td></tr>" in year
     assert "2,01" not in year.split("<th>sum")[0]  # no figure in years has a separator
     assert f"<tr><th>sum</th><td>{8_054:,}</td></tr>" in year  # a sum is not a year
+
+
+def test_a_rare_value_has_a_share_not_zero() -> None:
+    frame = pl.DataFrame({"code": ["a"] * 2_999 + ["b"], "gap": [None] + [1] * 2_999})
+    profile = profile_of(frame)
+    columns = {c["name"]: c for c in profile["columns"]}
+    assert "<tr><td>b</td><td>1</td><td>&lt;0.1%</td></tr>" in column_html(columns["code"])
+    assert "<tr><td>a</td><td>2,999</td><td>&gt;99.9%</td></tr>" in column_html(columns["code"])
+    table = ColumnTable(profile)
+    assert table.text(1, field("missing %")) == "<0.1%"
+    assert column_line(columns["gap"]).startswith("gap\n<1% missing")
