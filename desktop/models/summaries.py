@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import html
 
-from core.present.numbers import format_duration, format_figure, format_number, format_share
+from core.present.numbers import (
+    format_duration,
+    format_figure,
+    format_number,
+    format_share,
+    format_when,
+)
 from core.present.scope import profile_scope
 from core.profiling.document import ColumnProfile, Profile, Severity
 
@@ -61,5 +67,6 @@ def column_line(column: ColumnProfile) -> str:
         parts.append("not summarised")
     elif column.get("top_values"):
         top = str(column["top_values"][0]["value"])
-        parts.append(f"top {top[:20] + '…' if len(top) > 20 else top}")
+        top = format_when(top) if column["kind"] == "datetime" else top
+        parts.append(f"top {top[:40] + '…' if len(top) > 40 else top}")
     return f"{column['name']}\n{' · '.join(parts)}"

@@ -143,3 +143,10 @@ def test_a_rare_value_has_a_share_not_zero() -> None:
     table = ColumnTable(profile)
     assert table.text(1, field("missing %")) == "<0.1%"
     assert column_line(columns["gap"]).startswith("gap\n<1% missing")
+
+
+def test_the_column_list_shows_times_as_the_grid_does() -> None:
+    profile = profile_of(HOURS.vstack(HOURS.head(1)))
+    columns = {c["name"]: c for c in profile["columns"]}
+    assert column_line(columns["at"]).endswith("top 2013-01-01 05:00:00")
+    assert column_line(columns["utc"]).endswith("top 2013-01-01 04:00:00+00:00")
