@@ -6,7 +6,7 @@ column in the list selects it in the session (whose charts and grid follow).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QScrollArea,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +25,15 @@ from desktop.models.summaries import column_line, column_tooltip, overview_html
 from desktop.qt_icons import kind_icon
 
 __all__ = ["QtProfilePane"]
+
+
+class _FitWidth(QStyledItemDelegate):
+    """Items as wide as the list, so each line of a long one ends in "…", never clipped."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return QSize(0, super().sizeHint(option, index).height())
 
 
 class QtProfilePane(QSplitter):
@@ -42,6 +53,11 @@ class QtProfilePane(QSplitter):
         self.overview_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.overview_area.setWidget(self.overview)
         self.columns = QListWidget()
+        # Lines too long for the pane end in "…" (the tooltip has the name and type).
+        self.columns.setItemDelegate(_FitWidth(self.columns))
+        self.columns.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.columns.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.columns.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.columns.currentRowChanged.connect(self._on_column_selected)
         # Hundreds of columns: the list is narrowed to the names holding what is typed.
         self.column_search = QLineEdit()

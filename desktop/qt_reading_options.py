@@ -8,7 +8,7 @@ keeps the rows shown when the options do not fit the file).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -37,6 +36,7 @@ _DELIMITERS = (DETECTED, "comma", "semicolon", "tab", "pipe")
 _ENCODINGS = (DETECTED, "utf-8", "cp1252", "latin-1", "utf-16", "mac-roman")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _FORMAT_HINT = "e.g. %b %d %Y for Jan 1 2000"
+_READ_AS_CHARS = 26  # "Read as" text beyond this width ends in "…" (its tooltip has it all)
 
 
 class QtReadingOptions(QDialog):
@@ -46,7 +46,6 @@ class QtReadingOptions(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(f"Reading options · {session.path.name}")
-        self.setMinimumWidth(620)
         chosen = ReadingChoices.of(session.options)
         info = session.info
         dialect = info.dialect if info is not None else None
@@ -102,6 +101,32 @@ class QtReadingOptions(QDialog):
         layout.addWidget(self.types, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self._update_size()
+
+    def _update_size(self) -> None:
+        """Open wide enough for every column of the types table, and tall enough for its rows.
+
+        As much as the window the dialog opens over allows (nine tenths of it).
+        """
+        table = self.types
+        frame = 2 * table.frameWidth()
+        bar = table.verticalScrollBar().sizeHint().width()
+        header = table.horizontalHeader()
+        wanted = QSize(
+            sum(header.sectionSize(c) for c in range(table.columnCount())) + frame + bar,
+            header.sizeHint().height() + table.verticalHeader().length() + frame,
+        )
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        around = QSize(  # the margins beside the table; the form, labels and buttons above
+            margins.left() + margins.right(), self.sizeHint().height() - table.sizeHint().height()
+        )
+        size = (wanted + around).expandedTo(self.sizeHint())
+        owner = self.parentWidget()
+        if owner is not None:
+            size = size.boundedTo(owner.window().size() * 0.9)
+        self.resize(size)
 
     def _types_table(self, chosen: ReadingChoices) -> QTableWidget:
         """One row per column: its name, how it was read, the type and format to read it as."""
@@ -111,10 +136,10 @@ class QtReadingOptions(QDialog):
         table.setHorizontalHeaderLabels(["Column", "Read as", "Type", "Format"])
         table.verticalHeader().setVisible(False)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
+        metrics = table.fontMetrics()
+        # Rows as compact as the type chooser allows, so a dozen or more are in sight.
+        table.verticalHeader().setDefaultSectionSize(QComboBox().sizeHint().height())
         read_types = info.column_types if info is not None else {}
         for row, name in enumerate(columns):
             item = QTableWidgetItem(name)
@@ -127,6 +152,7 @@ class QtReadingOptions(QDialog):
                 else str(self.session.shown.schema[name])
             )
             how = QTableWidgetItem(shown)
+            how.setToolTip(shown)
             how.setFlags(how.flags() & ~Qt.ItemFlag.ItemIsEditable)
             table.setItem(row, 1, how)
             choice, fmt = chosen.types.get(name, ("as detected", ""))
@@ -138,6 +164,11 @@ class QtReadingOptions(QDialog):
             fmt_edit.setPlaceholderText(_FORMAT_HINT)
             fmt_edit.setToolTip("A strptime format for dates and times; empty: detected")
             table.setCellWidget(row, 3, fmt_edit)
+        table.resizeColumnsToContents()
+        read_as = metrics.horizontalAdvance("x" * _READ_AS_CHARS)
+        table.setColumnWidth(1, min(table.columnWidth(1), read_as))
+        # The format column shows its whole example.
+        table.setColumnWidth(3, metrics.horizontalAdvance(_FORMAT_HINT) + 24)
         return table
 
     def set_type(self, column: str, choice: str, fmt: str = "") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -77,6 +78,8 @@ class QtShortcutsDialog(QDialog):
         for row, values in enumerate(rows):
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
+        # Rows as compact as the grid's, columns as wide as their text.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -85,4 +88,23 @@ class QtShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        self._update_size(window)
+
+    def _update_size(self, window: QMainWindow) -> None:
+        """Show every row without scrolling, as far as nine tenths of ``window`` allow."""
+        table = self.table
+        table.resizeColumnsToContents()
+        header = table.horizontalHeader()
+        frame = 2 * table.frameWidth()
+        gutter = self.fontMetrics().horizontalAdvance("0" * 4)  # room after the keys
+        wanted = QSize(
+            header.length() + frame + gutter + table.verticalScrollBar().sizeHint().width(),
+            header.sizeHint().height() + table.verticalHeader().length() + frame,
+        )
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        around = QSize(
+            margins.left() + margins.right(), self.sizeHint().height() - table.sizeHint().height()
+        )
+        self.resize((wanted + around).expandedTo(self.sizeHint()).boundedTo(window.size() * 0.9))

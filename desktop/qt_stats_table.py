@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.models.column_table import FIELDS, ColumnTable
@@ -86,6 +87,12 @@ class QtStatsTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
+        # Cells too wide for their column end in "…"; their tooltip holds the whole text.
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._natural: list[int] = []  # each column's width for its whole content
+        self._fitting = False
+        self._sized_by_hand = False
+        self.horizontalHeader().sectionResized.connect(self._on_section_resized)
         self.clicked.connect(self._on_clicked)
         session.events.profiled.connect(self._on_profiled)
         session.events.cleared.connect(self._on_profiled)
@@ -93,9 +100,51 @@ class QtStatsTable(QTableView):
     def _on_profiled(self) -> None:
         """Show the columns of the new profile (or none)."""
         self.stats.set_table(ColumnTable(self.session.profile))
+        self._fitting = True
         self.resizeColumnsToContents()
-        for field in range(len(FIELDS)):
-            self.setColumnWidth(field, min(self.columnWidth(field), 240))
+        self._fitting = False
+        self._natural = [self.columnWidth(field) for field in range(len(FIELDS))]
+        self._sized_by_hand = False
+        self._update_widths()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._sized_by_hand:
+            self._update_widths()
+
+    def _on_section_resized(self) -> None:
+        """Keep the widths a user drags (the table stops fitting itself to the page)."""
+        if not self._fitting:
+            self._sized_by_hand = True
+
+    def _update_widths(self) -> None:
+        """Fit every column in the page: the widest (dates, long text) give way first.
+
+        Each column keeps at least the room of its title (or all it needs, if
+        less); columns narrower than a common cap keep their whole content.
+        """
+        if not self._natural:
+            return
+        header = self.horizontalHeader()
+        floor = self.fontMetrics().horizontalAdvance("0" * 9)
+        least = [min(n, max(header.sectionSizeHint(f), floor)) for f, n in enumerate(self._natural)]
+        # The room without a sideways scroll bar, less the upright one the rows need.
+        size = self.maximumViewportSize()
+        room = size.width()
+        if self.verticalHeader().length() > size.height():
+            room -= self.verticalScrollBar().sizeHint().width()
+
+        def widths(cap: int) -> list[int]:
+            return [min(n, max(cap, low)) for n, low in zip(self._natural, least, strict=True)]
+
+        low, high = 0, max(self._natural)  # the largest cap whose widths fit the room
+        while low < high:
+            cap = (low + high + 1) // 2
+            low, high = (cap, high) if sum(widths(cap)) <= room else (low, cap - 1)
+        self._fitting = True
+        for field, width in enumerate(widths(low)):
+            self.setColumnWidth(field, width)
+        self._fitting = False
 
     def _on_clicked(self, index: QModelIndex) -> None:
         """Select the column of the row clicked."""

@@ -15,6 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from core.present.numbers import plain_integers
 from core.present.palette import OKABE_ITO, kind_colour
 from core.profiling.correlations import CorrelationMethod, matrix_of
 from core.profiling.document import ColumnProfile, Profile, Severity
@@ -110,18 +111,6 @@ def _is_integer(column: Column) -> bool:
     return column.get("dtype", "").lstrip("U").startswith("Int")
 
 
-def _plain_integers(column: Column) -> bool:
-    """Integers small enough (years, codes) to print without thousands separators."""
-    low, high = column.get("min"), column.get("max")
-    return (
-        _is_integer(column)
-        and isinstance(low, int | float)
-        and isinstance(high, int | float)
-        and low >= -9999
-        and high <= 9999
-    )
-
-
 def _value_text(value: Any) -> str:
     """A value as it reads: whole floats without ``.0``."""
     if isinstance(value, float) and value.is_integer():
@@ -132,6 +121,42 @@ def _value_text(value: Any) -> str:
 def _centres(edges: list[float]) -> list[float]:
     """Bin centres."""
     return [(a + b) / 2 for a, b in itertools.pairwise(edges)]
+
+
+# The quantile labels' font (9 px) is about 6 px a character; the narrowest plot they
+# must fit is the desktop's chart pane, about 400 px wide.
+_LABEL_CHAR_PX = 6.0
+_NARROWEST_PLOT_PX = 400.0
+
+
+def _quantile_labels(
+    quantiles: Mapping[str, float], span: tuple[float, float]
+) -> list[tuple[float, str]]:
+    """Where to write the quantiles' names on an axis over ``span``, and what.
+
+    Names that would print over each other merge into one label centred on
+    them ("5% · 25% · 50%"), until no two labels touch on the narrowest plot.
+    """
+    width = (span[1] - span[0]) or 1.0
+    per_char = width * _LABEL_CHAR_PX / _NARROWEST_PLOT_PX  # axis units a character takes
+    groups = [[(v, f"{float(q):.0%}")] for q, v in sorted(quantiles.items(), key=lambda i: i[1])]
+
+    def placed(group: list[tuple[float, str]]) -> tuple[float, str]:
+        return (group[0][0] + group[-1][0]) / 2, " · ".join(text for _, text in group)
+
+    def clash(a: list[tuple[float, str]], b: list[tuple[float, str]]) -> bool:
+        (xa, ta), (xb, tb) = placed(a), placed(b)
+        return xb - xa < (len(ta) + len(tb) + 2) / 2 * per_char  # a character's room between
+
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups) - 1):
+            if clash(groups[i], groups[i + 1]):
+                groups[i : i + 2] = [groups[i] + groups[i + 1]]
+                merged = True
+                break
+    return [placed(group) for group in groups]
 
 
 def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
@@ -185,14 +210,21 @@ def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
                 hoverinfo="x",
             )
         )
-        for q, value in quantiles.items():
-            fig.add_vline(
-                x=value,
-                line={"dash": "dot", "width": 1, "color": OKABE_ITO[3]},
-                annotation={"text": f"{float(q):.0%}", "font": {"size": 9}},
-                annotation_position="top",
+        for value in quantiles.values():
+            fig.add_vline(x=value, line={"dash": "dot", "width": 1, "color": OKABE_ITO[3]})
+        span = (min(edges[0], column["min"]), max(edges[-1], column["max"]))
+        for x, text in _quantile_labels(quantiles, span):
+            fig.add_annotation(
+                x=x,
+                y=1.0,
+                xref="x",
+                yref="y domain",
+                yanchor="bottom",
+                text=text,
+                showarrow=False,
+                font={"size": 9, "color": OKABE_ITO[3]},
             )
-    plain = {"tickformat": "d", "hoverformat": "d"} if _plain_integers(column) else {}
+    plain = {"tickformat": "d", "hoverformat": "d"} if plain_integers(column) else {}
     fig.update_layout(
         xaxis={"title": {"text": column["name"]}, **plain},
         yaxis={"title": {"text": "count"}, "domain": [0.0, 0.78]},

@@ -8,7 +8,7 @@ from __future__ import annotations
 from core.present.markup import escape as _e
 from core.present.markup import number as _number
 from core.present.markup import percent as _percent
-from core.present.numbers import format_duration, format_number, format_when
+from core.present.numbers import format_duration, format_number, format_when, plain_integers
 from core.profiling.document import ColumnProfile
 
 __all__ = ["column_stats", "top_values_table"]
@@ -49,13 +49,18 @@ def column_stats(column: ColumnProfile) -> Stats:
 def _numeric(column: ColumnProfile) -> Stats:
     """Figures of a numeric column."""
     q = column.get("quantiles") or {}
+    separators = not plain_integers(column)  # figures in the column's values: "2013"
+
+    def value(figure: object) -> str:
+        return _number(figure, separators=separators)
+
     rows = [
-        ("mean", _number(column.get("mean"))),
-        ("std", _number(column.get("std"))),
-        ("min", _number(column.get("min"))),
-        ("5% · 25% · 50%", " · ".join(_number(q.get(k)) for k in ("0.05", "0.25", "0.5"))),
-        ("75% · 95%", " · ".join(_number(q.get(k)) for k in ("0.75", "0.95"))),
-        ("max", _number(column.get("max"))),
+        ("mean", value(column.get("mean"))),
+        ("std", value(column.get("std"))),
+        ("min", value(column.get("min"))),
+        ("5% · 25% · 50%", " · ".join(value(q.get(k)) for k in ("0.05", "0.25", "0.5"))),
+        ("75% · 95%", " · ".join(value(q.get(k)) for k in ("0.75", "0.95"))),
+        ("max", value(column.get("max"))),
         ("sum", _number(column.get("sum"))),
         (
             "skewness · kurtosis",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from core.present.numbers import format_number
+from core.present.numbers import format_number, format_share
 from core.profiling.document import Rows
 
 __all__ = ["escape", "number", "percent", "rows_table", "stats_table"]
@@ -16,14 +16,14 @@ def escape(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def number(value: Any) -> str:
-    """A readable number (or the value as text), for HTML."""
-    return escape(format_number(value, digits=4, large=1e7))
+def number(value: Any, *, separators: bool = True) -> str:
+    """A readable number (or the value as text), for HTML; see :func:`format_number`."""
+    return escape(format_number(value, digits=4, large=1e7, separators=separators))
 
 
 def percent(value: float | None) -> str:
-    """A share as a percentage."""
-    return "—" if value is None else f"{value:.1%}"
+    """A share as a percentage, for HTML; see :func:`format_share` ("<0.1%", not "0.0%")."""
+    return escape(format_share(value))
 
 
 def stats_table(rows: list[tuple[str, str]], cls: str = "stats") -> str:

@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.present.numbers import format_duration, format_number, format_when
+from core.present.numbers import (
+    format_duration,
+    format_figure,
+    format_number,
+    format_share,
+    format_when,
+)
 from core.profiling.document import ColumnProfile, Profile
 
 __all__ = ["FIELDS", "ColumnTable", "Field"]
@@ -37,8 +43,12 @@ def _figure(key: str) -> Callable[[ColumnProfile], Any]:
     return value
 
 
-def _figure_text(key: str) -> Callable[[ColumnProfile], str]:
-    """A column's figure ``key`` as readable text ("" when it has none)."""
+def _figure_text(key: str, *, in_values: bool = True) -> Callable[[ColumnProfile], str]:
+    """A column's figure ``key`` as readable text ("" when it has none).
+
+    ``in_values``: the figure is in the column's own values (a year's min
+    prints "2013"), not a count.
+    """
 
     def text(column: ColumnProfile) -> str:
         figure = column.get(key)
@@ -48,7 +58,7 @@ def _figure_text(key: str) -> Callable[[ColumnProfile], str]:
             return format_duration(figure)
         if isinstance(figure, str):
             return format_when(figure)
-        return format_number(figure)
+        return format_figure(figure, column) if in_values else format_number(figure)
 
     return text
 
@@ -74,7 +84,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "missing %",
         lambda c: c["missing_fraction"],
-        lambda c: f"{c['missing_fraction']:.1%}",
+        lambda c: format_share(c["missing_fraction"]),
     ),
     Field("missing", lambda c: c["missing"], lambda c: format_number(c["missing"])),
     Field("distinct", lambda c: c["distinct"], lambda c: format_number(c["distinct"])),
@@ -82,7 +92,7 @@ FIELDS: tuple[Field, ...] = (
     Field("max", _figure("max"), _figure_text("max")),
     Field("mean", _figure("mean"), _figure_text("mean")),
     Field("std", _figure("std"), _figure_text("std")),
-    Field("zeros", _figure("zeros"), _figure_text("zeros")),
+    Field("zeros", _figure("zeros"), _figure_text("zeros", in_values=False)),
     Field("top value", _top, _top, numeric=False),
 )
 

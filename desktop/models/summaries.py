@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import html
 
-from core.present.numbers import format_duration, format_number
+from core.present.numbers import (
+    format_duration,
+    format_figure,
+    format_number,
+    format_share,
+    format_when,
+)
 from core.present.scope import profile_scope
 from core.profiling.document import ColumnProfile, Profile, Severity
 
@@ -26,7 +32,7 @@ def overview_html(profile: Profile) -> str:
         f"<i>{html.escape(profile_scope(profile))}</i><br>"
         f"<b>{dataset['rows']:,} rows × {dataset['columns']:,} columns</b><br>"
         f"missing cells {dataset['missing_cells']:,} "
-        f"({dataset['missing_cells_fraction']:.1%})<br>"
+        f"({format_share(dataset['missing_cells_fraction'])})<br>"
         f"duplicate rows {'unknown' if duplicates is None else f'{duplicates:,}'}<br>"
         + html.escape(", ".join(f"{n} {k}" for k, n in dataset["kinds"].items()))
         + f"<ul>{alerts}</ul>"
@@ -47,11 +53,11 @@ def column_tooltip(profile: Profile, column: ColumnProfile) -> str:
 def column_line(column: ColumnProfile) -> str:
     """A column's name and a few numbers for the list."""
     parts = [
-        f"{column['missing_fraction']:.0%} missing",
+        f"{format_share(column['missing_fraction'], digits=0)} missing",
         f"{format_number(column['distinct'])} distinct",
     ]
     if column["kind"] == "numeric" and column.get("mean") is not None:
-        parts.append(f"mean {format_number(column['mean'])}")
+        parts.append(f"mean {format_figure(column['mean'], column)}")
     elif column["kind"] == "duration" and column.get("mean") is not None:
         parts.append(f"mean {format_duration(column['mean'])}")
     elif column["kind"] in ("list", "binary") and column["length"].get("mean") is not None:
@@ -61,5 +67,6 @@ def column_line(column: ColumnProfile) -> str:
         parts.append("not summarised")
     elif column.get("top_values"):
         top = str(column["top_values"][0]["value"])
-        parts.append(f"top {top[:20] + '…' if len(top) > 20 else top}")
+        top = format_when(top) if column["kind"] == "datetime" else top
+        parts.append(f"top {top[:40] + '…' if len(top) > 40 else top}")
     return f"{column['name']}\n{' · '.join(parts)}"

@@ -28,11 +28,13 @@ import duckdb
 import pytest
 
 from core.errors import LoupeError
+from core.present.charts import numeric_histogram
 from core.present.report import render_report
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.mapped import mapped_table
 from core.read.table import ReadOptions, open_table
+from tests.core.present.test_charts import quantile_labels_apart
 
 ENGINES = ("memory", "streaming")
 
@@ -569,3 +571,13 @@ def test_settings_name_corpus_files(corpus: dict[str, Path]) -> None:
     """Every file named in this module's settings is in the corpus (no silent typo)."""
     for names in (NULL_STRINGS, READ_OPTIONS, DUCKDB_OPTIONS, HEADERLESS):
         assert set(names) <= set(corpus), set(names) - set(corpus)
+
+
+def test_flights_dep_delay_quantile_labels_do_not_overlap(
+    profiles: Callable[[str, str], dict[str, Any]],
+) -> None:
+    """dep_delay is skewed: its 5%, 25% and 50% lie within a few minutes of each other."""
+    fig = numeric_histogram(column(profiles(FLIGHTS, "memory"), "dep_delay"))
+    labels = quantile_labels_apart(fig)
+    assert " · ".join(labels).split(" · ") == ["5%", "25%", "50%", "75%", "95%"]
+    assert len(labels) < 5

