@@ -8,3 +8,7 @@ contract keeps it so); the ``qt_<thing>.py`` modules are thin views over it:
 ``qt_workers`` (Qt's thread pool). ``app`` starts the window, ``launcher`` is the
 ``loupe`` command.
 """
+
+from desktop.singletons import guard_singletons
+
+guard_singletons()

@@ -26,8 +26,15 @@ class QtGarbageCollector(QObject):
     def __init__(self, parent: QObject | None = None, interval: int = 1000) -> None:
         super().__init__(parent)
         self._timer = QTimer(self)
+        self._timer.setInterval(interval)
         self._timer.timeout.connect(self._on_timeout)
-        self._timer.start(interval)
+        self.start()
+
+    def start(self) -> None:
+        """Collect here from now on (again, after :meth:`stop`); Python no longer collects."""
+        if self._timer.isActive():
+            return
+        self._timer.start()
         global _running
         _running += 1
         gc.disable()

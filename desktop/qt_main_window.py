@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from core.errors import LoupeError
 from core.samples import SAMPLE_CSV
@@ -216,7 +217,8 @@ class QtMainWindow(QMainWindow):
         if spare is not None and spare.parent() is not self:
             keep_spare(spare)
         elif spare is not None:
-            spare.deleteLater()
+            # Now, not later: a page left when the app ends outlives Chromium's profile.
+            Shiboken.delete(spare)
         super().closeEvent(event)
 
     # -- building ---------------------------------------------------------------

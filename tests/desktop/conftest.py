@@ -17,12 +17,42 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
 from desktop.models.ai import AIAccess, AISettings, ApiKeys
+from desktop.qt_gc import QtGarbageCollector
 from desktop.qt_main_window import QtMainWindow
 from tests.cloud.client.file_keyring import FileKeyring
+
+
+class _TestCollector(QtGarbageCollector):
+    """The app's collector; an unclosed socket it frees is not a failure of the test running.
+
+    (The window fixture collects the same way after each test.)
+    """
+
+    def _on_timeout(self) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            super()._on_timeout()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_garbage(qapp: Any) -> Iterator[QtGarbageCollector]:
+    """As in the app, cycles are freed on the GUI thread (a worker freeing Qt objects crashes)."""
+    collector = _TestCollector(qapp, interval=200)
+    yield collector
+    collector.stop()
+    # Every window goes before the application does: a web page left for the
+    # interpreter's exit to free outlives Chromium's profile, and that crashes.
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.fixture(autouse=True)

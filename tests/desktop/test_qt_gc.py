@@ -21,13 +21,20 @@ class _Cycle:
         _Cycle.freed_on.append(threading.current_thread().name)
 
 
-def test_cycles_are_freed_by_the_timer_on_the_gui_thread(qtbot: Any, qapp: Any) -> None:
-    collector = QtGarbageCollector(qapp, interval=50)
+def test_cycles_are_freed_by_the_timer_on_the_gui_thread(
+    qtbot: Any, qapp: Any, gui_thread_garbage: QtGarbageCollector
+) -> None:
+    gui_thread_garbage.stop()  # this test's collector alone
+    assert gc.isenabled()
     try:
-        _collect_on_the_gui_thread(qtbot)
+        collector = QtGarbageCollector(qapp, interval=50)
+        try:
+            _collect_on_the_gui_thread(qtbot)
+        finally:
+            collector.stop()
+        assert gc.isenabled()  # back to Python's own collection
     finally:
-        collector.stop()
-    assert gc.isenabled()  # back to Python's own collection
+        gui_thread_garbage.start()
 
 
 def _collect_on_the_gui_thread(qtbot: Any) -> None:
