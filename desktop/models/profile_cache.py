@@ -19,14 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-import platformdirs
-
 from core.errors import OutputError
 from core.output import write_text
 from core.profiling.config import ProfileConfig
 from core.profiling.document import Profile, Severity
 from core.profiling.profile import dumps
 from core.read.options import ReadOptions
+from desktop.identity import cache_folder
 
 __all__ = ["CachedProfile", "ProfileCache", "default_folder"]
 
@@ -36,8 +35,8 @@ _SUFFIX = ".profile.json"
 
 
 def default_folder() -> Path:
-    """The user's cache folder for Loupe's profiles."""
-    return Path(platformdirs.user_cache_dir("Loupe", appauthor=False)) / "profiles"
+    """The ``profiles`` folder of the app's cache folder (see ``desktop.identity.cache_folder``)."""
+    return cache_folder() / "profiles"
 
 
 @dataclass(frozen=True)

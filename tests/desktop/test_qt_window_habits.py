@@ -285,7 +285,7 @@ def test_reopening_an_unchanged_file_shows_its_cached_profile(
 ) -> None:
     path = tmp_path / "orders.csv"
     path.write_bytes(SAMPLE_CSV.read_bytes())
-    assert window.profile_cache.folder.is_relative_to(os.environ["XDG_CACHE_HOME"])
+    assert window.profile_cache.folder.is_relative_to(os.environ["LOUPE_CACHE_DIR"])
     first = window.open_path(path)
     with qtbot.waitSignal(first.loaded, timeout=LONG):
         pass

@@ -110,5 +110,8 @@ def test_an_unwritable_cache_folder_changes_nothing(orders_csv: Path, tmp_path: 
 def test_the_cache_lives_in_the_users_cache_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("LOUPE_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_folder().is_relative_to(tmp_path / "xdg")
+    monkeypatch.setenv("LOUPE_CACHE_DIR", str(tmp_path / "given"))
+    assert default_folder() == tmp_path / "given" / "profiles"
