@@ -102,3 +102,12 @@ def test_core_runs_without_qt_or_aws() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_reading_and_profiling_do_not_load_pyarrow_until_a_table_is_mapped() -> None:
+    """pyarrow takes a tenth of a second to import: the command lines do not pay it."""
+    code = (
+        "import sys, core.read.table, core.profiling.engine, core.cli\n"
+        "assert 'pyarrow' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

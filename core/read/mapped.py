@@ -23,7 +23,6 @@ import uuid
 from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
 
 __all__ = ["MappedRows", "mapped_table", "sweep"]
 
@@ -62,6 +61,9 @@ class MappedRows:
     def add(self, batch: pl.DataFrame) -> None:
         """Keep ``batch``: on disk, mapped, or in memory once the disk has failed."""
         if self._on_disk:
+            # Imported here: pyarrow costs a tenth of a second, and only big files map.
+            import pyarrow as pa
+
             path = self.folder / f"{uuid.uuid4().hex}{_SUFFIX}"
             try:
                 batch.write_ipc(path, compression="uncompressed")
