@@ -57,17 +57,21 @@ def gui_thread_garbage(qapp: Any) -> Iterator[QtGarbageCollector]:
 
 @pytest.fixture(autouse=True)
 def own_runtime_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Connection files and caches are in the test's folder, never the user's."""
+    """Connection files are looked for in the test's folder, never the user's."""
     monkeypatch.setenv("LOUPE_RUNTIME_DIR", str(tmp_path / "runtime"))
-    monkeypatch.setenv("LOUPE_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture(autouse=True)
 def own_cache_folder(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cached profiles go to a folder of the test's own, never the user's."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    """Cached profiles and mapped rows go to a folder of the test's own, never the user's.
+
+    Beside the test's folder, not in it: tests list what they wrote there.
+    """
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("LOUPE_CACHE_DIR", str(cache))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache / "xdg"))
 
 
 @pytest.fixture
