@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-__all__ = ["MappedRows", "mapped_table", "sweep"]
+__all__ = ["KeptRows", "MappedRows", "mapped_table", "sweep"]
 
 _SUFFIX = ".arrow"
 # A copy untouched for this long belongs to no running writer (a big file writes
@@ -32,7 +32,28 @@ _SUFFIX = ".arrow"
 _STALE_SECONDS = 3600.0
 
 
-class MappedRows:
+class KeptRows:
+    """Batches of a table kept in memory, in order; :class:`MappedRows` keeps them on disk."""
+
+    def __init__(self) -> None:
+        self._parts: list[pl.DataFrame] = []
+
+    def add(self, batch: pl.DataFrame) -> None:
+        """Keep ``batch``."""
+        self._parts.append(batch)
+
+    def discard(self) -> None:
+        """Drop every batch added."""
+        self._parts = []
+
+    def frame(self) -> pl.DataFrame | None:
+        """The batches added, as one frame (None when none was added)."""
+        if not self._parts:
+            return None
+        return pl.concat(self._parts, how="vertical", rechunk=False)
+
+
+class MappedRows(KeptRows):
     """Batches of a table, each written to a file in ``folder`` and mapped back.
 
     Build one with :meth:`open`, :meth:`add` the batches in order, then take
@@ -42,8 +63,8 @@ class MappedRows:
     """
 
     def __init__(self, folder: Path) -> None:
+        super().__init__()
         self.folder = folder
-        self._parts: list[pl.DataFrame] = []
         self._on_disk = True
 
     @classmethod
@@ -78,17 +99,7 @@ class MappedRows:
                 # refuses while the file is mapped; sweep() removes it later.
                 with contextlib.suppress(OSError):
                     path.unlink(missing_ok=True)
-        self._parts.append(batch)
-
-    def discard(self) -> None:
-        """Drop every batch added."""
-        self._parts = []
-
-    def frame(self) -> pl.DataFrame | None:
-        """The batches added, as one frame (None when none was added)."""
-        if not self._parts:
-            return None
-        return pl.concat(self._parts, how="vertical", rechunk=False)
+        super().add(batch)
 
 
 def mapped_table(lazy: pl.LazyFrame, folder: Path, *, room: int = 0) -> pl.DataFrame | None:

@@ -209,17 +209,7 @@ def _polars_read(source: CodeSource) -> str:
         return f"pl.scan_parquet({path})"
     if source.format in (Format.ARROW, Format.FEATHER_V1):
         return f"pl.scan_ipc({path})"
-    if source.format is not Format.DELIMITED or source.dialect is None:
-        raise OptionError(
-            f"{source.path.name}: views of {source.format} files cannot be written as code "
-            "(delimited text, Parquet and Arrow files can)"
-        )
-    if source.compression not in (Compression.NONE, Compression.GZIP, Compression.ZSTD):
-        raise OptionError(
-            f"{source.path.name}: {source.compression} files cannot be read by the code; "
-            "unpack it and open the plain file"
-        )
-    dialect = source.dialect
+    dialect = _delimited(source, "code", "delimited text, Parquet and Arrow files")
     options = [path, f"separator={_py(dialect.delimiter)}"]
     if dialect.quote != '"':
         options.append(f"quote_char={_py(dialect.quote)}")
@@ -440,17 +430,7 @@ def _sql_read(source: CodeSource) -> str:
     path = _sql_text(str(source.path))
     if source.format is Format.PARQUET:
         return f"read_parquet({path})"
-    if source.format is not Format.DELIMITED or source.dialect is None:
-        raise OptionError(
-            f"{source.path.name}: views of {source.format} files cannot be written as SQL "
-            "(delimited text and Parquet files can)"
-        )
-    if source.compression not in (Compression.NONE, Compression.GZIP, Compression.ZSTD):
-        raise OptionError(
-            f"{source.path.name}: {source.compression} files cannot be read by the query; "
-            "unpack it and open the plain file"
-        )
-    dialect = source.dialect
+    dialect = _delimited(source, "SQL", "delimited text and Parquet files")
     options = [
         path,
         f"delim = {_sql_text(dialect.delimiter)}",
@@ -617,6 +597,25 @@ def _sql_value(value: Scalar) -> str:
 
 
 # -- shared ------------------------------------------------------------------------------
+
+
+def _delimited(source: CodeSource, language: str, readable: str) -> Dialect:
+    """The dialect of a delimited ``source`` the code can read (``readable``: what it can).
+
+    Raises:
+        OptionError: another format, or a compression the code cannot read.
+    """
+    if source.format is not Format.DELIMITED or source.dialect is None:
+        raise OptionError(
+            f"{source.path.name}: views of {source.format} files cannot be written as "
+            f"{language} ({readable} can)"
+        )
+    if source.compression not in (Compression.NONE, Compression.GZIP, Compression.ZSTD):
+        raise OptionError(
+            f"{source.path.name}: {source.compression} files cannot be read by the "
+            f"{language}; unpack it and open the plain file"
+        )
+    return source.dialect
 
 
 def _conditions(source: CodeSource, query: Query) -> list[Condition]:

@@ -24,7 +24,7 @@ from core.errors import Cancelled, CorruptFileError, LoupeError, TypesChanged, f
 from core.read.batches import BatchCheck
 from core.read.formats import Format
 from core.read.info import Preview, ReadInfo
-from core.read.mapped import MappedRows
+from core.read.mapped import KeptRows, MappedRows
 from core.read.options import ReadOptions, with_given_missing
 from core.read.plan import Proposal, TypePlan, apply_types
 from core.read.planner import Planner
@@ -253,7 +253,7 @@ class Table:
             with self.reading():
                 return lazy.collect()
         told = progress or (lambda fraction: None)
-        kept = store if store is not None else _InMemory()
+        kept = store if store is not None else KeptRows()
         expected = self.estimated_rows()
         chunk_rows = _PROGRESS_CHUNK_ROWS
         if expected:
@@ -329,24 +329,3 @@ class Table:
     def _raw(self) -> pl.LazyFrame:
         """The whole table as stored (the ``na`` tokens read as missing)."""
         return with_given_missing(self._reader.scan(), self.options.na)
-
-
-class _InMemory:
-    """Batches kept in memory, as :class:`~core.read.mapped.MappedRows` keeps them on disk."""
-
-    def __init__(self) -> None:
-        self._parts: list[pl.DataFrame] = []
-
-    def add(self, batch: pl.DataFrame) -> None:
-        """Keep ``batch``."""
-        self._parts.append(batch)
-
-    def discard(self) -> None:
-        """Drop every batch added."""
-        self._parts = []
-
-    def frame(self) -> pl.DataFrame | None:
-        """The batches added, as one frame (None when none was added)."""
-        if not self._parts:
-            return None
-        return pl.concat(self._parts, how="vertical", rechunk=False)

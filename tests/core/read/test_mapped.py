@@ -6,11 +6,12 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
-from core.read.mapped import mapped_table, sweep
+from core.read.mapped import MappedRows, mapped_table, sweep
 
 
 @pytest.fixture
@@ -72,3 +73,26 @@ def test_sweep_removes_only_copies_left_long_ago(tmp_path: Path) -> None:
     os.utime(other, (hours_ago, hours_ago))
     sweep(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.arrow", "notes.txt"]
+
+
+def test_a_disk_that_fills_up_keeps_the_rest_in_memory(
+    table: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = MappedRows.open(tmp_path / "rows")
+    assert store is not None
+    write = pl.DataFrame.write_ipc
+    written: list[int] = []
+
+    def fills_up(frame: pl.DataFrame, path: Any, **options: Any) -> None:
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(frame.height)
+        write(frame, path, **options)
+
+    monkeypatch.setattr(pl.DataFrame, "write_ipc", fills_up)
+    for start in range(0, table.height, 5_000):
+        store.add(table.slice(start, 5_000))
+    kept = store.frame()
+    assert kept is not None and kept.equals(table, null_equal=True)
+    assert written == [5_000]  # the first batch on disk, the rest in memory, nothing lost
+    assert not list((tmp_path / "rows").iterdir())
