@@ -257,7 +257,8 @@ class Table:
         expected = self.estimated_rows()
         chunk_rows = _PROGRESS_CHUNK_ROWS
         if expected:
-            chunk_rows = min(max(expected // 100, _MIN_CHUNK_ROWS), _PROGRESS_CHUNK_ROWS)
+            # About 25 steps: each batch costs a fixed check besides its rows.
+            chunk_rows = min(max(expected // 25, _MIN_CHUNK_ROWS), _PROGRESS_CHUNK_ROWS)
         while True:
             told(0.0)
             kept.discard()

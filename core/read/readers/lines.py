@@ -69,9 +69,12 @@ class LineReader(Reader):
         if self.head_is_whole(rows):
             return rows.height
         head = self.head_bytes()
-        if not rows.height or not head:
+        # The head's own lines give its bytes per row: the sample may hold fewer
+        # rows than the head does (it stops at the inference sample's size).
+        lines = head.count(b"\n")
+        if not rows.height or not head or not lines:
             return None
         plain_size = self.source.size * (
             4 if self.source.compression is not Compression.NONE else 1
         )
-        return int(plain_size * rows.height / len(head))
+        return int(plain_size * lines / len(head))
