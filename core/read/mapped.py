@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-__all__ = ["KeptRows", "MappedRows", "mapped_table", "sweep"]
+__all__ = ["KeptRows", "MappedRows", "sweep"]
 
 _SUFFIX = ".arrow"
 # A copy untouched for this long belongs to no running writer (a big file writes
@@ -100,29 +100,6 @@ class MappedRows(KeptRows):
                 with contextlib.suppress(OSError):
                     path.unlink(missing_ok=True)
         super().add(batch)
-
-
-def mapped_table(lazy: pl.LazyFrame, folder: Path, *, room: int = 0) -> pl.DataFrame | None:
-    """``lazy`` collected batch by batch into memory-mapped files in ``folder``.
-
-    Args:
-        lazy: the typed table.
-        folder: where the copy is written (created if needed).
-        room: bytes the copy may need (see :meth:`MappedRows.open`).
-
-    Returns:
-        The table, its buffers mapped from files, or None when the folder
-        cannot take it (the caller then keeps the table in memory).
-
-    Raises:
-        polars.exceptions.PolarsError: reading the source failed (the caller names the file).
-    """
-    store = MappedRows.open(folder, room=room)
-    if store is None:
-        return None
-    for batch in lazy.collect_batches():
-        store.add(batch)
-    return store.frame() if store.frame() is not None else lazy.collect()
 
 
 def sweep(folder: Path) -> None:

@@ -32,7 +32,6 @@ from core.present.charts import numeric_histogram
 from core.present.report import render_report
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
-from core.read.mapped import mapped_table
 from core.read.table import ReadOptions, open_table
 from tests.core.present.test_charts import quantile_labels_apart
 
@@ -307,9 +306,8 @@ def test_mapped_copy_holds_the_same_rows(
     """The desktop's on-disk copy of a big file's rows is the table, value for value and type."""
     with open_table(corpus[table_file], _options(table_file)) as table:
         whole = table.collect()
-        with table.reading():
-            mapped = mapped_table(table.lazy(), tmp_path)
-    assert mapped is not None
+    with open_table(corpus[table_file], _options(table_file)) as table:
+        mapped = table.collect(lambda _: None, mapped_in=tmp_path)
     assert mapped.schema == whole.schema
     assert mapped.equals(whole, null_equal=True)
     assert not list(tmp_path.iterdir())  # mapped, then removed from the folder

@@ -11,7 +11,17 @@ from typing import Any
 import polars as pl
 import pytest
 
-from core.read.mapped import MappedRows, mapped_table, sweep
+from core.read.mapped import MappedRows, sweep
+
+
+def mapped_table(lazy: pl.LazyFrame, folder: Path, *, room: int = 0) -> pl.DataFrame | None:
+    """``lazy`` read batch by batch into a store in ``folder`` (None: the store refused)."""
+    store = MappedRows.open(folder, room=room)
+    if store is None:
+        return None
+    for batch in lazy.collect_batches(chunk_size=5_000):
+        store.add(batch)
+    return store.frame()
 
 
 @pytest.fixture
