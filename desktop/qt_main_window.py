@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import Shiboken
 
 from core.errors import LoupeError
 from core.samples import SAMPLE_CSV
@@ -211,14 +210,12 @@ class QtMainWindow(QMainWindow):
         # The local backend this window started ends with it.
         self.cloud.changed.disconnect(self._update_cloud_status)
         self.cloud.shutdown()
-        # A spare chart view of this window's goes with it (another window makes its own).
+        # A spare chart view of this window's goes with it, as its child (another
+        # window's spare stays kept).
         self._spare_timer.stop()
         spare = take_spare()
         if spare is not None and spare.parent() is not self:
             keep_spare(spare)
-        elif spare is not None:
-            # Now, not later: a page left when the app ends outlives Chromium's profile.
-            Shiboken.delete(spare)
         super().closeEvent(event)
 
     # -- building ---------------------------------------------------------------
