@@ -133,13 +133,48 @@ def _numeric_matrix(sample: pl.DataFrame, names: list[str], method: CorrelationM
     if not pairs:
         return symmetric_matrix(names, {})
     frame = sample.select(pl.col(n).cast(pl.Float64) for n in names)
-    row = frame.select(
-        pl.corr(
-            a, b, method="spearman" if method is CorrelationMethod.SPEARMAN else "pearson"
-        ).alias(f"{i}")
-        for i, (a, b) in enumerate(pairs)
-    ).row(0)
-    return symmetric_matrix(names, {p: finite(v) for p, v in zip(pairs, row, strict=True)})
+    if method is CorrelationMethod.SPEARMAN:
+        values = _spearman(frame, pairs)
+    else:
+        row = frame.select(pl.corr(a, b).alias(f"{i}") for i, (a, b) in enumerate(pairs)).row(0)
+        values = dict(zip(pairs, row, strict=True))
+    return symmetric_matrix(names, {p: finite(v) for p, v in values.items()})
+
+
+def _spearman(
+    frame: pl.DataFrame, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], float | None]:
+    """Spearman's ρ of each pair, ranking each column once per set of rows.
+
+    ``pl.corr(a, b, method="spearman")`` drops the rows where either side is
+    missing, ranks both sides (ties averaged) and takes Pearson's r of the
+    ranks: ranking anew for every pair. Pairs whose missing rows are the same
+    share their rows, so each column is ranked once for each such set of rows,
+    and every pair's value is the one ``pl.corr`` gives, to the last bit.
+    """
+    # Columns with the same missing rows share one mask; full columns need none.
+    masks: dict[str, pl.Series] = {}
+    mask_of: dict[str, str] = {}
+    for name in dict.fromkeys(c for pair in pairs for c in pair):
+        missing = frame.get_column(name).is_null()
+        if not missing.any():
+            continue
+        mask_of[name] = next((k for k, m in masks.items() if missing.equals(m)), name)
+        masks.setdefault(mask_of[name], missing)
+    groups: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for pair in pairs:
+        key = tuple(sorted({mask_of[c] for c in pair if c in mask_of}))
+        groups.setdefault(key, []).append(pair)
+    values: dict[tuple[str, str], float | None] = {}
+    for key, group in groups.items():
+        rows = frame.filter(*(pl.col(k).is_not_null() for k in key)) if key else frame
+        ranked = rows.select(
+            pl.col(c).rank("average").cast(pl.Float64)
+            for c in dict.fromkeys(c for p in group for c in p)
+        )
+        row = ranked.select(pl.corr(a, b).alias(f"{i}") for i, (a, b) in enumerate(group)).row(0)
+        values.update(zip(group, row, strict=True))
+    return values
 
 
 def cramers_v(sample: pl.DataFrame, a: str, b: str) -> float | None:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from core import open_table
 from core.errors import Cancelled
 from core.profiling.config import ProfileConfig
+from core.profiling.correlations import CorrelationMethod, _numeric_matrix
 from core.profiling.engine import profile_table
 from core.profiling.partial import PartialProfile
 from core.profiling.profile import (
@@ -207,6 +208,29 @@ def test_correlations_match_polars(parquet: Path, profile: dict[str, Any]) -> No
     assert cramers["columns"] == ["city", "flag"]
     # Independent random columns: Cramér's V near zero.
     assert 0 <= cramers["matrix"][0][1] < 0.1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_spearman_is_polars_pairwise_spearman_to_the_bit(seed: int) -> None:
+    """Ranking once per set of rows gives exactly what ``pl.corr`` gives pair by pair."""
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(3, 400))
+    shared = rng.random(rows) < 0.2  # two columns with the same missing rows
+    columns: dict[str, pl.Series] = {}
+    for i in range(6):
+        values = rng.integers(0, int(rng.integers(2, 30)), rows).astype(float)
+        values[rng.random(rows) < 0.05] = np.nan
+        series = pl.Series(f"c{i}", values)
+        missing = shared if i in (1, 2) else rng.random(rows) < rng.random() * 0.4 * (i % 2)
+        columns[f"c{i}"] = series.scatter(np.flatnonzero(missing), None)
+    frame = pl.DataFrame(columns)
+    names = frame.columns
+    matrix = _numeric_matrix(frame, names, CorrelationMethod.SPEARMAN)["matrix"]
+    for (i, a), (j, b) in itertools.combinations(enumerate(names), 2):
+        expected = frame.select(pl.corr(a, b, method="spearman")).item()
+        want = expected if expected is not None and math.isfinite(expected) else None
+        assert matrix[i][j] == want and matrix[j][i] == want, (a, b)
 
 
 def test_nullity_correlation_matches_numpy(parquet: Path, profile: dict[str, Any]) -> None:
