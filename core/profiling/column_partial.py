@@ -18,7 +18,7 @@ import polars as pl
 
 from core.errors import StateError
 from core.profiling import dtypes
-from core.profiling.figures import QUANTILES, ChunkFigures
+from core.profiling.figures import QUANTILE_FAMILIES, QUANTILES, ChunkFigures, quantiles_expr
 from core.profiling.sketches import Digest, Moments
 from core.profiling.values import Values
 
@@ -309,8 +309,10 @@ def update_columns(
     parts = [(columns[name], dtype) for name, dtype in schema.items()]
     if not parts:
         return
+    # Exact quantiles are sorted out after the values are counted: a column
+    # counted exactly takes them from its counts (see core.profiling.distribution).
     found = chunk.select(
-        part.aggregations(dtype, exact_quantiles=exact_quantiles).alias(str(i))
+        part.aggregations(dtype, exact_quantiles=False).alias(str(i))
         for i, (part, dtype) in enumerate(parts)
     ).row(0)
     for (part, dtype), row in zip(parts, found, strict=True):
@@ -326,6 +328,32 @@ def update_columns(
         )
         if part.elements:
             _update_elements(chunk.get_column(name), part, exact_quantiles=exact_quantiles)
+    if exact_quantiles:
+        _add_exact_quantiles(chunk, parts)
+
+
+def _add_exact_quantiles(
+    chunk: pl.DataFrame, parts: list[tuple[ColumnPartial, pl.DataType]]
+) -> None:
+    """Exact quantiles of the columns of a whole table that have too many values to count.
+
+    The others' quantiles come from their exact counts, the same values without a sort.
+    """
+    wanted = [
+        (part, dtype)
+        for part, dtype in parts
+        if part.family in QUANTILE_FAMILIES
+        and part.moments.n
+        and (part.values.counts is None or part.values.counts.is_empty())
+    ]
+    if not wanted:
+        return
+    found = chunk.select(
+        quantiles_expr(part.name, dtype, part.family).alias(str(i))
+        for i, (part, dtype) in enumerate(wanted)
+    ).row(0)
+    for (part, _), quantiles in zip(wanted, found, strict=True):
+        part.exact_quantiles = {str(q): float(v) for q, v in zip(QUANTILES, quantiles, strict=True)}
 
 
 def _update_elements(column: pl.Series, part: ColumnPartial, *, exact_quantiles: bool) -> None:

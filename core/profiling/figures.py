@@ -15,9 +15,18 @@ import polars as pl
 
 from core.profiling import dtypes
 
-__all__ = ["QUANTILES", "ChunkFigures", "missing_expr"]
+__all__ = ["QUANTILES", "QUANTILE_FAMILIES", "ChunkFigures", "missing_expr", "quantiles_expr"]
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+# The families whose exact quantiles are computed (see :func:`quantiles_expr`).
+QUANTILE_FAMILIES = frozenset({"numeric", "datetime", "time", "duration"})
+
+
+def quantiles_expr(name: str, dtype: pl.DataType, family: str) -> pl.Expr:
+    """Exact quantiles at :data:`QUANTILES` of a column's measured (finite) values, as a list."""
+    measured = dtypes.measured(name, dtype, family)
+    finite = measured.filter(measured.is_finite()) if dtype.is_float() else measured
+    return pl.concat_list(finite.quantile(q, "linear").cast(pl.Float64) for q in QUANTILES)
 
 
 def missing_expr(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -117,10 +126,8 @@ class ChunkFigures:
             exprs["empty"] = (measured == 0).sum()
         if family == "boolean":
             exprs["trues"] = pl.col(name).sum()
-        if exact_quantiles and family in ("numeric", "datetime", "time", "duration"):
-            exprs["quantiles"] = pl.concat_list(
-                finite.quantile(q, "linear").cast(pl.Float64) for q in QUANTILES
-            )
+        if exact_quantiles and family in QUANTILE_FAMILIES:
+            exprs["quantiles"] = quantiles_expr(name, dtype, family)
         return pl.struct(expr.alias(field) for field, expr in exprs.items())
 
 
