@@ -41,8 +41,13 @@ class Planner:
         self.path = path
         self.traits = traits
 
-    def propose(self) -> Proposal:
+    def propose(self, *, thorough: bool = True) -> Proposal:
         """Candidate types per text column, and for the overridden ones.
+
+        Args:
+            thorough: narrow the candidates on a few thousand rows, not only a
+                few hundred (see :func:`core.read.infer.candidates`): worth it
+                where a wrong first candidate costs a second pass over the file.
 
         Raises:
             OptionError: an override names no column, or no known type.
@@ -52,7 +57,9 @@ class Planner:
         schema = self.sample.schema
         text_columns = [c for c, t in schema.items() if t == pl.String and c not in overrides]
         inferred = (
-            infer.candidates(self.sample, text_columns, decimal_comma=decimal_comma)
+            infer.candidates(
+                self.sample, text_columns, decimal_comma=decimal_comma, thorough=thorough
+            )
             if self.options.infer and self.traits.retype_text
             else {}
         )
@@ -83,7 +90,9 @@ class Planner:
         self, raw: pl.DataFrame, *, basis: str, full_scan: bool
     ) -> tuple[pl.DataFrame, TypePlan]:
         """Infer types from, check them against, and apply them to in-memory rows."""
-        proposal = self.propose()
+        # Every value is checked against the candidates in turn: a candidate the
+        # thorough narrowing would drop is dropped here, at the cost of one parse.
+        proposal = self.propose(thorough=False)
         # One parse per column: the cast itself tells whether any value was lost.
         frame, picked = infer.cast_checked(raw, proposal.inferred)
         counts = infer.failure_counts(raw.lazy(), proposal.forced, streaming=False)

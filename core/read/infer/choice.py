@@ -25,7 +25,11 @@ _DATETIME_SHAPE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[T ]\d{1,2}:\d{2}"
 
 
 def candidates(
-    sample: pl.DataFrame, columns: Iterable[str], *, decimal_comma: bool = False
+    sample: pl.DataFrame,
+    columns: Iterable[str],
+    *,
+    decimal_comma: bool = False,
+    thorough: bool = True,
 ) -> dict[str, list[Candidate]]:
     """Narrow each text column to the types its sample supports.
 
@@ -33,6 +37,10 @@ def candidates(
         sample: rows of the table, text columns as strings.
         columns: the text columns to consider.
         decimal_comma: also try numbers written ``3,14``.
+        thorough: narrow on a few thousand rows after the first few hundred. A
+            caller that checks every value against the candidates in turn anyway
+            (in memory) gets the same types without: a candidate that fails on
+            sampled rows fails on all of them, only later.
 
     Returns:
         For each column, the candidates (most specific first) under which no
@@ -48,7 +56,7 @@ def candidates(
     # Checking the candidates against every value is the caller's job, and a
     # failure there falls back to the next candidate: a few thousand rows narrow
     # the list as well as the whole sample would.
-    for rows in (_QUICK_ROWS, _NARROW_ROWS):
+    for rows in (_QUICK_ROWS, _NARROW_ROWS) if thorough else (_QUICK_ROWS,):
         plan = _narrow(sample.head(rows), plan)
         if sample.height <= rows:
             break

@@ -185,6 +185,43 @@ def test_the_plan_says_what_was_decided_and_how() -> None:
     assert frame["score"].to_list() == [10, None, None]
 
 
+def test_in_memory_typing_without_thorough_narrowing_picks_what_checking_every_value_picks() -> (
+    None
+):
+    """Values past the first few hundred rows move columns on, as a full check moves them."""
+    rows = 6000
+    late = {
+        "int_then_float": [str(i) for i in range(rows)],
+        "int_then_thousands": [str(i % 900) for i in range(rows)],
+        "date_then_text": [f"2024-01-{i % 28 + 1:02d}" for i in range(rows)],
+        "int_then_code": [str(i % 50 + 1) for i in range(rows)],
+        "float_then_nan": [f"{i / 7:.3f}" for i in range(rows)],
+    }
+    late["int_then_float"][1200] = "1.5"
+    late["int_then_thousands"][4000] = "1,234"
+    late["date_then_text"][2500] = "soon"
+    late["int_then_code"][700] = "007"
+    late["float_then_nan"][3000] = "NaN"
+    sample = pl.DataFrame(late)
+    frame, plan = _planner(sample.head(5000)).type_frame(sample, basis="all", full_scan=True)
+    checked = _planner(sample.head(5000)).check(
+        sample.lazy(), streaming=False, basis="all", full_scan=True
+    )
+    assert {c: t.candidate for c, t in plan.columns.items()} == {
+        c: t.candidate for c, t in checked.columns.items()
+    }
+    kinds = {c: t.candidate.kind for c, t in plan.columns.items()}
+    assert kinds == {
+        "int_then_float": Kind.FLOAT,
+        "int_then_thousands": Kind.INT,
+        "date_then_text": Kind.STR,
+        "int_then_code": Kind.STR,
+        "float_then_nan": Kind.FLOAT,
+    }
+    assert plan.columns["int_then_thousands"].candidate.thousands == ","
+    assert frame["int_then_thousands"][4000] == 1234
+
+
 def test_a_sampled_plan_says_so() -> None:
     plan = _planner(SAMPLE).check(SAMPLE.lazy(), streaming=False, basis="a sample", full_scan=False)
     assert plan.decided("id") is Decided.SAMPLED
