@@ -301,6 +301,26 @@ def _first_problem(
     return None
 
 
+def _first_unquoted_problem(text: str, delimiter: str, *, first_line: int) -> RowProblem | None:
+    """:func:`_first_problem` for text without quote marks, NUL or lone carriage returns.
+
+    Each line is then a record.
+
+    Counting delimiters per line gives the CSV reader's answer without building rows.
+    """
+    expected: int | None = None
+    lines = text.replace("\r\n", "\n").split("\n")
+    for number, line in enumerate(lines, start=first_line):
+        if not line:
+            continue
+        fields = line.count(delimiter) + 1
+        if expected is None:
+            expected = fields
+        elif fields != expected:
+            return RowProblem(number, fields, expected)
+    return None
+
+
 def check_rows(
     path: Path, text: str, dialect: Dialect, *, at_eof: bool, first_line: int = 1
 ) -> RowProblem | None:
@@ -316,9 +336,17 @@ def check_rows(
     Raises:
         ParseError: the text is not parseable CSV at all.
     """
+    complete = _complete_lines(text, at_eof=at_eof)
+    if (
+        (dialect.quote is None or dialect.quote not in complete)
+        and "\x00" not in complete
+        # A carriage return outside a line break is a CSV error: the reader reports it.
+        and complete.count("\r") == complete.count("\r\n")
+    ):
+        return _first_unquoted_problem(complete, dialect.delimiter, first_line=first_line)
     try:
         return _first_problem(
-            io.StringIO(_complete_lines(text, at_eof=at_eof)),
+            io.StringIO(complete),
             dialect,
             at_eof=at_eof,
             first_line=first_line,

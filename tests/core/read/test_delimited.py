@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import open_table
-from core.errors import OptionError, RaggedRowsError
+from core.errors import OptionError, ParseError, RaggedRowsError
+from core.read.delimited import Dialect, RowProblem, _first_problem, check_rows
 from core.read.table import INFER_SAMPLE_ROWS, ReadOptions
 
 Write = Callable[[str, bytes | str], Path]
@@ -283,3 +288,30 @@ def test_preview_checks_every_row_of_its_sample(write: Write) -> None:
         frame = table.preview(10_000).frame
     assert frame["n"].dtype == pl.Float64 and frame["n"][-1] == 7.25
     assert frame["flag"].dtype == pl.String and frame["flag"][-1] == "maybe"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="ab ,;\t\n\r", max_size=200),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(['"', None]),
+    st.integers(1, 5),
+)
+def test_rows_without_quotes_are_checked_as_the_csv_reader_checks_them(
+    text: str, delimiter: str, quote: str | None, first_line: int
+) -> None:
+    """Counting delimiters per line finds the same first ragged row as Python's csv module."""
+    dialect = Dialect(delimiter, quote)
+    try:
+        expected: RowProblem | str | None = _first_problem(
+            io.StringIO(text), dialect, at_eof=True, first_line=first_line
+        )
+    except csv.Error:
+        expected = "not CSV"
+    try:
+        found: RowProblem | str | None = check_rows(
+            Path("t.csv"), text, dialect, at_eof=True, first_line=first_line
+        )
+    except ParseError:
+        found = "not CSV"
+    assert found == expected
