@@ -6,8 +6,6 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-
 from core.cli.exits import EXIT_OK
 from core.cli.reading import reading
 from core.errors import OptionError
@@ -60,15 +58,13 @@ def add_parser(
 
 def run(args: argparse.Namespace, options: ReadOptions) -> int:
     """Profile ``args.file`` (or merge ``args.merge``); print a summary or write JSON and HTML."""
-    # The profiling stack (sketches, NumPy) loads only for this command.
-    from core.present.summary import print_summary
-    from core.profiling.profile import dumps, load_profile, merge_profiles
-
     config = load_config(args.config, engine=args.engine, sample=args.sample)
     seconds: float | None = None
     if args.merge:
         if args.file:
             raise OptionError("give either FILE or --merge, not both")
+        from core.profiling.profile import load_profile, merge_profiles
+
         profiles = [load_profile(path) for path in args.merge]
         profile = merge_profiles(profiles, config, names=args.merge)
     else:
@@ -91,6 +87,8 @@ def run(args: argparse.Namespace, options: ReadOptions) -> int:
         )
         sys.stderr.write(f"wrote {args.html}\n")
     if args.json:
+        from core.profiling.profile import dumps
+
         text = dumps(profile)
         if args.json == "-":
             sys.stdout.write(text + "\n")
@@ -98,6 +96,10 @@ def run(args: argparse.Namespace, options: ReadOptions) -> int:
             write_text(args.json, text + "\n")
             sys.stderr.write(f"wrote {args.json}\n")
     elif not args.html:
+        from rich.console import Console
+
+        from core.present.summary import print_summary
+
         print_summary(profile, Console(highlight=False, width=None if sys.stdout.isatty() else 140))
     return EXIT_OK
 
@@ -108,6 +110,7 @@ def _profile_with_progress(table: Table, config: ProfileConfig) -> ProfileResult
 
     if not sys.stderr.isatty():
         return profile_table(table, config)
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
