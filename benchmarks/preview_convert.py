@@ -62,7 +62,9 @@ def main() -> None:
     print(f"file: {csv.name}, {size_gb:.2f} GB")
     jobs = {
         "loupe preview": [str(BIN / "loupe"), "preview", str(csv), "--rows", "20"],
-        "duckdb first 20 rows": duckdb_cmd(f"SELECT * FROM read_csv('{csv}') LIMIT 20"),
+        "duckdb first 20 rows": duckdb_cmd(
+            f"SELECT * FROM read_csv('{csv}') LIMIT 20", fetch="to_arrow_table"
+        ),
         "loupe convert to parquet": [str(BIN / "loupe"), "convert", str(csv), str(out)],
         "duckdb copy to parquet": duckdb_cmd(
             f"COPY (SELECT * FROM read_csv('{csv}')) TO '{out}' (FORMAT parquet)"

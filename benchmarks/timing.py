@@ -92,7 +92,7 @@ def run(
 
     Args:
         cmd: The command and its arguments.
-        check: Raise ``CalledProcessError`` when the command fails.
+        check: Raise ``RuntimeError`` when the command fails.
         cgroup_procs: A cgroup's ``cgroup.procs`` file: the command runs inside
             that cgroup from its first instruction.
         capture_stderr: Return what the command wrote to its standard error
@@ -110,7 +110,8 @@ def run(
     wall, cpu, maxrss_kb, returncode = json.loads(proc.stdout.strip().splitlines()[-1])
     result = Run(wall=wall, cpu=cpu, peak_mb=maxrss_kb / 1024, returncode=returncode)
     if check and returncode != 0:
-        raise subprocess.CalledProcessError(returncode, list(cmd), stderr=proc.stderr)
+        last = proc.stderr.strip().splitlines()[-1:] or [""]
+        raise RuntimeError(f"{' '.join(cmd)[:200]} exited with {returncode}: {last[0]}")
     return result, proc.stderr if capture_stderr else ""
 
 
@@ -168,12 +169,16 @@ def alternate(
     return results
 
 
-def duckdb_cmd(sql: str, setup: Sequence[str] = ()) -> list[str]:
-    """A command that runs ``sql`` (after the ``setup`` statements) in a fresh DuckDB process."""
+def duckdb_cmd(sql: str, setup: Sequence[str] = (), fetch: str = "fetchall") -> list[str]:
+    """A command that runs ``sql`` (after the ``setup`` statements) in a fresh DuckDB process.
+
+    ``fetch`` names the relation's method that takes the result: ``to_arrow_table``
+    for rows of any type (``fetchall`` needs ``pytz`` for time-zone-aware timestamps).
+    """
     code = "import duckdb; con = duckdb.connect()"
     for statement in setup:
         code += f"; con.execute({statement!r})"
-    code += f"; con.sql({sql!r}).fetchall()"
+    code += f"; con.sql({sql!r}).{fetch}()"
     return [sys.executable, "-c", code]
 
 
