@@ -31,7 +31,14 @@ from core.read.table import Table
 if TYPE_CHECKING:
     from core.profiling.partial import PartialProfile
 
-__all__ = ["Cancelled", "ProfileResult", "choose_engine", "profile_frame", "profile_table"]
+__all__ = [
+    "Cancelled",
+    "ProfileResult",
+    "choose_engine",
+    "engine_for_file",
+    "profile_frame",
+    "profile_table",
+]
 
 Progress = Callable[[str, float], None]
 # A Polars frame takes about this many times the CSV's size in memory, and the
@@ -58,9 +65,16 @@ class ProfileResult:
 
 def choose_engine(table: Table, config: ProfileConfig) -> str:
     """The engine ``auto`` stands for, given the table's size and the memory at hand."""
+    return engine_for_file(
+        table.source.size, compressed=table.source.compression.value != "none", config=config
+    )
+
+
+def engine_for_file(size_bytes: int, *, compressed: bool, config: ProfileConfig) -> str:
+    """The engine ``auto`` stands for on a file of ``size_bytes``, given the memory at hand."""
     if config.engine != "auto":
         return config.engine
-    size = table.source.size * (8 if table.source.compression.value != "none" else 1)
+    size = size_bytes * (8 if compressed else 1)
     if config.sample is not None:
         size = min(size, config.sample * 200)
     if size > AUTO_MEMORY_MAX_BYTES:
@@ -121,18 +135,23 @@ def profile_frame(
     config: ProfileConfig,
     *,
     source: Source,
+    engine: str = "memory",
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> ProfileResult:
-    """Profile rows already in memory and typed (the rows a filter shows, say).
+    """Profile typed rows in hand (in memory or mapped): a file read whole, or the rows shown.
 
-    The rows are summarised as the in-memory engine summarises a whole file,
-    so a profile of a filtered frame is the profile of those rows.
+    With the ``memory`` engine the rows are summarised as the in-memory engine
+    summarises a whole file, so a profile of a filtered frame is the profile of
+    those rows. With ``streaming`` they are summarised in slices of
+    ``config.chunk_rows``, as the streaming engine summarises a big file's
+    batches: the memory taken stays that of a slice.
 
     Args:
         frame: the rows.
         config: settings and thresholds (``sample`` keeps the first rows only).
         source: what the rows were read from (and, in ``view``, how they were chosen).
+        engine: ``memory`` or ``streaming``.
         progress: called with a phase name and the fraction done (0 to 1).
         cancel: polled between steps; True stops the work.
 
@@ -147,12 +166,21 @@ def profile_frame(
     report("summarising columns", 0.1)
     _check(stop)
     partial = _new_partial(frame.schema, config)
-    partial.update(frame, exact_quantiles=True)
+    if engine == "memory":
+        partial.update(frame, exact_quantiles=True)
+    else:
+        step = max(1, config.chunk_rows)
+        for start in range(0, max(frame.height, 1), step):
+            _check(stop)
+            partial.update(frame.slice(start, step))
+            report(
+                "summarising columns", 0.1 + 0.8 * min(1.0, (start + step) / max(frame.height, 1))
+            )
     _check(stop)
     report("correlations and alerts", 0.9)
-    profile = _build_profile(partial, config, source=source, engine="memory")
+    profile = _build_profile(partial, config, source=source, engine=engine)
     report("done", 1.0)
-    return ProfileResult(profile, "memory", time.perf_counter() - started)
+    return ProfileResult(profile, engine, time.perf_counter() - started)
 
 
 def _check(stop: Callable[[], bool]) -> None:

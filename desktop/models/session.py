@@ -22,7 +22,7 @@ import polars as pl
 from core.errors import OptionError, RaggedRowsError, UnclosedQuoteError
 from core.profiling.config import ProfileConfig
 from core.profiling.document import Insight, Profile, Source
-from core.profiling.engine import profile_frame, profile_table
+from core.profiling.engine import engine_for_file, profile_frame, profile_table
 from core.read.query import (
     Filter,
     Query,
@@ -551,13 +551,34 @@ class DatasetSession:
     # -- profiling ---------------------------------------------------------------------
 
     def start_profile(self) -> None:
-        """Profile the file in the background; the overview and charts follow."""
+        """Profile the file in the background; the overview and charts follow.
+
+        Once every row is read, the profile summarises the rows in hand (checked
+        against their types as they were read) instead of reading the file again.
+        """
         path, options, config, cache = self.path, self.options, self._config(), self.cache
+        base, info = self.base, self.info
         self._cached.invalidate()
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> Any:
-            with open_table(path, options) as table:
-                result = profile_table(table, config, progress=progress, cancel=cancelled)
+            if base is not None and info is not None:
+                source: Source = {
+                    "path": str(path),
+                    "name": path.name,
+                    "format": info.format.value,
+                    "size_bytes": info.size_bytes,
+                    "read": info.to_dict(),
+                }
+                # The engine the file would get from the CLI: a big file's rows in slices.
+                engine = engine_for_file(
+                    info.size_bytes, compressed=info.compression.value != "none", config=config
+                )
+                result = profile_frame(
+                    base, config, source=source, engine=engine, progress=progress, cancel=cancelled
+                )
+            else:
+                with open_table(path, options) as table:
+                    result = profile_table(table, config, progress=progress, cancel=cancelled)
             if cache is not None:
                 cache.put(path, options, config, result.profile, result.seconds)
             return result.profile, result.seconds

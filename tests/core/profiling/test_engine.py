@@ -182,3 +182,29 @@ def test_profiling_a_frame_can_be_cancelled() -> None:
             source={"path": None, "format": "csv", "size_bytes": 0},
             cancel=lambda: True,
         )
+
+
+def test_a_frame_in_slices_profiles_as_its_file_streamed(small_batches: None) -> None:
+    """Rows in hand summarised slice by slice give what the streaming engine gives the file."""
+    streamed = run(SAMPLE_CSV, engine="streaming", chunk_rows=300)
+    with open_table(SAMPLE_CSV) as table:
+        rows = table.collect()
+        source = {
+            "path": str(table.path),
+            "name": table.path.name,
+            "format": table.info.format.value,
+            "size_bytes": table.info.size_bytes,
+            "read": table.info.to_dict(),
+        }
+    steps: list[tuple[str, float]] = []
+    sliced = profile_frame(
+        rows,
+        ProfileConfig(chunk_rows=300),
+        source=source,  # type: ignore[arg-type]
+        engine="streaming",
+        progress=lambda phase, fraction: steps.append((phase, fraction)),
+    )
+    assert sliced.engine == "streaming" and sliced.profile["engine"] == "streaming"
+    assert rows.height > 3 * 300  # several slices
+    assert len([s for s in steps if s[0] == "summarising columns"]) > 3
+    assert_same(comparable(sliced.profile), comparable(streamed.profile))

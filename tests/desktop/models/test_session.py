@@ -16,7 +16,10 @@ from typing import Any
 import polars as pl
 import pytest
 
+from core import open_table
 from core.errors import RaggedRowsError
+from core.profiling.config import ProfileConfig
+from core.profiling.engine import profile_table
 from core.read.query import Query, ValueCounts, ValueSet
 from core.samples import SAMPLE_CSV
 from desktop.models import session as session_module
@@ -140,6 +143,38 @@ def test_selecting_a_column_shows_its_charts_and_clicks_filter(
     session.show_section("Overview")
     session.charts.click(1, {"index": 0, "x": "amount", "y": 0.125})
     assert session.column == "amount" and session.section == "Column"
+
+
+def test_profiling_read_rows_summarises_them_without_reading_the_file_again(
+    tmp_path: Path,
+) -> None:
+    """Once all rows are in, the profile is theirs: the CLI's figures, no second read."""
+    path = tmp_path / "orders.csv"
+    path.write_bytes(SAMPLE_CSV.read_bytes())
+    with open_table(path) as table:
+        expected = profile_table(table, ProfileConfig(engine="memory")).profile
+    session = DatasetSession(path, InlineRunner())
+    session.start_loading()
+    assert session.base is not None
+    path.rename(tmp_path / "gone.csv")  # a second read would fail
+    session.start_profile()
+    assert session.error is None and session.profile is not None
+    got = session.profile
+    assert got["source"] == expected["source"]
+    assert got["dataset"]["rows"] == expected["dataset"]["rows"]
+    assert got["alerts"] == expected["alerts"]
+    for mine, theirs in zip(got["columns"], expected["columns"], strict=True):
+        for key, value in theirs.items():
+            if isinstance(value, float):
+                assert mine[key] == pytest.approx(value, rel=1e-12), (theirs["name"], key)
+            else:
+                assert mine[key] == value, (theirs["name"], key)
+    # Before all rows are in, the file is read.
+    session = DatasetSession(tmp_path / "gone.csv", InlineRunner())
+    session.start_profile()
+    assert (
+        session.profile is not None and session.profile["dataset"]["rows"] == got["dataset"]["rows"]
+    )
 
 
 def test_busy_follows_the_running_request(orders_csv: Path, manual: ManualRunner) -> None:
