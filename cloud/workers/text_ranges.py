@@ -46,7 +46,7 @@ from cloud.shared.storage import ObjectStore
 from cloud.workers.chunks import Chunk
 from cloud.workers.limits import JobLimits
 from core.errors import LoupeError, ParseError, first_line
-from core.read.delimited import Dialect
+from core.read.delimited import Dialect, last_record_end
 from core.read.encoding import UTF8, detect_encoding, strip_bom
 from core.read.formats import Compression, Format, detect
 from core.read.infer import Candidate, ColumnType, Kind, cast_counting, choose, failure_counts
@@ -304,7 +304,7 @@ def _records(
         block = store.get_range(key, start, end)
         if end >= size:
             return block
-        cut = _last_record_end(block, quote)
+        cut = last_record_end(block, quote)
         if cut > 0:
             return block[:cut]
         if end - start >= MAX_RECORD_BYTES:
@@ -312,21 +312,6 @@ def _records(
                 Path(name), f"a record near byte {start:,} is over {MAX_RECORD_BYTES // 2**20} MiB"
             )
         end = min(size, start + 2 * (end - start))
-
-
-def _last_record_end(block: bytes, quote: bytes | None) -> int:
-    """The offset just after the last line break outside quotes in ``block`` (0 if none)."""
-    end = block.rfind(b"\n")
-    if quote is None or end < 0:
-        return end + 1
-    odd = block.count(quote, 0, end) % 2
-    while odd:  # inside quotes: step back a line at a time, keeping count
-        previous = block.rfind(b"\n", 0, end)
-        if previous < 0:
-            return 0
-        odd ^= block.count(quote, previous, end) % 2
-        end = previous
-    return end + 1
 
 
 def _quoted_line_break(head: bytes, end: int, quote: bytes) -> bool:

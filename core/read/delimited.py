@@ -12,10 +12,10 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 
@@ -26,7 +26,9 @@ __all__ = [
     "RowProblem",
     "check_rows",
     "find_ragged_line",
+    "last_record_end",
     "quotes_unpaired",
+    "read_blocks",
     "read_text",
     "scan",
     "skip_lines",
@@ -484,6 +486,102 @@ def scan(
     names = _header_names(head.decode("utf-8", "replace"), dialect)
     options = _csv_options(dialect, names, lenient=lenient, skip=skip)
     return pl.scan_csv(path, **options)  # type: ignore[arg-type]
+
+
+def read_blocks(
+    path: Path,
+    head: bytes,
+    dialect: Dialect,
+    *,
+    lenient: bool,
+    skip: int = 0,
+    block_bytes: int = 16 << 20,
+) -> Iterator[pl.DataFrame]:
+    """The records of a plain UTF-8 delimited file as text frames, a block of bytes at a time.
+
+    The same rows as :func:`scan`, but Polars' batched scan reads a few hundred
+    megabytes ahead of its reader; this holds one block and its rows, so memory
+    follows ``block_bytes``. Each block ends at a record boundary (see
+    :func:`last_record_end`); a record longer than a block grows the block.
+
+    Args:
+        path: the file.
+        head: its head, starting after the ``skip`` lines (as :func:`scan` takes it).
+        dialect: how it is written.
+        lenient: pad short rows and cut long ones instead of failing.
+        skip: lines before the header (or the first record) to leave out.
+        block_bytes: bytes read at a time.
+    """
+    names = _header_names(head.decode("utf-8", "replace"), dialect)
+    if not names:
+        return
+    options = {**_csv_options(dialect, names, lenient=lenient), "has_header": False}
+    quote = dialect.quote.encode() if dialect.quote else None
+    with path.open("rb") as fh:
+        carry = _after_header(fh, skip, has_header=dialect.has_header, quote=quote)
+        while True:
+            block = fh.read(block_bytes)
+            data = carry + block if carry else block
+            if not block:
+                if data.strip():
+                    yield pl.read_csv(io.BytesIO(data), **options)  # type: ignore[arg-type]
+                return
+            end = last_record_end(data, quote)
+            if end == 0:
+                carry = data  # one record longer than the block: read on
+                continue
+            yield pl.read_csv(io.BytesIO(data[:end]), **options)  # type: ignore[arg-type]
+            carry = data[end:]
+
+
+def _after_header(fh: BinaryIO, skip: int, *, has_header: bool, quote: bytes | None) -> bytes:
+    """Move ``fh`` past ``skip`` lines and the header record; the bytes read past them."""
+    data = b""
+    start = 0
+
+    def line_end() -> int:
+        """The next line break from ``start``, reading on as needed (-1 at the end)."""
+        nonlocal data
+        while (cut := data.find(b"\n", start)) < 0:
+            more = fh.read(1 << 20)
+            if not more:
+                return -1
+            data += more
+        return cut
+
+    for _ in range(skip):
+        if (cut := line_end()) < 0:
+            return b""
+        start = cut + 1
+    if has_header:
+        header = start
+        while True:
+            if (cut := line_end()) < 0:
+                return b""
+            start = cut + 1
+            # A line break inside quotes does not end the header's record.
+            if quote is None or not data.count(quote, header, cut) % 2:
+                break
+    return data[start:]
+
+
+def last_record_end(block: bytes, quote: bytes | None) -> int:
+    """The offset just after the last line break outside quotes in ``block`` (0 if none).
+
+    ``block`` starts at a record boundary. A line break is inside quotes when an
+    odd number of quote characters comes before it, as Polars splits records.
+    """
+    end = block.rfind(b"\n")
+    if quote is None or end < 0:
+        return end + 1
+    odd = block.count(quote, 0, end) % 2
+    while odd:  # inside quotes: step back a line at a time, keeping count
+        previous = block.rfind(b"\n", 0, end)
+        if previous < 0:
+            return 0
+        odd ^= block.count(quote, previous, end) % 2
+        end = previous
+    return end + 1
 
 
 def spread_sample(

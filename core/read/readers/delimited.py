@@ -6,6 +6,7 @@ file too large to check whole gives inference a sample spread through it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -106,6 +107,17 @@ class DelimitedReader(LineReader):
             self._dialect,
             lenient=self.options.lenient,
             skip=self.options.skip_rows,
+        )
+
+    def blocks(self, block_bytes: int) -> Iterator[pl.DataFrame]:
+        """The rows of :meth:`scan`, ``block_bytes`` at a time (:func:`delimited.read_blocks`)."""
+        return delimited.read_blocks(
+            self.source.plain_path(),
+            self.head_bytes(),
+            self._dialect,
+            lenient=self.options.lenient,
+            skip=self.options.skip_rows,
+            block_bytes=block_bytes,
         )
 
     def spread_sample(self, columns: list[str]) -> pl.DataFrame | None:

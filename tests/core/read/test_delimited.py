@@ -15,7 +15,15 @@ from hypothesis import strategies as st
 
 from core import open_table
 from core.errors import OptionError, ParseError, RaggedRowsError
-from core.read.delimited import Dialect, RowProblem, _first_problem, check_rows
+from core.read.delimited import (
+    Dialect,
+    RowProblem,
+    _first_problem,
+    check_rows,
+    read_blocks,
+    scan,
+    skip_lines,
+)
 from core.read.table import INFER_SAMPLE_ROWS, ReadOptions
 
 Write = Callable[[str, bytes | str], Path]
@@ -315,3 +323,44 @@ def test_rows_without_quotes_are_checked_as_the_csv_reader_checks_them(
     except ParseError:
         found = "not CSV"
     assert found == expected
+
+
+_FIELD = st.one_of(
+    st.text(alphabet="ab1 ", max_size=6),
+    st.text(alphabet='ab,\n"', max_size=6).map(lambda t: '"' + t.replace('"', '""') + '"'),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(_FIELD, min_size=3, max_size=3), min_size=1, max_size=40),
+    st.booleans(),
+    st.sampled_from(["\n", "\r\n"]),
+    st.integers(0, 2),
+    st.booleans(),
+    st.integers(8, 64),
+)
+def test_blocks_of_a_file_hold_the_rows_of_its_scan(
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[list[str]],
+    header: bool,
+    newline: str,
+    skip: int,
+    final_newline: bool,
+    block_bytes: int,
+) -> None:
+    """Quoted line breaks, CRLF, skipped lines and short blocks: the same rows as one scan."""
+    lines = [f"junk {i}, not csv" for i in range(skip)]
+    if header:
+        lines.append('x,"y\nz",w')
+    lines += [",".join(row) for row in rows]
+    text = newline.join(lines) + (newline if final_newline else "")
+    path = tmp_path_factory.mktemp("blocks") / "t.csv"
+    path.write_bytes(text.encode())
+    dialect = Dialect(",", '"', header)
+    head = skip_lines(text.encode(), skip)
+    want = scan(path, head, dialect, lenient=False, skip=skip).collect()
+    got = list(read_blocks(path, head, dialect, lenient=False, skip=skip, block_bytes=block_bytes))
+    frame = pl.concat(got, how="vertical") if got else pl.DataFrame()
+    assert frame.columns == want.columns
+    assert frame.equals(want, null_equal=True)
