@@ -518,20 +518,29 @@ def read_blocks(
     options = {**_csv_options(dialect, names, lenient=lenient), "has_header": False}
     quote = dialect.quote.encode() if dialect.quote else None
     with path.open("rb") as fh:
-        carry = _after_header(fh, skip, has_header=dialect.has_header, quote=quote)
+        buffer = _after_header(fh, skip, has_header=dialect.has_header, quote=quote)
+        at_end = False
         while True:
-            block = fh.read(block_bytes)
-            data = carry + block if carry else block
-            if not block:
-                if data.strip():
-                    yield pl.read_csv(io.BytesIO(data), **options)  # type: ignore[arg-type]
+            while not at_end and len(buffer) < block_bytes:
+                more = fh.read(block_bytes)
+                at_end = not more
+                buffer += more
+            if at_end and len(buffer) <= block_bytes:
+                if buffer.strip():
+                    yield pl.read_csv(io.BytesIO(buffer), **options)  # type: ignore[arg-type]
                 return
-            end = last_record_end(data, quote)
-            if end == 0:
-                carry = data  # one record longer than the block: read on
+            # The last whole record in the first block's worth, else in all that was read.
+            end = last_record_end(buffer, quote, stop=block_bytes) or last_record_end(buffer, quote)
+            if end == 0:  # one record longer than all read so far: read on
+                more = fh.read(block_bytes)
+                at_end = not more
+                buffer += more
+                if at_end:
+                    yield pl.read_csv(io.BytesIO(buffer), **options)  # type: ignore[arg-type]
+                    return
                 continue
-            yield pl.read_csv(io.BytesIO(data[:end]), **options)  # type: ignore[arg-type]
-            carry = data[end:]
+            yield pl.read_csv(io.BytesIO(buffer[:end]), **options)  # type: ignore[arg-type]
+            buffer = buffer[end:]
 
 
 def _after_header(fh: BinaryIO, skip: int, *, has_header: bool, quote: bytes | None) -> bytes:
@@ -565,13 +574,14 @@ def _after_header(fh: BinaryIO, skip: int, *, has_header: bool, quote: bytes | N
     return data[start:]
 
 
-def last_record_end(block: bytes, quote: bytes | None) -> int:
+def last_record_end(block: bytes, quote: bytes | None, *, stop: int | None = None) -> int:
     """The offset just after the last line break outside quotes in ``block`` (0 if none).
 
     ``block`` starts at a record boundary. A line break is inside quotes when an
     odd number of quote characters comes before it, as Polars splits records.
+    ``stop`` looks only at the line breaks before that offset.
     """
-    end = block.rfind(b"\n")
+    end = block.rfind(b"\n", 0, len(block) if stop is None else stop)
     if quote is None or end < 0:
         return end + 1
     odd = block.count(quote, 0, end) % 2

@@ -196,14 +196,19 @@ class Table:
                 self._stream_proposal = self._planned().propose()
             proposal = self._stream_proposal
             check = BatchCheck(self._planned(), proposal)
-            raw = self._raw() if limit is None else self._raw().head(limit)
-            stream = raw.collect_batches(chunk_size=chunk_rows)
+            stream = self._reader.batches(chunk_rows)
+        left = limit
         try:
-            while True:
+            while left is None or left > 0:
                 with self.reading():
                     batch = next(stream, None)
                     if batch is None:
                         break
+                    if left is not None:
+                        batch = batch.head(left)
+                        left -= batch.height
+                    if self.options.na:
+                        batch = with_given_missing(batch, self.options.na).collect()
                     try:
                         typed = check.cast(batch)
                     except TypesChanged as change:
@@ -211,9 +216,9 @@ class Table:
                         raise
                 yield typed
         finally:
-            stop = getattr(stream, "stop", None)
-            if stop is not None:
-                stop()
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
         self.plan = check.plan()
 
     def estimated_rows(self) -> int | None:

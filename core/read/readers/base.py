@@ -9,7 +9,7 @@ subclass, chosen once by :func:`core.read.readers.reader_for`.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ClassVar
 
 import polars as pl
@@ -55,6 +55,10 @@ class Reader(abc.ABC):
     @abc.abstractmethod
     def scan(self) -> pl.LazyFrame:
         """The whole table as stored: text formats as text, binary formats typed."""
+
+    def batches(self, rows: int) -> Iterator[pl.DataFrame]:
+        """The whole table as stored (see :meth:`scan`), about ``rows`` rows at a time."""
+        yield from self.scan().collect_batches(chunk_size=rows)
 
     def head(self) -> pl.DataFrame:
         """Up to :data:`INFER_SAMPLE_ROWS` leading rows, as stored."""

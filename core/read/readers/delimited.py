@@ -109,6 +109,16 @@ class DelimitedReader(LineReader):
             skip=self.options.skip_rows,
         )
 
+    def batches(self, rows: int) -> Iterator[pl.DataFrame]:
+        """The whole file as text, about ``rows`` rows at a time, one block of bytes in memory.
+
+        Blocks are sized from the head's bytes per line (4 KiB to 256 MiB).
+        """
+        head = self.head_bytes()
+        per_row = len(head) / max(1, head.count(b"\n"))
+        block_bytes = int(min(max(rows * per_row, 4 << 10), 256 << 20))
+        return self.blocks(block_bytes)
+
     def blocks(self, block_bytes: int) -> Iterator[pl.DataFrame]:
         """The rows of :meth:`scan`, ``block_bytes`` at a time (:func:`delimited.read_blocks`)."""
         return delimited.read_blocks(
