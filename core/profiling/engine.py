@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from core.profiling.config import ProfileConfig
 from core.profiling.document import Profile, Source
 from core.profiling.partial import PartialProfile
 from core.profiling.profile import build_profile
+from core.profiling.stream import fixed_rows, read_ahead
 from core.read.memory import AUTO_MEMORY_MAX_BYTES, available_memory
 from core.read.table import Table
 
@@ -37,6 +39,8 @@ Progress = Callable[[str, float], None]
 _MEMORY_FACTOR = 4.0
 _BATCH_MEMORY_FACTOR = 30 * 30  # 1/30 of memory for a batch that takes ~30x its file bytes
 _MIN_CHUNK_ROWS = 20_000
+# Batches read and typed ahead of the one being summarised.
+_READ_AHEAD = 1
 
 
 @dataclass(frozen=True)
@@ -211,15 +215,22 @@ def _streaming(
     chunk_rows = _chunk_rows(table, config, expected)
     while True:
         partial: PartialProfile | None = None
+        # Batches are read and typed on a thread of their own while the previous one is
+        # summarised; fixed boundaries make the profile the same whatever the timing.
+        batches = read_ahead(
+            fixed_rows(table.batches(chunk_rows, limit=config.sample), chunk_rows),
+            _READ_AHEAD,
+        )
         try:
-            for batch in table.batches(chunk_rows, limit=config.sample):
-                if stop():
-                    raise Cancelled("profiling cancelled")
-                if partial is None:
-                    partial = _new_partial(batch.schema, config)
-                partial.update(batch)
-                if expected:
-                    report("reading and summarising", min(0.89, 0.89 * partial.rows / expected))
+            with closing(batches):
+                for batch in batches:
+                    if stop():
+                        raise Cancelled("profiling cancelled")
+                    if partial is None:
+                        partial = _new_partial(batch.schema, config)
+                    partial.update(batch)
+                    if expected:
+                        report("reading and summarising", min(0.89, 0.89 * partial.rows / expected))
         except TypesChanged as change:
             # Rare: a late value proved a column's type wrong. Each restart drops a
             # candidate type, so this ends.
@@ -235,11 +246,16 @@ def _chunk_rows(table: Table, config: ProfileConfig, expected: int | None) -> in
 
     A batch and the work on it take some tens of times its size in the file;
     Polars also reads ahead. One batch is kept to about 1/30 of the memory left.
+    What fits is rounded down to a power of two: the batches' boundaries decide
+    the last bits of the sums, and memory that comes and goes between two runs
+    should not.
     """
     if not expected:
         return config.chunk_rows
     bytes_per_row = max(1.0, table.source.size / expected)
     fitting = int(available_memory() / (bytes_per_row * _BATCH_MEMORY_FACTOR))
+    if fitting < config.chunk_rows:
+        fitting = 1 << max(0, fitting.bit_length() - 1)
     return max(_MIN_CHUNK_ROWS, min(config.chunk_rows, fitting))
 
 
