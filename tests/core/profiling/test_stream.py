@@ -177,3 +177,27 @@ def test_batch_rows_do_not_follow_every_change_of_free_memory(
             chosen.append(engine._chunk_rows(table, config, expected))
     assert len(set(chosen)) == 1
     assert 25_000 <= chosen[0] <= 50_000
+
+
+def test_a_late_value_read_ahead_restarts_the_stream_with_the_right_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The type a late value disproves is raised through the reading thread; reading restarts."""
+    monkeypatch.setattr(engine, "_MIN_CHUNK_ROWS", 100)
+    rows = 25_000  # more than the head sample holds
+    path = tmp_path / "late.csv"
+    path.write_text("n,k\n" + "".join(f"1,{i}\n" for i in range(rows)) + "2.5,x\n")
+    progress: list[str] = []
+    with open_table(path) as table:
+        result = profile_table(
+            table,
+            ProfileConfig(engine="streaming", chunk_rows=4_000),
+            progress=lambda phase, fraction: progress.append(phase),
+        )
+        assert table.plan.columns["n"].candidate.kind.value == "float"
+    assert any(phase.startswith("reading again") for phase in progress)
+    columns = {c["name"]: c for c in result.profile["columns"]}
+    assert result.profile["dataset"]["rows"] == rows + 1
+    assert columns["n"]["max"] == 2.5
+    assert columns["k"]["dtype"] == "String"
+    assert not any(t.name == "loupe-read-ahead" for t in threading.enumerate())
