@@ -4,11 +4,14 @@ Both feed the same :class:`~core.profiling.partial.PartialProfile`, so they give
 profile (the in-memory engine computes exact quantiles of high-cardinality
 columns where streaming estimates them). ``auto`` picks the in-memory engine
 for files up to 256 MB that comfortably fit in the memory this process may use
-(free memory, a cgroup limit, ``ulimit -v``), streaming otherwise.
+(free memory, a cgroup limit, ``ulimit -v``), streaming otherwise. Streaming
+reads and types the next batch on a thread of its own while it summarises one,
+and cuts batches at fixed rows, so that a file always gives the same profile.
 
 Progress goes to a callback as ``(phase, fraction)``; a ``cancel`` callable
 returning True stops the work at the next check with :class:`Cancelled`.
-Neither knows about threads: the desktop drives them from a worker.
+Neither needs the caller's threads (the streaming engine's own ends before it
+returns): the desktop drives them from a worker.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ MAX_NULLITY_COLUMNS = 500
 MAX_PATTERNS = 2048
 MAX_STATE_HASHES = 2_000_000
 _HASH_SEED = 0x10EC0DE
-# Up to this many columns with missing values, a row's pattern is counted as the bits of an integer.
+# With fewer columns with missing values than this, a row's pattern is counted as an integer's bits.
 _PATTERN_BITS = 64
 
 
