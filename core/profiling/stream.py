@@ -1,11 +1,10 @@
 """How the streaming engine takes a table's batches: fixed row boundaries, read ahead.
 
 :func:`fixed_rows` cuts the batches a reader hands out into batches of exactly
-``rows`` rows (the last one fewer), each held in one piece of memory. A reader's
-own batches end where its threads happened to be (and are made of pieces whose
-sizes depend on them too), and the profile's sums are taken batch by batch and
-piece by piece: with fixed boundaries the same file always gives the same
-profile, to the last bit.
+``rows`` rows (the last one fewer). The profile's sums are taken batch by batch
+(and, within a batch, piece by piece as the reader laid the rows out in memory):
+with boundaries that do not depend on how the reader grouped its rows, the same
+file gives the same profile, to the last bit.
 
 :func:`read_ahead` runs an iterator on a thread of its own and keeps a few of
 its items ready, so that reading and typing the next batch (Polars, which lets
@@ -30,7 +29,10 @@ _POLL = 0.05
 
 
 def fixed_rows(batches: Iterable[pl.DataFrame], rows: int) -> Iterator[pl.DataFrame]:
-    """``batches`` cut and joined into batches of exactly ``rows`` rows, each in one piece.
+    """``batches`` cut and joined into batches of exactly ``rows`` rows.
+
+    The rows keep the pieces of memory they were in (joining copies nothing),
+    so a table read as one batch is summarised as it was read.
 
     The last batch holds what is left (fewer rows). A stream of empty batches
     gives one empty batch, so that its columns are still known; an empty
@@ -61,14 +63,14 @@ def fixed_rows(batches: Iterable[pl.DataFrame], rows: int) -> Iterator[pl.DataFr
     if pending:
         yield _joined(pending)
     elif not given and empty is not None:
-        yield empty.rechunk()
+        yield empty
 
 
 def _joined(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    """The parts one after another, each column in one piece of memory."""
+    """The parts one after another (without copying them)."""
     if len(parts) == 1:
-        return parts[0].rechunk()
-    return pl.concat(parts, how="vertical", rechunk=True)
+        return parts[0]
+    return pl.concat(parts, how="vertical", rechunk=False)
 
 
 def read_ahead(items: Iterator[T], depth: int = 1) -> Generator[T, None, None]:
