@@ -4,11 +4,14 @@ Both feed the same :class:`~core.profiling.partial.PartialProfile`, so they give
 profile (the in-memory engine computes exact quantiles of high-cardinality
 columns where streaming estimates them). ``auto`` picks the in-memory engine
 for files up to 256 MB that comfortably fit in the memory this process may use
-(free memory, a cgroup limit, ``ulimit -v``), streaming otherwise.
+(free memory, a cgroup limit, ``ulimit -v``), streaming otherwise. Streaming
+reads and types the next batch on a thread of its own while it summarises one,
+and cuts batches at fixed rows, so that a file always gives the same profile.
 
 Progress goes to a callback as ``(phase, fraction)``; a ``cancel`` callable
 returning True stops the work at the next check with :class:`Cancelled`.
-Neither knows about threads: the desktop drives them from a worker.
+Neither needs the caller's threads (the streaming engine's own ends before it
+returns): the desktop drives them from a worker.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import importlib
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +29,7 @@ import polars as pl
 from core.errors import Cancelled, TypesChanged
 from core.profiling.config import ProfileConfig
 from core.profiling.document import Profile, Source
+from core.profiling.stream import fixed_rows, read_ahead
 from core.read.memory import AUTO_MEMORY_MAX_BYTES, available_memory
 from core.read.table import Table
 
@@ -46,6 +51,8 @@ Progress = Callable[[str, float], None]
 _MEMORY_FACTOR = 4.0
 _BATCH_MEMORY_FACTOR = 30 * 30  # 1/30 of memory for a batch that takes ~30x its file bytes
 _MIN_CHUNK_ROWS = 20_000
+# Batches read and typed ahead of the one being summarised.
+_READ_AHEAD = 1
 
 
 @dataclass(frozen=True)
@@ -262,15 +269,22 @@ def _streaming(
     chunk_rows = _chunk_rows(table, config, expected)
     while True:
         partial: PartialProfile | None = None
+        # Batches are read and typed on a thread of their own while the previous one is
+        # summarised; fixed boundaries make the profile the same whatever the timing.
+        batches = read_ahead(
+            fixed_rows(table.batches(chunk_rows, limit=config.sample), chunk_rows),
+            _READ_AHEAD,
+        )
         try:
-            for batch in table.batches(chunk_rows, limit=config.sample):
-                if stop():
-                    raise Cancelled("profiling cancelled")
-                if partial is None:
-                    partial = _new_partial(batch.schema, config)
-                partial.update(batch)
-                if expected:
-                    report("reading and summarising", min(0.89, 0.89 * partial.rows / expected))
+            with closing(batches):
+                for batch in batches:
+                    if stop():
+                        raise Cancelled("profiling cancelled")
+                    if partial is None:
+                        partial = _new_partial(batch.schema, config)
+                    partial.update(batch)
+                    if expected:
+                        report("reading and summarising", min(0.89, 0.89 * partial.rows / expected))
         except TypesChanged as change:
             # Rare: a late value proved a column's type wrong. Each restart drops a
             # candidate type, so this ends.
@@ -286,11 +300,16 @@ def _chunk_rows(table: Table, config: ProfileConfig, expected: int | None) -> in
 
     A batch and the work on it take some tens of times its size in the file;
     Polars also reads ahead. One batch is kept to about 1/30 of the memory left.
+    What fits is rounded down to a power of two: the batches' boundaries decide
+    the last bits of the sums, and memory that comes and goes between two runs
+    should not.
     """
     if not expected:
         return config.chunk_rows
     bytes_per_row = max(1.0, table.source.size / expected)
     fitting = int(available_memory() / (bytes_per_row * _BATCH_MEMORY_FACTOR))
+    if fitting < config.chunk_rows:
+        fitting = 1 << max(0, fitting.bit_length() - 1)
     return max(_MIN_CHUNK_ROWS, min(config.chunk_rows, fitting))
 
 

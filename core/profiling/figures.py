@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, get_type_hints
 
 import polars as pl
@@ -75,7 +76,7 @@ class ChunkFigures:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ChunkFigures:
         """Read the struct value :meth:`expression` computed (nulls for counts read as 0)."""
-        counts = {name for name, kind in get_type_hints(cls).items() if kind is int}
+        counts = _counts()
         found: dict[str, Any] = {k: (v or 0) if k in counts else v for k, v in row.items()}
         return cls(**found)
 
@@ -129,6 +130,12 @@ class ChunkFigures:
         if exact_quantiles and family in QUANTILE_FAMILIES:
             exprs["quantiles"] = quantiles_expr(name, dtype, family)
         return pl.struct(expr.alias(field) for field, expr in exprs.items())
+
+
+@cache
+def _counts() -> frozenset[str]:
+    """The fields of :class:`ChunkFigures` that are counts (read once: type hints are slow)."""
+    return frozenset(name for name, kind in get_type_hints(ChunkFigures).items() if kind is int)
 
 
 def _extremes(name: str, dtype: pl.DataType, family: str, finite: pl.Expr) -> dict[str, pl.Expr]:

@@ -115,7 +115,8 @@ class RowHashes:
 
     def _spill(self, hashes: np.ndarray[Any, Any]) -> None:
         """Append hashes to their partitions."""
-        part = (hashes >> np.uint64(64 - _PARTITION_BITS)).astype(np.intp)
+        # Small keys: NumPy's stable sort of bytes is a radix sort, several times faster.
+        part = (hashes >> np.uint64(64 - _PARTITION_BITS)).astype(np.uint8)
         order = np.argsort(part, kind="stable")
         ordered, keys = hashes[order], part[order]
         bounds = np.searchsorted(keys, np.arange(_PARTITIONS + 1))
