@@ -234,8 +234,10 @@ def lost_values(frame: pl.DataFrame, chosen: Mapping[str, Candidate]) -> dict[st
 
 @cache
 def _untrimmed_exact(cand: Candidate) -> bool:
-    """Whether :func:`_untrimmed_counts` may read ``cand``: its parse refuses
-    surrounding whitespace and reads no missing-value token."""
+    """Whether ``cand``'s parse refuses surrounding whitespace and reads no missing-value token.
+
+    Only such candidates are read by :func:`_untrimmed_counts`.
+    """
     if cand.kind not in _UNTRIMMED_KINDS:
         return False
     tokens = pl.DataFrame({"t": list(MISSING_TOKENS)}, schema={"t": pl.String})
