@@ -36,6 +36,7 @@ from core.profiling.engine import profile_table
 from core.read import infer
 from core.read.infer import Candidate, Kind
 from core.read.infer.casting import lost_values
+from core.read.plan import apply_types
 from core.read.table import ReadOptions, open_table
 from tests.core.present.test_charts import quantile_labels_apart
 from tests.core.read.test_casting import (
@@ -346,6 +347,18 @@ def test_casts_and_counts_match_the_plain_algorithm(
             c: reference_failures(raw, c, cand) for c, cand in chosen.items()
         }
     assert infer.first_fitting(raw, plan) == reference_first_fitting(raw, plan)
+
+
+def test_conversion_casts_by_batch_as_the_table_does(
+    table_file: str, corpus: dict[str, Path]
+) -> None:
+    """A conversion's rows (numbers trimmed only in the batches that need it) are the table's."""
+    with open_table(corpus[table_file], _options(table_file)) as table:
+        whole = table.lazy().collect()
+        by_batch = apply_types(table.raw_lazy(), table.plan.columns, by_batch=True)
+        converted = by_batch.collect(engine="streaming")
+    assert converted.schema == whole.schema
+    assert converted.equals(whole, null_equal=True)
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -28,7 +28,14 @@ file's missing markers). The plan built from them is :mod:`core.read.plan`.
 
 from __future__ import annotations
 
-from core.read.infer.casting import MISSING_TOKENS, cast_checked, cast_counting, cast_expr
+from core.read.infer.casting import (
+    MISSING_TOKENS,
+    cast_checked,
+    cast_counting,
+    cast_expr,
+    cast_untrimmed,
+    untrimmed_dtypes,
+)
 from core.read.infer.choice import candidates, choose, failure_counts, first_fitting
 from core.read.infer.kinds import (
     Candidate,
@@ -49,6 +56,7 @@ __all__ = [
     "cast_checked",
     "cast_counting",
     "cast_expr",
+    "cast_untrimmed",
     "choose",
     "failure_counts",
     "file_markers",
@@ -57,4 +65,5 @@ __all__ = [
     "override_candidates",
     "parse_override",
     "text_markers",
+    "untrimmed_dtypes",
 ]

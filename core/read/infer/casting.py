@@ -23,10 +23,12 @@ __all__ = [
     "cast_checked",
     "cast_counting",
     "cast_expr",
+    "cast_untrimmed",
     "clean",
     "failures",
     "lost_values",
     "present",
+    "untrimmed_dtypes",
 ]
 
 MISSING_TOKENS: tuple[str, ...] = (
@@ -42,6 +44,11 @@ _LONG_INTEGER = r"^[+-]?\d{16,}$"
 # Kinds whose parse refuses a value with whitespace around it: for them a value
 # that parses untrimmed reads the same trimmed.
 _UNTRIMMED_KINDS = (Kind.INT, Kind.FLOAT, Kind.BOOL)
+_DTYPES: dict[Kind, pl.DataType] = {
+    Kind.INT: pl.Int64(),
+    Kind.FLOAT: pl.Float64(),
+    Kind.BOOL: pl.Boolean(),
+}
 # Names of the long (unpivoted) sample's columns; control characters keep them
 # apart from any real column name.
 COL, VAL = "\x00column", "\x00value"
@@ -232,6 +239,26 @@ def lost_values(frame: pl.DataFrame, chosen: Mapping[str, Candidate]) -> dict[st
     return {c: found.get(c) or 0 for c in chosen}
 
 
+def untrimmed_dtypes(chosen: Mapping[str, Candidate]) -> dict[str, pl.DataType]:
+    """The columns :func:`cast_untrimmed` can cast, with the type each is read as."""
+    return {c: _DTYPES[cand.kind] for c, cand in chosen.items() if _untrimmed_exact(cand)}
+
+
+def cast_untrimmed(batch: pl.DataFrame, chosen: Mapping[str, Candidate]) -> pl.DataFrame:
+    """``batch`` with the columns of :func:`untrimmed_dtypes` cast as ``chosen``.
+
+    The values of :func:`cast_expr`, without trimming every value: a column
+    is trimmed only in a batch where some value needs it.
+    """
+    quick = {c: chosen[c] for c in untrimmed_dtypes(chosen)}
+    cast, found = _untrimmed_counts(batch, quick, refusals=False)
+    columns = [s for s in cast.get_columns() if found[s.name] is not None]
+    trimmed = [cast_expr(c, cand) for c, cand in quick.items() if found[c] is None]
+    if trimmed:
+        columns += batch.select(trimmed).get_columns()
+    return batch.with_columns(columns)
+
+
 @cache
 def _untrimmed_exact(cand: Candidate) -> bool:
     """Whether ``cand``'s parse refuses surrounding whitespace and reads no missing-value token.
@@ -247,7 +274,7 @@ def _untrimmed_exact(cand: Candidate) -> bool:
 
 
 def _untrimmed_counts(
-    frame: pl.DataFrame, chosen: Mapping[str, Candidate]
+    frame: pl.DataFrame, chosen: Mapping[str, Candidate], *, refusals: bool = True
 ) -> tuple[pl.DataFrame, dict[str, int | None]]:
     """Parse columns without trimming them, and count losses where that reads as trimming does.
 
@@ -256,6 +283,11 @@ def _untrimmed_counts(
     it (``chosen`` are kinds whose parse refuses it, see :func:`_untrimmed_exact`),
     a token has none, and no token parses. Then the present values are exactly
     those that parsed, and the loss is the refused ones among them.
+
+    Args:
+        frame: the text columns.
+        chosen: the candidate per column, each one :func:`_untrimmed_exact` accepts.
+        refusals: count the refused values (otherwise a column's loss is 0 or None).
 
     Returns:
         The columns parsed untrimmed, and per column its loss, or None where some
@@ -274,7 +306,7 @@ def _untrimmed_counts(
         tokens = raw.filter(parsed.is_null()).is_in(MISSING_TOKENS).sum()
         unread = raw.count().cast(pl.Int64) - parsed.count() - tokens
         checks.append(unread.alias(f"u{i}"))
-        if cand.kind in (Kind.INT, Kind.FLOAT):
+        if refusals and cand.kind in (Kind.INT, Kind.FLOAT):
             suspects = raw.filter(parsed.is_not_null() & _may_refuse(raw, cand))
             checks.append(_refusal(suspects, cand).sum().alias(f"x{i}"))
         else:

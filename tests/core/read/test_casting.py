@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -18,8 +19,9 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from core.read import infer
-from core.read.infer import MISSING_TOKENS, Candidate, Kind
+from core.read.infer import MISSING_TOKENS, Candidate, ColumnType, Kind
 from core.read.infer.casting import lost_values
+from core.read.plan import apply_types
 
 _FLOAT_NANS = ("NaN", "nan", "NAN")
 
@@ -259,3 +261,45 @@ def test_codes_and_long_integers_are_counted_as_the_regexes_count_them() -> None
     assert infer.cast_counting(frame, {"v": Candidate(Kind.FLOAT)})[1] == {"v": 5}
     for cand in (Candidate(Kind.INT), Candidate(Kind.FLOAT)):
         assert lost_values(frame, {"v": cand}) == {"v": reference_failures(frame, "v", cand)}
+
+
+def _plan(chosen: Mapping[str, Candidate]) -> dict[str, ColumnType]:
+    return {c: ColumnType(c, cand) for c, cand in chosen.items()}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    columns=st.lists(_column, min_size=1, max_size=3),
+    kinds=st.lists(st.sampled_from(CANDIDATES), min_size=3, max_size=3),
+)
+def test_casting_by_batch_gives_the_plain_casts(
+    columns: list[list[str | None]], kinds: list[Candidate]
+) -> None:
+    height = max(len(c) for c in columns)
+    frame = pl.DataFrame(
+        {f"c{i}": c + [None] * (height - len(c)) for i, c in enumerate(columns)},
+        schema={f"c{i}": pl.String for i in range(len(columns))},
+    )
+    plan = _plan({f"c{i}": kinds[i] for i in range(len(columns))})
+    expected = frame.select(_reference_parse(c, t.candidate).alias(c) for c, t in plan.items())
+    for engine in ("in-memory", "streaming"):
+        typed = apply_types(frame.lazy(), plan, by_batch=True).collect(engine=engine)  # type: ignore[call-overload]
+        assert_frame_equal(typed, expected)
+
+
+def test_only_the_batches_that_need_it_are_trimmed(tmp_path: Path) -> None:
+    """A long file, whitespace in a few rows far apart: its casts are the plain ones."""
+    values = [str(i - 50_000) for i in range(300_000)]
+    values[7] = " 12 "
+    values[250_000] = "\t-3"
+    values[150_000] = "NA"
+    values[160_000] = " NA "
+    path = tmp_path / "n.csv"
+    pl.DataFrame({"n": values, "b": ["yes", "no", " y"] * 100_000}).write_csv(path)
+    raw = pl.scan_csv(path, infer_schema=False)
+    plan = _plan({"n": Candidate(Kind.INT), "b": Candidate(Kind.BOOL)})
+    expected = raw.select(_reference_parse(c, t.candidate).alias(c) for c, t in plan.items())
+    out = tmp_path / "n.parquet"
+    apply_types(raw, plan, by_batch=True).sink_parquet(out)
+    assert_frame_equal(pl.read_parquet(out), expected.collect())
+    assert pl.read_parquet(out)["n"][7] == 12
