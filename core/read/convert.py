@@ -20,6 +20,7 @@ import polars as pl
 
 from core.errors import OptionError, OutputError
 from core.output import output_path
+from core.read.plan import apply_types
 from core.read.table import Table
 
 __all__ = [
@@ -64,7 +65,9 @@ def convert(table: Table, destination: str | os.PathLike[str]) -> Path:
         SourceError: the source fails while being read.
     """
     dst, kind = _destination(destination, OUTPUT_FORMATS, table.path)
-    frame = table.lazy()
+    table.lazy()  # settles the plan
+    # The rows are only streamed through: numbers are trimmed only in batches that need it.
+    frame = apply_types(table.raw_lazy(), table.plan.columns, by_batch=True)
 
     def sink(tmp: Path) -> None:
         with table.reading():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import polars as pl
 
@@ -120,11 +121,34 @@ class TypePlan:
         return Decided.FULL_SCAN if self.full_scan else Decided.SAMPLED
 
 
-def apply_types(frame: pl.LazyFrame, chosen: Mapping[str, ColumnType]) -> pl.LazyFrame:
-    """Cast the frame's columns to their chosen types (text columns: their markers to missing)."""
+def apply_types(
+    frame: pl.LazyFrame, chosen: Mapping[str, ColumnType], *, by_batch: bool = False
+) -> pl.LazyFrame:
+    """Cast the frame's columns to their chosen types (text columns: their markers to missing).
+
+    Args:
+        frame: the table as read.
+        chosen: the type per column.
+        by_batch: cast numbers and booleans batch by batch, trimming whitespace
+            only in the batches that need it (the same values, less work for a
+            frame that is only streamed through, such as a conversion's).
+    """
     schema = frame.collect_schema()
+    quick: dict[str, Candidate] = {}
+    if by_batch:
+        text = {n: t.candidate for n, t in chosen.items() if schema[n] == pl.String}
+        dtypes = infer.untrimmed_dtypes(text)
+        quick = {n: text[n] for n in dtypes}
+    if quick:
+        frame = frame.map_batches(
+            partial(infer.cast_untrimmed, chosen=quick),
+            schema=pl.Schema({n: dtypes.get(n, t) for n, t in schema.items()}),
+            streamable=True,
+        )
     exprs = []
     for name, col_type in chosen.items():
+        if name in quick:
+            continue
         cand = col_type.candidate
         if cand.kind is Kind.STR and schema[name] == pl.String:
             if col_type.missing:

@@ -75,16 +75,17 @@ class Planner:
     ) -> TypePlan:
         """Propose, check every candidate against ``frame`` in one query, and settle."""
         proposal = self.propose()
-        counts = infer.failure_counts(
-            frame, {**proposal.inferred, **proposal.forced}, streaming=streaming
-        )
-        return self.settle(
-            proposal,
-            infer.choose(proposal.inferred, counts),
-            counts,
-            basis=basis,
-            full_scan=full_scan,
-        )
+        if streaming:
+            counts = infer.failure_counts(
+                frame, {**proposal.inferred, **proposal.forced}, streaming=True
+            )
+            picked = infer.choose(proposal.inferred, counts)
+        else:
+            # Rows in memory: each column's candidates are counted only until one fits.
+            rows = frame.collect()
+            picked = infer.first_fitting(rows, proposal.inferred)
+            counts = infer.failure_counts(rows.lazy(), proposal.forced, streaming=False)
+        return self.settle(proposal, picked, counts, basis=basis, full_scan=full_scan)
 
     def type_frame(
         self, raw: pl.DataFrame, *, basis: str, full_scan: bool

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 import pytest
 
 from core.errors import LoupeError
@@ -32,8 +33,17 @@ from core.present.charts import numeric_histogram
 from core.present.report import render_report
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
+from core.read import infer
+from core.read.infer import Candidate, Kind
+from core.read.infer.casting import lost_values
+from core.read.plan import apply_types
 from core.read.table import ReadOptions, open_table
 from tests.core.present.test_charts import quantile_labels_apart
+from tests.core.read.test_casting import (
+    reference_counting,
+    reference_failures,
+    reference_first_fitting,
+)
 
 ENGINES = ("memory", "streaming")
 
@@ -311,6 +321,44 @@ def test_mapped_copy_holds_the_same_rows(
     assert mapped.schema == whole.schema
     assert mapped.equals(whole, null_equal=True)
     assert not list(tmp_path.iterdir())  # mapped, then removed from the folder
+
+
+def test_casts_and_counts_match_the_plain_algorithm(
+    table_file: str, corpus: dict[str, Path]
+) -> None:
+    """Every text column under its candidate types, and as numbers: the quick casts and
+    loss counts of inference are those of the plain algorithm (trim, parse, regexes)."""
+    with open_table(corpus[table_file], _options(table_file)) as table:
+        raw = table.raw_lazy().collect()
+    text = [c for c, t in raw.schema.items() if t == pl.String]
+    plan = infer.candidates(raw, text)
+    layers = [{c: Candidate(kind) for c in text} for kind in (Kind.INT, Kind.FLOAT, Kind.BOOL)]
+    layers += [
+        {c: cands[i] for c, cands in plan.items() if len(cands) > i}
+        for i in range(max((len(cands) for cands in plan.values()), default=0))
+    ]
+    for chosen in layers:
+        cast, losses = infer.cast_counting(raw, chosen)
+        expected_cast, expected_losses = reference_counting(raw, chosen)
+        assert cast.equals(expected_cast, null_equal=True)
+        assert cast.schema == expected_cast.schema
+        assert losses == expected_losses
+        assert lost_values(raw, chosen) == {
+            c: reference_failures(raw, c, cand) for c, cand in chosen.items()
+        }
+    assert infer.first_fitting(raw, plan) == reference_first_fitting(raw, plan)
+
+
+def test_conversion_casts_by_batch_as_the_table_does(
+    table_file: str, corpus: dict[str, Path]
+) -> None:
+    """A conversion's rows (numbers trimmed only in the batches that need it) are the table's."""
+    with open_table(corpus[table_file], _options(table_file)) as table:
+        whole = table.lazy().collect()
+        by_batch = apply_types(table.raw_lazy(), table.plan.columns, by_batch=True)
+        converted = by_batch.collect(engine="streaming")
+    assert converted.schema == whole.schema
+    assert converted.equals(whole, null_equal=True)
 
 
 @pytest.mark.parametrize("engine", ENGINES)

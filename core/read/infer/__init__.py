@@ -9,7 +9,8 @@ steps so that it stays one pass over the data:
 1. :func:`candidates` narrows each column to the types its sample supports;
 2. :func:`failure_counts` counts, in one lazy query, the values that each
    remaining candidate would lose; the first candidate that loses none wins
-   (:func:`choose`).
+   (:func:`choose`). For rows in memory, :func:`first_fitting` picks the same
+   candidate counting each column's candidates only until one fits.
 
 Missing-value tokens (``NA``, ``N/A``, ``NULL``, ``NaN``, ``#N/A``, empty, …)
 become missing in columns that end up numeric, boolean or temporal. The tokens
@@ -27,8 +28,15 @@ file's missing markers). The plan built from them is :mod:`core.read.plan`.
 
 from __future__ import annotations
 
-from core.read.infer.casting import MISSING_TOKENS, cast_checked, cast_counting, cast_expr
-from core.read.infer.choice import candidates, choose, failure_counts
+from core.read.infer.casting import (
+    MISSING_TOKENS,
+    cast_checked,
+    cast_counting,
+    cast_expr,
+    cast_untrimmed,
+    untrimmed_dtypes,
+)
+from core.read.infer.choice import candidates, choose, failure_counts, first_fitting
 from core.read.infer.kinds import (
     Candidate,
     ColumnType,
@@ -48,11 +56,14 @@ __all__ = [
     "cast_checked",
     "cast_counting",
     "cast_expr",
+    "cast_untrimmed",
     "choose",
     "failure_counts",
     "file_markers",
+    "first_fitting",
     "ordered_candidates",
     "override_candidates",
     "parse_override",
     "text_markers",
+    "untrimmed_dtypes",
 ]

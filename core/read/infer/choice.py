@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
 
-from core.read.infer.casting import COL, VAL, clean, failures, present
+from core.read.infer.casting import COL, VAL, clean, failures, lost_values, present
 from core.read.infer.kinds import Candidate, Kind, ordered_candidates
 
-__all__ = ["candidates", "choose", "failure_counts"]
+__all__ = ["candidates", "choose", "failure_counts", "first_fitting"]
 
 _QUICK_ROWS = 500
 _NARROW_ROWS = 5000
@@ -150,6 +150,29 @@ def failure_counts(
         c: {cand: int(row[f"{c}\x00{i}"] or 0) for i, cand in enumerate(cands)}
         for c, cands in plan.items()
     }
+
+
+def first_fitting(
+    frame: pl.DataFrame, plan: Mapping[str, Sequence[Candidate]]
+) -> dict[str, Candidate]:
+    """The first candidate per column that loses no value of ``frame``; text when none does.
+
+    What :func:`choose` picks from :func:`failure_counts`, but for rows in memory:
+    each column's candidates are counted one at a time, and only until one fits.
+    """
+    chosen = {c: Candidate(Kind.STR) for c in plan}
+    remaining = {c: list(cands) for c, cands in plan.items() if cands}
+    while remaining:
+        trying = {c: cands[0] for c, cands in remaining.items()}
+        for c, lost in lost_values(frame, trying).items():
+            if lost == 0:
+                chosen[c] = trying[c]
+                del remaining[c]
+            else:
+                del remaining[c][0]
+                if not remaining[c]:
+                    del remaining[c]
+    return chosen
 
 
 def choose(
