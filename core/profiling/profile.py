@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, cast
@@ -99,12 +100,41 @@ def build_profile(
     """
     sample = partial.sample.drop(_SAMPLE_HASH) if partial.sample is not None else None
     columns = [column_profile(part, config, sample) for part in partial.columns.values()]
+    dataset = _dataset(partial, columns)
+    # The mergeable state is mostly serialising and compressing, the correlations
+    # mostly Polars on its own threads: the state is written meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        state = pool.submit(partial.to_state)
+        profile = _document(
+            partial,
+            config,
+            source=source,
+            engine=engine,
+            columns=columns,
+            dataset=dataset,
+            sample=sample,
+        )
+        profile["state"] = state.result()
+    return profile
+
+
+def _document(
+    partial: PartialProfile,
+    config: ProfileConfig,
+    *,
+    source: Source,
+    engine: str,
+    columns: list[ColumnProfile],
+    dataset: Dataset,
+    sample: pl.DataFrame | None,
+) -> Profile:
+    """The profile document of ``partial`` but its state."""
     profile: Profile = {
         "schema_version": SCHEMA_VERSION,
         "loupe_version": _loupe_version(),
         "engine": engine,
         "source": source.copy(),
-        "dataset": _dataset(partial, columns),
+        "dataset": dataset,
         "columns": columns,
         "correlations": correlations(columns, sample, partial.rows, config),
         "missing": _missing(partial, columns),
@@ -118,7 +148,6 @@ def build_profile(
         "state": "",
     }
     profile["alerts"] = find_alerts(profile, config.thresholds)
-    profile["state"] = partial.to_state()
     return profile
 
 

@@ -194,7 +194,7 @@ class Values:
         if self.counts is not None:
             return {
                 "kind": self.kind,
-                "counts": [[v, int(c)] for v, c in self.counts.sort("value").iter_rows()],
+                "counts": self.counts.sort("value").rows(),
             }
         assert self.hll is not None and self.frequent is not None
         return {
