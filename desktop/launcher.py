@@ -15,11 +15,14 @@ from __future__ import annotations
 import desktop.startup  # noqa: F401
 
 # isort: split
+import atexit
+import contextlib
 import multiprocessing
+import os
 import sys
 from collections.abc import Sequence
 
-__all__ = ["CLOUD_COMMANDS", "CORE_COMMANDS", "main"]
+__all__ = ["CLOUD_COMMANDS", "CORE_COMMANDS", "main", "run"]
 
 # The sub-commands of core.cli and cloud.cli (a test keeps these in step): named here
 # so that opening the app does not first import both command lines, Polars and the
@@ -54,5 +57,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app_main(args)
 
 
+def run() -> None:
+    """The ``loupe`` command's process: run :func:`main` and exit with its code.
+
+    After a core sub-command (``profile``, ``preview``, ``convert``) the process
+    leaves as soon as its output is written and its exit handlers (temporary
+    files, spilled row hashes) have run, without tearing down every module the
+    interpreter loaded: that teardown took 0.08 s of a 1 s profile.
+    """
+    args = sys.argv[1:]
+    code = main(args)
+    if args and args[0] in CORE_COMMANDS:
+        for stream in (sys.stdout, sys.stderr):
+            # A reader that left, or a closed stream, has nothing more to get.
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        atexit._run_exitfuncs()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

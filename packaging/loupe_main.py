@@ -1,8 +1,6 @@
 """The frozen app's entry point: what the ``loupe`` command runs."""
 
-import sys
-
-from desktop.launcher import main
+from desktop.launcher import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import re
 import subprocess
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from core.samples import SAMPLE_CSV
 from desktop import startup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,3 +161,34 @@ def test_the_browser_warms_up_after_the_first_paint(qtbot: Any, tmp_path: Path) 
     window.show()
     qtbot.waitUntil(lambda: window._browser_warmup is not None, timeout=30_000)
     assert not window._browser_warmup.isVisible()
+
+
+def test_a_sub_command_exits_with_its_output_written_and_exit_handlers_run(
+    tmp_path: Path,
+) -> None:
+    """``loupe profile`` leaves without tearing down the interpreter, but nothing is lost."""
+    data = tmp_path / "orders.csv.gz"
+    data.write_bytes(gzip.compress(SAMPLE_CSV.read_bytes()))
+    out, marker, temp = tmp_path / "p.json", tmp_path / "handler-ran", tmp_path / "tmp"
+    temp.mkdir()
+    script = (
+        "import atexit, sys; "
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').write('ran')); "
+        "from desktop.launcher import run; "
+        f"sys.argv = ['loupe', 'profile', {str(data)!r}, '--json', {str(out)!r}]; run()"
+    )
+    env = {**os.environ, "TMPDIR": str(temp)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text())["dataset"]["rows"] == 2000
+    assert done.stderr.strip().endswith(f"wrote {out}")
+    assert marker.read_text() == "ran"
+    assert not list(temp.iterdir())  # the decompressed copy went with the table
+    failed = subprocess.run(
+        [sys.executable, "-c", script.replace(str(data), str(tmp_path / "none.csv"))],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert failed.returncode == 2
+    assert failed.stderr.count("\n") == 1 and "none.csv" in failed.stderr
