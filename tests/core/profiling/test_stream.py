@@ -172,7 +172,7 @@ def test_batch_rows_do_not_follow_every_change_of_free_memory(
         assert expected
         for spare in (1.00, 1.05, 1.10, 1.20):
             # Room for batches of 50,000 to 60,000 rows.
-            memory = int(size / expected * 900 * 50_000 * spare)
+            memory = int(size / expected * engine._BATCH_MEMORY_FACTOR * 50_000 * spare)
             monkeypatch.setattr(engine, "available_memory", lambda memory=memory: memory)
             chosen.append(engine._chunk_rows(table, config, expected))
     assert len(set(chosen)) == 1
