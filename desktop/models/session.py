@@ -558,17 +558,11 @@ class DatasetSession:
         """
         path, options, config, cache = self.path, self.options, self._config(), self.cache
         base, info = self.base, self.info
+        source = _source(path, info) if info is not None else None
         self._cached.invalidate()
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> Any:
-            if base is not None and info is not None:
-                source: Source = {
-                    "path": str(path),
-                    "name": path.name,
-                    "format": info.format.value,
-                    "size_bytes": info.size_bytes,
-                    "read": info.to_dict(),
-                }
+            if base is not None and info is not None and source is not None:
                 # The engine the file would get from the CLI: a big file's rows in slices.
                 engine = engine_for_file(
                     info.size_bytes, compressed=info.compression.value != "none", config=config
@@ -592,15 +586,9 @@ class DatasetSession:
         """
         if self.base is None or self.info is None:
             return
-        shown, config, info, path = self.shown, self._config(), self.info, self.path
-        source: Source = {
-            "path": str(path),
-            "name": path.name,
-            "format": info.format.value,
-            "size_bytes": info.size_bytes,
-            "read": info.to_dict(),
-            "view": {"of_rows": self.base.height, "description": self.view_text},
-        }
+        shown, config = self.shown, self._config()
+        source = _source(self.path, self.info)
+        source["view"] = {"of_rows": self.base.height, "description": self.view_text}
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             rows = shown.frame()
@@ -761,3 +749,14 @@ def _file_size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def _source(path: Path, info: ReadInfo) -> Source:
+    """What a profile of rows read from ``path`` says of its source."""
+    return {
+        "path": str(path),
+        "name": path.name,
+        "format": info.format.value,
+        "size_bytes": info.size_bytes,
+        "read": info.to_dict(),
+    }
