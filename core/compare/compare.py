@@ -47,10 +47,13 @@ __all__ = ["COMPARISON_VERSION", "compare_profiles", "partial_of"]
 COMPARISON_VERSION = "1.0"
 _OTHER = "\x00other"
 _STATS = ("min", "max", "mean", "std")
+_ALL_FREQUENT = 1 << 20
+# Removed and added columns at most whose values are compared for renames.
+_RENAME_PAIRS = 2500
 
 
-def partial_of(profile: Profile, label: str) -> PartialProfile:
-    """The mergeable state of ``profile``.
+def partial_of(profile: Profile, label: str) -> dict[str, ColumnPartial]:
+    """The columns' mergeable state of ``profile``, by name.
 
     Raises:
         ProfileError: the profile has no state, or one this Loupe cannot read.
@@ -58,7 +61,7 @@ def partial_of(profile: Profile, label: str) -> PartialProfile:
     if not profile.get("state"):
         raise ProfileError(f"{label}: the profile has no mergeable state (profile the file again)")
     try:
-        return PartialProfile.from_state(profile["state"])
+        return PartialProfile.columns_from_state(profile["state"])
     except StateError as exc:
         raise ProfileError(f"{label}: {exc}") from None
 
@@ -103,7 +106,7 @@ def compare_profiles(
                     "kind": _change(ca["kind"], cb["kind"]),
                 }
             )
-        pa, pb = parts[0].columns.get(name), parts[1].columns.get(name)
+        pa, pb = parts[0].get(name), parts[1].get(name)
         compared.append(_column(ca, cb, pa, pb, config))
     schema["renamed"] = _renames(schema, columns_a, columns_b, parts, config)
     comparison: Comparison = {
@@ -342,8 +345,8 @@ def category_buckets(
 
 def _categories(pa: ColumnPartial, pb: ColumnPartial, config: CompareConfig) -> CategoryChange:
     """Categories on one side only: from exact counts, or else from the most frequent values."""
-    ka = categories(pa, max(config.listed_categories, config.max_categories) * 4)
-    kb = categories(pb, max(config.listed_categories, config.max_categories) * 4)
+    # Every value a sketched side's frequent-items sketch holds.
+    ka, kb = categories(pa, _ALL_FREQUENT), categories(pb, _ALL_FREQUENT)
     # On a sketched side a category not among its most frequent values may still be there:
     # only categories missing from an exact side are certainly new or gone.
     appeared = {k: c for k, c in kb.counts.items() if k not in ka.counts}
@@ -420,7 +423,7 @@ def _renames(
     schema: SchemaChange,
     columns_a: Mapping[str, ColumnProfile],
     columns_b: Mapping[str, ColumnProfile],
-    parts: tuple[PartialProfile, PartialProfile],
+    parts: tuple[dict[str, ColumnPartial], dict[str, ColumnPartial]],
     config: CompareConfig,
 ) -> list[Rename]:
     """Removed and added columns whose values look alike: suggestions, never certainties.
@@ -429,13 +432,15 @@ def _renames(
     missing shares differ by at most ``rename_missing``, the smaller distinct
     count is at least ``rename_distinct`` of the larger, and their values'
     JS distance is at most ``rename_js``. Each column is paired once, closest first.
+    Only the first ``_RENAME_PAIRS`` pairs that pass the cheap checks are compared.
     """
     t = config.thresholds
     candidates: list[tuple[float, str, str]] = []
+    checked = 0
     for old in schema["removed"]:
         for new in schema["added"]:
             ca, cb = columns_a[old], columns_b[new]
-            pa, pb = parts[0].columns.get(old), parts[1].columns.get(new)
+            pa, pb = parts[0].get(old), parts[1].get(new)
             if pa is None or pb is None or pa.family != pb.family or ca["kind"] != cb["kind"]:
                 continue
             if abs(ca["missing_fraction"] - cb["missing_fraction"]) > t.rename_missing:
@@ -443,9 +448,17 @@ def _renames(
             low, high = sorted((ca["distinct"], cb["distinct"]))
             if high and low / high < t.rename_distinct:
                 continue
+            checked += 1
+            if checked > _RENAME_PAIRS:
+                return _paired(candidates)
             found = column_drift(pa, pb, config)
             if found is not None and found["js_distance"] <= t.rename_js:
                 candidates.append((found["js_distance"], old, new))
+    return _paired(candidates)
+
+
+def _paired(candidates: list[tuple[float, str, str]]) -> list[Rename]:
+    """Renames from (JS distance, old, new) candidates: each column once, closest first."""
     renames: list[Rename] = []
     used: set[str] = set()
     for distance, old, new in sorted(candidates):

@@ -189,3 +189,44 @@ def test_thresholds_decide_the_alerts() -> None:
         )
     )
     assert not [a for a in compare_profiles(pa, pb, lax)["alerts"] if a["kind"] == "drift"]
+
+
+def _restated(profile: dict, **changes: object) -> str:  # type: ignore[type-arg]
+    """The profile's state with some of its document's entries changed."""
+    import base64
+
+    import zstandard
+
+    raw = zstandard.ZstdDecompressor().decompress(base64.b64decode(profile["state"]))
+    document = {**json.loads(raw), **changes}
+    packed = zstandard.ZstdCompressor().compress(json.dumps(document).encode())
+    return base64.b64encode(packed).decode()
+
+
+def test_a_profile_of_another_polars_version_compares_but_another_state_version_does_not() -> None:
+    profile = profile_of(_table(14, 500))
+    found = compare_profiles(profile, profile, CompareConfig())
+    other = {**profile, "state": _restated(profile, hash="polars-0.0.1")}
+    assert compare_profiles(other, profile, CompareConfig()) == found  # type: ignore[arg-type]
+    old = {**profile, "state": _restated(profile, version=1)}
+    with pytest.raises(ProfileError, match=r"^old\.json: the profile's state has version 1"):
+        compare_profiles(old, profile, CompareConfig(), names=("old.json", "b"))  # type: ignore[arg-type]
+
+
+def test_sketched_categories_are_marked_approximate() -> None:
+    fa = _table(15, 4000, cities="abcdefghijklmnopqrstuvwxyz")
+    fb = _table(16, 4000, cities="abcdefghijklmnopqrstuvwxy")
+    found = compare_profiles(
+        profile_of(fa, exact_distinct_limit=10),
+        profile_of(fb, exact_distinct_limit=10),
+        CompareConfig(),
+    )
+    city = next(c for c in found["columns"] if c["name"] == "city")
+    assert city["drift"] is not None and not city["drift"]["exact"]
+    assert city["categories"] is not None and not city["categories"]["exact"]
+    assert [v["value"] for v in city["categories"]["vanished"]] == ["z"]
+    exact = compare_profiles(profile_of(fa), profile_of(fb), CompareConfig())
+    exact_city = next(c for c in exact["columns"] if c["name"] == "city")["drift"]
+    assert exact_city is not None and exact_city["exact"]
+    # 26 categories, 10 counted exactly: the frequent items still hold them all.
+    assert city["drift"]["js_distance"] == pytest.approx(exact_city["js_distance"], abs=0.02)
