@@ -48,9 +48,10 @@ def months(corpus: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
     return paths
 
 
-def _profile(path: Path) -> dict:  # type: ignore[type-arg]
+def _profile(path: Path, limit: int = 65_536) -> dict:  # type: ignore[type-arg]
+    config = ProfileConfig(engine="memory", exact_distinct_limit=limit)
     with open_table(path, ReadOptions()) as table:
-        return profile_table(table, ProfileConfig(engine="memory")).profile  # type: ignore[return-value]
+        return profile_table(table, config).profile  # type: ignore[return-value]
 
 
 def test_january_and_july(months: list[Path], tmp_path: Path) -> None:
@@ -105,3 +106,32 @@ def test_january_and_july(months: list[Path], tmp_path: Path) -> None:
         CompareConfig(),
     )
     assert dumps(saved) == dumps(found)
+
+
+def test_january_and_july_from_digests_agree_with_the_exact_comparison(
+    months: list[Path],
+) -> None:
+    """With 50 distinct values at most counted exactly, numbers are known by their digests.
+
+    KS and Wasserstein then come from the digests' quantiles, bin counts from their
+    estimated distributions: each close to the exact comparison, and marked as
+    estimated. (Categories then come from the most frequent values: marked estimated,
+    their buckets are not those of the exact comparison.)
+    """
+    exact = compare_profiles(_profile(months[0]), _profile(months[1]), CompareConfig())
+    sketched = compare_profiles(
+        _profile(months[0], limit=50), _profile(months[1], limit=50), CompareConfig()
+    )
+    expected = {c["name"]: c["drift"] for c in exact["columns"]}
+    for column in sketched["columns"]:
+        name, found = column["name"], column["drift"]
+        want = expected[name]
+        assert found is not None and want is not None
+        if column["distinct"]["a"] <= 50 and column["distinct"]["b"] <= 50:
+            assert found == want, name
+            continue
+        assert not found["exact"], name
+        if want["ks"] is not None:
+            assert found["js_distance"] == pytest.approx(want["js_distance"], abs=0.03), name
+            assert found["ks"] == pytest.approx(want["ks"], abs=0.02), name
+            assert found["wasserstein"] == pytest.approx(want["wasserstein"], rel=0.1), name
