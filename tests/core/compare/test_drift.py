@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import ks_2samp, wasserstein_distance
 
@@ -120,3 +122,31 @@ def test_drift_from_digests_is_close_to_scipy_and_says_it_is_estimated() -> None
     assert drift["wasserstein"] == pytest.approx(
         wasserstein_distance(sa.values, sb.values, sa.weights, sb.weights), rel=1e-9
     )
+
+
+_values = st.lists(st.integers(-50, 50), min_size=1, max_size=30)
+_weights = st.lists(st.integers(1, 20), min_size=30, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_values, _weights, _values, _weights)
+def test_any_weighted_samples_compare_as_scipy_compares_them(
+    a: list[int], wa: list[int], b: list[int], wb: list[int]
+) -> None:
+    xa, xb = np.sort(np.array(a, dtype=float)), np.sort(np.array(b, dtype=float))
+    ua, ub = np.array(wa[: len(a)], dtype=float), np.array(wb[: len(b)], dtype=float)
+    assert wasserstein(xa, ua, xb, ub) == pytest.approx(
+        wasserstein_distance(xa, xb, ua, ub), rel=1e-9, abs=1e-12
+    )
+    expected = ks_2samp(np.repeat(xa, ua.astype(int)), np.repeat(xb, ub.astype(int))).statistic
+    assert ks_statistic(xa, ua, xb, ub) == pytest.approx(expected, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 1000)), min_size=1, max_size=40))
+def test_any_bucket_counts_compare_as_scipy_and_the_formula(pairs: list[tuple[int, int]]) -> None:
+    a = np.array([p[0] for p in pairs], dtype=float)
+    b = np.array([p[1] for p in pairs], dtype=float)
+    assume(a.sum() > 0 and b.sum() > 0)
+    assert js_distance(a, b) == pytest.approx(jensenshannon(a, b, base=2), abs=1e-7)
+    assert psi(a, b) == pytest.approx(_psi(a, b), rel=1e-9, abs=1e-12)
