@@ -230,3 +230,21 @@ def test_sketched_categories_are_marked_approximate() -> None:
     assert exact_city is not None and exact_city["exact"]
     # 26 categories, 10 counted exactly: the frequent items still hold them all.
     assert city["drift"]["js_distance"] == pytest.approx(exact_city["js_distance"], abs=0.02)
+
+
+def test_a_merged_profile_is_a_side_and_matches_the_whole_table() -> None:
+    from core.profiling.config import ProfileConfig
+    from core.profiling.profile import merge_profiles
+
+    frame = _table(17, 4000)
+    merged = merge_profiles(
+        [profile_of(frame.head(1500)), profile_of(frame.tail(2500))], ProfileConfig()
+    )
+    found = compare_profiles(merged, profile_of(frame), CompareConfig())
+    assert found["a"]["name"] is None and found["a"]["engine"] == "merged"
+    assert found["alerts"] == []
+    for column in found["columns"]:
+        drift = column["drift"]
+        assert drift is not None and drift["exact"], column["name"]
+        assert drift["psi"] == drift["js_distance"] == 0, column["name"]
+        assert drift["ks"] in (None, 0), column["name"]
