@@ -31,10 +31,21 @@ def is_saved_profile(path: str | Path) -> bool:
         return False
     if not start.startswith(b"{"):
         return False
+    first, newline, _ = start.partition(b"\n")
+    if newline:
+        try:
+            # A whole object on the first line: JSON lines, unless it is a profile itself.
+            return _is_profile(json.loads(first))
+        except ValueError:
+            pass  # an object over several lines, as `loupe profile --json` writes them
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        return _is_profile(json.loads(path.read_bytes()))
     except (OSError, ValueError):
         return False
+
+
+def _is_profile(document: object) -> bool:
+    """Whether a JSON document is a profile with its mergeable state."""
     return isinstance(document, dict) and "schema_version" in document and "state" in document
 
 

@@ -155,6 +155,10 @@ def test_data_files_are_not_taken_for_profiles(tmp_path: Path) -> None:
     (tmp_path / "t.csv").write_text("a\n1\n")
     for name in ("rows.json", "lines.json", "t.csv", "missing.json"):
         assert not is_saved_profile(tmp_path / name)
+    # A profile on one line (as the cloud sends them) is a profile all the same.
+    profile = profile_of(_table(18, 50))
+    (tmp_path / "compact.json").write_text(json.dumps(profile, default=str) + "\n")
+    assert is_saved_profile(tmp_path / "compact.json")
 
 
 def test_a_profile_without_state_is_refused_naming_the_file(tmp_path: Path) -> None:
