@@ -496,7 +496,8 @@ def _alert(
 def _alerts(comparison: Comparison, t: DriftThresholds) -> list[Alert]:
     """Every alert the comparison raises, most severe first.
 
-    Kinds: ``column_removed`` (warning), ``column_retyped`` (warning),
+    Kinds: ``column_removed`` (warning), ``column_retyped`` (warning; info when
+    only the kind changed),
     ``column_added`` and ``possibly_renamed`` (info), ``row_count`` (info),
     ``missing_change`` (warning or critical), ``drift`` (the most severe of
     PSI, JS distance and KS), ``categories_appeared`` and
@@ -512,7 +513,9 @@ def _alerts(comparison: Comparison, t: DriftThresholds) -> list[Alert]:
         name = retype["column"]
         was, now = retype["dtype"], retype["kind"]
         message = f"{name!r} was {was['a']} ({now['a']}) and is {was['b']} ({now['b']})"
-        alerts.append(_alert("column_retyped", [name], 1, 1, Severity.WARNING, message))
+        # The same type read as another kind (categories become text past 50 values): info.
+        level = Severity.WARNING if was["a"] != was["b"] else Severity.INFO
+        alerts.append(_alert("column_retyped", [name], 1, 1, level, message))
     for rename in schema["renamed"]:
         alerts.append(
             _alert(

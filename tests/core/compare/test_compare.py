@@ -252,3 +252,15 @@ def test_a_merged_profile_is_a_side_and_matches_the_whole_table() -> None:
         assert drift is not None and drift["exact"], column["name"]
         assert drift["psi"] == drift["js_distance"] == 0, column["name"]
         assert drift["ks"] in (None, 0), column["name"]
+
+
+def test_a_kind_change_alone_is_noted_and_a_type_change_warned() -> None:
+    fa = pl.DataFrame({"code": ["a", "b", "c"] * 40, "n": list(range(120))})
+    fb = pl.DataFrame({"code": [f"c{i}" for i in range(120)], "n": [float(i) for i in range(120)]})
+    found = compare_profiles(profile_of(fa), profile_of(fb), CompareConfig())
+    retyped = {r["column"]: r for r in found["schema"]["retyped"]}
+    assert retyped["code"]["kind"] == {"a": "categorical", "b": "text", "difference": None}
+    levels = {
+        a["columns"][0]: a["severity"] for a in found["alerts"] if a["kind"] == "column_retyped"
+    }
+    assert levels == {"code": "info", "n": "warning"}
