@@ -27,7 +27,7 @@ __all__ = ["CLOUD_COMMANDS", "CORE_COMMANDS", "main", "run"]
 # The sub-commands of core.cli and cloud.cli (a test keeps these in step): named here
 # so that opening the app does not first import both command lines, Polars and the
 # cloud client with them.
-CORE_COMMANDS = ("preview", "convert", "profile")
+CORE_COMMANDS = ("preview", "convert", "profile", "compare")
 CLOUD_COMMANDS = ("serve", "cloud")
 
 

@@ -1,7 +1,8 @@
 """The ``loupe`` command.
 
 Sub-commands: ``preview`` (schema and first rows), ``convert`` (write a table
-as Parquet, CSV, Arrow or NDJSON) and ``profile``, a module each; :mod:`parser`
+as Parquet, CSV, Arrow or NDJSON), ``profile`` and ``compare`` (two datasets,
+from tables or saved profiles), a module each; :mod:`parser`
 holds the options they share, :mod:`entry` runs them and turns errors into exit
 codes (:mod:`exits`). With no sub-command, ``loupe [FILE]`` is meant to open the
 desktop app.

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from core.cli import convert, preview, profile
+from core.cli import compare, convert, preview, profile
 from core.cli.exits import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
 from core.cli.parser import COMMANDS, build_parser, read_options
 from core.errors import LoupeError, first_line
@@ -42,6 +42,8 @@ def _run(argv: Sequence[str]) -> int:
             return convert.run(args, options)
         case "profile":
             return profile.run(args, options)
+        case "compare":
+            return compare.run(args, options)
     parser.error(f"unknown command {args.command}")
     return EXIT_INPUT  # pragma: no cover - parser.error exits
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from importlib.metadata import PackageNotFoundError, version
 
-from core.cli import convert, preview, profile
+from core.cli import compare, convert, preview, profile
 from core.read.infer import parse_override
 from core.read.options import check_encoding, check_skip_rows, parse_delimiter
 from core.read.table import ReadOptions
 
 __all__ = ["COMMANDS", "build_parser", "read_options"]
 
-COMMANDS = ("preview", "convert", "profile")
+COMMANDS = ("preview", "convert", "profile", "compare")
 
 
 def _version() -> str:
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_parser(sub, [reading])
     convert.add_parser(sub, [reading])
     profile.add_parser(sub, [reading])
+    compare.add_parser(sub, [reading])
     return parser
 
 

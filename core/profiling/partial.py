@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -246,15 +247,7 @@ class PartialProfile:
         Raises:
             StateError: another state version or Polars version, or damaged data.
         """
-        try:
-            document = json.loads(zstandard.ZstdDecompressor().decompress(unb64(state)))
-        except (ValueError, zstandard.ZstdError) as exc:
-            raise StateError(f"the profile's mergeable state is damaged ({exc})") from None
-        if document.get("version") != STATE_VERSION:
-            raise StateError(
-                f"the profile's state has version {document.get('version')}; "
-                f"this Loupe reads version {STATE_VERSION} (profile the file again)"
-            )
+        document = _decoded(state)
         if document["hash"] != f"polars-{pl.__version__}":
             raise StateError(
                 f"the profile was made with {document['hash']}, whose row hashes differ from "
@@ -286,6 +279,40 @@ class PartialProfile:
         partial.patterns = dict(document["patterns"])
         partial.patterns_omitted = document["patterns_omitted"]
         return partial
+
+    @staticmethod
+    def columns_from_state(state: str) -> dict[str, ColumnPartial]:
+        """Only the columns' partials of :meth:`to_state`, by name.
+
+        Unlike :meth:`from_state` this takes states of any Polars version: the
+        columns' summaries do not depend on its row hashes.
+
+        Raises:
+            StateError: another state version, or damaged data.
+        """
+        document = _decoded(state)
+        return {
+            c["name"]: ColumnPartial.from_state(c, document["limit"]) for c in document["columns"]
+        }
+
+
+def _decoded(state: str) -> dict[str, Any]:
+    """The JSON document of a state, checked to be of this Loupe's state version.
+
+    Raises:
+        StateError: another state version, or damaged data.
+    """
+    try:
+        document = json.loads(zstandard.ZstdDecompressor().decompress(unb64(state)))
+    except (ValueError, zstandard.ZstdError) as exc:
+        raise StateError(f"the profile's mergeable state is damaged ({exc})") from None
+    if not isinstance(document, dict) or document.get("version") != STATE_VERSION:
+        version = document.get("version") if isinstance(document, dict) else None
+        raise StateError(
+            f"the profile's state has version {version}; "
+            f"this Loupe reads version {STATE_VERSION} (profile the file again)"
+        )
+    return document
 
 
 _HASH = "\x00hash"
