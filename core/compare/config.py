@@ -48,13 +48,11 @@ thousands of rows any difference is "significant", so no p-value is reported.
 
 from __future__ import annotations
 
-import json
-import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from core.errors import OptionError
+from core.profiling.config import checked_settings, read_settings
 
 __all__ = ["CompareConfig", "DriftThresholds", "load_compare_config"]
 
@@ -110,43 +108,9 @@ def load_compare_config(path: str | Path | None) -> CompareConfig:
     Raises:
         OptionError: unreadable file, unknown key or a value of the wrong type.
     """
-    if path is None:
-        return CompareConfig()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data: dict[str, Any] = (
-            json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-        )
-    except OSError as exc:
-        raise OptionError(f"{path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise OptionError(f"{path}: not valid {path.suffix[1:] or 'TOML'}: {exc}") from None
-    if not isinstance(data, dict):
-        raise OptionError(f"{path}: settings must be a table of name = value")
+    data = read_settings(path)
     raw = data.pop("thresholds", {})
     if not isinstance(raw, dict):
         raise OptionError(f"{path}: thresholds must be a table of name = value")
-    thresholds = replace(DriftThresholds(), **_checked(DriftThresholds, raw, path))
-    return CompareConfig(thresholds=thresholds, **_checked(CompareConfig, data, path))
-
-
-def _checked(cls: type, values: dict[str, Any], path: Path) -> dict[str, Any]:
-    """Values for a dataclass, refusing unknown names and wrong types."""
-    defaults = cls()
-    known = {f.name for f in fields(cls) if f.name != "thresholds"}
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name not in known:
-            raise OptionError(
-                f"{path}: unknown setting {name!r}; known: {', '.join(sorted(known))}"
-            )
-        expected = type(getattr(defaults, name))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise OptionError(
-                f"{path}: setting {name!r} must be {expected.__name__}, not {value!r}"
-            )
-        out[name] = value
-    return out
+    thresholds = replace(DriftThresholds(), **checked_settings(DriftThresholds, raw, path))
+    return CompareConfig(thresholds=thresholds, **checked_settings(CompareConfig, data, path))

@@ -48,7 +48,14 @@ from typing import Any
 
 from core.errors import OptionError
 
-__all__ = ["ENGINES", "ProfileConfig", "Thresholds", "load_config"]
+__all__ = [
+    "ENGINES",
+    "ProfileConfig",
+    "Thresholds",
+    "checked_settings",
+    "load_config",
+    "read_settings",
+]
 
 ENGINES = ("auto", "memory", "streaming")
 
@@ -118,38 +125,56 @@ def load_config(path: str | Path | None, **overrides: Any) -> ProfileConfig:
     Raises:
         OptionError: unreadable file, unknown key or a value of the wrong type.
     """
-    data: dict[str, Any] = {}
-    if path is not None:
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-            data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-        except OSError as exc:
-            raise OptionError(f"{path}: {exc.strerror or exc}") from None
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-            raise OptionError(f"{path}: not valid {path.suffix[1:] or 'TOML'}: {exc}") from None
-    thresholds = Thresholds()
+    data = read_settings(path)
     raw_thresholds = data.pop("thresholds", {})
     if not isinstance(raw_thresholds, dict):
-        raise OptionError("thresholds must be a table of name = value")
-    thresholds = replace(thresholds, **_checked(Thresholds, raw_thresholds))
-    settings = _checked(ProfileConfig, data)
+        raise OptionError(f"{path}: thresholds must be a table of name = value")
+    thresholds = replace(Thresholds(), **checked_settings(Thresholds, raw_thresholds, path))
+    settings = checked_settings(ProfileConfig, data, path)
     settings.update({k: v for k, v in overrides.items() if v is not None})
     return ProfileConfig(thresholds=thresholds, **settings)
 
 
-def _checked(cls: type, values: dict[str, Any]) -> dict[str, Any]:
-    """Values for a dataclass, refusing unknown names and wrong types."""
+def read_settings(path: str | Path | None) -> dict[str, Any]:
+    """The table of a TOML file, or of a JSON file by its ``.json`` name (None: empty).
+
+    Raises:
+        OptionError: the file cannot be read, is not valid, or holds no table.
+    """
+    if path is None:
+        return {}
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except OSError as exc:
+        raise OptionError(f"{path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise OptionError(f"{path}: not valid {path.suffix[1:] or 'TOML'}: {exc}") from None
+    if not isinstance(data, dict):
+        raise OptionError(f"{path}: settings must be a table of name = value")
+    return data
+
+
+def checked_settings(
+    cls: type, values: dict[str, Any], path: str | Path | None = None
+) -> dict[str, Any]:
+    """Values for the fields of dataclass ``cls`` (but ``thresholds``), checked.
+
+    Raises:
+        OptionError: an unknown name, or a value of the wrong type (naming ``path``).
+    """
+    where = f"{path}: " if path is not None else ""
     known = {f.name: f for f in fields(cls) if f.name != "thresholds"}
     out: dict[str, Any] = {}
     for name, value in values.items():
         if name not in known:
-            raise OptionError(f"unknown setting {name!r}; known: {', '.join(sorted(known))}")
+            raise OptionError(f"{where}unknown setting {name!r}; known: {', '.join(sorted(known))}")
         default = getattr(cls(), name)
         expected = type(default) if default is not None else int
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or isinstance(value, bool) != isinstance(default, bool):
-            raise OptionError(f"setting {name!r} must be {expected.__name__}, not {value!r}")
+            raise OptionError(f"{where}setting {name!r} must be {expected.__name__}, not {value!r}")
         out[name] = value
     return out
