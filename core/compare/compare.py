@@ -16,6 +16,7 @@ import numpy as np
 
 from core.compare import drift
 from core.compare.config import CompareConfig, DriftThresholds
+from core.compare.correlations import compare_correlations
 from core.compare.document import (
     CategoryChange,
     Change,
@@ -24,12 +25,14 @@ from core.compare.document import (
     DateRange,
     Drift,
     DriftRow,
+    Overlay,
     Rename,
     SchemaChange,
     Side,
 )
 from core.compare.sides import (
     CATEGORY_FAMILIES,
+    LENGTH_FAMILIES,
     MEASURED_FAMILIES,
     Categories,
     Sample,
@@ -38,16 +41,25 @@ from core.compare.sides import (
 )
 from core.errors import ProfileError, StateError
 from core.profiling.column_partial import ColumnPartial
+from core.profiling.column_profile import instants_text
 from core.profiling.distribution import even_edges, integer_edges
 from core.profiling.document import Alert, ColumnProfile, Profile, Severity, finite
 from core.profiling.partial import PartialProfile
 
 __all__ = ["COMPARISON_VERSION", "compare_profiles", "partial_of"]
 
-COMPARISON_VERSION = "1.0"
+COMPARISON_VERSION = "1.1"
 _OTHER = "\x00other"
 _STATS = ("min", "max", "mean", "std")
 _ALL_FREQUENT = 1 << 20
+# What a family's drift distances are measured in (None: the values' own unit).
+_UNITS = {
+    "datetime": "seconds",
+    "time": "seconds",
+    "duration": "seconds",
+    "binary": "bytes",
+    "list": "elements",
+}
 # Removed and added columns at most whose values are compared for renames.
 _RENAME_PAIRS = 2500
 
@@ -121,6 +133,7 @@ def compare_profiles(
         "schema": schema,
         "columns": compared,
         "drift": _drift_table(compared),
+        "correlations": compare_correlations(a.get("correlations"), b.get("correlations")),
         "alerts": [],
     }
     comparison["alerts"] = _alerts(comparison, t)
@@ -180,6 +193,11 @@ def _column(
     qa, qb = ca.get("quantiles") or {}, cb.get("quantiles") or {}
     for level in [q for q in qa if q in qb]:
         stats[f"q{level}"] = _change(qa[level], qb[level])
+    la: Mapping[str, Any] = ca.get("length") or {}
+    lb: Mapping[str, Any] = cb.get("length") or {}
+    for key in ("min", "mean", "max"):
+        if key in la and key in lb:
+            stats[f"length_{key}"] = _change(la[key], lb[key])
     column: ColumnComparison = {
         "name": ca["name"],
         "kind": _change(ca["kind"], cb["kind"]),
@@ -193,6 +211,7 @@ def _column(
         "drift": None,
         "categories": None,
         "date_range": None,
+        "overlay": None,
         "severity": None,
     }
     if pa is None or pb is None or pa.family != pb.family:
@@ -204,9 +223,10 @@ def _column(
                 stats[key]["difference"] = _seconds(pb, getattr(pb.moments, key)) - _seconds(
                     pa, getattr(pa.moments, key)
                 )
-    found = column_drift(pa, pb, config)
-    column["drift"] = found
-    if found is not None:
+    measured = column_drift(pa, pb, config)
+    if measured is not None:
+        found, column["overlay"] = measured
+        column["drift"] = found
         drift_level = severity_of(found, config.thresholds)[0]
         column["severity"] = None if drift_level is None else drift_level.value
     if pa.family in CATEGORY_FAMILIES:
@@ -237,17 +257,21 @@ def _date_range(
 # -- drift ------------------------------------------------------------------------------
 
 
-def column_drift(pa: ColumnPartial, pb: ColumnPartial, config: CompareConfig) -> Drift | None:
-    """The drift statistics of a column's values from side ``a`` to side ``b``.
+def column_drift(
+    pa: ColumnPartial, pb: ColumnPartial, config: CompareConfig
+) -> tuple[Drift, Overlay] | None:
+    """The drift statistics of a column's values from side ``a`` to side ``b``, and their buckets.
 
     Numbers and instants: PSI and JS distance over the same bins (``config.bins``
     over the union of both ranges; whole-number bins for integers), bin counts
     exact from value counts or estimated from the digest; KS and Wasserstein
-    from the weighted samples of :func:`core.compare.sides.sample`. Categories:
-    PSI and JS distance over the categories both sides know (see
-    :func:`category_buckets`). None for other kinds, or a side without values.
+    from the weighted samples of :func:`core.compare.sides.sample`. Binary
+    values and lists: the same, of their lengths. Categories: PSI and JS
+    distance over the categories both sides know (see :func:`category_buckets`).
+    The overlay holds both sides' counts in the same buckets. None for other
+    kinds, or a side without values.
     """
-    if pa.family in MEASURED_FAMILIES:
+    if pa.family in MEASURED_FAMILIES + LENGTH_FAMILIES:
         sa, sb = sample(pa, config.quantile_grid), sample(pb, config.quantile_grid)
         if sa is None or sb is None:
             return None
@@ -258,6 +282,13 @@ def column_drift(pa: ColumnPartial, pb: ColumnPartial, config: CompareConfig) ->
         if not (ka.n and kb.n):
             return None
         keys, ba, bb = category_buckets(ka, kb, config.max_categories)
+        overlay: Overlay = {
+            "method": "categories",
+            "edges": None,
+            "labels": [None if k == _OTHER else k for k in keys],
+            "a": _whole(ba),
+            "b": _whole(bb),
+        }
         return {
             "method": "categories",
             "buckets": len(keys),
@@ -268,8 +299,20 @@ def column_drift(pa: ColumnPartial, pb: ColumnPartial, config: CompareConfig) ->
             "wasserstein_std": None,
             "unit": None,
             "exact": ka.exact and kb.exact,
-        }
+        }, overlay
     return None
+
+
+def _whole(counts: np.ndarray[Any, Any]) -> list[int]:
+    """Bucket counts as whole numbers (estimates are rounded)."""
+    return [round(float(c)) for c in counts]
+
+
+def _edges_text(part: ColumnPartial, edges: list[float]) -> list[Any]:
+    """Bin edges as the overlay shows them: ISO text for instants, else as they are."""
+    if part.family in ("datetime", "time"):
+        return instants_text(part, [e * 1e6 * part.scale for e in edges], date_only=False)
+    return edges
 
 
 def common_edges(sa: Sample, sb: Sample, bins: int) -> list[float]:
@@ -283,8 +326,8 @@ def common_edges(sa: Sample, sb: Sample, bins: int) -> list[float]:
 
 def _measured_drift(
     pa: ColumnPartial, pb: ColumnPartial, sa: Sample, sb: Sample, config: CompareConfig
-) -> Drift:
-    """Drift of numbers, instants or durations."""
+) -> tuple[Drift, Overlay]:
+    """Drift of numbers, instants, durations, or lengths, and both sides' bin counts."""
     if not (sa.exact and sb.exact):
         # Digest quantiles fall inside the values; the bins must hold the extremes too.
         extremes = [
@@ -304,7 +347,14 @@ def _measured_drift(
     distance = drift.wasserstein(sa.values, sa.weights, sb.values, sb.weights)
     std = pa.moments.variance()
     spread = float(np.sqrt(std)) / sa.scale if std else None
-    unit = "seconds" if pa.family in ("datetime", "time", "duration") else None
+    unit = _UNITS.get(pa.family)
+    overlay: Overlay = {
+        "method": "bins",
+        "edges": _edges_text(pa, edges),
+        "labels": None,
+        "a": _whole(ba),
+        "b": _whole(bb),
+    }
     return {
         "method": "bins",
         "buckets": len(edges) - 1,
@@ -315,7 +365,7 @@ def _measured_drift(
         "wasserstein_std": finite(distance / spread) if spread else None,
         "unit": unit,
         "exact": sa.exact and sb.exact,
-    }
+    }, overlay
 
 
 def category_buckets(
@@ -451,9 +501,9 @@ def _renames(
             checked += 1
             if checked > _RENAME_PAIRS:
                 return _paired(candidates)
-            found = column_drift(pa, pb, config)
-            if found is not None and found["js_distance"] <= t.rename_js:
-                candidates.append((found["js_distance"], old, new))
+            measured = column_drift(pa, pb, config)
+            if measured is not None and measured[0]["js_distance"] <= t.rename_js:
+                candidates.append((measured[0]["js_distance"], old, new))
     return _paired(candidates)
 
 

@@ -16,9 +16,12 @@ __all__ = [
     "Change",
     "ColumnComparison",
     "Comparison",
+    "CorrelationChange",
+    "CorrelationPair",
     "DateRange",
     "Drift",
     "DriftRow",
+    "Overlay",
     "Rename",
     "Retype",
     "SchemaChange",
@@ -93,6 +96,24 @@ class Drift(TypedDict):
     exact: bool
 
 
+class Overlay(TypedDict):
+    """Both sides' counts in the same buckets, to draw one over the other.
+
+    ``method`` is ``bins`` or ``categories``, as the column's :class:`Drift`.
+    Bins: ``edges`` are the bucket edges (numbers; ISO text for instants;
+    seconds for durations; lengths for binary values and lists), one more
+    than the counts, and ``labels`` is None. Categories: ``labels`` name the
+    buckets, None standing for every other value; ``edges`` is None. Counts
+    are estimates when the drift is not ``exact``.
+    """
+
+    method: str
+    edges: list[Any] | None
+    labels: list[str | None] | None
+    a: list[int]
+    b: list[int]
+
+
 class CategoryChange(TypedDict):
     """Categories found on one side only (the most common first, at most ``listed``).
 
@@ -131,6 +152,7 @@ class ColumnComparison(TypedDict):
     drift: Drift | None
     categories: CategoryChange | None
     date_range: DateRange | None
+    overlay: Overlay | None
     severity: str | None
 
 
@@ -146,6 +168,29 @@ class DriftRow(TypedDict):
     exact: bool | None
 
 
+class CorrelationPair(TypedDict):
+    """Two columns' correlation on both sides."""
+
+    columns: list[str]
+    a: float | None
+    b: float | None
+    difference: float | None
+
+
+class CorrelationChange(TypedDict):
+    """One correlation method on both sides, over the columns both matrices hold.
+
+    ``difference`` is ``b − a`` cell by cell (None where either is undefined);
+    ``largest`` lists the pairs that moved most, largest change first.
+    """
+
+    columns: list[str]
+    a: list[list[float | None]]
+    b: list[list[float | None]]
+    difference: list[list[float | None]]
+    largest: list[CorrelationPair]
+
+
 class Comparison(TypedDict):
     """What changed from dataset ``a`` to dataset ``b``."""
 
@@ -157,4 +202,5 @@ class Comparison(TypedDict):
     schema: SchemaChange
     columns: list[ColumnComparison]
     drift: list[DriftRow]
+    correlations: dict[str, CorrelationChange]
     alerts: list[Alert]

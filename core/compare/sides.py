@@ -17,9 +17,19 @@ import polars as pl
 
 from core.profiling.column_partial import ColumnPartial
 
-__all__ = ["MEASURED_FAMILIES", "Categories", "Sample", "categories", "sample"]
+__all__ = [
+    "LENGTH_FAMILIES",
+    "MEASURED_FAMILIES",
+    "Categories",
+    "Sample",
+    "categories",
+    "sample",
+]
 
+#: Families measured by their values (numbers, instants in seconds, durations in seconds).
 MEASURED_FAMILIES = ("numeric", "datetime", "time", "duration")
+#: Families measured by their lengths (bytes of a binary value, elements of a list).
+LENGTH_FAMILIES = ("binary", "list")
 CATEGORY_FAMILIES = ("string", "boolean")
 
 Array = np.ndarray[Any, Any]
@@ -63,10 +73,18 @@ def _scale(part: ColumnPartial) -> float:
 
 
 def sample(part: ColumnPartial, grid: int) -> Sample | None:
-    """The column's measured values as a weighted sample (None: no finite value)."""
+    """The column's measured values as a weighted sample (None: no finite value).
+
+    Binary and list columns are measured by their lengths: exact counts of
+    them, or the digest (which is fed their lengths).
+    """
     scale = _scale(part)
-    integer = part.family == "numeric" and part.values.kind in ("int", "str")
-    counts = part.values.counts
+    if part.family in LENGTH_FAMILIES:
+        integer = True
+        counts = part.lengths.counts if part.lengths is not None else None
+    else:
+        integer = part.family == "numeric" and part.values.kind in ("int", "str")
+        counts = part.values.counts
     if counts is not None:
         cast = counts.with_columns(pl.col("value").cast(pl.Float64, strict=False))
         cast = cast.filter(pl.col("value").is_finite()).sort("value")

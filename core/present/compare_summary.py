@@ -8,25 +8,46 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from core.compare.document import Change, Comparison
-from core.present.numbers import format_number
+from core.compare.document import Change, ColumnComparison, Comparison
+from core.present.numbers import format_number, plain_integers
 from core.profiling.document import Severity
 
-__all__ = ["print_comparison"]
+__all__ = ["print_comparison", "values_plain"]
 
 _SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 # Columns in the drift table at most; the JSON holds them all.
 _DRIFT_ROWS = 30
 
 
-def _number(value: Any) -> str:
+def _number(value: Any, *, separators: bool = True) -> str:
     """A compact number, markup escaped ('–' for none)."""
-    return "–" if value is None else escape(format_number(value, digits=3, large=1e6))
+    if value is None:
+        return "–"
+    return escape(format_number(value, digits=3, large=1e6, separators=separators))
 
 
-def _pair(change: Change) -> str:
+def _pair(change: Change, *, separators: bool = True) -> str:
     """``a → b`` of a figure."""
-    return f"{_number(change['a'])} → {_number(change['b'])}"
+    return (
+        f"{_number(change['a'], separators=separators)} → "
+        f"{_number(change['b'], separators=separators)}"
+    )
+
+
+def values_plain(column: ColumnComparison) -> bool:
+    """Whether a column's figures read best without separators on both sides ("2013")."""
+    stats = column["stats"]
+    low, high = stats.get("min"), stats.get("max")
+    return all(
+        plain_integers(
+            {
+                "dtype": column["dtype"][side],
+                "min": low[side] if low else None,
+                "max": high[side] if high else None,
+            }
+        )
+        for side in ("a", "b")
+    )
 
 
 def print_comparison(comparison: Comparison, console: Console) -> None:
@@ -88,7 +109,9 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
             _number(row["psi"]),
             _number(row["ks"]),
             f"{missing['a']:.1%} → {missing['b']:.1%}",
-            _pair(centre) if centre and not isinstance(centre["a"], str) else "",
+            _pair(centre, separators=not values_plain(column))
+            if centre and not isinstance(centre["a"], str)
+            else "",
         )
     console.print(table)
     if len(comparison["drift"]) > _DRIFT_ROWS:

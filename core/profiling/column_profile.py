@@ -21,7 +21,7 @@ from core.profiling.values import decode
 from core.read import infer
 from core.read.infer import Candidate, Kind
 
-__all__ = ["column_profile"]
+__all__ = ["column_profile", "instants_text"]
 
 
 def column_profile(
@@ -102,7 +102,7 @@ def _top_values(part: ColumnPartial, top: Sequence[tuple[str, int]]) -> list[Top
     kind = part.values.kind
     values = [decode(value, kind) for value, _ in top]
     if kind in ("date", "datetime", "time") and values:
-        values = list(_instants(part, values, date_only=kind == "date"))
+        values = list(instants_text(part, values, date_only=kind == "date"))
     elif kind == "duration":
         values = [v / (1e6 * part.scale) for v in values]
     return [{"value": v, "count": n} for v, (_, n) in zip(values, top, strict=True)]
@@ -150,7 +150,7 @@ def _numeric(
     return column
 
 
-def _instants(part: ColumnPartial, units: Sequence[float], *, date_only: bool) -> list[str]:
+def instants_text(part: ColumnPartial, units: Sequence[float], *, date_only: bool) -> list[str]:
     """Times in the column's units (µs or ns) as ISO text: instants in its zone, or times of day.
 
     Polars formats them, so years past 9999 (which Python's datetime refuses) read too.
@@ -182,7 +182,7 @@ def _temporal(
     # Whole units (exact to the nanosecond), not floats.
     low, high = m.min, m.max
     assert low is not None and high is not None
-    first, last = _instants(part, [low, high], date_only=part.dtype == "Date")
+    first, last = instants_text(part, [low, high], date_only=part.dtype == "Date")
     levels = list(quantiles)
     return {
         **column,
@@ -190,11 +190,11 @@ def _temporal(
         "max": last,
         "range_seconds": (high - low) / (1e6 * part.scale),
         "quantiles": dict(
-            zip(levels, _instants(part, list(quantiles.values()), date_only=False), strict=True)
+            zip(levels, instants_text(part, list(quantiles.values()), date_only=False), strict=True)
         ),
         "quantiles_exact": exact,
         "histogram": {
-            "edges": _instants(part, histogram["edges"], date_only=False),
+            "edges": instants_text(part, histogram["edges"], date_only=False),
             "counts": histogram["counts"],
         },
     }

@@ -23,6 +23,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -135,3 +136,54 @@ def test_january_and_july_from_digests_agree_with_the_exact_comparison(
             assert found["js_distance"] == pytest.approx(want["js_distance"], abs=0.03), name
             assert found["ks"] == pytest.approx(want["ks"], abs=0.02), name
             assert found["wasserstein"] == pytest.approx(want["wasserstein"], rel=0.1), name
+
+
+def test_overlays_and_correlations_of_january_and_july_equal_numpy_and_polars(
+    months: list[Path],
+) -> None:
+    """The charts' data: both months' counts in the same buckets, and correlations on both sides."""
+    found = compare_profiles(_profile(months[0]), _profile(months[1]), CompareConfig())
+    columns = {c["name"]: c for c in found["columns"]}
+    frames = [pl.read_csv(p, null_values="NA", infer_schema_length=None) for p in months]
+
+    delay = columns["dep_delay"]["overlay"]
+    assert delay is not None and delay["method"] == "bins" and delay["labels"] is None
+    for side, frame in zip("ab", frames, strict=True):
+        values = frame.get_column("dep_delay").drop_nulls().to_numpy()
+        counts, _ = np.histogram(values, bins=np.asarray(delay["edges"], dtype=float))
+        assert delay[side] == counts.tolist()  # type: ignore[literal-required]
+
+    carrier = columns["carrier"]["overlay"]
+    assert carrier is not None and carrier["method"] == "categories"
+    labels = carrier["labels"]
+    assert labels is not None
+    for side, frame in zip("ab", frames, strict=True):
+        counts = dict(frame.get_column("carrier").value_counts().iter_rows())
+        listed = carrier[side]  # type: ignore[literal-required]
+        for label, count in zip(labels, listed, strict=True):
+            if label is not None:
+                assert count == counts.get(label, 0), label
+        assert sum(listed) == sum(counts.values())
+
+    hours = columns["time_hour"]["overlay"]
+    assert hours is not None and all(isinstance(e, str) for e in hours["edges"] or [])
+    assert (hours["edges"] or [""])[0] == columns["time_hour"]["stats"]["min"]["a"]
+    assert sum(hours["a"]) == frames[0].height and sum(hours["b"]) == frames[1].height
+    assert sum(hours["a"][len(hours["a"]) // 2 :]) == 0  # January in the early bins only
+    assert sum(hours["b"][: len(hours["b"]) // 2]) == 0
+
+    pearson = found["correlations"]["pearson"]
+    names = pearson["columns"]
+    i, j = names.index("dep_delay"), names.index("arr_delay")
+    pairs = [
+        f.select(["dep_delay", "arr_delay"]).drop_nulls().select(pl.corr("dep_delay", "arr_delay"))
+        for f in frames
+    ]
+    want = [p.item() for p in pairs]
+    assert pearson["a"][i][j] == pytest.approx(want[0], abs=1e-9)
+    assert pearson["b"][i][j] == pytest.approx(want[1], abs=1e-9)
+    assert pearson["difference"][i][j] == pytest.approx(want[1] - want[0], abs=1e-9)
+    moved = [abs(p["difference"] or 0) for p in pearson["largest"]]
+    assert moved == sorted(moved, reverse=True)
+    flat = [abs(v) for row in pearson["difference"] for v in row if v is not None]
+    assert moved[0] == pytest.approx(max(flat))

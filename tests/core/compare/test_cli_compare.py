@@ -9,11 +9,11 @@ import polars as pl
 
 from tests.core.test_cli import loupe
 
-_A = "id,city,amount,day\n" + "".join(
-    f"{i},{'xyz'[i % 3]},{i * 1.5},2024-01-{1 + i % 28:02d}\n" for i in range(60)
+_A = "id,city,amount,day,year\n" + "".join(
+    f"{i},{'xyz'[i % 3]},{i * 1.5},2024-01-{1 + i % 28:02d},{2013 + i % 2}\n" for i in range(60)
 )
-_B = "id,city,amount,day\n" + "".join(
-    f"{i},{'yzw'[i % 3]},{i * 3.0 + 7},2024-03-{1 + i % 28:02d}\n" for i in range(50)
+_B = "id,city,amount,day,year\n" + "".join(
+    f"{i},{'yzw'[i % 3]},{i * 3.0 + 7},2024-03-{1 + i % 28:02d},2014\n" for i in range(50)
 )
 
 
@@ -31,6 +31,8 @@ def test_compare_prints_a_summary_and_writes_valid_json(tmp_path: Path) -> None:
     assert "columns by drift" in shown.stdout
     assert "60 → 50" in shown.stdout
     assert "'amount' drifted" in shown.stdout
+    # Years read as years, amounts with separators.
+    assert "2013.5 → 2014" in shown.stdout and "2,01" not in shown.stdout
     out = tmp_path / "c.json"
     written = loupe("compare", a, b, "--json", out)
     assert written.returncode == 0, written.stderr

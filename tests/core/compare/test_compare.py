@@ -264,3 +264,38 @@ def test_a_kind_change_alone_is_noted_and_a_type_change_warned() -> None:
         a["columns"][0]: a["severity"] for a in found["alerts"] if a["kind"] == "column_retyped"
     }
     assert levels == {"code": "info", "n": "warning"}
+
+
+def test_lists_and_binary_values_drift_by_their_lengths_as_scipy_measures() -> None:
+    from scipy import stats
+
+    rng = np.random.default_rng(7)
+
+    def frame(n: int, mean: float) -> pl.DataFrame:
+        lengths = rng.poisson(mean, n)
+        return pl.DataFrame(
+            {
+                "tags": [[f"t{k}" for k in range(m)] for m in lengths],
+                "blob": [bytes(int(m) * 2) for m in lengths],
+            }
+        )
+
+    fa, fb = frame(3000, 2.0), frame(2500, 4.0)
+    found = compare_profiles(profile_of(fa), profile_of(fb), CompareConfig())
+    columns = {c["name"]: c for c in found["columns"]}
+    for name, unit, size in (
+        ("tags", "elements", pl.col("tags").list.len()),
+        ("blob", "bytes", pl.col("blob").bin.size()),
+    ):
+        column = columns[name]
+        drift = column["drift"]
+        assert drift is not None and drift["method"] == "bins" and drift["unit"] == unit
+        la, lb = (f.select(size).to_series().to_numpy() for f in (fa, fb))
+        assert drift["ks"] == pytest.approx(stats.ks_2samp(la, lb).statistic, abs=1e-12)
+        assert drift["wasserstein"] == pytest.approx(stats.wasserstein_distance(la, lb), rel=1e-9)
+        assert column["severity"] == "critical"
+        overlay = column["overlay"]
+        assert overlay is not None and sum(overlay["a"]) == 3000 and sum(overlay["b"]) == 2500
+        assert column["stats"]["length_mean"]["a"] == pytest.approx(la.mean())
+    same = compare_profiles(profile_of(fa), profile_of(fa), CompareConfig())
+    assert all(c["drift"] and c["drift"]["ks"] == 0 for c in same["columns"])
