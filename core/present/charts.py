@@ -21,26 +21,32 @@ from core.profiling.correlations import CorrelationMethod, matrix_of
 from core.profiling.document import ColumnProfile, Profile, Severity
 
 __all__ = [
+    "DIVERGING",
     "OKABE_ITO",
+    "OTHER_COLOUR",
+    "SEVERITY_COLOURS",
+    "chart_layout",
     "column_figures",
     "correlation_heatmap",
     "datetime_histogram",
     "length_histogram",
+    "message_chart",
     "missing_bar",
     "nullity_heatmap",
     "numeric_histogram",
     "overview",
+    "plotly_date",
     "top_values_bar",
 ]
 
-_OTHER = "#999999"  # "other" values: grey, visible on light and dark backgrounds
-_SEVERITY_COLOURS = {
+OTHER_COLOUR = "#999999"  # "other" values: grey, visible on light and dark backgrounds
+SEVERITY_COLOURS = {
     Severity.CRITICAL: "#D55E00",
     Severity.WARNING: "#E69F00",
     Severity.INFO: "#56B4E9",
 }
 # Blue to red through white: diverging, and readable for the common colour blindnesses.
-_DIVERGING = [
+DIVERGING = [
     [0.0, "#2166AC"],
     [0.25, "#92C5DE"],
     [0.5, "#F7F7F7"],
@@ -62,7 +68,7 @@ def chart_kind(fig: go.Figure) -> str | None:
     return str(meta["chart"]) if isinstance(meta, dict) and "chart" in meta else None
 
 
-def _layout(
+def chart_layout(
     fig: go.Figure,
     title: str,
     theme: str,
@@ -85,7 +91,7 @@ def _layout(
     return fig
 
 
-def _message(title: str, text: str, theme: str, *, kind: str) -> go.Figure:
+def message_chart(title: str, text: str, theme: str, *, kind: str) -> go.Figure:
     """A chart with nothing to draw: one centred line saying why, and no axes."""
     fig = go.Figure()
     fig.add_annotation(
@@ -98,7 +104,7 @@ def _message(title: str, text: str, theme: str, *, kind: str) -> go.Figure:
         font={"size": 14},
     )
     fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False})
-    return _layout(fig, title, theme, kind=kind, height=160, meta={"empty": True})
+    return chart_layout(fig, title, theme, kind=kind, height=160, meta={"empty": True})
 
 
 def _plural(n: int, noun: str) -> str:
@@ -165,11 +171,11 @@ def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
     histogram = column.get("histogram") or {"edges": [], "counts": []}
     edges, counts = histogram["edges"], histogram["counts"]
     if not counts or not any(counts):
-        return _message(title, "No values to draw", theme, kind="numeric_histogram")
+        return message_chart(title, "No values to draw", theme, kind="numeric_histogram")
     low, high = column.get("min"), column.get("max")
     if column.get("distinct") == 1 or (low is not None and low == high):
         only = _value_text(low if low is not None else edges[0])
-        return _message(title, f"every value is {only}", theme, kind="numeric_histogram")
+        return message_chart(title, f"every value is {only}", theme, kind="numeric_histogram")
     integer = _is_integer(column)
     if integer:
         # Bins run from k - 0.5 to k + w - 0.5: name the whole numbers they hold.
@@ -231,7 +237,12 @@ def numeric_histogram(column: Column, theme: str = "light") -> go.Figure:
         yaxis2={"domain": [0.84, 1.0], "showticklabels": False},
         bargap=0.02,
     )
-    return _layout(fig, title, theme, kind="numeric_histogram")
+    return chart_layout(fig, title, theme, kind="numeric_histogram")
+
+
+def _bar_colour(label: str) -> str:
+    """A top value's bar colour: grey for "(other)"."""
+    return OTHER_COLOUR if label == "(other)" else OKABE_ITO[0]
 
 
 def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> go.Figure:
@@ -253,7 +264,9 @@ def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> 
             customdata=[[c / total] for c in counts[::-1]],
             hovertemplate="%{y}: %{x:,} (%{customdata[0]:.1%})<extra></extra>",
             marker={
-                "color": [_OTHER if lab == "(other)" else OKABE_ITO[0] for lab in labels[::-1]]
+                "color": [
+                    OTHER_COLOUR if lab == "(other)" else OKABE_ITO[0] for lab in labels[::-1]
+                ]
             },
         )
     )
@@ -261,7 +274,7 @@ def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> 
     fig.update_layout(
         xaxis={"title": {"text": "count"}}, yaxis={"automargin": True, "type": "category"}
     )
-    return _layout(
+    return chart_layout(
         fig,
         f"{column['name']}: most frequent values",
         theme,
@@ -274,7 +287,7 @@ def top_values_bar(column: Column, theme: str = "light", *, limit: int = 10) -> 
 def datetime_histogram(column: Column, theme: str = "light") -> go.Figure:
     """Values over time."""
     histogram = column.get("histogram") or {"edges": [], "counts": []}
-    edges = [_plotly_date(e, column) for e in histogram["edges"]]
+    edges = [plotly_date(e, column) for e in histogram["edges"]]
     fig = go.Figure(
         go.Bar(
             x=edges[:-1],
@@ -300,10 +313,10 @@ def datetime_histogram(column: Column, theme: str = "light") -> go.Figure:
         bargap=0.05,
     )
     title = "through the day" if time_of_day else "over time"
-    return _layout(fig, f"{column['name']}: {title}", theme, kind="datetime_histogram")
+    return chart_layout(fig, f"{column['name']}: {title}", theme, kind="datetime_histogram")
 
 
-def _plotly_date(text: str, column: Column) -> str:
+def plotly_date(text: str, column: Column) -> str:
     """An ISO instant as Plotly's date axis reads it: wall-clock time, offset dropped.
 
     Plotly has no time zones; the column's zone goes in the axis title instead.
@@ -340,7 +353,7 @@ def length_histogram(column: Column, theme: str = "light") -> go.Figure:
         xaxis={"title": {"text": f"length ({unit})"}}, yaxis={"title": {"text": "count"}}
     )
     what = {"bytes": "sizes", "elements": "list lengths"}.get(unit, "string lengths")
-    return _layout(fig, f"{column['name']}: {what}", theme, kind="length_histogram")
+    return chart_layout(fig, f"{column['name']}: {what}", theme, kind="length_histogram")
 
 
 def correlation_heatmap(
@@ -359,14 +372,16 @@ def correlation_heatmap(
             zmin=-1 if signed else 0,
             zmax=1,
             zmid=0 if signed else None,
-            colorscale=_DIVERGING if signed else _SEQUENTIAL,
+            colorscale=DIVERGING if signed else _SEQUENTIAL,
             hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>",
             colorbar={"title": {"text": method.label}},
         )
     )
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"tickangle": -45})
     size = max(320, 60 + 24 * len(names))
-    return _layout(fig, f"Correlations ({method.label})", theme, kind="correlation", height=size)
+    return chart_layout(
+        fig, f"Correlations ({method.label})", theme, kind="correlation", height=size
+    )
 
 
 MISSING_BAR_COLUMNS = 40  # above this, only the columns with missing values, most first
@@ -382,7 +397,7 @@ def missing_bar(profile: Profile, theme: str = "light") -> go.Figure:
     title = "Missing values per column"
     entries = list(profile["missing"]["columns"])
     if not any(e["missing"] for e in entries):
-        return _message(title, "No missing values", theme, kind="missing_bar")
+        return message_chart(title, "No missing values", theme, kind="missing_bar")
     if len(entries) > MISSING_BAR_COLUMNS:
         entries = sorted((e for e in entries if e["missing"]), key=lambda e: -e["fraction"])
     top = max(e["fraction"] for e in entries)
@@ -407,7 +422,7 @@ def missing_bar(profile: Profile, theme: str = "light") -> go.Figure:
             "showticklabels": len(entries) <= MISSING_BAR_COLUMNS,
         },
     )
-    return _layout(fig, title, theme, kind="missing_bar")
+    return chart_layout(fig, title, theme, kind="missing_bar")
 
 
 def nullity_heatmap(profile: Profile, theme: str = "light") -> go.Figure:
@@ -421,14 +436,14 @@ def nullity_heatmap(profile: Profile, theme: str = "light") -> go.Figure:
             zmin=-1,
             zmax=1,
             zmid=0,
-            colorscale=_DIVERGING,
+            colorscale=DIVERGING,
             hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>",
             colorbar={"title": {"text": "nullity r"}},
         )
     )
     fig.update_layout(yaxis={"autorange": "reversed"})
     height = max(300, 60 + 24 * len(block["columns"]))
-    return _layout(fig, "Missing together", theme, kind="nullity_heatmap", height=height)
+    return chart_layout(fig, "Missing together", theme, kind="nullity_heatmap", height=height)
 
 
 def overview(profile: Profile, theme: str = "light") -> go.Figure:
@@ -453,7 +468,7 @@ def overview(profile: Profile, theme: str = "light") -> go.Figure:
         go.Bar(
             x=[s.value for s in severities],
             y=list(severities.values()),
-            marker={"color": [_SEVERITY_COLOURS[s] for s in severities]},
+            marker={"color": [SEVERITY_COLOURS[s] for s in severities]},
             customdata=[_plural(n, "alert") for n in severities.values()],
             hovertemplate="%{x}: %{customdata}<extra></extra>",
             xaxis="x2",
@@ -466,7 +481,7 @@ def overview(profile: Profile, theme: str = "light") -> go.Figure:
         yaxis={"title": {"text": "columns"}},
         yaxis2={"anchor": "x2", "title": {"text": "alerts"}},
     )
-    return _layout(fig, "Overview", theme, kind="overview", height=280)
+    return chart_layout(fig, "Overview", theme, kind="overview", height=280)
 
 
 def column_figures(column: Column, theme: str = "light") -> list[go.Figure]:
