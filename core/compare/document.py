@@ -1,17 +1,21 @@
 """The comparison document's types: what ``compare_profiles`` returns and ``--json`` writes.
 
 TypedDicts are plain dicts at run time, so the document stays JSON as it is.
-Every figure that has a side carries ``a`` (the first dataset, the reference),
-``b`` (the second) and their ``difference`` (``b − a``; None where there is none).
+``schema/comparison.schema.json`` describes the same document as JSON Schema
+(:data:`SCHEMA_PATH`). Every figure that has a side carries ``a`` (the first
+dataset, the reference), ``b`` (the second) and their ``difference``
+(``b − a``; None where there is none).
 """
 
 # No ``from __future__ import annotations``: TypedDicts read their annotations at run time.
 
+from pathlib import Path
 from typing import Any, TypedDict
 
 from core.profiling.document import Alert
 
 __all__ = [
+    "SCHEMA_PATH",
     "CategoryChange",
     "Change",
     "ColumnComparison",
@@ -27,6 +31,9 @@ __all__ = [
     "SchemaChange",
     "Side",
 ]
+
+#: The JSON Schema of the comparison document.
+SCHEMA_PATH = Path(__file__).with_name("schema") / "comparison.schema.json"
 
 
 class Change(TypedDict):

@@ -20,14 +20,17 @@ What a reader expects of winter against summer, written down before the comparis
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import polars as pl
 import pytest
 
 from core.compare import CompareConfig, compare_profiles, load_saved_profile
+from core.compare.document import SCHEMA_PATH
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.profiling.profile import dumps, write_profile
@@ -143,6 +146,7 @@ def test_overlays_and_correlations_of_january_and_july_equal_numpy_and_polars(
 ) -> None:
     """The charts' data: both months' counts in the same buckets, and correlations on both sides."""
     found = compare_profiles(_profile(months[0]), _profile(months[1]), CompareConfig())
+    jsonschema.validate(json.loads(dumps(found)), json.loads(SCHEMA_PATH.read_text()))
     columns = {c["name"]: c for c in found["columns"]}
     frames = [pl.read_csv(p, null_values="NA", infer_schema_length=None) for p in months]
 

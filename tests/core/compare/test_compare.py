@@ -299,3 +299,49 @@ def test_lists_and_binary_values_drift_by_their_lengths_as_scipy_measures() -> N
         assert column["stats"]["length_mean"]["a"] == pytest.approx(la.mean())
     same = compare_profiles(profile_of(fa), profile_of(fa), CompareConfig())
     assert all(c["drift"] and c["drift"]["ks"] == 0 for c in same["columns"])
+
+
+def test_comparisons_follow_their_json_schema(tmp_path: Path) -> None:
+    """Removed, added, retyped and renamed columns, lists, binary values, instants: all valid.
+
+    The schema forbids unknown fields, so a field added to the document without
+    being described fails here.
+    """
+    import jsonschema
+
+    from core.compare.document import SCHEMA_PATH
+
+    schema = json.loads(SCHEMA_PATH.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    fa, fb = _table(1, 3000), _table(2, 2000, shift=1.0, cities="cdefgh")
+    fa = fa.with_columns(
+        old_name=pl.int_range(pl.len()) % 10,
+        gone=pl.lit("x"),
+        tags=pl.concat_list(pl.col("city"), pl.col("city")),
+        blob=pl.col("note").cast(pl.Binary),
+    )
+    fb = fb.with_columns(
+        new_name=pl.int_range(pl.len()) % 10,
+        added=pl.lit(1.5),
+        tags=pl.concat_list(pl.col("city")),
+        blob=pl.col("note").cast(pl.Binary),
+        paid=pl.col("paid").cast(pl.String),
+    )
+    documents = [
+        compare_profiles(profile_of(fa), profile_of(fb), CompareConfig()),
+        compare_profiles(profile_of(fa), profile_of(fa), CompareConfig()),
+        compare_profiles(
+            profile_of(fa, exact_distinct_limit=20),
+            profile_of(fb, exact_distinct_limit=20),
+            CompareConfig(),
+        ),
+    ]
+    first = documents[0]
+    assert first["schema"]["added"] and first["schema"]["removed"] and first["schema"]["retyped"]
+    assert first["schema"]["renamed"] and first["correlations"]
+    for document in documents:
+        jsonschema.validate(json.loads(dumps(document)), schema)
+    wrong = json.loads(dumps(first))
+    wrong["columns"][0]["drift"]["unknown"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(wrong, schema)
