@@ -102,12 +102,11 @@ class QtInsightsPreview(QDialog):
         sample_row = QHBoxLayout()
         sample_row.addWidget(self.sample)
         sample_row.addWidget(self.sample_rows)
-        sample_row.addWidget(QLabel("(cells of withheld or left-out columns are never in it)"))
+        sample_note = QLabel("(cells of withheld or left-out columns are never in it)")
+        sample_row.addWidget(sample_note)
         sample_row.addStretch(1)
-        for i in range(sample_row.count()):
-            widget = sample_row.itemAt(i).widget()
-            if widget is not None:
-                widget.setVisible(not comparison)  # a comparison has no rows to send
+        for widget in (self.sample, self.sample_rows, sample_note):
+            widget.setVisible(not comparison)  # a comparison has no rows to send
 
         self.body = QPlainTextEdit()
         self.body.setReadOnly(True)
