@@ -20,7 +20,7 @@ from cloud.insights import InsightsRequest, NemotronClient, generate_comparison_
 from core.compare.document import Comparison
 from desktop.models.ai import AIAccess
 from desktop.models.insights import Insights
-from desktop.models.privacy_choice import PrivacyChoice, PrivacyMemory, privacy_from_memory
+from desktop.models.privacy_choice import PrivacyChoice, PrivacyMemory
 from desktop.models.tasks import Runner
 
 __all__ = ["ComparisonInsights", "memory_key"]
@@ -53,8 +53,20 @@ class ComparisonInsights(Insights):
         comparison: Comparison | None = None,
     ) -> None:
         super().__init__(access, runner, memory)
-        self.path = memory_key(a, b)
+        self._path = memory_key(a, b)
         self.comparison = comparison
+
+    subject = "comparison"
+
+    @property
+    def path(self) -> Path:
+        """Where the choice for this pair of datasets is remembered."""
+        return self._path
+
+    @property
+    def ready(self) -> bool:
+        """Whether the comparison is there."""
+        return self.comparison is not None
 
     def set_comparison(self, comparison: Comparison | None) -> None:
         """Ask about ``comparison`` from now on; what was answered about another is forgotten."""
@@ -62,43 +74,11 @@ class ComparisonInsights(Insights):
             self.comparison = comparison
             self.clear()
 
-    @property
-    def can_ask(self) -> bool:
-        """A comparison is there and no request runs."""
-        return self.comparison is not None and not self.running
+    not_ready_line = "Compare the two datasets first: insights are about the comparison."
 
-    @property
-    def status(self) -> str:
-        """The pane's one line: what runs, what failed, or what to do."""
-        if self.error:
-            return self.error
-        if self.comparison is None:
-            return "Compare the two datasets first: insights are about the comparison."
-        if self.running:
-            return f"Asking {self.access.settings.model}…"
-        if not self.access.has_key:
-            return f"No API key for {self.access.settings.base_url}: add one in Settings → AI."
-        last = self.history[-1] if self.history else None
-        if last is not None and last.state in ("failed", "cancelled"):
-            return last.error
-        return ""
-
-    def preview(self, question: str | None = None) -> PrivacyChoice | None:
-        """What would be sent for ``question``, to review; None (and a line) when it cannot go."""
-        comparison = self.comparison
-        self.error = ""
-        if comparison is None or self.running:
-            self.changed.emit()
-            return None
-        if self._key_error():
-            return None
-        privacy = privacy_from_memory(self.memory.load(self.path), comparison)
-        text = (question or "").strip() or None
-        return PrivacyChoice(comparison, self.access.settings.model, text, privacy)
-
-    def remember(self, choice: PrivacyChoice, remember: bool) -> None:
-        """Remember ``choice`` for this pair of datasets (or forget what was remembered)."""
-        self.memory.save(self.path, choice.memory_text() if remember else None)
+    def _asked_about(self) -> Comparison | None:
+        """The comparison."""
+        return self.comparison
 
     def send(self, choice: PrivacyChoice) -> None:
         """Post exactly ``choice``'s request; the checked answer joins the history."""

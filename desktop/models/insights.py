@@ -17,11 +17,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from cloud.insights import InsightsRequest, NemotronClient, generate_insights
+from core.compare.document import Comparison
 from core.errors import LoupeError
-from core.profiling.document import Insight
+from core.profiling.document import Insight, Profile
 from desktop.models.ai import AIAccess, insights_call
 from desktop.models.events import Event
 from desktop.models.insight_cards import Card, cards, suggested_figures
@@ -84,10 +86,84 @@ class Insights:
         self.changed: Event[[]] = Event()
         self._requests = Newest(runner, self.changed.emit)
 
+    #: what the insights are about, as the pane names it ("the profile", "the comparison").
+    subject = "profile"
+
     @property
     def running(self) -> bool:
         """True while a request waits for its answer."""
         return self._requests.running
+
+    @property
+    def path(self) -> Path:
+        """Where the privacy choice is remembered (see :class:`PrivacyMemory`)."""
+        raise NotImplementedError
+
+    @property
+    def dark(self) -> bool:
+        """Whether charts are drawn dark (light by default)."""
+        return False
+
+    @property
+    def ready(self) -> bool:
+        """Whether there is something to ask about (a question may be typed)."""
+        raise NotImplementedError
+
+    def select_column(self, name: str) -> None:
+        """Show column ``name`` (a card's column was clicked); nothing by default."""
+
+    #: the status line while there is nothing to ask about.
+    not_ready_line = "Profile the file first: insights are about its profile."
+
+    def _asked_about(self) -> Profile | Comparison | None:
+        """The document the insights are about (None: not there yet)."""
+        raise NotImplementedError
+
+    @property
+    def can_ask(self) -> bool:
+        """There is something to ask about and no request runs."""
+        return self.ready and not self.running
+
+    @property
+    def status(self) -> str:
+        """The pane's one line: what runs, what failed, or what to do."""
+        if self.error:
+            return self.error
+        if not self.ready:
+            return self.not_ready_line
+        if self.running:
+            return f"Asking {self.access.settings.model}…"
+        if not self.access.has_key:
+            return f"No API key for {self.access.settings.base_url}: add one in Settings → AI."
+        last = self.history[-1] if self.history else None
+        if last is not None and last.state in ("failed", "cancelled"):
+            return last.error
+        return ""
+
+    def preview(self, question: str | None = None) -> PrivacyChoice | None:
+        """What would be sent for ``question``, to review; None (and a line) when it cannot go.
+
+        The choice starts from the one remembered at :attr:`path`, else with
+        personal columns withheld and no rows.
+        """
+        document = self._asked_about()
+        self.error = ""
+        if document is None or self.running:
+            self.changed.emit()
+            return None
+        if self._key_error():
+            return None
+        privacy = privacy_from_memory(self.memory.load(self.path), document)
+        text = (question or "").strip() or None
+        return PrivacyChoice(document, self.access.settings.model, text, privacy)
+
+    def remember(self, choice: PrivacyChoice, remember: bool) -> None:
+        """Remember ``choice`` at :attr:`path` (or forget what was remembered)."""
+        self.memory.save(self.path, choice.memory_text() if remember else None)
+
+    def send(self, choice: PrivacyChoice) -> None:
+        """Post exactly ``choice``'s request; the answer joins :attr:`history`."""
+        raise NotImplementedError
 
     def _key_error(self) -> bool:
         """Say so (and True) when there is no key to ask with."""
@@ -215,42 +291,27 @@ class DatasetInsights(Insights):
         session.events.profiled.connect(self.changed.emit)
 
     @property
-    def can_ask(self) -> bool:
-        """A profile is there and no request runs."""
-        return self.session.profile is not None and not self.running
+    def path(self) -> Path:
+        """The file's path: its privacy choice is remembered by it."""
+        return self.session.path
 
     @property
-    def status(self) -> str:
-        """The pane's one line: what runs, what failed, or what to do."""
-        if self.error:
-            return self.error
-        if self.session.profile is None:
-            return "Profile the file first: insights are about its profile."
-        if self.running:
-            return f"Asking {self.access.settings.model}…"
-        if not self.access.has_key:
-            return f"No API key for {self.access.settings.base_url}: add one in Settings → AI."
-        last = self.history[-1] if self.history else None
-        if last is not None and last.state in ("failed", "cancelled"):
-            return last.error
-        return ""
+    def ready(self) -> bool:
+        """Whether the file is profiled."""
+        return self.session.profile is not None
 
-    def preview(self, question: str | None = None) -> PrivacyChoice | None:
-        """What would be sent for ``question``, to review; None (and a line) when it cannot go."""
-        profile = self.session.profile
-        self.error = ""
-        if profile is None or self.running:
-            self.changed.emit()
-            return None
-        if self._key_error():
-            return None
-        privacy = privacy_from_memory(self.memory.load(self.session.path), profile)
-        text = (question or "").strip() or None
-        return PrivacyChoice(profile, self.access.settings.model, text, privacy)
+    @property
+    def dark(self) -> bool:
+        """Whether the window draws dark."""
+        return self.session.dark
 
-    def remember(self, choice: PrivacyChoice, remember: bool) -> None:
-        """Remember ``choice`` for this file (or forget what was remembered)."""
-        self.memory.save(self.session.path, choice.memory_text() if remember else None)
+    def select_column(self, name: str) -> None:
+        """Select ``name`` in the profile views."""
+        self.session.select_column(name)
+
+    def _asked_about(self) -> Profile | None:
+        """The profile."""
+        return self.session.profile
 
     def send(self, choice: PrivacyChoice) -> None:
         """Post exactly ``choice``'s request; the answer joins :attr:`history`."""
