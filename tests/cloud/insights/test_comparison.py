@@ -227,3 +227,13 @@ def test_generate_through_the_endpoint_returns_checked_insights(flights: dict[st
     assert [c["x"] for c in result["charts"]] == ["dep_delay"]  # the invented column dropped
     assert result["request"] == json.loads(request.body)
     assert result["question"] == "Does July matter?" and result["omitted"]["columns"] == 0
+
+
+def test_keys_the_comparison_may_gain_are_ignored(flights: dict[str, Any]) -> None:
+    comparison = copy.deepcopy(flights)
+    for column in comparison["columns"]:
+        column["overlay"] = {"x": [1, 2], "a": [0.5, 0.5], "b": [0.25, 0.75]}
+    comparison["correlations"] = {"pearson": {"columns": ["day"], "matrix": [[1.0]]}}
+    request = build_comparison_request(comparison, model="m")
+    assert b"overlay" not in request.body and b"correlations" not in request.body
+    assert request.body == build_comparison_request(flights, model="m").body
