@@ -1,6 +1,8 @@
 """A tab's Insights: Get insights, a question box, and the history of answers as cards.
 
-A thin view of a :class:`~desktop.models.insights.DatasetInsights`. Every text
+A thin view of a :class:`~desktop.models.insights.Insights`: a dataset's
+(:class:`~desktop.models.insights.DatasetInsights`) or a comparison's
+(:class:`~desktop.models.comparison_insights.ComparisonInsights`). Every text
 the model wrote is shown as plain text (a title ``<b>x</b>`` shows those
 characters), without control characters; nothing of it is executed. Each card
 says whether its evidence matches the profile — the figures it cites, not what
@@ -35,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from cloud.insights import omitted_text, printable
 from desktop.models.insight_cards import Card
-from desktop.models.insights import DatasetInsights, Exchange
+from desktop.models.insights import Exchange, Insights
 from desktop.qt_chart_view import QtChartView
 from desktop.qt_cloud_pane import subscribe
 from desktop.qt_insights_preview import QtInsightsPreview
@@ -86,7 +88,7 @@ def _plain(text: str, *, bold: bool = False, wrap: bool = True) -> QLabel:
     return label
 
 
-def card_widget(card: Card, select: Callable[[str], None]) -> QFrame:
+def card_widget(card: Card, select: Callable[[str], None], subject: str = "profile") -> QFrame:
     """One insight as a framed card; ``select(column)`` is called by its column buttons."""
     frame = QFrame()
     frame.setObjectName("verified" if card.verified else "unverified")
@@ -100,9 +102,9 @@ def card_widget(card: Card, select: Callable[[str], None]) -> QFrame:
     severity = _plain(card.severity.upper(), bold=True, wrap=False)
     severity.setStyleSheet(f"color: {colour};")
     mark = _plain(
-        "✓ Evidence matches the profile (its figures are checked, not its conclusion)"
+        f"✓ Evidence matches the {subject} (its figures are checked, not its conclusion)"
         if card.verified
-        else "✗ Evidence does not match the profile: check before relying on it",
+        else f"✗ Evidence does not match the {subject}: check before relying on it",
         bold=not card.verified,
     )
     mark.setObjectName("mark")
@@ -124,7 +126,7 @@ def card_widget(card: Card, select: Callable[[str], None]) -> QFrame:
             button.setFlat(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setStyleSheet("text-decoration: underline;")
-            button.setToolTip(f"Show {printable(column)} in the profile")
+            button.setToolTip(f"Show {printable(column)} in the {subject}")
             button.clicked.connect(lambda _=False, c=column: select(c))
             row.addWidget(button)
         row.addStretch(1)
@@ -145,7 +147,7 @@ class QtInsightsPane(QWidget):
 
     answered = Signal()
 
-    def __init__(self, insights: DatasetInsights, parent: QWidget | None = None) -> None:
+    def __init__(self, insights: Insights, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.insights = insights
         self.preview_dialog: QtInsightsPreview | None = None
@@ -208,7 +210,7 @@ class QtInsightsPane(QWidget):
         choice = self.insights.preview(question)
         if choice is None:
             return
-        remembered = self.insights.memory.load(self.insights.session.path) is not None
+        remembered = self.insights.memory.load(self.insights.path) is not None
         dialog = QtInsightsPreview(
             choice, self.insights.access.settings.base_url, remembered, self.window()
         )
@@ -228,7 +230,7 @@ class QtInsightsPane(QWidget):
         insights = self.insights
         self.get_button.setEnabled(insights.can_ask)
         self.ask_button.setEnabled(insights.can_ask)
-        self.question.setEnabled(insights.session.profile is not None)
+        self.question.setEnabled(insights.ready)
         self.cancel_button.setVisible(insights.running)
         status = insights.status
         self.line.setText(status)
@@ -259,7 +261,7 @@ class QtInsightsPane(QWidget):
             layout.insertWidget(layout.count() - 1, self._exchange_widget(exchange))
         done = [e for e in self.insights.history if e.state == "done"]
         if done and done[-1].chart_specs:
-            self.charts.show_specs(done[-1].chart_specs, dark=self.insights.session.dark)
+            self.charts.show_specs(done[-1].chart_specs, dark=self.insights.dark)
             self.charts.setVisible(True)
         elif self._charts is not None:
             self._charts.setVisible(False)
@@ -325,18 +327,19 @@ class QtInsightsPane(QWidget):
             layout.addWidget(_plain("The model found nothing to report."))
         verified = [c for c in exchange.cards if c.verified]
         unverified = [c for c in exchange.cards if not c.verified]
-        select = self.insights.session.select_column
+        select, subject = self.insights.select_column, self.insights.subject
         for card in verified:
-            layout.addWidget(card_widget(card, select))
+            layout.addWidget(card_widget(card, select, subject))
         if unverified:
             heading = _plain(
-                f"Evidence does not match the profile ({len(unverified)}): the figures these "
-                "cite are not the profile's. Shown for completeness; check before relying on them.",
+                f"Evidence does not match the {subject} ({len(unverified)}): the figures these "
+                f"cite are not the {subject}'s. Shown for completeness; check before relying on "
+                "them.",
                 bold=True,
             )
             heading.setObjectName("unverified_heading")
             heading.setStyleSheet("color: #b9770e; margin-top: 8px;")
             layout.addWidget(heading)
             for card in unverified:
-                layout.addWidget(card_widget(card, select))
+                layout.addWidget(card_widget(card, select, subject))
         return box

@@ -1,9 +1,11 @@
 """The insights privacy preview: the exact request, and what of the file goes in it.
 
-A thin view of a :class:`~desktop.models.privacy_choice.PrivacyChoice`: each
-column can be sent, sent as counts only or left out (those that look personal
-are marked with what they seem to hold, and start as counts only), a sample of
-raw rows can be turned on (off by default), and the body shown — pretty-printed,
+A thin view of a :class:`~desktop.models.privacy_choice.PrivacyChoice`, about
+a profile or a comparison of two datasets: each column can be sent, sent as
+counts only or left out (those that look personal are marked with what they
+seem to hold, and start as counts only), for a profile a sample of raw rows
+can be turned on (off by default; a comparison never sends a row, and the
+dialog says so), and the body shown — pretty-printed,
 read-only — is rebuilt at every change. Send posts exactly that body: the request
 as cut to fit its token budget, the summary line saying what was left out.
 """
@@ -55,16 +57,23 @@ class QtInsightsPreview(QDialog):
         # Long: the dialog's parts, top to bottom in the order the user reads them.
         super().__init__(parent)
         self.choice = choice
-        self.setWindowTitle("Get insights — what is sent")
+        comparison = not choice.sends_rows
+        about = " on the comparison" if comparison else ""
+        self.setWindowTitle(f"Get insights{about} — what is sent")
         self.resize(980, 720)
         intro = QLabel()
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         asked = f"the question “{choice.question}”" if choice.question else "general insights"
+        holds = (
+            "It holds the comparison's statistics of A (the reference) and B: no row of either "
+            "file is ever sent."
+            if comparison
+            else "It holds the profile's statistics, not the file."
+        )
         intro.setText(
             f"Nothing has left this computer yet. Send posts exactly the request below to "
-            f"{endpoint.rstrip('/')}/chat/completions, asking {choice.model} for {asked}. "
-            "It holds the profile's statistics, not the file."
+            f"{endpoint.rstrip('/')}/chat/completions, asking {choice.model} for {asked}. " + holds
         )
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -93,8 +102,11 @@ class QtInsightsPreview(QDialog):
         sample_row = QHBoxLayout()
         sample_row.addWidget(self.sample)
         sample_row.addWidget(self.sample_rows)
-        sample_row.addWidget(QLabel("(cells of withheld or left-out columns are never in it)"))
+        sample_note = QLabel("(cells of withheld or left-out columns are never in it)")
+        sample_row.addWidget(sample_note)
         sample_row.addStretch(1)
+        for widget in (self.sample, self.sample_rows, sample_note):
+            widget.setVisible(not comparison)  # a comparison has no rows to send
 
         self.body = QPlainTextEdit()
         self.body.setReadOnly(True)
@@ -106,7 +118,11 @@ class QtInsightsPreview(QDialog):
         split.addWidget(self.body)
         split.setSizes([380, 600])
 
-        self.remember = QCheckBox("Remember these choices for this file")
+        self.remember = QCheckBox(
+            "Remember these choices for these two datasets"
+            if comparison
+            else "Remember these choices for this file"
+        )
         self.remember.setChecked(remembered)
         buttons = QDialogButtonBox()
         self.send_button = buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)

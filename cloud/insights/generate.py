@@ -1,18 +1,19 @@
-"""Insights on a profile: the prompt, the model's answer, parsed and checked."""
+"""Insights on a profile or on a comparison: the prompt, the model's answer, parsed and checked."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from cloud.errors import InsightsError
-from cloud.insights.contract import parse_answer
+from cloud.insights.contract import InsightsAnswer, parse_answer
 from cloud.insights.nemotron import NemotronClient
 from cloud.insights.privacy import MAX_SAMPLE_ROWS, Privacy
-from cloud.insights.request import InsightsRequest, build_request
-from cloud.insights.verify import verify
+from cloud.insights.request import InsightsRequest, build_comparison_request, build_request
+from cloud.insights.verify import verify, verify_comparison
 
-__all__ = ["generate_insights"]
+__all__ = ["generate_comparison_insights", "generate_insights"]
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +42,50 @@ def generate_insights(
         request = build_request(
             profile, model=client.settings.model, question=question, privacy=privacy
         )
+    checked = verify(_answer(client, request), profile)
+    return _document(client, question, checked, request)
+
+
+def generate_comparison_insights(
+    client: NemotronClient,
+    comparison: Mapping[str, Any],
+    question: str | None = None,
+    *,
+    privacy: Privacy | None = None,
+    request: InsightsRequest | None = None,
+) -> dict[str, Any]:
+    """Ask the model what changed in ``comparison`` and whether it matters; the checked answer.
+
+    As :func:`generate_insights`, for a comparison document: sends ``request`` if
+    given (the one previewed), else builds it within ``privacy`` (never with raw
+    rows), and checks every evidence figure against ``comparison`` (see
+    :func:`cloud.insights.verify.verify_comparison`).
+    """
+    if request is None:
+        request = build_comparison_request(
+            comparison, model=client.settings.model, question=question, privacy=privacy
+        )
+    checked = verify_comparison(_answer(client, request), comparison)
+    return _document(client, question, checked, request)
+
+
+def _answer(client: NemotronClient, request: InsightsRequest) -> InsightsAnswer:
+    """The model's answer to ``request``, asked once more if it does not follow the contract."""
     problem = ""
     for _ in range(2):
         content = client.send(request.body)
         try:
-            answer = parse_answer(content)
-            break
+            return parse_answer(content)
         except ValueError as exc:
             problem = str(exc).splitlines()[0][:200]
             log.warning("model answer rejected", extra={"problem": problem})
-    else:
-        raise InsightsError(f"the model's answer did not follow the format twice ({problem})")
-    checked = verify(answer, profile)
+    raise InsightsError(f"the model's answer did not follow the format twice ({problem})")
+
+
+def _document(
+    client: NemotronClient, question: str | None, checked: InsightsAnswer, request: InsightsRequest
+) -> dict[str, Any]:
+    """The checked answer as kept: the model, the question, the request and what it left out."""
     return {
         "model": client.settings.model,
         "question": question,

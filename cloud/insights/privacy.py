@@ -1,11 +1,11 @@
-"""What of a profile may reach the model: columns left out, values hidden, personal data flagged.
+"""What of a profile or a comparison may reach the model: columns left out, values hidden.
 
 A :class:`Privacy` says which columns are left out of the request altogether,
 which keep their statistics but not their values (top values, text extremes,
 sample cells), and how many raw rows go with it (none unless the user asks; 20
 at most). :func:`personal_columns` flags columns that look like personal data —
 e-mail addresses, phone numbers, card numbers, national ids, IBANs, names —
-from their names and from the values the profile holds, and
+from their names and from the values the profile (or the comparison) holds, and
 :func:`default_privacy` hides their values until the user decides otherwise.
 """
 
@@ -94,25 +94,51 @@ def _value_kind(value: str) -> str | None:
 
 
 def _values(column: Mapping[str, Any]) -> Iterable[str]:
-    """The text values a column's profile holds."""
+    """The text values a column's entry holds (of a profile, or of a comparison: both sides)."""
     for top in column.get("top_values") or []:
         if isinstance(top.get("value"), str):
             yield top["value"]
+    categories = column.get("categories")
+    if isinstance(categories, Mapping):
+        for key in ("appeared", "vanished"):
+            for found in categories.get(key) or []:
+                if isinstance(found.get("value"), str):
+                    yield found["value"]
+    kind = column.get("kind")
+    kinds = set(kind.values()) if isinstance(kind, Mapping) else {kind}
+    if not kinds & {"categorical", "text"}:
+        return
+    stats = column.get("stats")
+    if not isinstance(stats, Mapping):
+        stats = {}
     for key in ("min", "max"):
-        if column.get("kind") in ("categorical", "text") and isinstance(column.get(key), str):
+        if isinstance(column.get(key), str):
             yield column[key]
+        sided = stats.get(key)
+        if isinstance(sided, Mapping):
+            yield from (sided[s] for s in ("a", "b") if isinstance(sided.get(s), str))
 
 
-def personal_columns(profile: Mapping[str, Any]) -> dict[str, str]:
+def _entries(document: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
+    """Each column of a profile or a comparison and its entry (empty for one side's only)."""
+    for column in document.get("columns", []):
+        yield str(column.get("name", "")), column
+    schema = document.get("schema")
+    if isinstance(schema, Mapping):  # a comparison: the columns of one side only
+        for name in [*schema.get("added", []), *schema.get("removed", [])]:
+            yield str(name), {}
+
+
+def personal_columns(document: Mapping[str, Any]) -> dict[str, str]:
     """Columns that look like personal data, with what they seem to hold.
 
-    A column is flagged by its name, or when most of the text values its profile
-    holds (top values, text extremes) look like e-mail addresses, phone, card or
-    id numbers.
+    ``document`` is a profile or a comparison. A column is flagged by its name,
+    or when most of the text values it holds (top values, text extremes, the
+    categories a comparison found on one side only) look like e-mail addresses,
+    phone, card or id numbers.
     """
     found: dict[str, str] = {}
-    for column in profile.get("columns", []):
-        name = str(column.get("name", ""))
+    for name, column in _entries(document):
         lowered = re.sub(r"[_\-.\s]+", " ", name.lower())
         for pattern, what in _NAMES:
             if pattern.search(lowered):
@@ -126,6 +152,6 @@ def personal_columns(profile: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def default_privacy(profile: Mapping[str, Any]) -> Privacy:
-    """No rows, and the values of columns that look personal hidden."""
-    return Privacy(hidden=frozenset(personal_columns(profile)))
+def default_privacy(document: Mapping[str, Any]) -> Privacy:
+    """No rows, and the values of columns that look personal hidden (a profile or a comparison)."""
+    return Privacy(hidden=frozenset(personal_columns(document)))

@@ -40,8 +40,12 @@ __all__ = [
     "Omitted",
     "PromptData",
     "chat_messages",
+    "cut_text",
+    "listed_alerts",
     "omitted_text",
     "prompt_data",
+    "rounded",
+    "short_value",
     "shown_names",
 ]
 
@@ -118,10 +122,14 @@ def omitted_text(omitted: Mapping[str, Any] | None) -> str:
 
 @dataclass(frozen=True)
 class PromptData:
-    """The data block of a prompt and what was left out of it."""
+    """The data block of a prompt and what was left out of it.
+
+    ``listed`` is the length of its longest list of columns (None: its ``columns``).
+    """
 
     data: dict[str, Any]
     omitted: Omitted
+    listed: int | None = None
 
 
 def shown_names(names: Iterable[str]) -> dict[str, str]:
@@ -148,21 +156,21 @@ def shown_names(names: Iterable[str]) -> dict[str, str]:
     return shown
 
 
-def _short(value: Any) -> Any:
+def short_value(value: Any) -> Any:
     """A value cut to a length fit for a prompt, its figures rounded."""
     if isinstance(value, str) and len(value) > _VALUE_CHARS:
         return value[:_VALUE_CHARS] + "…"
-    return _figure(value)
+    return rounded(value)
 
 
-def _figure(value: Any) -> Any:
+def rounded(value: Any) -> Any:
     """``value`` with its floats rounded to :data:`FIGURE_DIGITS` significant digits."""
     if isinstance(value, float) and math.isfinite(value):
         return float(f"{value:.{FIGURE_DIGITS}g}")
     if isinstance(value, dict):
-        return {k: _figure(v) for k, v in value.items()}
+        return {k: rounded(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_figure(v) for v in value]
+        return [rounded(v) for v in value]
     return value
 
 
@@ -204,7 +212,7 @@ def prompt_data(
     listed = kept[: max(0, max_columns)]
     visible = {str(c.get("name", "")) for c in listed}
     raw = profile.get("dataset", {})
-    dataset = {k: _figure(raw[k]) for k in _DATASET_FIELDS if k in raw}
+    dataset = {k: rounded(raw[k]) for k in _DATASET_FIELDS if k in raw}
     omitted_columns = len(kept) - len(listed)
     if omitted_columns > 0:
         dataset["columns_not_shown"] = omitted_columns  # the model knows there is more
@@ -214,24 +222,13 @@ def prompt_data(
         "dataset": dataset,
         "columns": [_column_digest(c, privacy, names) for c in listed],
     }
-    candidates = [
-        a
-        for a in profile.get("alerts", [])
-        if not privacy.excluded.intersection(a.get("columns") or [])
-    ]
-    candidates.sort(
-        key=lambda a: (
-            not visible.issuperset(a.get("columns") or []),
-            _SEVERITY_RANK.get(str(a.get("severity")), len(_SEVERITY_RANK)),
-        )
+    data["alerts"], counted = listed_alerts(
+        profile.get("alerts", []), privacy, names, visible, max_alerts
     )
-    shown_alerts = candidates[: max(0, max_alerts)]
-    data["alerts"] = [_alert_digest(a, privacy, names) for a in shown_alerts]
-    counted = Counter(str(a.get("kind")) for a in candidates[len(shown_alerts) :])
     if counted:
-        data["alerts_not_shown"] = dict(counted.most_common())
+        data["alerts_not_shown"] = counted
     data["strong_correlations"] = [
-        {**c, "columns": [names.get(n, n) for n in c["columns"]], "value": _figure(c["value"])}
+        {**c, "columns": [names.get(n, n) for n in c["columns"]], "value": rounded(c["value"])}
         for c in _strong_correlations(profile)
         if not privacy.excluded.intersection(c["columns"])
     ]
@@ -244,14 +241,36 @@ def prompt_data(
         data["sample_rows"] = {
             "columns": [names.get(columns[i], columns[i]) for i in shown],
             "rows": [
-                [_short(row[i]) for i in shown]
+                [short_value(row[i]) for i in shown]
                 for row in head.get("rows", [])[: privacy.sample_rows]
             ],
         }
     cut = sum(1 for c in listed if names.get(str(c.get("name", ""))) != c.get("name"))
-    return PromptData(
-        data, Omitted(max(0, omitted_columns), dict(counted.most_common()), names_cut=cut)
+    return PromptData(data, Omitted(max(0, omitted_columns), counted, names_cut=cut))
+
+
+def listed_alerts(
+    alerts: Iterable[Mapping[str, Any]],
+    privacy: Privacy,
+    names: Mapping[str, str],
+    visible: set[str],
+    max_alerts: int,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The alerts the model is shown, and those left out counted by kind (most first).
+
+    Alerts on a column ``privacy`` leaves out are dropped; of the rest, those on
+    ``visible`` columns and the most severe come first, at most ``max_alerts``.
+    """
+    candidates = [a for a in alerts if not privacy.excluded.intersection(a.get("columns") or [])]
+    candidates.sort(
+        key=lambda a: (
+            not visible.issuperset(a.get("columns") or []),
+            _SEVERITY_RANK.get(str(a.get("severity")), len(_SEVERITY_RANK)),
+        )
     )
+    shown = candidates[: max(0, max_alerts)]
+    counted = Counter(str(a.get("kind")) for a in candidates[len(shown) :])
+    return [_alert_digest(a, privacy, names) for a in shown], dict(counted.most_common())
 
 
 def _alert_digest(
@@ -262,7 +281,7 @@ def _alert_digest(
     entry: dict[str, Any] = {
         "kind": alert.get("kind"),
         "columns": [names.get(c, c) for c in columns],
-        "value": _figure(alert.get("value")),
+        "value": rounded(alert.get("value")),
         "severity": alert.get("severity"),
     }
     # A message may quote a value ("'card' has a single value ('4111 …')").
@@ -275,11 +294,11 @@ def _alert_digest(
         if names.get(column, column) != column:
             message = message.replace(repr(column), repr(names[column]))
             message = message.replace(column, names[column])
-    entry["message"] = _cut(message, _MESSAGE_CHARS)
+    entry["message"] = cut_text(message, _MESSAGE_CHARS)
     return entry
 
 
-def _cut(text: str, limit: int) -> str:
+def cut_text(text: str, limit: int) -> str:
     """``text``, cut to ``limit`` characters ending in "…" if longer."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -291,20 +310,20 @@ def _column_digest(
     name = str(column.get("name", ""))
     entry: dict[str, Any] = {"name": names.get(name, name)}
     if not privacy.shows_values_of(name):
-        entry.update({k: _short(column[k]) for k in _COUNT_FIELDS if k in column})
+        entry.update({k: short_value(column[k]) for k in _COUNT_FIELDS if k in column})
         entry["values_withheld"] = True
         return entry
-    entry.update({k: _short(column[k]) for k in _COLUMN_FIELDS if k in column})
+    entry.update({k: short_value(column[k]) for k in _COLUMN_FIELDS if k in column})
     # A value that occurs once is a row's content, not an aggregate.
     repeated = [
-        {"value": _short(t["value"]), "count": t["count"]}
+        {"value": short_value(t["value"]), "count": t["count"]}
         for t in column.get("top_values", [])
         if t.get("count", 0) >= 2
     ][:_TOP_VALUES]
     if repeated:
         entry["top_values"] = repeated
     if "length" in column:
-        entry["length"] = {k: _figure(column["length"].get(k)) for k in ("min", "mean", "max")}
+        entry["length"] = {k: rounded(column["length"].get(k)) for k in ("min", "mean", "max")}
     return entry
 
 
@@ -325,11 +344,20 @@ def _strong_correlations(profile: Mapping[str, Any], floor: float = 0.5) -> list
     return sorted(found, key=lambda f: -abs(f["value"]))[:20]
 
 
-def chat_messages(data: dict[str, Any], question: str | None = None) -> list[dict[str, str]]:
-    """The chat: a system message, then ``data`` and the question as fenced JSON."""
-    user = "<<<PROFILE\n" + json.dumps(data, ensure_ascii=False, default=str) + "\nPROFILE>>>"
+def chat_messages(
+    data: dict[str, Any],
+    question: str | None = None,
+    *,
+    system: str = _SYSTEM,
+    fence: str = "PROFILE",
+) -> list[dict[str, str]]:
+    """The chat: a system message, then ``data`` and the question as fenced JSON.
+
+    ``data`` goes between ``<<<{fence}`` and ``{fence}>>>``, the markers ``system`` names.
+    """
+    user = f"<<<{fence}\n" + json.dumps(data, ensure_ascii=False, default=str) + f"\n{fence}>>>"
     if question:
         user += (
             "\n<<<QUESTION\n" + json.dumps(question[:2000], ensure_ascii=False) + "\nQUESTION>>>"
         )
-    return [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]

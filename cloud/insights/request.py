@@ -1,6 +1,7 @@
 """An insights request exactly as it will leave the machine, to show before it is sent.
 
-:func:`build_request` makes the bytes :meth:`NemotronClient.send` posts — the
+:func:`build_request` (about a profile) and :func:`build_comparison_request`
+(about a comparison of two datasets) make the bytes :meth:`NemotronClient.send` posts — the
 preview a user reads *is* the request, not a description of it — and counts
 what of the file is in it: the values, and the raw rows (none unless asked).
 
@@ -13,10 +14,12 @@ what was.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from cloud.errors import InsightsError
+from cloud.insights.comparison_prompt import COMPARISON_FENCE, COMPARISON_SYSTEM, comparison_data
 from cloud.insights.contract import answer_schema
 from cloud.insights.nemotron import chat_body
 from cloud.insights.privacy import MAX_SAMPLE_ROWS, Privacy
@@ -24,6 +27,7 @@ from cloud.insights.prompt import (
     MAX_PROMPT_ALERTS,
     MAX_PROMPT_COLUMNS,
     Omitted,
+    PromptData,
     chat_messages,
     prompt_data,
 )
@@ -31,6 +35,8 @@ from cloud.insights.prompt import (
 __all__ = [
     "MAX_REQUEST_TOKENS",
     "InsightsRequest",
+    "Subject",
+    "build_comparison_request",
     "build_request",
     "estimated_tokens",
     "prompt_messages",
@@ -41,6 +47,9 @@ __all__ = [
 #: (digits take more tokens than letters).
 MAX_REQUEST_TOKENS = 32_000
 _BYTES_PER_TOKEN = 4
+
+#: What a request asks about: a profile, or the comparison of two datasets.
+Subject = Literal["profile", "comparison"]
 
 
 def estimated_tokens(body: bytes) -> int:
@@ -54,7 +63,7 @@ def estimated_tokens(body: bytes) -> int:
 
 @dataclass(frozen=True)
 class InsightsRequest:
-    """A chat-completions request for insights on a profile.
+    """A chat-completions request for insights on a profile or on a comparison.
 
     Attributes:
         body: the exact bytes to post.
@@ -63,6 +72,7 @@ class InsightsRequest:
         raw_rows: how many rows of raw data it carries.
         omitted: what was left out or cut to keep it within its budget.
         budget: the most tokens (estimated) it was allowed.
+        subject: what it asks about ("comparison": never any raw row).
     """
 
     body: bytes
@@ -71,6 +81,7 @@ class InsightsRequest:
     raw_rows: int
     omitted: Omitted = field(default_factory=Omitted)
     budget: int = MAX_REQUEST_TOKENS
+    subject: Subject = "profile"
 
     @property
     def tokens(self) -> int:
@@ -113,12 +124,67 @@ def build_request(
         InsightsError: even with no column or alert listed it would be over ``budget``.
     """
     privacy = privacy or Privacy()
+    return _fitted(
+        lambda columns, alerts: prompt_data(
+            profile, privacy, max_columns=columns, max_alerts=alerts
+        ),
+        lambda data: chat_messages(data, question),
+        model=model,
+        privacy=privacy,
+        budget=budget,
+        subject="profile",
+    )
+
+
+def build_comparison_request(
+    comparison: Mapping[str, Any],
+    *,
+    model: str,
+    question: str | None = None,
+    privacy: Privacy | None = None,
+    budget: int = MAX_REQUEST_TOKENS,
+) -> InsightsRequest:
+    """The request asking ``model`` what changed in ``comparison`` and whether it matters.
+
+    As :func:`build_request`, for a comparison document (see
+    :mod:`cloud.insights.comparison_prompt`): the same answer contract, the same
+    budget. No raw row is ever sent: ``privacy``'s sample is dropped.
+
+    Raises:
+        InsightsError: even with no column or alert listed it would be over ``budget``.
+    """
+    privacy = replace(privacy or Privacy(), sample_rows=0)
+    return _fitted(
+        lambda columns, alerts: comparison_data(
+            comparison, privacy, max_columns=columns, max_alerts=alerts
+        ),
+        lambda data: chat_messages(
+            data, question, system=COMPARISON_SYSTEM, fence=COMPARISON_FENCE
+        ),
+        model=model,
+        privacy=privacy,
+        budget=budget,
+        subject="comparison",
+    )
+
+
+def _fitted(
+    prompt_of: Callable[[int, int], PromptData],
+    messages_of: Callable[[dict[str, Any]], list[dict[str, str]]],
+    *,
+    model: str,
+    privacy: Privacy,
+    budget: int,
+    subject: Subject,
+) -> InsightsRequest:
+    """The request of ``prompt_of(columns, alerts)``, with as many listed as fit ``budget``."""
     columns, alerts = MAX_PROMPT_COLUMNS, MAX_PROMPT_ALERTS
     while True:
-        prompt = prompt_data(profile, privacy, max_columns=columns, max_alerts=alerts)
-        body = chat_body(model, chat_messages(prompt.data, question), answer_schema())
+        prompt = prompt_of(columns, alerts)
+        body = chat_body(model, messages_of(prompt.data), answer_schema())
         tokens = estimated_tokens(body)
-        listed, noted = len(prompt.data["columns"]), len(prompt.data["alerts"])
+        listed = len(prompt.data["columns"]) if prompt.listed is None else prompt.listed
+        noted = len(prompt.data["alerts"])
         if tokens <= budget:
             break
         if listed == 0 and noted == 0:
@@ -138,6 +204,7 @@ def build_request(
         raw_rows=rows,
         omitted=prompt.omitted,
         budget=budget,
+        subject=subject,
     )
 
 

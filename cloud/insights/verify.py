@@ -1,6 +1,8 @@
-"""Checking the model's evidence against the profile it describes.
+"""Checking the model's evidence against the profile or the comparison it describes.
 
-Every evidence value is compared with the profile: an insight is marked
+Every evidence value is compared with the profile (:func:`verify`) or the
+comparison (:func:`verify_comparison`, its figures named as
+:mod:`cloud.insights.comparison_figures` says): an insight is marked
 ``"verified"`` when it cites evidence, every piece of it matches the profile
 and every column it names exists — which says its figures are the profile's,
 not that what it concludes from them is right. Otherwise it is kept but marked
@@ -16,7 +18,8 @@ How a value matches:
   profile's — within half a unit of its last digit, and written with at least
   two significant digits — or equal it, or equal it as the model was shown it
   (:data:`~cloud.insights.prompt.FIGURE_DIGITS` significant digits). "78.4%" and
-  78.4 stand for 0.784 of a ``…fraction`` metric;
+  78.4 stand for 0.784 of a ``…fraction`` or ``…share`` metric (of a
+  comparison's ``missing_fraction.b`` too);
 * numbers written as text: strictly — digits, an optional decimal part and
   exponent, thousands separated by commas only in whole groups ("1,234,567";
   "0,300" and "1,23" are not numbers);
@@ -27,14 +30,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cloud.insights.comparison_figures import comparison_columns, comparison_figure, split_side
 from cloud.insights.contract import InsightsAnswer
 from cloud.insights.prompt import FIGURE_DIGITS, shown_names
 
-__all__ = ["parse_number", "verify"]
+__all__ = ["parse_number", "verify", "verify_comparison"]
 
 _NUMBER = re.compile(
     r"(?P<sign>[+-]?)"
@@ -122,7 +126,7 @@ def _matches(claimed: Any, actual: Any, metric: str) -> bool:
         value, percent = number
         if percent:
             return _rounds_from(value.scaleb(-2), actual)
-        as_percent = metric.endswith("fraction") and 1 < value <= 100
+        as_percent = metric.endswith(("fraction", "share")) and 1 < value <= 100
         if as_percent and _rounds_from(value.scaleb(-2), actual):
             return True  # 78.4 meaning 78.4%
         return _rounds_from(value, actual)
@@ -143,8 +147,43 @@ def verify(answer: InsightsAnswer, profile: Mapping[str, Any]) -> InsightsAnswer
     matches the profile, and every column it names exists. Names are given
     back as the profile spells them.
     """
-    known = {str(c["name"]) for c in profile.get("columns", [])}
-    names = {shown: full for full, shown in shown_names(known).items()}
+    known = [str(c["name"]) for c in profile.get("columns", [])]
+    return _checked(answer, known, lambda metric, column: _metric_value(profile, metric, column))
+
+
+def verify_comparison(answer: InsightsAnswer, comparison: Mapping[str, Any]) -> InsightsAnswer:
+    """Mark each insight verified or unverified against ``comparison``; drop unknown charts.
+
+    As :func:`verify`, the metrics named in the vocabulary of
+    :mod:`cloud.insights.comparison_figures` (``mean.b``, ``psi``…) and the
+    columns those of either side; a ``….a``, ``….b`` or ``….difference`` of
+    a fraction or share may be written as a percentage.
+    """
+
+    def lookup(metric: str, column: str | None) -> Any:
+        return comparison_figure(comparison, metric, column)
+
+    return _checked(answer, comparison_columns(comparison), lookup, figure=_figure_name)
+
+
+def _figure_name(metric: str) -> str:
+    """The figure a comparison's metric names, without its side (for the percentage rule)."""
+    return split_side(metric)[0]
+
+
+def _checked(
+    answer: InsightsAnswer,
+    known_columns: list[str],
+    lookup: Callable[[str, str | None], Any],
+    figure: Callable[[str], str] = str,
+) -> InsightsAnswer:
+    """``answer`` with each insight's status set by ``lookup`` (metric, column) → actual value.
+
+    Raises nothing: a figure ``lookup`` cannot find (KeyError, StopIteration…)
+    leaves its insight unverified.
+    """
+    known = set(known_columns)
+    names = {shown: full for full, shown in shown_names(known_columns).items()}
 
     def resolve(name: str) -> str | None:
         return name if name in known else names.get(name)
@@ -163,11 +202,11 @@ def verify(answer: InsightsAnswer, profile: Mapping[str, Any]) -> InsightsAnswer
             # Not validated again: the profile's name may be longer than the model may write.
             evidence.append(item.model_copy(update={"column": column}))
             try:
-                actual = _metric_value(profile, item.metric, column)
+                actual = lookup(item.metric, column)
             except (KeyError, StopIteration, TypeError, ValueError):
                 ok = False
                 continue
-            ok = ok and _matches(item.value, actual, item.metric)
+            ok = ok and _matches(item.value, actual, figure(item.metric))
         named = [full or shown for full, shown in zip(columns, insight.columns, strict=True)]
         update = {
             "columns": named,

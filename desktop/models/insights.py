@@ -1,5 +1,8 @@
 """A dataset's insights and questions, without Qt: what was asked, what came back, what runs.
 
+:class:`Insights` holds what any subject's insights share (the history, the
+request running, Cancel); a comparison's are in
+:mod:`desktop.models.comparison_insights`.
 :class:`DatasetInsights` belongs to one :class:`~desktop.models.session.DatasetSession`.
 :meth:`~DatasetInsights.preview` makes the :class:`PrivacyChoice` the user
 reviews (starting from the choice remembered for the file, else with personal
@@ -14,11 +17,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
-from cloud.insights import InsightsRequest, generate_insights
+from cloud.insights import InsightsRequest, NemotronClient, generate_insights
+from core.compare.document import Comparison
 from core.errors import LoupeError
-from core.profiling.document import Insight
+from core.profiling.document import Insight, Profile
 from desktop.models.ai import AIAccess, insights_call
 from desktop.models.events import Event
 from desktop.models.insight_cards import Card, cards, suggested_figures
@@ -32,7 +37,7 @@ from desktop.models.sections import figure_specs
 from desktop.models.session import DatasetSession
 from desktop.models.tasks import Newest, Progress, Runner, describe_error
 
-__all__ = ["DatasetInsights", "Exchange"]
+__all__ = ["DatasetInsights", "Exchange", "Insights"]
 
 State = Literal["asking", "done", "failed", "cancelled"]
 
@@ -58,24 +63,21 @@ class Exchange:
         return sum(card.verified for card in self.cards)
 
 
-class DatasetInsights:
-    """Insights on one dataset; see the module docstring.
+class Insights:
+    """What a pane of insights drives: the history, the request running, cancel.
+
+    The subject (a dataset's profile, a comparison) is the subclass's; it
+    previews a :class:`PrivacyChoice` and sends it with :meth:`_ask`.
 
     Args:
-        session: the dataset (its profile is what is asked about).
         access: the endpoint, model and key.
         runner: runs the requests in the background.
-        memory: remembers each file's privacy choice.
+        memory: remembers each subject's privacy choice.
     """
 
     def __init__(
-        self,
-        session: DatasetSession,
-        access: AIAccess,
-        runner: Runner,
-        memory: PrivacyMemory | None = None,
+        self, access: AIAccess, runner: Runner, memory: PrivacyMemory | None = None
     ) -> None:
-        self.session = session
         self.access = access
         self.memory: PrivacyMemory = memory or DictMemory()
         self.history: list[Exchange] = []
@@ -83,8 +85,9 @@ class DatasetInsights:
         self.error = ""
         self.changed: Event[[]] = Event()
         self._requests = Newest(runner, self.changed.emit)
-        session.events.cleared.connect(self.clear)
-        session.events.profiled.connect(self.changed.emit)
+
+    #: what the insights are about, as the pane names it ("the profile", "the comparison").
+    subject = "profile"
 
     @property
     def running(self) -> bool:
@@ -92,17 +95,42 @@ class DatasetInsights:
         return self._requests.running
 
     @property
+    def path(self) -> Path:
+        """Where the privacy choice is remembered (see :class:`PrivacyMemory`)."""
+        raise NotImplementedError
+
+    @property
+    def dark(self) -> bool:
+        """Whether charts are drawn dark (light by default)."""
+        return False
+
+    @property
+    def ready(self) -> bool:
+        """Whether there is something to ask about (a question may be typed)."""
+        raise NotImplementedError
+
+    def select_column(self, name: str) -> None:
+        """Show column ``name`` (a card's column was clicked); nothing by default."""
+
+    #: the status line while there is nothing to ask about.
+    not_ready_line = "Profile the file first: insights are about its profile."
+
+    def _asked_about(self) -> Profile | Comparison | None:
+        """The document the insights are about (None: not there yet)."""
+        raise NotImplementedError
+
+    @property
     def can_ask(self) -> bool:
-        """A profile is there and no request runs."""
-        return self.session.profile is not None and not self.running
+        """There is something to ask about and no request runs."""
+        return self.ready and not self.running
 
     @property
     def status(self) -> str:
         """The pane's one line: what runs, what failed, or what to do."""
         if self.error:
             return self.error
-        if self.session.profile is None:
-            return "Profile the file first: insights are about its profile."
+        if not self.ready:
+            return self.not_ready_line
         if self.running:
             return f"Asking {self.access.settings.model}…"
         if not self.access.has_key:
@@ -113,30 +141,49 @@ class DatasetInsights:
         return ""
 
     def preview(self, question: str | None = None) -> PrivacyChoice | None:
-        """What would be sent for ``question``, to review; None (and a line) when it cannot go."""
-        profile = self.session.profile
+        """What would be sent for ``question``, to review; None (and a line) when it cannot go.
+
+        The choice starts from the one remembered at :attr:`path`, else with
+        personal columns withheld and no rows.
+        """
+        document = self._asked_about()
         self.error = ""
-        if profile is None or self.running:
+        if document is None or self.running:
             self.changed.emit()
             return None
-        if not self.access.has_key:
-            self.error = (
-                f"No API key for {self.access.settings.base_url}: add one in Settings → AI."
-            )
-            self.changed.emit()
+        if self._key_error():
             return None
-        privacy = privacy_from_memory(self.memory.load(self.session.path), profile)
+        privacy = privacy_from_memory(self.memory.load(self.path), document)
         text = (question or "").strip() or None
-        return PrivacyChoice(profile, self.access.settings.model, text, privacy)
+        return PrivacyChoice(document, self.access.settings.model, text, privacy)
 
     def remember(self, choice: PrivacyChoice, remember: bool) -> None:
-        """Remember ``choice`` for this file (or forget what was remembered)."""
-        self.memory.save(self.session.path, choice.memory_text() if remember else None)
+        """Remember ``choice`` at :attr:`path` (or forget what was remembered)."""
+        self.memory.save(self.path, choice.memory_text() if remember else None)
 
     def send(self, choice: PrivacyChoice) -> None:
         """Post exactly ``choice``'s request; the answer joins :attr:`history`."""
-        profile = self.session.profile
-        if profile is None or self.running:
+        raise NotImplementedError
+
+    def _key_error(self) -> bool:
+        """Say so (and True) when there is no key to ask with."""
+        if self.access.has_key:
+            return False
+        self.error = f"No API key for {self.access.settings.base_url}: add one in Settings → AI."
+        self.changed.emit()
+        return True
+
+    def _ask(
+        self,
+        choice: PrivacyChoice,
+        call: Callable[[NemotronClient, InsightsRequest], dict[str, Any]],
+        figures: Callable[[dict[str, Any]], list[dict[str, Any]]],
+    ) -> None:
+        """Post ``choice``'s request through ``call`` in the background; the answer joins history.
+
+        ``figures`` draws the charts of the checked answer (as chart specs).
+        """
+        if self.running:
             return
         request = choice.request()
         self.error = ""
@@ -148,18 +195,13 @@ class DatasetInsights:
             return
         exchange = Exchange(choice.question, client.settings.model, request)
         self.history.append(exchange)
-        question, theme = choice.question, "dark" if self.session.dark else "light"
-        rows = self.session.base  # the rows the window holds, for scatter and line charts
 
         def run(progress: Progress, cancelled: Callable[[], bool]) -> Any:
             try:
-                result = insights_call(
-                    lambda: generate_insights(client, dict(profile), question, request=request)
-                )
+                result = insights_call(lambda: call(client, request))
             finally:
                 client.close()
-            figures = suggested_figures(profile, result.get("charts", []), theme, rows)
-            return cards(result), result.get("insights", []), figure_specs(figures)
+            return cards(result), result.get("insights", []), figures(result)
 
         def finished(answer: tuple[list[Card], list[dict[str, Any]], list[dict[str, Any]]]) -> None:
             exchange.cards, exchange.insights, exchange.chart_specs = answer
@@ -224,3 +266,66 @@ class DatasetInsights:
         self._requests.invalidate()
         self.history, self.error = [], ""
         self.changed.emit()
+
+
+class DatasetInsights(Insights):
+    """Insights on one dataset; see the module docstring.
+
+    Args:
+        session: the dataset (its profile is what is asked about).
+        access: the endpoint, model and key.
+        runner: runs the requests in the background.
+        memory: remembers each file's privacy choice.
+    """
+
+    def __init__(
+        self,
+        session: DatasetSession,
+        access: AIAccess,
+        runner: Runner,
+        memory: PrivacyMemory | None = None,
+    ) -> None:
+        super().__init__(access, runner, memory)
+        self.session = session
+        session.events.cleared.connect(self.clear)
+        session.events.profiled.connect(self.changed.emit)
+
+    @property
+    def path(self) -> Path:
+        """The file's path: its privacy choice is remembered by it."""
+        return self.session.path
+
+    @property
+    def ready(self) -> bool:
+        """Whether the file is profiled."""
+        return self.session.profile is not None
+
+    @property
+    def dark(self) -> bool:
+        """Whether the window draws dark."""
+        return self.session.dark
+
+    def select_column(self, name: str) -> None:
+        """Select ``name`` in the profile views."""
+        self.session.select_column(name)
+
+    def _asked_about(self) -> Profile | None:
+        """The profile."""
+        return self.session.profile
+
+    def send(self, choice: PrivacyChoice) -> None:
+        """Post exactly ``choice``'s request; the answer joins :attr:`history`."""
+        profile = self.session.profile
+        if profile is None:
+            return
+        theme = "dark" if self.session.dark else "light"
+        rows = self.session.base  # the rows the window holds, for scatter and line charts
+
+        def call(client: NemotronClient, request: InsightsRequest) -> dict[str, Any]:
+            return generate_insights(client, dict(profile), choice.question, request=request)
+
+        def figures(result: dict[str, Any]) -> list[dict[str, Any]]:
+            drawn = suggested_figures(profile, result.get("charts", []), theme, rows)
+            return figure_specs(drawn)
+
+        self._ask(choice, call, figures)

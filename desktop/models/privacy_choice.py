@@ -1,9 +1,10 @@
-"""What of a profile goes to the model, as the user chooses it in the preview, without Qt.
+"""What of a profile or a comparison goes to the model, as the user chooses it, without Qt.
 
 :class:`PrivacyChoice` starts from a :class:`~cloud.insights.Privacy` (columns
 that look personal withheld, no raw rows) and lets each column be sent, sent as
-counts only, or left out, and a sample of 1 to 20 rows be added. Its
-:meth:`~PrivacyChoice.request` is the request exactly as Send posts it.
+counts only, or left out, and — for a profile — a sample of 1 to 20 rows be
+added (a comparison never sends a row). Its :meth:`~PrivacyChoice.request` is
+the request exactly as Send posts it.
 :class:`PrivacyMemory` remembers a choice per file (the app keeps it in its
 settings, keyed by the file's path; nothing secret is in it).
 """
@@ -18,11 +19,15 @@ from typing import Any, Literal, Protocol
 from cloud.insights import (
     InsightsRequest,
     Privacy,
+    Subject,
+    build_comparison_request,
     build_request,
     omitted_text,
     personal_columns,
 )
+from cloud.insights.comparison_figures import comparison_columns
 from cloud.insights.privacy import MAX_SAMPLE_ROWS
+from core.compare.document import Comparison
 from core.profiling.document import Profile
 
 __all__ = [
@@ -31,6 +36,7 @@ __all__ = [
     "DictMemory",
     "PrivacyChoice",
     "PrivacyMemory",
+    "column_names",
     "privacy_from_memory",
     "privacy_to_memory",
 ]
@@ -82,10 +88,21 @@ def privacy_to_memory(privacy: Privacy, personal: dict[str, str]) -> str:
     )
 
 
-def privacy_from_memory(text: str | None, profile: Profile) -> Privacy:
-    """The remembered choice for ``profile``'s columns; personal columns not chosen stay hidden."""
-    personal = personal_columns(dict(profile))
-    names = {c["name"] for c in profile["columns"]}
+def column_names(document: Profile | Comparison) -> list[str]:
+    """The columns of a profile, or of either side of a comparison."""
+    if "schema" in document:
+        return comparison_columns(document)
+    return [str(c["name"]) for c in document["columns"]]
+
+
+def privacy_from_memory(text: str | None, document: Profile | Comparison) -> Privacy:
+    """The remembered choice for the columns of a profile or a comparison.
+
+    Personal columns the user did not choose to send stay hidden; a comparison's
+    choice never has sample rows.
+    """
+    personal = personal_columns(dict(document))
+    names = set(column_names(document))
     try:
         saved: dict[str, Any] = json.loads(text) if text else {}
         excluded = {str(n) for n in saved.get("excluded", [])} & names
@@ -95,6 +112,8 @@ def privacy_from_memory(text: str | None, profile: Profile) -> Privacy:
     except (ValueError, TypeError, AttributeError):
         excluded, hidden, shown, rows = set(), set(), set(), 0
     hidden |= set(personal) - shown - excluded
+    if "schema" in document:
+        rows = 0
     return Privacy(
         excluded=frozenset(excluded),
         hidden=frozenset(hidden - excluded),
@@ -115,29 +134,42 @@ class PrivacyChoice:
     """The preview's choices for one request; see the module docstring.
 
     Args:
-        profile: the profile asked about.
+        document: the profile asked about, or the comparison (see :attr:`subject`).
         model: the model the request names.
         question: the user's question (None for general insights).
-        privacy: where the choice starts.
+        privacy: where the choice starts (a comparison's sample rows are dropped).
     """
 
     def __init__(
-        self, profile: Profile, model: str, question: str | None, privacy: Privacy
+        self,
+        document: Profile | Comparison,
+        model: str,
+        question: str | None,
+        privacy: Privacy,
     ) -> None:
-        self.profile = profile
+        self.document = document
+        #: what the request asks about: a profile, or a comparison (never any row).
+        self.subject: Subject = "comparison" if "schema" in document else "profile"
         self.model = model
         self.question = question
-        self.personal = personal_columns(dict(profile))
+        self.personal = personal_columns(dict(document))
+        if self.subject == "comparison":
+            privacy = Privacy(privacy.excluded, privacy.hidden, 0)
         self.privacy = privacy
         self._request: InsightsRequest | None = None
 
     @property
     def columns(self) -> list[ColumnChoice]:
-        """Every column of the profile with its state."""
+        """Every column of the profile (or of either side of the comparison) with its state."""
         return [
-            ColumnChoice(c["name"], self.personal.get(c["name"]), self.state(c["name"]))
-            for c in self.profile["columns"]
+            ColumnChoice(name, self.personal.get(name), self.state(name))
+            for name in column_names(self.document)
         ]
+
+    @property
+    def sends_rows(self) -> bool:
+        """Whether a sample of rows may be chosen (never for a comparison)."""
+        return self.subject == "profile"
 
     def state(self, column: str) -> ColumnState:
         """What of ``column`` goes."""
@@ -156,15 +188,16 @@ class PrivacyChoice:
         self._change(Privacy(excluded, hidden, self.privacy.sample_rows))
 
     def set_sample_rows(self, rows: int) -> None:
-        """Send ``rows`` raw rows (0 for none, at most 20)."""
-        rows = max(0, min(int(rows), MAX_SAMPLE_ROWS))
+        """Send ``rows`` raw rows (0 for none, at most 20; always 0 for a comparison)."""
+        rows = max(0, min(int(rows), MAX_SAMPLE_ROWS)) if self.sends_rows else 0
         self._change(Privacy(self.privacy.excluded, self.privacy.hidden, rows))
 
     def request(self) -> InsightsRequest:
         """The request exactly as Send posts it."""
         if self._request is None:
-            self._request = build_request(
-                dict(self.profile), model=self.model, question=self.question, privacy=self.privacy
+            build = build_request if self.subject == "profile" else build_comparison_request
+            self._request = build(
+                dict(self.document), model=self.model, question=self.question, privacy=self.privacy
             )
         return self._request
 
@@ -173,10 +206,13 @@ class PrivacyChoice:
         request = self.request()
         rows = request.raw_rows
         raw = "no raw rows" if rows == 0 else f"{rows} raw row{'s' if rows != 1 else ''}"
+        if not self.sends_rows:
+            raw = "no raw rows (never for a comparison)"
         left_out = len(self.privacy.excluded)
         withheld = len(self.privacy.hidden)
+        source = "file" if self.sends_rows else "files"
         line = (
-            f"{request.values:,} values from the file · {raw} · {withheld} column(s) as counts "
+            f"{request.values:,} values from the {source} · {raw} · {withheld} column(s) as counts "
             f"only · {left_out} left out · {len(request.body):,} bytes (about "
             f"{request.tokens:,} tokens of {request.budget:,}) to {self.model}"
         )

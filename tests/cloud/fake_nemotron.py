@@ -155,3 +155,54 @@ def good_answer(profile: dict[str, Any]) -> str:
             ],
         }
     )
+
+
+def comparison_answer(comparison: dict[str, Any]) -> str:
+    """An answer about a comparison: a true insight (figures of it) and a false one, two charts."""
+    columns = {c["name"]: c for c in comparison["columns"]}
+    delay = columns["dep_delay"]
+    return json.dumps(
+        {
+            "insights": [
+                {
+                    "title": "Departures are later in B",
+                    "detail": "The mean departure delay grew and its distribution drifted.",
+                    "columns": ["dep_delay"],
+                    "severity": "warning",
+                    "evidence": [
+                        {
+                            "metric": "mean.a",
+                            "column": "dep_delay",
+                            "value": round(delay["stats"]["mean"]["a"], 2),
+                        },
+                        {
+                            "metric": "mean.b",
+                            "column": "dep_delay",
+                            "value": f"{delay['stats']['mean']['b']:.3g}",
+                        },
+                        {
+                            "metric": "js_distance",
+                            "column": "dep_delay",
+                            "value": delay["drift"]["js_distance"],
+                        },
+                        {
+                            "metric": "rows.difference",
+                            "column": None,
+                            "value": comparison["dataset"]["rows"]["difference"],
+                        },
+                    ],
+                },
+                {
+                    "title": "Far fewer rows",
+                    "detail": "B lost most of its rows.",
+                    "columns": [],
+                    "severity": "critical",
+                    "evidence": [{"metric": "rows.b", "column": None, "value": 12}],
+                },
+            ],
+            "charts": [
+                {"type": "histogram", "x": "dep_delay", "title": "Delays"},
+                {"type": "bar", "x": "no_such_column", "title": "Invented"},
+            ],
+        }
+    )
