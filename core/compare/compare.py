@@ -120,6 +120,7 @@ def compare_profiles(
             )
         pa, pb = parts[0].get(name), parts[1].get(name)
         compared.append(_column(ca, cb, pa, pb, config))
+        compared.extend(_elements(ca, cb, pa, pb, config))
     schema["renamed"] = _renames(schema, columns_a, columns_b, parts, config)
     comparison: Comparison = {
         "comparison_version": COMPARISON_VERSION,
@@ -234,6 +235,25 @@ def _column(
     if pa.family == "datetime" and pa.moments.n and pb.moments.n:
         column["date_range"] = _date_range(ca, cb, pa, pb)
     return column
+
+
+def _elements(
+    ca: ColumnProfile,
+    cb: ColumnProfile,
+    pa: ColumnPartial | None,
+    pb: ColumnPartial | None,
+    config: CompareConfig,
+) -> list[ColumnComparison]:
+    """A list column's elements on both sides (``tags[]``, ``items[].price``), each as a column."""
+    if pa is None or pb is None:
+        return []
+    found_a = {e["name"]: e for e in ca.get("elements") or []}
+    found_b = {e["name"]: e for e in cb.get("elements") or []}
+    return [
+        _column(found_a[name], found_b[name], part, pb.elements[name], config)
+        for name, part in pa.elements.items()
+        if name in pb.elements and name in found_a and name in found_b
+    ]
 
 
 def _seconds(part: ColumnPartial, value: float | int | None) -> float:

@@ -297,8 +297,17 @@ def test_lists_and_binary_values_drift_by_their_lengths_as_scipy_measures() -> N
         overlay = column["overlay"]
         assert overlay is not None and sum(overlay["a"]) == 3000 and sum(overlay["b"]) == 2500
         assert column["stats"]["length_mean"]["a"] == pytest.approx(la.mean())
+    # The lists' elements compare as a column of their own, right after the list.
+    names = [c["name"] for c in found["columns"]]
+    assert names.index("tags[]") == names.index("tags") + 1
+    elements = columns["tags[]"]
+    assert elements["drift"] is not None and elements["drift"]["method"] == "categories"
+    counts = fb.select(pl.col("tags").explode().drop_nulls().value_counts()).unnest("tags")
+    assert elements["count"]["b"] == counts.get_column("count").sum()
+    assert elements["categories"] is not None and elements["categories"]["appeared_count"] > 0
     same = compare_profiles(profile_of(fa), profile_of(fa), CompareConfig())
-    assert all(c["drift"] and c["drift"]["ks"] == 0 for c in same["columns"])
+    assert all(c["drift"] and c["drift"]["ks"] in (0, None) for c in same["columns"])
+    assert all(c["drift"] and c["drift"]["psi"] == 0 for c in same["columns"])
 
 
 def test_comparisons_follow_their_json_schema(tmp_path: Path) -> None:
