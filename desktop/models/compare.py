@@ -278,17 +278,28 @@ def _points(value: float | None) -> str:
     return f"{'+' if value > 0 else '−'}{abs(value) * 100:.1f} pt"
 
 
+def _detail_line(row: DetailRow, names: Sequence[str]) -> str:
+    """A row of the detail table; values found on one side only span the row, left aligned."""
+    if row.label in ("appeared", "vanished"):
+        side = names[1] if row.b else names[0]
+        text = f"{escape(row.b or row.a)} <span class='dim'>(only in {escape(side)})</span>"
+        return (
+            f"<tr><th>{escape(row.label)}</th>"
+            f"<td colspan='3' style='text-align:left'>{text}</td></tr>"
+        )
+    return (
+        f"<tr><th>{escape(row.label)}</th><td>{escape(row.a)}</td><td>{escape(row.b)}</td>"
+        f"<td>{escape(row.difference)}</td></tr>"
+    )
+
+
 def detail_html(column: ColumnComparison, names: Sequence[str]) -> str:
     """A column's figures on both sides and their difference, as the panel beside its chart."""
     head = (
         f"<tr><th></th><th>{escape(names[0])}</th><th>{escape(names[1])}</th>"
         "<th>difference</th></tr>"
     )
-    body = "".join(
-        f"<tr><th>{escape(r.label)}</th><td>{escape(r.a)}</td><td>{escape(r.b)}</td>"
-        f"<td>{escape(r.difference)}</td></tr>"
-        for r in detail_rows(column)
-    )
+    body = "".join(_detail_line(r, names) for r in detail_rows(column))
     severity = column["severity"]
     badge = (
         f" <span style='color:{SEVERITY_COLOURS[severity]}'>{escape(severity)}</span>"
