@@ -61,6 +61,10 @@ body {{ color: {text}; font: 12px system-ui, sans-serif; }}
 .column-stats .stats td {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .column-stats .top td {{ font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }}
 .column-stats .top td + td {{ text-align: right; white-space: nowrap; }}
+.compare-stats {{ flex-basis: 370px; }}
+.compare-stats + .figures {{ flex-basis: 300px; }}
+.compare-stats .stats td {{ overflow-wrap: anywhere; }}
+.compare-stats tr:first-child th {{ text-align: right; white-space: normal; }}
 .dim {{ color: {dim}; }}
 """
 

