@@ -47,12 +47,16 @@ from PySide6.QtWidgets import (
 
 from core.profiling.config import ProfileConfig
 from core.profiling.correlations import CorrelationMethod
+from desktop.models.ai import AIAccess
 from desktop.models.compare import DRIFT_FIELDS, SEVERITY_COLOURS, DriftTable, summary_html
-from desktop.models.compare_job import COMPARE_SECTIONS, CompareJob, CompareSide
+from desktop.models.compare_job import COMPARE_SECTIONS, CompareJob, CompareSide, TabSide
+from desktop.models.comparison_insights import ComparisonInsights
+from desktop.models.privacy_choice import PrivacyMemory
 from desktop.models.profile_cache import ProfileCache
 from desktop.models.session import DatasetSession
 from desktop.qt_chart_pane import section_style
 from desktop.qt_chart_view import QtChartView, take_spare
+from desktop.qt_insights_pane import QtInsightsPane
 from desktop.qt_message_bar import ERROR, INFO, QtElidedLabel, QtMessageBar
 from desktop.qt_workers import QtRunner
 
@@ -245,6 +249,8 @@ class QtCompareView(QWidget):
         b: what it is compared with.
         config: the profiling configuration for a data file.
         cache: where a file's profile may already be, and is kept.
+        ai: the app's endpoint, model and key for insights (None: no Insights page).
+        privacy_memory: where each pair's insights privacy choice is remembered.
 
     Signals:
         compared(): the comparison is shown.
@@ -264,6 +270,8 @@ class QtCompareView(QWidget):
         b: CompareSide,
         config: Callable[[], ProfileConfig] = ProfileConfig,
         cache: ProfileCache | None = None,
+        ai: AIAccess | None = None,
+        privacy_memory: PrivacyMemory | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -324,6 +332,14 @@ class QtCompareView(QWidget):
         self.left.addWidget(drift_box)
         self.left.setSizes([300, 420])
         self.detail = QtCompareDetail(job)
+        # With the app's AI access, insights on the comparison sit beside its sections.
+        self.insights: ComparisonInsights | None = None
+        self.insights_pane: QtInsightsPane | None = None
+        if ai is not None:
+            other = b.session.path if isinstance(b, TabSide) else b.path
+            self.insights = ComparisonInsights(a.path, other, ai, QtRunner(self), privacy_memory)
+            self.insights_pane = QtInsightsPane(self.insights)
+            self.detail.add_page("Insights", self.insights_pane)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.left)
         self.splitter.addWidget(self.detail)
@@ -375,6 +391,11 @@ class QtCompareView(QWidget):
         self.detail.stack.setCurrentWidget(self.detail._chart_page)
         self.job.show_section(section)
 
+    def show_insights(self) -> None:
+        """Show the Insights page (once compared)."""
+        if self.insights_pane is not None and self.job.comparison is not None:
+            self.detail.show_page("Insights")
+
     def export_json(self, path: Path) -> None:
         """Write the comparison as JSON to ``path``."""
         self.job.export_json(path)
@@ -398,6 +419,8 @@ class QtCompareView(QWidget):
         comparison = self.job.comparison
         if comparison is None:
             return
+        if self.insights is not None:
+            self.insights.set_comparison(comparison)
         self.summary.setText(summary_html(comparison, self.job.names))
         self.drift.set_table(self.job.table)
         self.drift.narrow(self.search.text())

@@ -106,6 +106,8 @@ class QtMainWindow(QMainWindow):
         self.column_memory = QtColumnMemory(self.settings)
         self._dataset_actions: list[QAction] = []
         self._compare_actions: list[QAction] = []
+        # Actions of either kind of tab (insights on a profile or on a comparison).
+        self._view_actions: list[QAction] = []
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
@@ -189,7 +191,12 @@ class QtMainWindow(QMainWindow):
         if view is None:
             raise ValueError("no dataset tab to compare")
         compare = QtCompareView(
-            view.session, side, config=self.preferences.profile_config, cache=self.profile_cache
+            view.session,
+            side,
+            config=self.preferences.profile_config,
+            cache=self.profile_cache,
+            ai=self.ai,
+            privacy_memory=self.privacy_memory,
         )
         compare.set_dark(self.dark)
         index = self.tabs.addTab(compare, compare.title)
@@ -352,7 +359,6 @@ class QtMainWindow(QMainWindow):
                 lambda: self._with_view("profile_in_cloud"),
                 "Ctrl+Shift+P",
             ),
-            self._add(data_menu, "&Insights", lambda: self._with_view("show_insights"), "Ctrl+I"),
             self._add(data_menu, "Compare &with…", self._on_compare_with, "Ctrl+Shift+D"),
             self._add(
                 data_menu, "&Find in rows", lambda: self._with_view("focus_search"), "Ctrl+F"
@@ -362,6 +368,10 @@ class QtMainWindow(QMainWindow):
                 data_menu, "&Jump to column…", lambda: self._with_view("jump_to_column"), "Ctrl+J"
             ),
         ]
+        # Insights on a dataset tab's profile, or on a compare tab's comparison.
+        self._view_actions.append(
+            self._add(data_menu, "&Insights", lambda: self._with_view("show_insights"), "Ctrl+I")
+        )
         code_menu = data_menu.addMenu("Copy view as c&ode")
         self._dataset_actions += [
             self._add(code_menu, "&Polars", lambda: self._on_copy_code("polars")),
@@ -466,8 +476,8 @@ class QtMainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15_000)
 
     def _with_view(self, method: str) -> None:
-        view = self.current_view()
-        if view is not None:
+        view = self.current_view() or self.current_compare()
+        if view is not None and hasattr(view, method):
             getattr(view, method)()
 
     def _on_open(self) -> None:
@@ -650,6 +660,8 @@ class QtMainWindow(QMainWindow):
             action.setEnabled(view is not None)
         for action in self._compare_actions:
             action.setEnabled(compare is not None)
+        for action in self._view_actions:
+            action.setEnabled(view is not None or compare is not None)
         self._update_edit_actions()
 
     def _on_close_tab(self, index: int) -> None:

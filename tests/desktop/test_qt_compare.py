@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QFrame
 
+from desktop.models.ai import AISettings
 from desktop.models.compare_job import FileSide, SavedSide, TabSide
 from desktop.qt_compare_chooser import QtCompareChooser
 from desktop.qt_compare_view import QtCompareView
 from desktop.qt_main_window import QtMainWindow
+from tests.cloud.fake_nemotron import KEY, FakeNemotron, Reply, comparison_answer
 from tests.desktop.test_qt_dataset_view import LONG, opened
 
 
@@ -168,3 +171,43 @@ def test_the_chooser_lists_tabs_and_picks_a_file(
     )
     picked.profile_button.click()
     assert picked.choice == SavedSide(months["jul_profile"]) and picked.result()
+
+
+def test_insights_on_the_comparison_from_its_tab(
+    qtbot: Any, window: QtMainWindow, months: dict[str, Path]
+) -> None:
+    """Ctrl+I on a compare tab: the preview says no row is sent, the answer is checked."""
+    window.resize(1280, 820)
+    window.show()
+    opened(qtbot, window, months["jan"])
+    with FakeNemotron() as fake:
+        window.ai.configure(AISettings(base_url=fake.url, model="nvidia/test"))
+        window.ai.set_key(KEY)
+        compare = window.compare_with(SavedSide(months["jul_profile"]))
+        pane = compare.insights_pane
+        assert pane is not None and "Insights" in compare.detail.pages
+        _compared(qtbot, compare)
+        (action,) = [a for a in window.findChildren(QAction) if a.text() == "&Insights"]
+        assert action.isEnabled() and action.shortcut().toString() == "Ctrl+I"
+        action.trigger()
+        assert compare.detail.stack.currentWidget() is pane
+        assert fake.received == []  # nothing leaves before Send
+        pane.get_button.click()
+        dialog = pane.preview_dialog
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.windowTitle() == "Get insights on the comparison — what is sent"
+        assert not dialog.sample.isVisibleTo(dialog)  # never a row of either file
+        assert "dep_delay" in dialog.body.toPlainText()
+        comparison = compare.job.comparison
+        assert comparison is not None
+        fake.replies = [Reply(content=comparison_answer(dict(comparison)))]
+        with qtbot.waitSignal(pane.answered, timeout=LONG):
+            dialog.send_button.click()
+        (received,) = fake.received
+        assert received.raw == dialog.choice.request().body
+    cards = [
+        f.objectName()
+        for f in pane.history.findChildren(QFrame)
+        if f.objectName() in ("verified", "unverified")
+    ]
+    assert cards == ["verified", "unverified"]
