@@ -63,8 +63,9 @@ body {{ color: {text}; font: 12px system-ui, sans-serif; }}
 .column-stats .top td + td {{ text-align: right; white-space: nowrap; }}
 .compare-stats {{ flex-basis: 370px; }}
 .compare-stats + .figures {{ flex-basis: 300px; }}
-.compare-stats .stats td {{ overflow-wrap: anywhere; }}
-.compare-stats tr:first-child th {{ text-align: right; white-space: normal; }}
+.compare-stats .stats td {{ white-space: nowrap; }}
+.compare-stats .stats td[colspan] {{ white-space: normal; overflow-wrap: anywhere; }}
+.compare-stats tr:first-child th {{ text-align: right; }}
 .dim {{ color: {dim}; }}
 """
 

@@ -19,7 +19,6 @@ from core.compare.document import ColumnComparison, Comparison, Overlay
 from core.present.charts import (
     DIVERGING,
     OKABE_ITO,
-    OTHER_COLOUR,
     chart_layout,
     message_chart,
     plotly_date,
@@ -31,6 +30,8 @@ __all__ = ["SIDE_COLOURS", "correlation_change_heatmap", "overlay_figure", "over
 
 #: Colours of side A and side B.
 SIDE_COLOURS = (OKABE_ITO[0], OKABE_ITO[1])
+# Categories drawn at most; the rest join "(other)".
+_CHART_CATEGORIES = 20
 # Category labels longer than this are cut.
 _LABEL_CHARS = 40
 
@@ -50,7 +51,7 @@ def overlay_figure(
     values, overlaid. Categories: the categories both sides know (and
     everything else as "(other)") as paired horizontal bars.
     """
-    title = f"{column['name']}: {names[0]} and {names[1]}"
+    title = f"{column['name']}: distribution"
     overlay = column.get("overlay")
     if overlay is None or not (any(overlay["a"]) or any(overlay["b"])):
         return message_chart(title, "No values to compare", theme, kind="overlay")
@@ -127,10 +128,7 @@ def _bin_overlay(
         yaxis={"title": {"text": "share of values"}, "tickformat": ".0%"},
     )
     chart_layout(fig, title, theme, kind="overlay", meta={"method": "bins"})
-    fig.update_layout(
-        showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"}
-    )
-    return fig
+    return _with_legend(fig)
 
 
 def overlay_integers(column: ColumnComparison) -> bool:
@@ -143,37 +141,57 @@ def overlay_integers(column: ColumnComparison) -> bool:
 def _category_overlay(
     column: ColumnComparison, overlay: Overlay, title: str, theme: str, names: Sequence[str]
 ) -> go.Figure:
-    """Paired horizontal bars of both sides' category shares, "(other)" last."""
+    """Paired horizontal bars of both sides' category shares, the most common first.
+
+    The first :data:`_CHART_CATEGORIES` categories are drawn; the rest join
+    "(other)", drawn last and faded.
+    """
+    rows: list[tuple[str | None, int, int]] = list(
+        zip(overlay["labels"] or [], overlay["a"], overlay["b"], strict=True)
+    )
+    named = [r for r in rows if r[0] is not None]
+    shown, rest = named[:_CHART_CATEGORIES], named[_CHART_CATEGORIES:]
+    rest += [r for r in rows if r[0] is None]
+    if rest:
+        shown.append((None, sum(r[1] for r in rest), sum(r[2] for r in rest)))
     labels = [
         "(other)" if v is None else (v if len(v) <= _LABEL_CHARS else v[: _LABEL_CHARS - 1] + "…")
-        for v in overlay["labels"] or []
+        for v, _, _ in shown
     ]
     fig = go.Figure()
-    for side, name, colour in zip(("a", "b"), names, SIDE_COLOURS, strict=True):
-        counts: list[int] = overlay[side]  # type: ignore[literal-required]
-        colours = [OTHER_COLOUR if v is None else colour for v in overlay["labels"] or []]
+    for index, (name, colour) in enumerate(zip(names, SIDE_COLOURS, strict=True)):
+        counts = [r[2] if index else r[1] for r in shown]
         fig.add_trace(
             go.Bar(
-                x=_shares(counts)[::-1],
-                y=labels[::-1],
+                x=_shares(counts),
+                y=labels,
                 orientation="h",
                 name=name,
-                marker={"color": colours[::-1], "line": {"color": colour, "width": 1}},
-                customdata=[[c] for c in counts[::-1]],
+                marker={
+                    "color": colour,
+                    "opacity": [0.45 if v is None else 1.0 for v, _, _ in shown],
+                },
+                customdata=[[c] for c in counts],
                 hovertemplate=f"{name}: %{{y}}: %{{customdata[0]:,}} (%{{x:.1%}})<extra></extra>",
             )
         )
     fig.update_layout(
         barmode="group",
         xaxis={"title": {"text": "share of values"}, "tickformat": ".0%"},
-        yaxis={"automargin": True, "type": "category"},
+        yaxis={"automargin": True, "type": "category", "autorange": "reversed"},
     )
-    height = max(240, 60 + 30 * len(labels))
+    height = max(260, 90 + 30 * len(labels))
     chart_layout(fig, title, theme, kind="overlay", height=height, meta={"method": "categories"})
-    fig.update_layout(
-        showlegend=True, legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"}
+    return _with_legend(fig)
+
+
+def _with_legend(fig: go.Figure) -> go.Figure:
+    """Both sides named in a legend between the title and the plot."""
+    return fig.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
+        margin={"t": 64},
     )
-    return fig
 
 
 def correlation_change_heatmap(

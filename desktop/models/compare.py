@@ -295,9 +295,10 @@ def _detail_line(row: DetailRow, names: Sequence[str]) -> str:
 
 def detail_html(column: ColumnComparison, names: Sequence[str]) -> str:
     """A column's figures on both sides and their difference, as the panel beside its chart."""
+    # A and B as in the summary (the names are long); each names its side when hovered.
     head = (
-        f"<tr><th></th><th>{escape(names[0])}</th><th>{escape(names[1])}</th>"
-        "<th>difference</th></tr>"
+        f"<tr><th></th><th title='{escape(names[0])}'>A</th>"
+        f"<th title='{escape(names[1])}'>B</th><th>B − A</th></tr>"
     )
     body = "".join(_detail_line(r, names) for r in detail_rows(column))
     severity = column["severity"]

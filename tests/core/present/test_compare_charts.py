@@ -58,7 +58,9 @@ def test_overlays_draw_each_sides_share_of_its_own_values(comparison) -> None:  
 def test_category_overlays_keep_values_as_text(comparison) -> None:  # type: ignore[no-untyped-def]
     city = next(c for c in comparison["columns"] if c["name"] == "city")
     fig = overlay_figure(city)
-    assert {tuple(t.y) for t in fig.data} == {tuple(reversed(city["overlay"]["labels"]))}
+    labels = ["(other)" if v is None else v for v in city["overlay"]["labels"]]
+    assert {tuple(t.y) for t in fig.data} == {tuple(labels)}
+    assert fig.layout.yaxis.autorange == "reversed"  # the most common on top
     assert "<b>Paris</b>" in fig.data[0].y and fig.layout.yaxis.type == "category"
     shares = dict(zip(fig.data[1].y, fig.data[1].x, strict=True))
     assert shares["Lyon"] > dict(zip(fig.data[0].y, fig.data[0].x, strict=True))["Lyon"]
@@ -79,3 +81,18 @@ def test_correlation_changes_show_both_sides_and_the_difference(comparison) -> N
 def test_a_column_without_values_says_so(comparison) -> None:  # type: ignore[no-untyped-def]
     column = {**comparison["columns"][0], "overlay": None}
     assert overlay_figure(column).layout.meta["empty"]
+
+
+def test_many_categories_draw_the_most_common_and_the_rest_as_other() -> None:
+    rng = np.random.default_rng(5)
+    names = [f"c{i:02d}" for i in range(40)]
+    weights = np.linspace(2, 1, 40) / np.linspace(2, 1, 40).sum()
+    frames = [pl.DataFrame({"c": rng.choice(names, 4000, p=weights)}) for _ in range(2)]
+    found = compare_profiles(profile_of(frames[0]), profile_of(frames[1]), CompareConfig())
+    (column,) = found["columns"]
+    fig = overlay_figure(column)
+    for trace, side in zip(fig.data, "ab", strict=True):
+        assert len(trace.y) == 21 and trace.y[-1] == "(other)"
+        assert list(trace.y[:20]) == column["overlay"]["labels"][:20]
+        assert round(trace.x[-1] * 4000) == sum(column["overlay"][side][20:])
+        assert list(trace.marker.opacity) == [1.0] * 20 + [0.45]
