@@ -67,6 +67,26 @@ _EXPLAIN = {
     "A's standard deviation.",
 }
 _LISTED_PAIRS = 10
+# What each setting means, as ``loupe compare --config`` names it (see core.compare.config).
+_SETTINGS = {
+    "bins": "bins over the union of both ranges, the same on both sides (numbers, dates)",
+    "max_categories": "categories kept as buckets of their own; the rest count as other",
+    "listed_categories": "appeared and vanished categories listed per column",
+    "quantile_grid": "quantile levels a digest is read at when value counts are not exact",
+    "psi_warning": "PSI from which a column's drift is a warning",
+    "psi_critical": "PSI from which it is critical",
+    "js_warning": "JS distance from which drift is a warning",
+    "js_critical": "JS distance from which it is critical",
+    "ks_warning": "KS statistic from which drift is a warning",
+    "ks_critical": "KS statistic from which it is critical",
+    "missing_warning": "change of a column's missing share for a warning",
+    "missing_critical": "change of a column's missing share for critical",
+    "row_change": "relative change of the row count that is noted (info)",
+    "category_share": "share of values in appeared or vanished categories that is noted (info)",
+    "rename_js": "JS distance at most for a removed and an added column to look renamed",
+    "rename_missing": "difference of missing shares at most for a possible rename",
+    "rename_distinct": "ratio of distinct counts at least for a possible rename",
+}
 
 
 def side_labels(comparison: Comparison) -> tuple[str, str]:
@@ -530,14 +550,15 @@ def _pairs(change: CorrelationChange, names: Sequence[str]) -> str:
     if not largest:
         return '<p class="dim">No pair moved.</p>'
     rows = "".join(
-        f"<tr><td>{_e(' × '.join(p['columns']))}</td><td>{_number(p['a'])}</td>"
-        f"<td>{_number(p['b'])}</td>"
-        f"<td>{_signed(_number(p['difference']), p['difference'])}</td></tr>"
+        f"<tr><td>{_e(' × '.join(p['columns']))}</td><td>{_stat(p['a'])}</td>"
+        f"<td>{_stat(p['b'])}</td>"
+        f"<td>{_signed(_stat(p['difference']), p['difference'])}</td></tr>"
         for p in largest
     )
     return (
-        f'<div><h4>Moved most</h4><table class="rows"><tr><th>pair</th><th>{_e(names[0])}</th>'
-        f"<th>{_e(names[1])}</th><th>change</th></tr>{rows}</table></div>"
+        '<div><h4>Moved most</h4><table class="rows pairs">'
+        f"<tr><th>pair</th><th>{_e(names[0])}</th><th>{_e(names[1])}</th><th>change</th></tr>"
+        f"{rows}</table></div>"
     )
 
 
@@ -547,7 +568,7 @@ def _pairs(change: CorrelationChange, names: Sequence[str]) -> str:
 def _how(comparison: Comparison, names: Sequence[str]) -> str:
     """Both sides' sources, the settings and thresholds, and which figures are exact."""
     sides = "".join(
-        f"<h3>{letter}: {_e(label)}</h3>"
+        f"<div><h3>{letter}: {_e(label)}</h3>"
         + stats_table(
             [
                 ("source", _e(side["name"] or "merged profile")),
@@ -556,18 +577,24 @@ def _how(comparison: Comparison, names: Sequence[str]) -> str:
                 ("size", f"{side['rows']:,} rows × {side['columns']:,} columns"),
             ]
         )
+        + "</div>"
         for letter, label, side in zip("AB", names, _sides(comparison), strict=True)
     )
     settings = comparison["settings"]
-    plain = {k: v for k, v in settings.items() if not isinstance(v, Mapping)}
-    thresholds = settings.get("thresholds") or {}
+    listed = [(k, v) for k, v in settings.items() if not isinstance(v, Mapping)]
+    listed += list((settings.get("thresholds") or {}).items())
+    rows = "".join(
+        f"<tr><td><code>{_e(k)}</code></td><td>{_number(v)}</td>"
+        f"<td>{_e(_SETTINGS.get(k, ''))}</td></tr>"
+        for k, v in listed
+    )
     columns = comparison["columns"]
     estimated = [c["name"] for c in columns if c["drift"] is not None and not c["drift"]["exact"]]
     guessed = [c["name"] for c in columns if not c["distinct_exact"]]
     exactness = [
         (
             "always exact",
-            "rows, columns, missing values, value counts, min, max, mean and standard deviation",
+            "rows, columns, missing values, min, max, mean and standard deviation",
         ),
         (
             "drift, bins and quantiles",
@@ -583,13 +610,12 @@ def _how(comparison: Comparison, names: Sequence[str]) -> str:
         ),
     ]
     return (
-        f'<div class="panel"><div>{sides}</div><div><h3>Settings</h3>'
-        + stats_table([(_e(k), _number(v)) for k, v in plain.items()])
-        + "<h3>Thresholds</h3>"
-        + stats_table([(_e(k), _number(v)) for k, v in thresholds.items()])
-        + "</div></div><h3>Exact or estimated</h3>"
-        + stats_table([(_e(k), _e(v)) for k, v in exactness], cls="stats wide")
-        + f'<p class="dim">Comparison format {_e(comparison["comparison_version"])}. '
-        "Drift alerts rise to warning or critical when any of JS, PSI or KS reaches "
+        f'<div class="panel">{sides}</div><h3>Settings and thresholds</h3>'
+        '<p class="dim">Names as a settings file for <code>loupe compare --config</code> '
+        "writes them. Drift is a warning or critical when any of JS, PSI or KS reaches "
         "its threshold.</p>"
+        f'<div class="scroll"><table class="rows settings"><tr><th>setting</th><th>value</th>'
+        f"<th>meaning</th></tr>{rows}</table></div><h3>Exact or estimated</h3>"
+        + stats_table([(_e(k), _e(v)) for k, v in exactness], cls="stats wide")
+        + f'<p class="dim">Comparison format {_e(comparison["comparison_version"])}.</p>'
     )
