@@ -145,3 +145,27 @@ def test_correlations_show_both_sides_and_their_change(comparison) -> None:  # t
         for part in ("difference", "a", "b"):
             assert f'id="fig-corr-{method}-{part}"' in section
     assert section.count("<h4>Moved most</h4>") == len(comparison["correlations"])
+
+
+def test_renames_are_suggestions_and_estimates_are_marked() -> None:
+    # Past 100 distinct values a side keeps a digest, not exact counts: amount and score.
+    a = profile_of(_frame(1, 3000, False), exact_distinct_limit=100)
+    b = profile_of(_frame(2, 2500, True), exact_distinct_limit=100)
+    comparison = compare_profiles(a, b, CompareConfig())
+    page = render_compare_report(comparison)
+    # old and new hold the same digits 0 to 8: possibly renamed, said to be a suggestion.
+    assert [(r["a"], r["b"]) for r in comparison["schema"]["renamed"]] == [("old", "new")]
+    assert "possibly renamed: <code>old</code> → <code>new</code>" in page
+    assert "a suggestion, not a certainty" in page
+    estimated = sorted(r["column"] for r in comparison["drift"] if r["exact"] is False)
+    assert estimated == ["amount", "score"]
+    table = page[page.index('<table class="rows drift">') :]
+    rows = {
+        html.unescape(name): row
+        for name, row in re.findall(
+            r'<tr data-name="([^"]+)">(.*?)</tr>', table[: table.index("</table>")]
+        )
+    }
+    assert all(("≈" in rows[name]) == (name in estimated) for name in rows)
+    in_order = [c["name"] for c in comparison["columns"] if c["name"] in estimated]
+    assert f"estimated from a digest for {', '.join(in_order)}; exact for the others" in page
