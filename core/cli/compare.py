@@ -34,6 +34,12 @@ def add_parser(
         "--json", metavar="PATH", help="write the comparison as JSON to PATH ('-' for stdout)"
     )
     parser.add_argument(
+        "--html", metavar="PATH", help="write the comparison as one offline HTML report"
+    )
+    parser.add_argument(
+        "--theme", choices=("light", "dark"), default="light", help="HTML report theme"
+    )
+    parser.add_argument(
         "--config", metavar="PATH", help="TOML or JSON file of comparison settings and thresholds"
     )
     parser.add_argument(
@@ -42,12 +48,17 @@ def add_parser(
 
 
 def run(args: argparse.Namespace, options: ReadOptions) -> int:
-    """Compare ``args.b`` with ``args.a``; print a summary, or write JSON with ``--json``."""
+    """Compare ``args.b`` with ``args.a``; print a summary, or write JSON and HTML."""
     from core.compare import compare_profiles, load_compare_config
 
     config = load_compare_config(args.config)
     profiles = [_side(path, options, args.engine) for path in (args.a, args.b)]
     comparison = compare_profiles(profiles[0], profiles[1], config, names=(args.a, args.b))
+    if args.html:
+        from core.present.compare_report import write_compare_report
+
+        write_compare_report(comparison, args.html, theme=args.theme)
+        sys.stderr.write(f"wrote {args.html}\n")
     if args.json:
         from core.profiling.profile import dumps
 
@@ -57,7 +68,7 @@ def run(args: argparse.Namespace, options: ReadOptions) -> int:
         else:
             write_text(args.json, text + "\n")
             sys.stderr.write(f"wrote {args.json}\n")
-    else:
+    elif not args.html:
         from rich.console import Console
 
         from core.present.compare_summary import print_comparison

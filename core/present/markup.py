@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.present.numbers import format_number, format_share
 from core.profiling.document import Rows
 
-__all__ = ["escape", "number", "percent", "rows_table", "stats_table"]
+__all__ = ["alert_list", "escape", "number", "percent", "rows_table", "stats_table"]
 
 
 def escape(value: Any) -> str:
@@ -44,3 +45,16 @@ def rows_table(block: Rows) -> str:
         for row in block["rows"]
     )
     return f'<div class="scroll"><table class="rows"><tr>{head}</tr>{body}</table></div>'
+
+
+def alert_list(alerts: Sequence[Mapping[str, Any]], limit: int) -> str:
+    """Alerts as a list with severity badges, the first ``limit`` and how many more."""
+    lis = "".join(
+        f'<li><span class="badge {escape(a["severity"])}">{escape(a["severity"])}</span> '
+        f"{escape(a['message'])} <span class=dim>({escape(a['kind'])}: {number(a['value'])} "
+        f"vs {number(a['threshold'])})</span></li>"
+        for a in alerts[:limit]
+    )
+    if len(alerts) > limit:
+        lis += f'<li class="dim">… and {len(alerts) - limit:,} more</li>'
+    return f'<ul class="alerts">{lis}</ul>'

@@ -5,40 +5,36 @@ standard ``DecompressionStream`` (see :mod:`core.present.figures`). Figures are
 drawn only when their panel scrolls into view, so reports of wide tables open
 quickly. Nothing is fetched from the network: no CDN, no fonts, no images.
 
-The page is ``assets/report.html`` filled in section by section, one helper each.
+The page is ``assets/profile.html`` filled in section by section, one helper each,
+inside the page all reports share (:mod:`core.present.page`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from core.output import write_text
 from core.present import charts
 from core.present.column_stats import column_stats
-from core.present.figures import FigureStore, plotly_gzip_b64
+from core.present.figures import FigureStore
+from core.present.markup import alert_list, rows_table, stats_table
 from core.present.markup import escape as _e
 from core.present.markup import number as _number
 from core.present.markup import percent as _percent
-from core.present.markup import rows_table, stats_table
+from core.present.page import asset, render_page, section_links
 from core.present.scope import profile_scope
 from core.profiling.correlations import CorrelationMethod, matrix_of
 from core.profiling.document import Profile
 
 __all__ = ["render_report", "write_report"]
 
-_ASSETS = Path(__file__).with_name("assets")
-
-
-@lru_cache(maxsize=1)
-def _assets() -> tuple[str, str, str]:
-    """The page template, its stylesheet and its script."""
-    return tuple(  # type: ignore[return-value]
-        (_ASSETS / name).read_text(encoding="utf-8")
-        for name in ("report.html", "report.css", "report.js")
-    )
+_SECTIONS = (
+    (("overview", "Overview"), ("correlations", "Correlations")),
+    (("missing", "Missing values"), ("duplicates", "Duplicate rows")),
+    (("samples", "Sample rows"), ("how", "How the file was read")),
+)
 
 
 def _missing_tokens(read: Mapping[str, Any]) -> str:
@@ -65,15 +61,7 @@ def _alerts(profile: Profile, column: str | None = None) -> str:
     items = [a for a in profile["alerts"] if column is None or column in a["columns"]]
     if not items:
         return "" if column else "<p>No alerts.</p>"
-    limit = 10 if column else 100
-    lis = "".join(
-        f'<li><span class="badge {_e(a["severity"])}">{_e(a["severity"])}</span> {_e(a["message"])}'
-        f" <span class=dim>({_e(a['kind'])}: {_number(a['value'])} vs {_number(a['threshold'])})</span></li>"
-        for a in items[:limit]
-    )
-    if len(items) > limit:
-        lis += f'<li class="dim">… and {len(items) - limit:,} more</li>'
-    return f'<ul class="alerts">{lis}</ul>'
+    return alert_list(items, 10 if column else 100)
 
 
 def _insights(profile: Profile) -> str:
@@ -153,13 +141,7 @@ def render_report(
     nav, panels = _columns(profile, figures)
     corr_html, sample_note = _correlations(profile, figures)
     missing = _missing(profile, figures)
-    page, css, js = _assets()
-    return page.format(
-        title=_e(f"Loupe report: {name}"),
-        name=_e(name),
-        theme=_e(theme),
-        summary=_e(_summary(profile)),
-        nav=nav,
+    main = asset("profile.html").format(
         overview=overview,
         alerts=_alerts(profile) + _insights(profile),
         columns=panels,
@@ -170,10 +152,15 @@ def render_report(
         samples=_samples(profile) if include_samples else "<p>Left out of this report.</p>",
         how=stats_table(_how_read(profile, seconds)),
         warnings=_warnings(profile),
-        payload=figures.payload(),
-        plotly=plotly_gzip_b64(),
-        css=css,
-        js=js,
+    )
+    return render_page(
+        title=f"Loupe report: {name}",
+        heading=name,
+        summary=_e(_summary(profile)),
+        sections=section_links(_SECTIONS),
+        nav=nav,
+        main=main,
+        figures=figures,
     )
 
 

@@ -62,6 +62,7 @@ __all__ = [
     "build_profile",
     "dumps",
     "load_profile",
+    "loupe_version",
     "merge_profiles",
     "write_profile",
 ]
@@ -72,7 +73,7 @@ _SUPPORTED_MAJOR = "1"
 _SAMPLE_HASH = "\x00hash"
 
 
-def _loupe_version() -> str:
+def loupe_version() -> str:
     """The installed Loupe version."""
     try:
         return version("loupe")
@@ -131,7 +132,7 @@ def _document(
     """The profile document of ``partial`` but its state."""
     profile: Profile = {
         "schema_version": SCHEMA_VERSION,
-        "loupe_version": _loupe_version(),
+        "loupe_version": loupe_version(),
         "engine": engine,
         "source": source.copy(),
         "dataset": dataset,

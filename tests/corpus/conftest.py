@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import polars as pl
 import pytest
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / ".venv" / "corpus"
@@ -182,4 +183,19 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                 for member, target in targets.items():
                     with zf.open(member) as source, target.open("wb") as out:
                         shutil.copyfileobj(source, out)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def months(corpus: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """January's and July's flights, each a CSV file."""
+    folder = tmp_path_factory.mktemp("months")
+    with zipfile.ZipFile(corpus["flights.csv.zip"]) as archive:
+        data = archive.read(archive.namelist()[0])
+    flights = pl.read_csv(data, null_values="NA", infer_schema_length=None)
+    paths = []
+    for month in (1, 7):
+        path = folder / f"flights-{month:02d}.csv"
+        flights.filter(pl.col("month") == month).write_csv(path, null_value="NA")
+        paths.append(path)
     return paths

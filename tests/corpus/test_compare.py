@@ -21,7 +21,6 @@ What a reader expects of winter against summer, written down before the comparis
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import jsonschema
@@ -35,21 +34,6 @@ from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.profiling.profile import dumps, write_profile
 from core.read.table import ReadOptions, open_table
-
-
-@pytest.fixture(scope="module")
-def months(corpus: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """January's and July's flights, each a CSV file."""
-    folder = tmp_path_factory.mktemp("months")
-    with zipfile.ZipFile(corpus["flights.csv.zip"]) as archive:
-        data = archive.read(archive.namelist()[0])
-    flights = pl.read_csv(data, null_values="NA", infer_schema_length=None)
-    paths = []
-    for month in (1, 7):
-        path = folder / f"flights-{month:02d}.csv"
-        flights.filter(pl.col("month") == month).write_csv(path, null_value="NA")
-        paths.append(path)
-    return paths
 
 
 def _profile(path: Path, limit: int = 65_536) -> dict:  # type: ignore[type-arg]

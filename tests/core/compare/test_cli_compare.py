@@ -84,3 +84,22 @@ def test_errors_exit_2_with_one_line_naming_the_file(tmp_path: Path) -> None:
     result = loupe("compare", a, a, "--config", config)
     assert result.returncode == 2 and "unknown setting 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_compare_writes_an_html_report(tmp_path: Path) -> None:
+    a, b = _files(tmp_path)
+    out = tmp_path / "report.html"
+    written = loupe("compare", a, b, "--html", out, "--theme", "dark")
+    assert written.returncode == 0, written.stderr
+    assert written.stderr.strip() == f"wrote {out}"
+    assert written.stdout == ""  # the report replaces the printed summary
+    page = out.read_text(encoding="utf-8")
+    assert 'data-theme="dark"' in page and "<h1>a.csv → b.csv</h1>" in page
+    assert page.count('<section class="column"') == 5
+    both = loupe("compare", a, b, "--html", out, "--json", "-")
+    assert both.returncode == 0 and json.loads(both.stdout)["a"]["rows"] == 60
+    for bad in (tmp_path / "missing" / "r.html", tmp_path):
+        failed = loupe("compare", a, b, "--html", bad)
+        assert failed.returncode == 2
+        assert failed.stderr.count("\n") == 1 and str(bad) in failed.stderr
+        assert "Traceback" not in failed.stderr

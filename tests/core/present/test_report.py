@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +17,7 @@ from core.present.report import render_report, write_report
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.samples import SAMPLE_CSV
+from tests.core.present.browser import rendered_dom
 
 
 def profile_of(path: Path) -> dict[str, Any]:
@@ -86,36 +84,10 @@ def test_wide_tables_stay_reasonable(tmp_path: Path) -> None:
     assert 'id="search"' in page
 
 
-def _chromium() -> str | None:
-    return (
-        shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or shutil.which("google-chrome")
-    )
-
-
 def test_browser_draws_the_charts_offline(profile: dict[str, Any], tmp_path: Path) -> None:
-    browser = _chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing on CI: .ci/run must install Debian's chromium")
-        pytest.skip(
-            "Chromium is not installed (Debian: apt install chromium); cannot check rendering"
-        )
     report = write_report(profile, tmp_path / "report.html")
-    result = subprocess.run(
-        [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            # The network is closed: every host fails to resolve, every proxy is dead.
-            "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
-            "--virtual-time-budget=60000", "--dump-dom", f"{report.as_uri()}#all",
-        ],
-        capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
-    dom = result.stdout
-    assert 'data-plotly="ready"' in dom, result.stderr[-2000:]
+    dom, errors = rendered_dom(report, tmp_path, "#all")
+    assert 'data-plotly="ready"' in dom, errors[-2000:]
     drawn = dom.count('class="main-svg"')
     figures = len(re.findall(r'<div class="plot" id="fig-', report.read_text()))
     # Plotly draws two main-svg layers per figure.
