@@ -190,7 +190,7 @@ def _with_legend(fig: go.Figure) -> go.Figure:
     return fig.update_layout(
         showlegend=True,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
-        margin={"t": 64},
+        margin={"t": 84},
     )
 
 

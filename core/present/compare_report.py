@@ -432,10 +432,11 @@ def _drift_stats(column: ColumnComparison) -> str:
     drift = column["drift"]
     if drift is None:
         return '<p class="dim">No drift measured: the sides hold different kinds of values.</p>'
+    n = drift["buckets"]
     how = (
-        f"over {drift['buckets']:,} categories (the rest as other)"
+        f"over {n:,} {'category' if n == 1 else 'categories'} (the rest as other)"
         if drift["method"] == "categories"
-        else f"over the same {drift['buckets']:,} bins on both sides"
+        else f"over the same {n:,} {'bin' if n == 1 else 'bins'} on both sides"
     )
     rows = [
         (_explained("JS distance", "JS"), _number(drift["js_distance"])),
