@@ -75,6 +75,10 @@ class QtCompareChooser(QDialog):
         self.tab_list.currentRowChanged.connect(
             lambda row: self.compare_button.setEnabled(bool(tabs) and row >= 0)
         )
+        if tabs:
+            # The usual case, one other tab, is then just Enter.
+            self.tab_list.setCurrentRow(0)
+            self.tab_list.setFocus()
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(QLabel("An open tab:"))

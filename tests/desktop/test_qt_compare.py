@@ -160,12 +160,14 @@ def test_the_chooser_lists_tabs_and_picks_a_file(
     chooser = QtCompareChooser("flights-01.csv", [jul.session], "All files (*)")
     qtbot.addWidget(chooser)
     assert chooser.tab_list.item(0).text() == "flights-07.csv"
-    assert not chooser.compare_button.isEnabled()
-    chooser.tab_list.setCurrentRow(0)
-    chooser.compare_button.click()
-    assert chooser.choice == TabSide(jul.session)
+    # The other tab is chosen already: Enter compares.
+    assert chooser.tab_list.currentRow() == 0 and chooser.compare_button.isEnabled()
+    chooser.show()
+    qtbot.keyClick(chooser.tab_list, Qt.Key.Key_Return)
+    assert chooser.choice == TabSide(jul.session) and chooser.result()
     picked = QtCompareChooser("flights-01.csv", [], "All files (*)")
     qtbot.addWidget(picked)
+    assert not picked.compare_button.isEnabled()
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", lambda *a, **k: (str(months["jul_profile"]), "")
     )

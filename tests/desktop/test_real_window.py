@@ -114,3 +114,72 @@ def test_real_window_opens_draws_and_quits(display: str, tmp_path: Path) -> None
     assert code == 0, err
     assert "Traceback" not in err
     assert (tmp_path / "config" / "Loupe" / "Loupe.conf").exists()  # recent files, saved
+
+
+def _pixels_of(shot: Path, env: dict[str, str], rgb: int) -> int:
+    """Pixels of exactly colour ``rgb`` on the screen, taken into ``shot``."""
+    import numpy as np
+
+    subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True, timeout=60)
+    image = QImage(str(shot)).convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), dtype=np.uint32, count=image.width() * image.height())
+    return int(np.count_nonzero((pixels & 0xFFFFFF) == rgb))
+
+
+def test_real_window_compares_two_open_files(
+    display: str, tmp_path: Path, months: dict[str, Path]
+) -> None:
+    """Two files open; Ctrl+Shift+D and Enter compare them in a tab drawn on the screen."""
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "HOME": str(tmp_path),
+    }
+    app = subprocess.Popen(
+        [sys.executable, "-m", "desktop.launcher", str(months["jan"]), str(months["jul"])],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def xdotool(*args: str, timeout: float = 90) -> str:
+        done = subprocess.run(
+            ["xdotool", *args], env=env, capture_output=True, text=True, timeout=timeout
+        )
+        return done.stdout
+
+    try:
+        # The last file opened is the current tab: it is A, the reference.
+        window = xdotool("search", "--sync", "--onlyvisible", "--name", "flights-07.csv — Loupe")
+        window = window.split()[0]
+        xdotool("windowfocus", "--sync", window)
+        xdotool("key", "--clearmodifiers", "ctrl+shift+d")
+        chooser = xdotool("search", "--sync", "--onlyvisible", "--name", "Compare with")
+        xdotool("windowfocus", "--sync", chooser.split()[0])
+        xdotool("key", "--clearmodifiers", "Return")
+        # The compare tab names both files in the window's title ...
+        found = xdotool(
+            "search", "--sync", "--onlyvisible", "--name", "flights-07.csv ↔ flights-01.csv"
+        )
+        assert found.split()
+        # ... and once the comparison is made, its critical drifts show in their colour.
+        shot = tmp_path / "screen.png"
+        deadline = time.monotonic() + 90
+        while (critical := _pixels_of(shot, env, 0xD55E00)) < 20 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert critical >= 20
+        # A click on a column of the table (there is no window manager to give the window
+        # back its focus when the chooser closes), then Ctrl+Q quits.
+        xdotool("mousemove", "--sync", "100", "550", "click", "1")
+        xdotool("windowfocus", "--sync", window)
+        xdotool("key", "--clearmodifiers", "ctrl+q")
+        code = app.wait(timeout=60)
+    finally:
+        if app.poll() is None:
+            app.kill()
+        _, err = app.communicate(timeout=30)
+    assert code == 0, err
+    assert "Traceback" not in err
