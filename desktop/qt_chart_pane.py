@@ -8,6 +8,7 @@ when the first charts are shown, not when a file opens.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
@@ -29,7 +30,7 @@ from desktop.models.session import DatasetSession
 from desktop.qt_chart_view import QtChartView, take_spare
 from desktop.qt_stats_table import QtStatsTable
 
-__all__ = ["QtChartPane", "section_style"]
+__all__ = ["QtChartPane", "QtSectionedCharts", "section_style"]
 
 
 def section_style(palette: QPalette) -> str:
@@ -56,8 +57,13 @@ def section_style(palette: QPalette) -> str:
     )
 
 
-class QtChartPane(QWidget):
-    """The section buttons and the charts, for one session.
+class QtSectionedCharts(QWidget):
+    """A bar of section buttons above an embedded browser, and pages beside the charts.
+
+    The profile's chart pane and a comparison's detail share it. A subclass says
+    what a section button shows (:meth:`_show_section`) and which buttons are
+    available (:meth:`_update_buttons`); pages (Statistics, Insights) are any
+    widgets offered beside the charts with :meth:`add_page`.
 
     Signals:
         charted(): a page of charts has loaded.
@@ -65,50 +71,36 @@ class QtChartPane(QWidget):
 
     charted = Signal()
 
-    def __init__(self, session: DatasetSession, parent: QWidget | None = None) -> None:
+    def __init__(self, sections: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
         self.sections = QButtonGroup(self)
-        #: pages beside the charts (Insights), by their button's text.
+        #: pages beside the charts (Statistics, Insights), by their button's text.
         self.pages: dict[str, QWidget] = {}
         self._page: str | None = None
         #: the bar of section buttons (styled so the one shown stands out).
         self.section_bar = QWidget()
-        section_bar = QHBoxLayout(self.section_bar)
-        section_bar.setContentsMargins(0, 0, 0, 0)
-        self._section_bar = section_bar
-        for name in SECTIONS:
+        self._section_bar = QHBoxLayout(self.section_bar)
+        self._section_bar.setContentsMargins(0, 0, 0, 0)
+        for name in sections:
             button = QToolButton()
             button.setText(name)
             button.setCheckable(True)
             button.setEnabled(False)
             self.sections.addButton(button)
-            section_bar.addWidget(button)
-        section_bar.addStretch(1)
+            self._section_bar.addWidget(button)
+        self._section_bar.addStretch(1)
         self.sections.buttonClicked.connect(self._on_section_clicked)
         self._charts: QtChartView | None = None
         self._chart_page = QWidget()
         self._layout = QVBoxLayout(self._chart_page)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        #: what the Column section says when the column has nothing to chart.
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.hide()
-        self._layout.addWidget(self.notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._chart_page)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.section_bar)
         outer.addWidget(self.stack, 1)
-        #: every column's figures in a sortable table, a page beside the charts.
-        self.stats_table = QtStatsTable(session)
-        self.add_page("Statistics", self.stats_table)
         self._update_style()
-        session.events.profiled.connect(self._update_buttons)
-        session.events.section.connect(self._on_section)
-        session.events.charts.connect(self._on_charts)
-        session.events.cleared.connect(self._on_cleared)
 
     @property
     def charts(self) -> QtChartView:
@@ -118,8 +110,8 @@ class QtChartPane(QWidget):
             # one the window made while the app was idle, if there is one.
             self._charts = take_spare() or QtChartView()
             self._charts.setVisible(True)
-            self._charts.pointClicked.connect(self.session.charts.click)
             self._charts.loadFinished.connect(lambda ok: self.charted.emit())
+            self._chart_view_made(self._charts)
             self._layout.addWidget(self._charts, 1)
         return self._charts
 
@@ -130,15 +122,22 @@ class QtChartPane(QWidget):
         button.setCheckable(True)
         button.setEnabled(False)
         self.sections.addButton(button)
-        self._section_bar.insertWidget(self._section_bar.count() - 1, button)
+        # After the other buttons, before anything a subclass put after them.
+        self._section_bar.insertWidget(len(self.sections.buttons()) - 1, button)
         self.pages[name] = page
         self.stack.addWidget(page)
+        self._update_buttons()
 
     def show_page(self, name: str) -> None:
         """Show the page ``name`` (the charts stay as they are behind it)."""
         self._page = name
         self.stack.setCurrentWidget(self.pages[name])
         self._update_buttons()
+
+    def show_charts(self) -> None:
+        """Back to the charts from any page."""
+        self._page = None
+        self.stack.setCurrentWidget(self._chart_page)
 
     def changeEvent(self, event: QEvent) -> None:
         # A style sheet fixes its colours: the theme changed, so take its new ones.
@@ -155,9 +154,46 @@ class QtChartPane(QWidget):
         if button.text() in self.pages:
             self.show_page(button.text())
             return
-        self._page = None
-        self.stack.setCurrentWidget(self._chart_page)
-        self.session.show_section(button.text())
+        self.show_charts()
+        self._show_section(button.text())
+        self._update_buttons()
+
+    def _chart_view_made(self, view: QtChartView) -> None:
+        """Connect what a subclass needs of the chart view, once it is made."""
+
+    def _show_section(self, name: str) -> None:
+        """Build the charts of the section ``name``."""
+        raise NotImplementedError
+
+    def _update_buttons(self, *_: Any) -> None:
+        """Enable the buttons available, and check the one shown."""
+        raise NotImplementedError
+
+
+class QtChartPane(QtSectionedCharts):
+    """The section buttons and the charts, for one session."""
+
+    def __init__(self, session: DatasetSession, parent: QWidget | None = None) -> None:
+        super().__init__(SECTIONS, parent)
+        self.session = session
+        #: what the Column section says when the column has nothing to chart.
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self._layout.insertWidget(0, self.notice)
+        #: every column's figures in a sortable table, a page beside the charts.
+        self.stats_table = QtStatsTable(session)
+        self.add_page("Statistics", self.stats_table)
+        session.events.profiled.connect(self._update_buttons)
+        session.events.section.connect(self._on_section)
+        session.events.charts.connect(self._on_charts)
+        session.events.cleared.connect(self._on_cleared)
+
+    def _chart_view_made(self, view: QtChartView) -> None:
+        view.pointClicked.connect(self.session.charts.click)
+
+    def _show_section(self, name: str) -> None:
+        self.session.show_section(name)
 
     def _on_charts(self) -> None:
         """Draw the charts the session built."""
@@ -173,8 +209,7 @@ class QtChartPane(QWidget):
 
     def _on_section(self) -> None:
         """A section is shown (a column chosen anywhere, say): back to the charts."""
-        self._page = None
-        self.stack.setCurrentWidget(self._chart_page)
+        self.show_charts()
         self._update_notice()
         self._update_buttons()
 

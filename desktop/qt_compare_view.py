@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -25,10 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
-    QApplication,
-    QButtonGroup,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,9 +34,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QStackedWidget,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -54,8 +48,7 @@ from desktop.models.comparison_insights import ComparisonInsights
 from desktop.models.privacy_choice import PrivacyMemory
 from desktop.models.profile_cache import ProfileCache
 from desktop.models.session import DatasetSession
-from desktop.qt_chart_pane import section_style
-from desktop.qt_chart_view import QtChartView, take_spare
+from desktop.qt_chart_pane import QtSectionedCharts
 from desktop.qt_insights_pane import QtInsightsPane
 from desktop.qt_message_bar import ERROR, INFO, QtElidedLabel, QtMessageBar
 from desktop.qt_workers import QtRunner
@@ -116,89 +109,23 @@ class QtDriftModel(QAbstractTableModel):
         return str(section + 1)
 
 
-class QtCompareDetail(QWidget):
-    """The section buttons and the charts of a comparison (the selected column, correlations).
-
-    Signals:
-        charted(): a page of charts has loaded.
-    """
-
-    charted = Signal()
+class QtCompareDetail(QtSectionedCharts):
+    """The section buttons and the charts of a comparison (the selected column, correlations)."""
 
     def __init__(self, job: CompareJob, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(COMPARE_SECTIONS, parent)
         self.job = job
-        self.sections = QButtonGroup(self)
-        #: pages beside the charts, by their button's text.
-        self.pages: dict[str, QWidget] = {}
-        self._page: str | None = None
-        self.section_bar = QWidget()
-        bar = QHBoxLayout(self.section_bar)
-        bar.setContentsMargins(0, 0, 0, 0)
-        self._bar = bar
-        for name in COMPARE_SECTIONS:
-            button = QToolButton()
-            button.setText(name)
-            button.setCheckable(True)
-            button.setEnabled(False)
-            self.sections.addButton(button)
-            bar.addWidget(button)
         #: the correlation method shown (offered once correlations are shown).
         self.method = QComboBox()
         self.method.setToolTip("Correlation method")
         self.method.currentIndexChanged.connect(self._on_method)
         self.method.hide()
-        bar.addWidget(self.method)
-        bar.addStretch(1)
-        self.sections.buttonClicked.connect(self._on_section_clicked)
-        self._chart_page = QWidget()
-        self._layout = QVBoxLayout(self._chart_page)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._charts: QtChartView | None = None
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self._chart_page)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.section_bar)
-        outer.addWidget(self.stack, 1)
-        self._update_style()
+        self._section_bar.insertWidget(len(self.sections.buttons()), self.method)
         job.compared.connect(self._on_compared)
         job.charts.connect(self._on_charts)
 
-    @property
-    def charts(self) -> QtChartView:
-        """The chart view (created on first use)."""
-        if self._charts is None:
-            self._charts = take_spare() or QtChartView()
-            self._charts.setVisible(True)
-            self._charts.loadFinished.connect(lambda ok: self.charted.emit())
-            self._layout.addWidget(self._charts, 1)
-        return self._charts
-
-    def add_page(self, name: str, page: QWidget) -> None:
-        """Offer ``page`` beside the sections, behind a button named ``name``."""
-        button = QToolButton()
-        button.setText(name)
-        button.setCheckable(True)
-        button.setEnabled(self.job.comparison is not None)
-        self.sections.addButton(button)
-        self._bar.insertWidget(len(self.sections.buttons()) - 1, button)
-        self.pages[name] = page
-        self.stack.addWidget(page)
-
-    def show_page(self, name: str) -> None:
-        """Show the page ``name`` (the charts stay as they are behind it)."""
-        self._page = name
-        self.stack.setCurrentWidget(self.pages[name])
-        self._update_buttons()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
-            self._update_style()
-        super().changeEvent(event)
-
-    def _update_style(self) -> None:
-        self.section_bar.setStyleSheet(section_style(QApplication.palette()))
+    def _show_section(self, name: str) -> None:
+        self.job.show_section(name)
 
     def _on_compared(self) -> None:
         """Offer the sections, and the correlation methods both sides have."""
@@ -209,27 +136,18 @@ class QtCompareDetail(QWidget):
         self.method.blockSignals(False)
         self._update_buttons()
 
-    def _on_section_clicked(self, button: QAbstractButton) -> None:
-        if button.text() in self.pages:
-            self.show_page(button.text())
-            return
-        self._page = None
-        self.stack.setCurrentWidget(self._chart_page)
-        self.job.show_section(button.text())
-        self._update_buttons()
-
     def _on_method(self, index: int) -> None:
         if index >= 0:
             self.job.set_method(str(self.method.itemData(index)))
 
     def _on_charts(self) -> None:
         """Draw the charts the job built; back to them from any page."""
-        self._page = None
-        self.stack.setCurrentWidget(self._chart_page)
+        self.show_charts()
         self.charts.show_specs(self.job.specs, dark=self.job.dark, header=self.job.html)
         self._update_buttons()
 
-    def _update_buttons(self) -> None:
+    def _update_buttons(self, *_: Any) -> None:
+        """Enable the sections once compared (Correlations when both sides have them)."""
         shown = self._page or self.job.section
         for button in self.sections.buttons():
             name = button.text()
@@ -387,8 +305,7 @@ class QtCompareView(QWidget):
 
     def show_section(self, section: str) -> None:
         """Show the selected column, or the correlations."""
-        self.detail._page = None
-        self.detail.stack.setCurrentWidget(self.detail._chart_page)
+        self.detail.show_charts()
         self.job.show_section(section)
 
     def show_insights(self) -> None:

@@ -12,8 +12,7 @@ from core.compare import CompareConfig, compare_profiles
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.read.table import ReadOptions, open_table
-from tests.corpus.conftest import corpus
-from tests.corpus.test_compare import months
+from tests.corpus.conftest import corpus, months
 
 __all__ = ["corpus", "flights", "months"]
 
