@@ -23,7 +23,7 @@ from core.present.charts import (
     message_chart,
     plotly_date,
 )
-from core.present.compare_summary import values_plain
+from core.present.compare_numbers import values_plain
 from core.profiling.correlations import CorrelationMethod
 
 __all__ = ["SIDE_COLOURS", "correlation_change_heatmap", "overlay_figure", "overlay_integers"]

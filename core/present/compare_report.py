@@ -20,7 +20,7 @@ from typing import Any
 from core.compare.document import Change, ColumnComparison, Comparison, CorrelationChange, Side
 from core.output import write_text
 from core.present.compare_charts import correlation_change_heatmap, overlay_figure
-from core.present.compare_summary import values_plain
+from core.present.compare_numbers import centre_text, values_plain
 from core.present.figures import FigureStore
 from core.present.markup import alert_list, stats_table
 from core.present.markup import escape as _e
@@ -349,12 +349,8 @@ def _drift_table(comparison: Comparison, names: Sequence[str], anchors: Mapping[
         drift = column["drift"]
         approx = "" if row["exact"] in (True, None) else " ≈"
         missing = column["missing_fraction"]
-        stats = column["stats"]
-        centre = stats.get("mean") or stats.get("q0.5")
-        moved = ""
-        if centre is not None and not isinstance(centre["a"], str):
-            a, b, _ = _figure_change(centre, column)
-            moved = f"{a} → {b}"
+        centre = centre_text(column, digits=4)
+        moved = _e(f"{centre[0]} → {centre[1]}") if centre else ""
         wasserstein = ""
         if drift is not None and drift["wasserstein"] is not None:
             wasserstein = _wasserstein(drift) + approx

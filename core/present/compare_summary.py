@@ -8,11 +8,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from core.compare.document import Change, ColumnComparison, Comparison
-from core.present.numbers import format_number, plain_integers
+from core.compare.document import Change, Comparison
+from core.present.compare_numbers import centre_text
+from core.present.numbers import format_number
 from core.profiling.document import Severity
 
-__all__ = ["print_comparison", "values_plain"]
+__all__ = ["print_comparison"]
 
 _SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 # Columns in the drift table at most; the JSON holds them all.
@@ -31,22 +32,6 @@ def _pair(change: Change, *, separators: bool = True) -> str:
     return (
         f"{_number(change['a'], separators=separators)} → "
         f"{_number(change['b'], separators=separators)}"
-    )
-
-
-def values_plain(column: ColumnComparison) -> bool:
-    """Whether a column's figures read best without separators on both sides ("2013")."""
-    stats = column["stats"]
-    low, high = stats.get("min"), stats.get("max")
-    return all(
-        plain_integers(
-            {
-                "dtype": column["dtype"][side],
-                "min": low[side] if low else None,
-                "max": high[side] if high else None,
-            }
-        )
-        for side in ("a", "b")
     )
 
 
@@ -97,8 +82,7 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
         column = columns[row["column"]]
         severity = row["severity"]
         style = _SEVERITY_STYLE[Severity(severity)] if severity else ""
-        stats = column["stats"]
-        centre = stats.get("mean") or stats.get("q0.5")
+        centre = centre_text(column)
         missing = column["missing_fraction"]
         approx = "" if row["exact"] in (True, None) else " ≈"
         table.add_row(
@@ -109,9 +93,7 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
             _number(row["psi"]),
             _number(row["ks"]),
             f"{missing['a']:.1%} → {missing['b']:.1%}",
-            _pair(centre, separators=not values_plain(column))
-            if centre and not isinstance(centre["a"], str)
-            else "",
+            escape(f"{centre[0]} → {centre[1]}") if centre else "",
         )
     console.print(table)
     if len(comparison["drift"]) > _DRIFT_ROWS:

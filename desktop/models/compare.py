@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.compare.document import Change, ColumnComparison, Comparison
-from core.present.compare_summary import values_plain
+from core.present.compare_numbers import centre_text, values_plain
 from core.present.markup import escape
 from core.present.numbers import format_duration, format_number, format_share, format_when
 from core.profiling.document import Severity
@@ -126,7 +126,7 @@ def drift_lines(comparison: Comparison) -> list[DriftLine]:
     for row in comparison["drift"]:
         column = columns[row["column"]]
         missing = column["missing_fraction"]
-        mean = column["stats"].get("mean")
+        centre = centre_text(column, digits=2)
         approx = "" if row["exact"] in (True, None) else " ≈"
         js = "–" if row["js_distance"] is None else _number(row["js_distance"]) + approx
         cells = (
@@ -136,7 +136,7 @@ def drift_lines(comparison: Comparison) -> list[DriftLine]:
             _number(row["psi"]),
             _number(row["ks"]),
             f"{format_share(missing['a'])} → {format_share(missing['b'])}",
-            _arrow(mean, plain=values_plain(column), digits=2) if mean is not None else "",
+            f"{centre[0]} → {centre[1]}" if centre else "",
         )
         tip = f"{row['column']} ({row['kind']})"
         if approx:

@@ -30,6 +30,7 @@ import pytest
 
 from core.compare import CompareConfig, compare_profiles, load_saved_profile
 from core.compare.document import SCHEMA_PATH
+from core.present.compare_numbers import centre_text
 from core.profiling.config import ProfileConfig
 from core.profiling.engine import profile_table
 from core.profiling.profile import dumps, write_profile
@@ -159,6 +160,12 @@ def test_overlays_and_correlations_of_january_and_july_equal_numpy_and_polars(
     assert sum(hours["a"]) == frames[0].height and sum(hours["b"]) == frames[1].height
     assert sum(hours["a"][len(hours["a"]) // 2 :]) == 0  # January in the early bins only
     assert sum(hours["b"][: len(hours["b"]) // 2]) == 0
+
+    # The drift tables' centre: a mean in the column's own style, else a median instant.
+    assert centre_text(columns["year"]) == ("2013", "2013")
+    assert centre_text(columns["dep_delay"]) == ("10.037", "21.728")
+    hour_a, hour_b = centre_text(columns["time_hour"]) or ("", "")
+    assert hour_a.startswith("2013-01-1") and hour_b.startswith("2013-07-1") and len(hour_a) == 16
 
     pearson = found["correlations"]["pearson"]
     names = pearson["columns"]
