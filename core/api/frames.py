@@ -17,6 +17,7 @@ datetime64[ns, tz]                    datetime in that time zone
 timedelta64                           duration
 period[freq]                          datetime: the start of each period
 interval                              text, such as ``(0, 1]``
+category of intervals (``pd.cut``)    categorical, named as they print
 object of mixed Python values         text: each value as ``str()`` shows it
 object holding nothing but None/NaN   empty (no value at all)
 ====================================  ================================================
@@ -173,12 +174,16 @@ def _column(name: str, values: Any) -> pl.Series:
         values = _series(values).astype("string")
     elif dtype == "object":
         return _object_column(name, _series(values))
+    elif dtype == "category" and str(values.dtype.categories.dtype) not in ("object", "str"):
+        # Categories of intervals (pd.cut), periods or numbers: named as they print.
+        values = _series(values)
+        values = values.cat.rename_categories([str(c) for c in values.cat.categories])
     try:
         series = cast(pl.Series, pl.from_pandas(_series(values)))
     except (TypeError, ValueError, pl.exceptions.PolarsError) as exc:
         # pyarrow's ArrowInvalid derives from ValueError.
         raise OptionError(f"column {name!r}: cannot read its {dtype} values ({exc})") from None
-    if series.dtype == pl.Object:
+    if series.dtype == pl.Object or type(series.dtype).__name__ == "Extension":
         return _as_text(name, _series(values))
     return series.rename(name)
 
