@@ -80,7 +80,8 @@ def profile_summary(
     plots = figures.add(charts.overview(profile, "light"), f"{uid}-overview")
     if profile["dataset"]["missing_cells"]:
         plots += figures.add(charts.missing_bar(profile, "light"), f"{uid}-missing")
-    numeric = [c for c in profile["columns"] if c["kind"] == "numeric" and c["count"]]
+    # Constant columns say all in the table: their "histogram" is one bar.
+    numeric = [c for c in profile["columns"] if c["kind"] == "numeric" and c["distinct"] > 1]
     for i, column in enumerate(numeric[:histograms]):
         plots += figures.add(charts.numeric_histogram(column, "light"), f"{uid}-hist-{i}")
     dataset = profile["dataset"]
