@@ -183,3 +183,27 @@ def test_read_types_as_loupe_does(january_csv: Path, tmp_path: Path) -> None:
 
     gz.write_bytes(gzip.compress(january_csv.read_bytes()))
     assert loupe.read(gz).collect().equals(frame)
+
+
+def test_arrow_numbers_are_not_copied() -> None:
+    """Polars takes over the Arrow buffers of numbers and times; only text is converted."""
+    import numpy as np
+
+    from core.api.frames import in_memory, to_frame
+
+    values = np.arange(2_000_000, dtype=np.float64)
+    table = pa.table(
+        {
+            "x": values,
+            "n": pa.array(values.astype(np.int64)),
+            "t": pa.array(values.astype("datetime64[us]")),
+        }
+    )
+    frame = to_frame(in_memory(table))
+    assert isinstance(frame, pl.DataFrame)
+    for name in ("x", "n", "t"):
+        kept = table.column(name).chunk(0).buffers()[1].address
+        assert frame[name].to_arrow().buffers()[1].address == kept, name
+    reader = table.to_reader(max_chunksize=500_000)
+    streamed = to_frame(in_memory(reader))
+    assert isinstance(streamed, pl.DataFrame) and streamed.n_chunks() == 4
