@@ -29,6 +29,9 @@ Cancel = Callable[[], bool]
 # platforms where a wait is not interrupted).
 _TICK = 0.1
 _STEPS = 1000
+# How long an interrupted start waits for the worker to begin (it begins at once
+# unless the interrupt came before the thread existed).
+_START = 5.0
 
 
 def in_notebook() -> bool:
@@ -83,6 +86,7 @@ def run_interruptible(
         Exception: whatever ``work`` raised.
     """
     stop = threading.Event()
+    begun = threading.Event()
     done = threading.Event()
     state: dict[str, Any] = {"phase": description, "fraction": 0.0}
     outcome: list[tuple[bool, Any]] = []
@@ -91,6 +95,7 @@ def run_interruptible(
         state["phase"], state["fraction"] = phase, fraction
 
     def target() -> None:
+        begun.set()
         try:
             outcome.append((True, work(report, stop.is_set)))
         except BaseException as exc:  # handed to the caller's thread, raised there
@@ -101,13 +106,16 @@ def run_interruptible(
     bar = _bar(description) if shows_progress(progress) else None
     worker = threading.Thread(target=target, name="loupe-work", daemon=True)
     try:
-        worker.start()
         try:
+            worker.start()
             while not done.wait(_TICK):
                 _move(bar, state)
         except KeyboardInterrupt:
             stop.set()
-            _wait_out(done)
+            # Interrupted even while the worker was starting: once it runs, it finds
+            # ``stop`` set at its first check.
+            if begun.wait(_START):
+                _wait_out(worker)
             raise
         worker.join()
         _move(bar, state)
@@ -132,12 +140,11 @@ def _move(bar: Any, state: dict[str, Any]) -> None:
         bar.update(steps - bar.n)
 
 
-def _wait_out(done: threading.Event) -> None:
-    """Wait for cancelled work to stop, through further Ctrl-C (it stops at its next check)."""
-    while True:
+def _wait_out(worker: threading.Thread) -> None:
+    """Wait for cancelled work to end, through further Ctrl-C (it stops at its next check)."""
+    while worker.is_alive():
         try:
-            if done.wait(_TICK):
-                return
+            worker.join(_TICK)
         except KeyboardInterrupt:
             continue
 
