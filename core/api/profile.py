@@ -10,6 +10,7 @@ In a notebook it shows as a compact summary (:meth:`Profile._repr_html_`);
 from __future__ import annotations
 
 import copy
+import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,7 +25,8 @@ from core.profiling.profile import dumps, write_profile
 __all__ = ["NotebookReport", "Profile"]
 
 # plotly.js goes to the page once per kernel (a kernel is a process): with the
-# first summary shown. Later summaries wait for it.
+# first summary shown. Later summaries wait for it, except where each output is a
+# page of its own.
 _plotly_shown = threading.Event()
 
 
@@ -185,7 +187,7 @@ class Profile:
 
         first = not _plotly_shown.is_set()
         _plotly_shown.set()
-        return profile_summary(self._document, include_plotly=first)
+        return profile_summary(self._document, include_plotly=first or _outputs_apart())
 
 
 class NotebookReport:
@@ -211,6 +213,11 @@ class NotebookReport:
             seconds=self._profile.seconds,
             include_samples=self._include_samples,
         )
+
+
+def _outputs_apart() -> bool:
+    """Whether each output is a page of its own (Google Colab), so each needs plotly.js."""
+    return "google.colab" in sys.modules
 
 
 def document_of(profile: Profile) -> ProfileDocument:

@@ -42,8 +42,9 @@ _COLUMNS = 200
 _ALERTS = 15
 _ASSETS = Path(__file__).with_name("assets")
 _WAIT_MESSAGE = (
-    "The charts wait for plotly.js, which the first Loupe output of this kernel carries; "
-    "that output is gone. Display the profile again after restarting the kernel."
+    "The charts wait for plotly.js, which the first Loupe output of this kernel carries and "
+    "which is not on this page (that output was cleared, or is shown elsewhere). Restart the "
+    "kernel and run again, or show the full report with .to_notebook()."
 )
 
 

@@ -140,3 +140,34 @@ def test_a_notebook_shows_the_summary_and_chromium_draws_it(
     keep = os.environ.get("LOUPE_SCREENSHOTS")
     if keep:
         shutil.copy(shot, Path(keep) / "notebook.png")
+
+
+def _page(tmp_path: Path, name: str, outputs: list[str]) -> Path:
+    page = tmp_path / name
+    page.write_text(
+        "<!doctype html><html><head><meta charset=utf-8></head><body>"
+        + "".join(f'<div class="output">{html}</div>' for html in outputs)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_a_summary_alone_draws_and_one_without_plotly_says_why(tmp_path: Path) -> None:
+    if _chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing on CI: .ci/run must install Debian's chromium")
+        pytest.skip("Chromium is not installed (Debian: apt install chromium); cannot draw")
+    profile_module._plotly_shown.clear()
+    profile = loupe.profile(_frame(), progress=False)
+    first, later = profile._repr_html_(), profile._repr_html_()
+    alone = _browser(["--dump-dom"], _page(tmp_path, "alone.html", [first]), tmp_path).stdout
+    assert alone.count('data-plotly="ready"') == 1 and alone.count('class="main-svg"') >= 8
+    # The output that carried plotly.js was cleared: the later one says so, after a minute.
+    orphan = _browser(
+        ["--dump-dom", "--virtual-time-budget=90000"],
+        _page(tmp_path, "orphan.html", [later]),
+        tmp_path,
+    ).stdout
+    assert 'data-plotly="ready"' not in orphan and 'class="main-svg"' not in orphan
+    assert "The charts wait for plotly.js" in orphan

@@ -101,3 +101,26 @@ def test_ctrl_c_in_a_process_profiling_a_big_frame_stops_it() -> None:
         pytest.fail("the profiling did not stop on Ctrl-C")
     assert out.strip() == "interrupted []"
     assert child.returncode == 0
+
+
+def test_a_progress_bar_follows_the_engine_when_asked(
+    january_csv: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import loupe
+
+    loupe.profile(january_csv, progress=True)
+    bar = capfd.readouterr().err
+    assert "%|" in bar and "reading" in bar
+    # Neither a notebook nor a terminal here: no bar unless asked.
+    loupe.profile(january_csv)
+    assert capfd.readouterr().err == ""
+
+
+def test_what_the_reader_warns_about_is_a_warning_naming_the_file(tmp_path: Path) -> None:
+    import loupe
+
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b\n1,2\n3\n4,5\n")
+    with pytest.warns(UserWarning, match=r"ragged\.csv: ragged rows read leniently"):
+        profile = loupe.profile(ragged, reading={"lenient": True}, name="Ragged", progress=False)
+    assert profile.name == "Ragged" and profile.columns["b"].missing == 1
