@@ -187,8 +187,11 @@ def _columns_table(columns: Sequence[ColumnProfile]) -> str:
 def report_frame(profile: Profile, *, height: int = 800, **options: Any) -> str:
     """The full offline report (:func:`~core.present.report.render_report`) in an iframe.
 
-    The report goes in the ``srcdoc`` attribute, escaped; the frame runs its scripts
-    in a sandbox of its own (no access to the notebook's page).
+    The report goes in the ``srcdoc`` attribute, escaped. The frame is sandboxed: it
+    runs its scripts but cannot navigate the notebook's page, open windows or submit
+    forms. It keeps the page's origin, which browsers need to tell the report which of
+    its charts are in view (each is drawn as it scrolls into view); everything in it is
+    escaped text.
 
     Args:
         profile: a profile document.
@@ -197,7 +200,8 @@ def report_frame(profile: Profile, *, height: int = 800, **options: Any) -> str:
     """
     report = render_report(profile, **options)
     return (
-        f'<iframe class="loupe-report" sandbox="allow-scripts" srcdoc="{_e(report)}" '
+        f'<iframe class="loupe-report" sandbox="allow-scripts allow-same-origin" '
+        f'srcdoc="{_e(report)}" '
         f'style="width:100%;height:{int(height)}px;border:1px solid #ddd"></iframe>'
     )
 

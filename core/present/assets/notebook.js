@@ -5,7 +5,8 @@ var status=root.querySelector('.loupe-status');
 function inflate(carrier){
   var b64=carrier.textContent.trim();
   var bytes=Uint8Array.from(atob(b64),function(c){return c.charCodeAt(0);});
-  var stream=new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  // A Response over the bytes, not a Blob: Blob streams stall in sandboxed frames.
+  var stream=new Response(bytes).body.pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream).text().then(function(code){
     // Where RequireJS is loaded (the classic notebook), plotly.js would register with it
     // instead of setting window.Plotly: hide it while plotly.js runs.
