@@ -132,6 +132,19 @@ def test_same_figures_as_the_cli_on_its_parquet_file(tmp_path: Path) -> None:
             "n": pd.array([1, None, 3, 4, 4], dtype="Int64"),
             "s": pd.array(["a", "b", None, "a", "a"], dtype="string[pyarrow]"),
             "t": pd.to_datetime(["2024-01-01", None, "2024-03-01", "2024-01-01", "2024-05-01"]),
+            "f": pd.array([0.5, 1.5, None, 2.5, 0.0], dtype="Float64"),
+            "b": pd.array([True, False, None, True, True], dtype="boolean"),
+            "c": pd.Categorical(["x", "y", "x", None, "x"]),
+            "z": pd.to_datetime(
+                [
+                    "2024-01-01 10:00",
+                    None,
+                    "2024-03-01 00:00",
+                    "2024-01-01 00:00",
+                    "2024-05-01 09:30",
+                ]
+            ).tz_localize("Europe/Paris"),
+            "u": pd.array(["é", "b", "c", "d", None], dtype="string[python]"),
         }
     )
     path = tmp_path / "frame.parquet"
