@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import jsonschema
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,6 +21,7 @@ import pytest
 
 import loupe
 from core.errors import CorruptFileError, FileAccessError, OptionError
+from core.profiling.profile import SCHEMA_PATH
 
 
 def _without_source(document: dict[str, Any]) -> dict[str, Any]:
@@ -104,6 +106,7 @@ def test_data_in_memory_gives_the_cli_document_of_its_parquet_file(
     else:
         assert _without_source(document) == _without_source(cli_parquet)
     assert document["source"]["path"] is None
+    jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text()))
     assert document["source"]["name"] == "January" == profile.name
     assert profile.rows == 27_004
 
