@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from core.cli.exits import EXIT_OK
-from core.cli.reading import reading
 from core.output import write_text
 from core.profiling.config import ENGINES, load_config
 from core.profiling.document import Profile
+from core.read.guard import reading
 from core.read.table import ReadOptions, open_table
 
 __all__ = ["add_parser", "run"]

@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from core.cli.exits import EXIT_OK
-from core.cli.reading import reading
 from core.read.convert import OUTPUT_FORMATS, convert
+from core.read.guard import reading
 from core.read.table import ReadOptions, open_table
 
 __all__ = ["add_parser", "run"]

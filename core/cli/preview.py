@@ -9,8 +9,8 @@ import sys
 import polars as pl
 
 from core.cli.exits import EXIT_OK
-from core.cli.reading import reading
 from core.errors import OptionError
+from core.read.guard import reading
 from core.read.jsonvalue import json_rows
 from core.read.table import Preview, ReadOptions, open_table
 

@@ -7,10 +7,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from core.cli.exits import EXIT_OK
-from core.cli.reading import reading
 from core.errors import OptionError
 from core.output import write_text
 from core.profiling.config import ENGINES, ProfileConfig, load_config
+from core.read.guard import reading
 from core.read.table import ReadOptions, Table, open_table
 
 if TYPE_CHECKING:

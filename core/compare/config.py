@@ -48,13 +48,15 @@ thousands of rows any difference is "significant", so no p-value is reported.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from core.errors import OptionError
 from core.profiling.config import checked_settings, read_settings
 
-__all__ = ["CompareConfig", "DriftThresholds", "load_compare_config"]
+__all__ = ["CompareConfig", "DriftThresholds", "compare_config_of", "load_compare_config"]
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,23 @@ def load_compare_config(path: str | Path | None) -> CompareConfig:
     Raises:
         OptionError: unreadable file, unknown key or a value of the wrong type.
     """
-    data = read_settings(path)
+    return compare_config_of(read_settings(path), path)
+
+
+def compare_config_of(settings: Mapping[str, Any], path: str | Path | None = None) -> CompareConfig:
+    """The comparison settings a table of names and values describes (as a file holds them).
+
+    Args:
+        settings: names and values, thresholds under ``thresholds``.
+        path: the file they come from, named in errors (None: given in code).
+
+    Raises:
+        OptionError: an unknown name or a value of the wrong type.
+    """
+    data = dict(settings)
+    where = f"{path}: " if path is not None else ""
     raw = data.pop("thresholds", {})
-    if not isinstance(raw, dict):
-        raise OptionError(f"{path}: thresholds must be a table of name = value")
-    thresholds = replace(DriftThresholds(), **checked_settings(DriftThresholds, raw, path))
+    if not isinstance(raw, Mapping):
+        raise OptionError(f"{where}thresholds must be a table of name = value")
+    thresholds = replace(DriftThresholds(), **checked_settings(DriftThresholds, dict(raw), path))
     return CompareConfig(thresholds=thresholds, **checked_settings(CompareConfig, data, path))

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ __all__ = [
     "ProfileConfig",
     "Thresholds",
     "checked_settings",
+    "config_of",
     "load_config",
     "read_settings",
 ]
@@ -125,14 +127,31 @@ def load_config(path: str | Path | None, **overrides: Any) -> ProfileConfig:
     Raises:
         OptionError: unreadable file, unknown key or a value of the wrong type.
     """
-    data = read_settings(path)
+    return config_of(read_settings(path), path, **overrides)
+
+
+def config_of(
+    settings: Mapping[str, Any], path: str | Path | None = None, **overrides: Any
+) -> ProfileConfig:
+    """The configuration a table of settings describes (as a settings file holds it).
+
+    Args:
+        settings: names and values, thresholds under ``thresholds``.
+        path: the file they come from, named in errors (None: given in code).
+        overrides: values that replace the settings' (None values ignored).
+
+    Raises:
+        OptionError: an unknown name or a value of the wrong type.
+    """
+    data = dict(settings)
+    where = f"{path}: " if path is not None else ""
     raw_thresholds = data.pop("thresholds", {})
-    if not isinstance(raw_thresholds, dict):
-        raise OptionError(f"{path}: thresholds must be a table of name = value")
-    thresholds = replace(Thresholds(), **checked_settings(Thresholds, raw_thresholds, path))
-    settings = checked_settings(ProfileConfig, data, path)
-    settings.update({k: v for k, v in overrides.items() if v is not None})
-    return ProfileConfig(thresholds=thresholds, **settings)
+    if not isinstance(raw_thresholds, Mapping):
+        raise OptionError(f"{where}thresholds must be a table of name = value")
+    thresholds = replace(Thresholds(), **checked_settings(Thresholds, dict(raw_thresholds), path))
+    checked = checked_settings(ProfileConfig, data, path)
+    checked.update({k: v for k, v in overrides.items() if v is not None})
+    return ProfileConfig(thresholds=thresholds, **checked)
 
 
 def read_settings(path: str | Path | None) -> dict[str, Any]:

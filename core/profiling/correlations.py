@@ -179,19 +179,22 @@ def _spearman(
 
 def cramers_v(sample: pl.DataFrame, a: str, b: str) -> float | None:
     """Cramér's V of two categorical columns (rows where both are present)."""
-    table = sample.select(a, b).drop_nulls().group_by(a, b).len()
-    n = int(table.get_column("len").sum()) if table.height else 0
+    # Internal names: a column may itself be called "len", "r" or "c".
+    x, y, count, row_total, col_total = "\x00x", "\x00y", "\x00n", "\x00r", "\x00c"
+    pair = sample.select(pl.col(a).alias(x), pl.col(b).alias(y)).drop_nulls()
+    table = pair.group_by(x, y).agg(pl.len().alias(count))
+    n = int(table.get_column(count).sum()) if table.height else 0
     if n == 0:
         return None
-    rows = table.group_by(a).agg(pl.col("len").sum().alias("r"))
-    cols = table.group_by(b).agg(pl.col("len").sum().alias("c"))
+    rows = table.group_by(x).agg(pl.col(count).sum().alias(row_total))
+    cols = table.group_by(y).agg(pl.col(count).sum().alias(col_total))
     r, k = rows.height, cols.height
     if min(r, k) < 2:
         return None
     # Sorted, so the floating-point sums run in the same order every time.
-    observed = table.join(rows, on=a).join(cols, on=b).sort(a, b)
-    expected = observed.get_column("r").cast(pl.Float64) * observed.get_column("c") / n
-    chi2_seen = float(((observed.get_column("len") - expected) ** 2 / expected).sum())
+    observed = table.join(rows, on=x).join(cols, on=y).sort(x, y)
+    expected = observed.get_column(row_total).cast(pl.Float64) * observed.get_column(col_total) / n
+    chi2_seen = float(((observed.get_column(count) - expected) ** 2 / expected).sum())
     # Cells never observed contribute their whole expected count.
     chi2 = chi2_seen + (n - float(expected.sum()))
     return finite(math.sqrt(chi2 / n / (min(r, k) - 1)))

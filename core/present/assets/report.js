@@ -5,7 +5,8 @@ async function loadPlotly(){
   if(!('DecompressionStream' in window)){status.textContent='This browser cannot show the charts (it lacks DecompressionStream).';return false;}
   const b64=document.getElementById('plotly-gz').textContent.trim();
   const bytes=Uint8Array.from(atob(b64),c=>c.charCodeAt(0));
-  const stream=new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  // A Response over the bytes, not a Blob: Blob streams stall in sandboxed frames (srcdoc).
+  const stream=new Response(bytes).body.pipeThrough(new DecompressionStream('gzip'));
   const code=await new Response(stream).text();
   const script=document.createElement('script');script.textContent=code;document.head.appendChild(script);
   return typeof Plotly!=='undefined';

@@ -617,3 +617,21 @@ def test_same_json_when_sketches_are_used(parquet: Path) -> None:
             for _ in range(3)
         }
         assert len(runs) == 1, engine
+
+
+def test_cramers_v_does_not_depend_on_column_names() -> None:
+    """Columns called like the helper columns of the contingency table ("len", "r", "c")."""
+    from core.profiling.correlations import cramers_v
+
+    renamed = {"len": "one", "c": "two", "r": "three"}
+    named = pl.DataFrame(
+        {
+            "len": ["a", "b", "a", "a", "b", "b", "a"],
+            "c": ["x", "y", "x", "y", "y", "y", "x"],
+            "r": ["p", "q", "q", "p", "p", "q", "p"],
+        }
+    )
+    plain = named.rename(renamed)
+    for a, b in itertools.combinations(renamed, 2):
+        expected = cramers_v(plain, renamed[a], renamed[b])
+        assert expected is not None and cramers_v(named, a, b) == expected

@@ -1,9 +1,11 @@
-"""Errors of the reading libraries, as one line naming the file they came from."""
+"""Errors of the reading libraries, as one line naming the file (or the data) they came from."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import polars as pl
 
@@ -13,7 +15,7 @@ __all__ = ["reading"]
 
 
 @contextmanager
-def reading(path: str) -> Iterator[None]:
+def reading(path: str | os.PathLike[str]) -> Iterator[None]:
     """Errors of the reading libraries, as one line naming the file they came from.
 
     Loupe's readers translate what they expect; this catches what slipped through
@@ -25,12 +27,12 @@ def reading(path: str) -> Iterator[None]:
         raise
     except pl.exceptions.PanicException as exc:
         raise CorruptFileError(
-            path, f"the reader failed on this file ({first_line(exc)})"
+            Path(path), f"the reader failed on this file ({first_line(exc)})"
         ) from None
     except pl.exceptions.PolarsError as exc:
-        raise CorruptFileError(path, first_line(exc)) from None
+        raise CorruptFileError(Path(path), first_line(exc)) from None
     except Exception as exc:
         # pyarrow's own errors (ArrowInvalid, ...), told apart without importing pyarrow.
         if not type(exc).__module__.startswith("pyarrow"):
             raise
-        raise CorruptFileError(path, first_line(exc)) from None
+        raise CorruptFileError(Path(path), first_line(exc)) from None

@@ -1,0 +1,44 @@
+(function(root){
+if(!root||root.dataset.loupeStarted)return;root.dataset.loupeStarted='1';
+var payload=JSON.parse(root.querySelector('script.loupe-figures').textContent);
+var status=root.querySelector('.loupe-status');
+function inflate(carrier){
+  var b64=carrier.textContent.trim();
+  var bytes=Uint8Array.from(atob(b64),function(c){return c.charCodeAt(0);});
+  // A Response over the bytes, not a Blob: Blob streams stall in sandboxed frames.
+  var stream=new Response(bytes).body.pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).text().then(function(code){
+    // Where RequireJS is loaded (the classic notebook), plotly.js would register with it
+    // instead of setting window.Plotly: hide it while plotly.js runs.
+    var amd=window.define;window.define=undefined;
+    try{var s=document.createElement('script');s.textContent=code;document.head.appendChild(s);}
+    finally{window.define=amd;}
+    if(!window.Plotly)throw new Error('plotly.js did not load');
+    return window.Plotly;
+  });
+}
+function plotly(){
+  if(window.Plotly)return Promise.resolve(window.Plotly);
+  if(window.loupePlotly)return window.loupePlotly;
+  var carrier=root.querySelector('script.loupe-plotly');
+  if(carrier){
+    if(!('DecompressionStream' in window))return Promise.reject(new Error('This browser cannot draw the charts (it lacks DecompressionStream).'));
+    window.loupePlotly=inflate(carrier);return window.loupePlotly;
+  }
+  // An earlier output of this kernel carries plotly.js: wait for it.
+  return new Promise(function(resolve,reject){
+    var waited=0;var timer=setInterval(function(){
+      if(window.Plotly||window.loupePlotly){clearInterval(timer);resolve(plotly());}
+      else if((waited+=200)>=60000){clearInterval(timer);reject(new Error('__LOUPE_WAIT__'));}
+    },200);
+  });
+}
+plotly().then(function(Plotly){
+  root.querySelectorAll('.plot').forEach(function(div){
+    var fig=payload.figures[div.id];if(!fig)return;
+    var layout=Object.assign({},payload.base,fig.layout,{template:payload.template});
+    Plotly.newPlot(div,fig.data,layout,{responsive:true,displaylogo:false});
+  });
+  status.textContent='hover a chart for exact figures, drag to zoom';root.dataset.plotly='ready';
+}).catch(function(e){status.textContent=e.message;});
+})(document.getElementById('__LOUPE_ID__'));

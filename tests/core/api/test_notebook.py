@@ -1,0 +1,196 @@
+"""The profile in a notebook: a compact, escaped, offline summary whose charts draw.
+
+A real notebook is executed headless (nbclient, the venv's ipykernel); its output
+HTML is checked for external URLs and escaping, then opened in headless Chromium
+with the network closed, where the charts must be drawn.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import polars as pl
+import pytest
+from nbclient import NotebookClient
+
+import loupe
+
+profile_module = importlib.import_module("core.api.profile")
+
+ROOT = Path(__file__).resolve().parents[3]
+EVIL = "<script>alert(1)</script>"
+URL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.IGNORECASE)
+
+
+def _frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            EVIL: ["</script><b>x</b>", "a", None, "a"],
+            "price": [1.5, 2.5, None, 10.0],
+            "qty": [1, 2, 3, 4],
+        }
+    )
+
+
+def test_summary_is_escaped_and_offline() -> None:
+    profile_module._plotly_shown.clear()
+    profile = loupe.profile(_frame(), progress=False)
+    first = profile._repr_html_()
+    second = profile._repr_html_()
+    for html in (first, second):
+        assert EVIL not in html and "</script><b>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert not URL.search(html), URL.search(html)
+        assert "<link" not in html and "@import" not in html and "@font-face" not in html
+        data = html.split('class="loupe-figures">', 1)[1].split("</script>", 1)[0]
+        assert "<" not in data  # the figures' JSON escapes markup
+    # plotly.js (compressed) goes with the first summary of a kernel only.
+    assert first.count('class="loupe-plotly"') == 1 and 'class="loupe-plotly"' not in second
+    assert len(second) < 200_000 < len(first)
+    assert "price" in first and first.count('<div class="plot"') == 4  # overview, missing, 2 hist
+
+
+def test_full_report_in_a_frame_is_escaped() -> None:
+    profile = loupe.profile(_frame(), progress=False)
+    html = profile.to_notebook()._repr_html_()
+    assert html.startswith(
+        '<iframe class="loupe-report" sandbox="allow-scripts allow-same-origin" srcdoc="'
+    )
+    srcdoc = html.split('srcdoc="', 1)[1].rsplit('" style=', 1)[0]
+    assert '"' not in srcdoc and "<" not in srcdoc  # every quote and bracket escaped
+    assert "&amp;lt;script&amp;gt;alert(1)" in srcdoc  # the name, escaped in the report, again
+
+
+def test_the_full_report_draws_in_its_frame(tmp_path: Path) -> None:
+    if _chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing on CI: .ci/run must install Debian's chromium")
+        pytest.skip("Chromium is not installed (Debian: apt install chromium); cannot draw")
+    frame = loupe.profile(_frame(), progress=False).to_notebook()._repr_html_()
+    # The page reads what the frame drew (same origin) into attributes --dump-dom shows.
+    spy = (
+        "<script>setInterval(function(){var d=document.querySelector('iframe').contentDocument;"
+        "if(d&&d.body){document.body.dataset.svgs=d.querySelectorAll('.main-svg').length;"
+        "document.body.dataset.frame=d.body.dataset.plotly||'';"
+        "window.alert=d.defaultView.alert=function(){document.body.dataset.alerted='yes'}}},100)"
+        "</script>"
+    )
+    dom = _browser(["--dump-dom"], _page(tmp_path, "frame.html", [frame + spy]), tmp_path).stdout
+    assert 'data-frame="ready"' in dom
+    # The charts in view are drawn (two layers each), the others as they scroll into view.
+    assert int(re.search(r'data-svgs="(\d+)"', dom).group(1)) >= 2  # type: ignore[union-attr]
+    assert "data-alerted" not in dom
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _browser(args: list[str], page: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    browser = _chromium()
+    assert browser is not None
+    return subprocess.run(
+        [
+            browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={tmp_path / 'chromium'}",
+            "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+            "--virtual-time-budget=20000", *args, page.as_uri(),
+        ],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+
+
+NOTEBOOK = [
+    "import polars as pl, loupe\n"
+    "df = pl.read_parquet(PATH)\n"
+    "df = df.rename({'carrier': '<script>alert(1)</script>'})",
+    "p = loupe.profile(df)\np",
+    "p",
+]
+
+
+def test_a_notebook_shows_the_summary_and_chromium_draws_it(
+    january_parquet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    cells = [nbformat.v4.new_code_cell(NOTEBOOK[0].replace("PATH", repr(str(january_parquet))))]
+    cells += [nbformat.v4.new_code_cell(source) for source in NOTEBOOK[1:]]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    outputs = [
+        o["data"]["text/html"]
+        for cell in notebook.cells[1:]
+        for o in cell["outputs"]
+        if "data" in o and "text/html" in o["data"]
+    ]
+    assert len(outputs) == 2
+    first, second = outputs
+    assert 'class="loupe-plotly"' in first and 'class="loupe-plotly"' not in second
+    for html in outputs:
+        assert not URL.search(html)
+        assert EVIL not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "27,004 rows × 19 columns" in html
+    if _chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing on CI: .ci/run must install Debian's chromium")
+        pytest.skip("Chromium is not installed (Debian: apt install chromium); cannot draw")
+    page = tmp_path / "notebook.html"
+    page.write_text(
+        "<!doctype html><html><head><meta charset=utf-8>"
+        # A column name that ran as a script would say so here.
+        "<script>window.alert=function(){document.body.dataset.alerted='yes'}</script>"
+        "</head><body>"
+        + "".join(f'<div class="output">{html}</div>' for html in outputs)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    dom = _browser(["--dump-dom"], page, tmp_path).stdout
+    assert dom.count('data-plotly="ready"') == 2  # the second found plotly.js of the first
+    figures = first.count('<div class="plot"')
+    assert figures == 8  # overview, missing values, six histograms
+    assert dom.count('class="main-svg"') >= 2 * 2 * figures  # two layers per chart
+    assert "data-alerted" not in dom
+    shot = tmp_path / "notebook.png"
+    _browser(["--window-size=1200,1600", f"--screenshot={shot}"], page, tmp_path)
+    assert shot.stat().st_size > 50_000
+    keep = os.environ.get("LOUPE_SCREENSHOTS")
+    if keep:
+        shutil.copy(shot, Path(keep) / "notebook.png")
+
+
+def _page(tmp_path: Path, name: str, outputs: list[str]) -> Path:
+    page = tmp_path / name
+    page.write_text(
+        "<!doctype html><html><head><meta charset=utf-8></head><body>"
+        + "".join(f'<div class="output">{html}</div>' for html in outputs)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_a_summary_alone_draws_and_one_without_plotly_says_why(tmp_path: Path) -> None:
+    if _chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing on CI: .ci/run must install Debian's chromium")
+        pytest.skip("Chromium is not installed (Debian: apt install chromium); cannot draw")
+    profile_module._plotly_shown.clear()
+    profile = loupe.profile(_frame(), progress=False)
+    first, later = profile._repr_html_(), profile._repr_html_()
+    alone = _browser(["--dump-dom"], _page(tmp_path, "alone.html", [first]), tmp_path).stdout
+    assert alone.count('data-plotly="ready"') == 1 and alone.count('class="main-svg"') >= 8
+    # The output that carried plotly.js was cleared: the later one says so, after a minute.
+    orphan = _browser(
+        ["--dump-dom", "--virtual-time-budget=90000"],
+        _page(tmp_path, "orphan.html", [later]),
+        tmp_path,
+    ).stdout
+    assert 'data-plotly="ready"' not in orphan and 'class="main-svg"' not in orphan
+    assert "The charts wait for plotly.js" in orphan

@@ -1,0 +1,99 @@
+"""Profile and Comparison objects: read-only, saved, loaded, merged and compared as the CLI does."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+import loupe
+from tests.core.api.conftest import ROOT, cli_profile
+
+
+def test_profile_is_read_only_and_round_trips(
+    january_csv: Path, cli_csv: dict[str, Any], tmp_path: Path
+) -> None:
+    profile = loupe.profile(january_csv, progress=False)
+    with pytest.raises(TypeError):
+        profile.columns["year"] = profile.columns["month"]  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        profile.rows = 3  # type: ignore[misc]
+    copy = profile.to_dict()
+    copy["dataset"]["rows"] = 0
+    assert profile.rows == 27_004
+    saved = profile.save(tmp_path / "jan.profile.json")
+    assert loupe.load(saved) == profile
+    assert json.loads(profile.to_json(tmp_path / "jan.json").read_text()) == cli_csv
+    report = profile.to_html(tmp_path / "jan.html")
+    assert "Loupe report: flights-01.csv" in report.read_text()
+    assert repr(profile) == "<loupe.Profile 'flights-01.csv', 27,004 rows × 19 columns, 14 alerts>"
+
+
+def test_merge_gives_the_cli_merge(january: pl.DataFrame, tmp_path: Path) -> None:
+    halves = [tmp_path / "first.csv", tmp_path / "second.csv"]
+    january.head(13_000).write_csv(halves[0], null_value="NA")
+    january.tail(january.height - 13_000).write_csv(halves[1], null_value="NA")
+    saved = [cli_profile(p, p.with_suffix(".json")) for p in halves]
+    out = tmp_path / "merged.json"
+    subprocess.run(
+        [sys.executable, "-m", "core.cli", "profile", "--merge",
+         str(halves[0].with_suffix(".json")), str(halves[1].with_suffix(".json")),
+         "--json", str(out)],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    expected = json.loads(out.read_text())
+    from_files = loupe.merge(*(p.with_suffix(".json") for p in halves))
+    in_hand = loupe.merge(*(loupe.profile(p, progress=False) for p in halves))
+    assert json.loads(from_files.to_json()) == expected
+    assert (
+        from_files.rows
+        == in_hand.rows
+        == january.height
+        == sum(s["dataset"]["rows"] for s in saved)
+    )
+    assert in_hand.columns["dep_delay"].mean == pytest.approx(january["dep_delay"].mean())
+
+
+def test_compare_gives_the_cli_comparison(
+    corpus: dict[str, Path], january_csv: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(corpus["flights.csv.zip"]) as archive:
+        data = archive.read(archive.namelist()[0])
+    july = tmp_path / "flights-07.csv"
+    flights = pl.read_csv(data, null_values="NA", infer_schema_length=None)
+    flights.filter(pl.col("month") == 7).write_csv(july, null_value="NA")
+    out = tmp_path / "cmp.json"
+    subprocess.run(
+        [sys.executable, "-m", "core.cli", "compare", str(january_csv), str(july),
+         "--json", str(out)],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    expected = json.loads(out.read_text())
+    comparison = loupe.compare(january_csv, july)
+    assert json.loads(comparison.to_json()) == expected
+    # Profiles in hand, saved ones and frames give the same comparison.
+    jan = loupe.profile(january_csv, progress=False)
+    assert loupe.compare(jan, loupe.profile(july, progress=False)) == comparison
+    saved = jan.save(tmp_path / "jan.profile.json")
+    assert loupe.compare(saved, july) == comparison
+    drift = {d.column: d for d in comparison.drift}
+    assert drift["month"].severity == "critical" and drift["month"].ks == 1
+    assert comparison.drift[0].js_distance == max(d.js_distance or 0 for d in comparison.drift)
+    assert [a.message for a in comparison.alerts] == [a["message"] for a in expected["alerts"]]
+    html = comparison._repr_html_()
+    assert "Loupe comparison" in html and "month" in html and "<script" not in html
+
+
+def test_profile_of_frame_fed_to_compare(january: pl.DataFrame) -> None:
+    first = january.filter(pl.col("day") <= 15)
+    second = january.filter(pl.col("day") > 15)
+    comparison = loupe.compare(first, second)
+    drift = {d.column: d for d in comparison.drift}
+    assert drift["day"].ks == 1 and drift["year"].psi == 0
