@@ -13,9 +13,9 @@ import loupe
 
 NAMES = [
     "Alert", "ColumnSummary", "CompareConfig", "Comparison", "DriftRow", "LoupeError",
-    "NotebookReport", "OptionError", "Profile", "ProfileConfig", "ProfileError", "Severity",
-    "SourceError", "Thresholds", "TopValue", "__version__", "compare", "load", "merge",
-    "profile", "read",
+    "NotebookCompareReport", "NotebookReport", "OptionError", "Profile", "ProfileConfig",
+    "ProfileError", "Severity", "SourceError", "Thresholds", "TopValue", "__version__",
+    "compare", "load", "merge", "profile", "read",
 ]  # fmt: skip
 
 SIGNATURES = {
@@ -43,8 +43,12 @@ ATTRIBUTES = {
         "median", "min", "missing", "missing_fraction", "name", "quantiles", "std", "sum",
         "time_zone", "to_dict", "top_values", "trues", "unique", "zeros",
     ],
-    "Comparison": ["_repr_html_", "added", "alerts", "drift", "removed", "to_dict", "to_json"],
+    "Comparison": [
+        "_repr_html_", "added", "alerts", "drift", "removed", "to_dict", "to_html", "to_json",
+        "to_notebook",
+    ],
     "NotebookReport": ["_repr_html_"],
+    "NotebookCompareReport": ["_repr_html_"],
 }  # fmt: skip
 
 FIELDS = {
@@ -61,6 +65,8 @@ METHODS = {
     "-> 'NotebookReport'",
     "Profile.save": "(self, path: 'str | Path') -> 'Path'",
     "Comparison.to_json": "(self, path: 'str | Path | None' = None) -> 'str | Path'",
+    "Comparison.to_html": "(self, path: 'str | Path', *, theme: 'str' = 'light') -> 'Path'",
+    "Comparison.to_notebook": "(self, *, height: 'int' = 800) -> 'NotebookCompareReport'",
 }
 
 

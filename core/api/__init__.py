@@ -16,7 +16,7 @@ from __future__ import annotations
 from importlib import metadata
 
 from core.api.columns import Alert, ColumnSummary, TopValue
-from core.api.comparison import Comparison, DriftRow, compare
+from core.api.comparison import Comparison, DriftRow, NotebookCompareReport, compare
 from core.api.profile import NotebookReport, Profile
 from core.api.profiling import load, merge, profile
 from core.api.reading import read
@@ -30,6 +30,7 @@ __all__ = [
     "CompareConfig",
     "Comparison",
     "DriftRow",
+    "NotebookCompareReport",
     "NotebookReport",
     "Profile",
     "ProfileConfig",

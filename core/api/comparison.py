@@ -30,7 +30,7 @@ from core.errors import OptionError
 from core.output import write_text
 from core.profiling.profile import dumps
 
-__all__ = ["Comparison", "DriftRow", "compare"]
+__all__ = ["Comparison", "DriftRow", "NotebookCompareReport", "compare"]
 
 #: What ``config`` may be: settings in hand, a table of them, or a settings file.
 CompareConfigLike = CompareConfig | Mapping[str, Any] | str | os.PathLike[str] | None
@@ -144,11 +144,53 @@ class Comparison:
             return text
         return write_text(path, text + "\n")
 
+    def to_html(self, path: str | Path, *, theme: str = "light") -> Path:
+        """Write the compare report (as ``loupe compare --html``): one HTML file, offline.
+
+        Args:
+            path: the file to write (complete or not at all).
+            theme: ``light`` or ``dark``.
+
+        Raises:
+            OutputError: the file cannot be written.
+        """
+        from core.present.compare_report import write_compare_report
+
+        return write_compare_report(self._document, path, theme=theme)
+
+    def to_notebook(self, *, height: int = 800) -> NotebookCompareReport:
+        """The full compare report, for a notebook: displayed in a frame of its own.
+
+        Example:
+            >>> loupe.compare("january.csv", "july.csv").to_notebook()  # doctest: +SKIP
+        """
+        return NotebookCompareReport(self._document, height=height)
+
     def _repr_html_(self) -> str:
         """A compact summary for notebooks: the sides, the alerts and the drift table."""
         from core.present.notebook import comparison_summary
 
         return comparison_summary(self._document, names=self._names)
+
+
+class NotebookCompareReport:
+    """A comparison's full report in a notebook frame: see :meth:`Comparison.to_notebook`."""
+
+    __slots__ = ("_document", "_height")
+
+    def __init__(self, document: ComparisonDocument, *, height: int) -> None:
+        self._document = document
+        self._height = height
+
+    def __repr__(self) -> str:
+        return "<loupe compare report>"
+
+    def _repr_html_(self) -> str:
+        """The report in a sandboxed frame, its HTML escaped into ``srcdoc``."""
+        from core.present.compare_report import render_compare_report
+        from core.present.notebook import html_frame
+
+        return html_frame(render_compare_report(self._document), height=self._height)
 
 
 def compare(a: Any, b: Any, *, config: CompareConfigLike = None) -> Comparison:

@@ -33,7 +33,13 @@ from core.present.markup import percent as _percent
 from core.present.report import render_report
 from core.profiling.document import Alert, ColumnProfile, Profile
 
-__all__ = ["HISTOGRAMS", "comparison_summary", "profile_summary", "report_frame"]
+__all__ = [
+    "HISTOGRAMS",
+    "comparison_summary",
+    "html_frame",
+    "profile_summary",
+    "report_frame",
+]
 
 #: Numeric columns at most that get a histogram in the summary.
 HISTOGRAMS = 6
@@ -187,21 +193,28 @@ def _columns_table(columns: Sequence[ColumnProfile]) -> str:
 def report_frame(profile: Profile, *, height: int = 800, **options: Any) -> str:
     """The full offline report (:func:`~core.present.report.render_report`) in an iframe.
 
-    The report goes in the ``srcdoc`` attribute, escaped. The frame is sandboxed: it
-    runs its scripts but cannot navigate the notebook's page, open windows or submit
-    forms. It keeps the page's origin, which browsers need to tell the report which of
-    its charts are in view (each is drawn as it scrolls into view); everything in it is
-    escaped text.
-
     Args:
         profile: a profile document.
         height: the frame's height in pixels.
         options: passed to :func:`~core.present.report.render_report`.
     """
-    report = render_report(profile, **options)
+    return html_frame(render_report(profile, **options), height=height)
+
+
+def html_frame(page: str, *, height: int = 800) -> str:
+    """A whole HTML page (a report) in an iframe, for a notebook.
+
+    The page goes in the ``srcdoc`` attribute, escaped. The frame is sandboxed: it
+    runs its own scripts, in an origin of its own, so it can neither reach the
+    notebook's page nor navigate it, open windows or submit forms.
+
+    Args:
+        page: the HTML document.
+        height: the frame's height in pixels.
+    """
     return (
-        f'<iframe class="loupe-report" sandbox="allow-scripts allow-same-origin" '
-        f'srcdoc="{_e(report)}" '
+        f'<iframe class="loupe-report" sandbox="allow-scripts" '
+        f'srcdoc="{_e(page)}" '
         f'style="width:100%;height:{int(height)}px;border:1px solid #ddd"></iframe>'
     )
 

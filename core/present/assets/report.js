@@ -22,6 +22,16 @@ loadPlotly().then(ok=>{
   // Printing, or #all in the address, draws every chart at once.
   window.addEventListener('beforeprint',()=>plots.forEach(draw));
   if(location.hash==='#all'||!('IntersectionObserver' in window)){plots.forEach(draw);}
+  else if(window.self!==window.top){
+    // In a sandboxed frame (a notebook's) an IntersectionObserver may never be told:
+    // draw what is within 400 px of the view, now and as the frame scrolls.
+    const near=()=>plots.forEach(p=>{const r=p.getBoundingClientRect();if(r.top<innerHeight+400&&r.bottom>-400)draw(p);});
+    let queued=false;
+    window.addEventListener('scroll',()=>{if(!queued){queued=true;requestAnimationFrame(()=>{queued=false;near();});}},{passive:true});
+    window.addEventListener('resize',near);
+    document.addEventListener('click',()=>setTimeout(near,0));
+    near();
+  }
   else{
     const seen=new IntersectionObserver(es=>es.forEach(e=>{if(e.isIntersecting){draw(e.target);seen.unobserve(e.target);}}),{rootMargin:'400px'});
     plots.forEach(p=>seen.observe(p));

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +90,21 @@ def test_compare_gives_the_cli_comparison(
     assert [a.message for a in comparison.alerts] == [a["message"] for a in expected["alerts"]]
     html = comparison._repr_html_()
     assert "Loupe comparison" in html and "month" in html and "<script" not in html
+    # The full report: the CLI's (but for the moment it was made), and in a frame.
+    subprocess.run(
+        [sys.executable, "-m", "core.cli", "compare", str(january_csv), str(july),
+         "--html", str(tmp_path / "cli.html")],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    written = comparison.to_html(tmp_path / "api.html")
+
+    def body(path: Path) -> str:
+        return re.sub(r"generated [^<·]*", "", path.read_text("utf-8"))
+
+    assert body(written) == body(tmp_path / "cli.html")
+    frame = comparison.to_notebook(height=600)._repr_html_()
+    assert frame.startswith('<iframe class="loupe-report" sandbox="allow-scripts" srcdoc="')
+    assert "Columns by drift" in frame and "<script" not in frame.split('srcdoc="', 1)[1]
 
 
 def test_profile_of_frame_fed_to_compare(january: pl.DataFrame) -> None:
