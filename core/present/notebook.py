@@ -30,6 +30,7 @@ from core.present.figures import FigureStore, plotly_gzip_b64
 from core.present.markup import escape as _e
 from core.present.markup import number as _number
 from core.present.markup import percent as _percent
+from core.present.numbers import plain_integers
 from core.present.report import render_report
 from core.profiling.document import Alert, ColumnProfile, Profile
 
@@ -156,7 +157,8 @@ def _typical(column: ColumnProfile) -> str:
     """The mean of numbers and durations, else the most frequent value (escaped)."""
     if column["kind"] in ("numeric", "duration") and column.get("mean") is not None:
         unit = " s" if column["kind"] == "duration" else ""
-        return f"mean {_number(column.get('mean'))}{unit}"
+        separators = not plain_integers(column)  # years read "2013"
+        return f"mean {_number(column.get('mean'), separators=separators)}{unit}"
     if column["top_values"]:
         top = column["top_values"][0]
         return f"{_e(_short(top['value']))} <span class=loupe-dim>×{_number(top['count'])}</span>"

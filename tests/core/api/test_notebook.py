@@ -135,6 +135,8 @@ def test_a_notebook_shows_the_summary_and_chromium_draws_it(
         assert not URL.search(html)
         assert EVIL not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "27,004 rows × 19 columns" in html
+        # Years (and times written as 1545) read without separators, as in the report.
+        assert "mean 2013<" in html and "mean 1347.2095<" in html and "2,013" not in html
     if _chromium() is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing on CI: .ci/run must install Debian's chromium")
