@@ -8,7 +8,7 @@ reference; ``b`` is compared with it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -76,6 +76,8 @@ def partial_of(profile: Profile, label: str) -> dict[str, ColumnPartial]:
         return PartialProfile.columns_from_state(profile["state"])
     except StateError as exc:
         raise ProfileError(f"{label}: {exc}") from None
+    except (TypeError, KeyError, AttributeError, ValueError):
+        raise ProfileError(f"{label}: the profile's mergeable state is damaged") from None
 
 
 def compare_profiles(
@@ -120,7 +122,8 @@ def compare_profiles(
             )
         pa, pb = parts[0].get(name), parts[1].get(name)
         compared.append(_column(ca, cb, pa, pb, config))
-        compared.extend(_elements(ca, cb, pa, pb, config))
+        # An element named as a column of either side (a real column "tags[]") is left out.
+        compared.extend(_elements(ca, cb, pa, pb, config, columns_a.keys() | columns_b.keys()))
     schema["renamed"] = _renames(schema, columns_a, columns_b, parts, config)
     comparison: Comparison = {
         "comparison_version": COMPARISON_VERSION,
@@ -243,6 +246,7 @@ def _elements(
     pa: ColumnPartial | None,
     pb: ColumnPartial | None,
     config: CompareConfig,
+    taken: Collection[str],
 ) -> list[ColumnComparison]:
     """A list column's elements on both sides (``tags[]``, ``items[].price``), each as a column."""
     if pa is None or pb is None:
@@ -252,7 +256,7 @@ def _elements(
     return [
         _column(found_a[name], found_b[name], part, pb.elements[name], config)
         for name, part in pa.elements.items()
-        if name in pb.elements and name in found_a and name in found_b
+        if name in pb.elements and name in found_a and name in found_b and name not in taken
     ]
 
 
@@ -393,13 +397,32 @@ def category_buckets(
 ) -> tuple[list[str], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """The same category buckets on both sides, and each side's counts in them.
 
-    A category is a bucket of its own when both sides know its count (an
-    exact side knows every category's; a sketched side its most frequent
-    values'), and it is among the ``limit`` most common over both sides (by the
-    sum of its shares). Everything else of a side is its ``other`` bucket.
+    A category is a bucket of its own when its count is known on both sides,
+    and it is among the ``limit`` most common over both sides (by the sum of its
+    shares). Everything else of a side is its ``other`` bucket. A complete side
+    (see :class:`~core.compare.sides.Categories`) knows every category's count
+    (0 for one it lacks); a sketched side knows its most frequent values'. A
+    category a complete side holds and a sketched side does not hold among its
+    frequent values is taken as 0 there (a frequent-items sketch keeps every
+    value above its error bound), so a category that makes up much of one side
+    is never hidden in ``other``; one that only a sketched side holds has a
+    bucket only when the other side knows it too.
     """
     keys = set(ka.counts) | set(kb.counts)
-    known = [k for k in keys if (ka.exact or k in ka.counts) and (kb.exact or k in kb.counts)]
+
+    def counted(key: str, side: Categories) -> bool:
+        """Whether ``side`` knows the count of ``key``."""
+        return key in side.counts or side.complete
+
+    def held_whole(key: str, side: Categories) -> bool:
+        """Whether a complete ``side`` holds ``key`` (the other side then counts 0 unless known)."""
+        return key in side.counts and side.complete
+
+    known = [
+        k
+        for k in keys
+        if (counted(k, ka) and counted(k, kb)) or held_whole(k, ka) or held_whole(k, kb)
+    ]
 
     def share(key: str) -> float:
         return ka.counts.get(key, 0) / max(ka.n, 1) + kb.counts.get(key, 0) / max(kb.n, 1)
@@ -419,8 +442,8 @@ def _categories(pa: ColumnPartial, pb: ColumnPartial, config: CompareConfig) -> 
     ka, kb = categories(pa, _ALL_FREQUENT), categories(pb, _ALL_FREQUENT)
     # On a sketched side a category not among its most frequent values may still be there:
     # only categories missing from an exact side are certainly new or gone.
-    appeared = {k: c for k, c in kb.counts.items() if k not in ka.counts}
-    vanished = {k: c for k, c in ka.counts.items() if k not in kb.counts}
+    appeared = {k: c for k, c in kb.counts.items() if k not in ka.counts} if ka.complete else {}
+    vanished = {k: c for k, c in ka.counts.items() if k not in kb.counts} if kb.complete else {}
 
     def listed(found: Mapping[str, int]) -> list[dict[str, Any]]:
         ranked = sorted(found.items(), key=lambda p: (-p[1], p[0]))[: config.listed_categories]
@@ -602,6 +625,10 @@ def _alerts(comparison: Comparison, t: DriftThresholds) -> list[Alert]:
         change = (rows["b"] - rows["a"]) / rows["a"]
         message = f"rows went from {rows['a']:,} to {rows['b']:,} ({change:+.1%})"
         alerts.append(_alert("row_count", [], change, t.row_change, Severity.INFO, message))
+    elif not rows["a"] and rows["b"]:
+        # From none: no relative change to give; the rows that came are the value.
+        message = f"rows went from none to {rows['b']:,}"
+        alerts.append(_alert("row_count", [], rows["b"], t.row_change, Severity.INFO, message))
     for column in comparison["columns"]:
         alerts += _column_alerts(column, t)
     return sorted(alerts, key=lambda a: (a["severity"].rank, a["kind"], a["columns"]))

@@ -129,4 +129,15 @@ def compare_config_of(settings: Mapping[str, Any], path: str | Path | None = Non
     if not isinstance(raw, Mapping):
         raise OptionError(f"{where}thresholds must be a table of name = value")
     thresholds = replace(DriftThresholds(), **checked_settings(DriftThresholds, dict(raw), path))
-    return CompareConfig(thresholds=thresholds, **checked_settings(CompareConfig, data, path))
+    for measure in ("psi", "js", "ks", "missing"):
+        warning = getattr(thresholds, f"{measure}_warning")
+        critical = getattr(thresholds, f"{measure}_critical")
+        if warning > critical:
+            raise OptionError(
+                f"{where}{measure}_warning ({warning:g}) must not exceed "
+                f"{measure}_critical ({critical:g})"
+            )
+    try:
+        return CompareConfig(thresholds=thresholds, **checked_settings(CompareConfig, data, path))
+    except OptionError as exc:
+        raise OptionError(f"{where}{exc}") from None

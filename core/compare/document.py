@@ -124,7 +124,9 @@ class Overlay(TypedDict):
 class CategoryChange(TypedDict):
     """Categories found on one side only (the most common first, at most ``listed``).
 
-    ``exact`` is False when a side's values are known by its most frequent ones only.
+    ``exact`` is False when a side's values are known by its most frequent ones
+    only. Only an exact side can show that a category is missing from it: what
+    appeared is listed when ``a`` is exact, what vanished when ``b`` is.
     """
 
     appeared: list[dict[str, Any]]

@@ -17,8 +17,10 @@ _PEEK = 4096
 def is_saved_profile(path: str | Path) -> bool:
     """Whether ``path`` is a profile written by ``loupe profile --json`` (not a data file).
 
-    A ``.json`` file holding one JSON object with ``schema_version`` and ``state``
-    is a profile; arrays, JSON lines and other objects are data. A file that
+    A ``.json`` file holding one JSON object with ``schema_version`` and either
+    ``state`` or ``dataset`` and ``columns`` is a profile (one without its state is
+    refused when loaded, rather than read as data); arrays, JSON lines and other
+    objects are data. A file that
     cannot be opened is not a profile (reading it as data then names the problem).
     """
     path = Path(path)
@@ -45,8 +47,10 @@ def is_saved_profile(path: str | Path) -> bool:
 
 
 def _is_profile(document: object) -> bool:
-    """Whether a JSON document is a profile with its mergeable state."""
-    return isinstance(document, dict) and "schema_version" in document and "state" in document
+    """Whether a JSON document is a profile (with its mergeable state or not)."""
+    if not isinstance(document, dict) or "schema_version" not in document:
+        return False
+    return "state" in document or {"dataset", "columns"} <= set(document)
 
 
 def load_saved_profile(path: str | Path) -> Profile:

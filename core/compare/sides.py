@@ -106,14 +106,18 @@ class Categories:
     """A column's values by category.
 
     Attributes:
-        counts: count of each category known (all of them when ``exact``).
-        exact: the counts are exact and complete.
+        counts: count of each category known (all of them when ``exact`` or ``complete``).
+        exact: the counts are exact and complete, from value counts.
         n: values counted (the non-missing rows).
+        complete: every category is known with its exact count: from value counts,
+            or from a frequent-items sketch that never had to drop one. Only a
+            complete side can show that a category is missing from it.
     """
 
     counts: dict[str, int]
     exact: bool
     n: int
+    complete: bool = False
 
 
 def categories(part: ColumnPartial, known: int) -> Categories:
@@ -121,6 +125,8 @@ def categories(part: ColumnPartial, known: int) -> Categories:
     n = part.rows - part.missing
     counts = part.values.counts
     if counts is not None:
-        return Categories({str(v): int(c) for v, c in counts.iter_rows()}, True, n)
+        return Categories({str(v): int(c) for v, c in counts.iter_rows()}, True, n, True)
     top, _ = part.values.top(known)
+    if len(top) < known and part.values.sketch_complete():
+        return Categories(dict(top), False, n, True)
     return Categories(dict(top), False, n)

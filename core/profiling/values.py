@@ -189,6 +189,19 @@ class Values:
         bound = math.ceil(self.frequent.epsilon * self.frequent.total_weight) + self.omitted
         return ranked[:k], bound
 
+    def sketch_complete(self) -> bool:
+        """Whether a sketch holds every value it stands for, each with its exact count.
+
+        True while the frequent-items sketch never had to drop a value (each
+        item's lower and upper bounds agree) and no value was left out of it.
+        """
+        if self.frequent is None or self.omitted:
+            return False
+        items = self.frequent.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES)
+        return all(int(i[2]) == int(i[3]) for i in items) and sum(int(i[1]) for i in items) == int(
+            self.frequent.total_weight
+        )
+
     def to_state(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         if self.counts is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -354,3 +355,49 @@ def test_comparisons_follow_their_json_schema(tmp_path: Path) -> None:
     wrong["columns"][0]["drift"]["unknown"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(wrong, schema)
+
+
+def test_a_category_that_fills_one_side_is_never_hidden_among_a_sketched_sides_others() -> None:
+    """A: 70,000 distinct values (sketched); B: two of them, counted exactly."""
+    fa = pl.DataFrame({"v": [f"v{i}" for i in range(70_000)]})
+    fb = pl.DataFrame({"v": ["v5", "v6"] * 35_000})
+    found = compare_profiles(profile_of(fa), profile_of(fb), CompareConfig())
+    (column,) = found["columns"]
+    assert column["drift"] is not None and column["severity"] == "critical"
+    assert column["drift"]["js_distance"] > 0.9
+    # A sketched side cannot show that v5 and v6 are missing from it: nothing "appeared".
+    assert column["categories"] is not None and column["categories"]["appeared"] == []
+    assert [v["value"] for v in column["categories"]["vanished"]][:1]  # B is exact
+
+
+def test_damaged_or_missing_state_and_empty_sides(tmp_path: Path) -> None:
+    profile = profile_of(_table(3, 500))
+    with pytest.raises(ProfileError, match=r"^b: the profile's mergeable state is damaged$"):
+        compare_profiles(profile, {**profile, "state": {"bogus": 1}}, CompareConfig())  # type: ignore[typeddict-item]
+    stateless = tmp_path / "nostate.json"
+    stateless.write_text(json.dumps({k: v for k, v in profile.items() if k != "state"}))
+    assert is_saved_profile(stateless)
+    with pytest.raises(ProfileError, match="no mergeable state"):
+        load_saved_profile(stateless)
+    # From no rows to some: noted, though there is no relative change to give.
+    empty = profile_of(_table(3, 500).head(0))
+    found = compare_profiles(empty, profile, CompareConfig())
+    (rows,) = [a for a in found["alerts"] if a["kind"] == "row_count"]
+    assert rows["message"] == "rows went from none to 500" and rows["value"] == 500
+
+
+def test_an_element_named_as_a_column_is_left_out() -> None:
+    frame = pl.DataFrame({"l": [[1, 2], [3]], "l[]": ["x", "y"]})
+    found = compare_profiles(profile_of(frame), profile_of(frame), CompareConfig())
+    assert [c["name"] for c in found["columns"]] == ["l", "l[]"]
+    assert found["columns"][1]["kind"]["a"] != "numeric"  # the real column, not the elements
+
+
+def test_settings_files_are_named_and_warnings_stay_below_criticals(tmp_path: Path) -> None:
+    bad = tmp_path / "b.toml"
+    bad.write_text("bins = 0\n")
+    with pytest.raises(OptionError, match=f"^{re.escape(str(bad))}: bins must be at least 1$"):
+        load_compare_config(bad)
+    bad.write_text("[thresholds]\npsi_warning = 0.5\n")
+    with pytest.raises(OptionError, match=r"psi_warning \(0.5\) must not exceed psi_critical"):
+        load_compare_config(bad)
