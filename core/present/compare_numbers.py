@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.compare.document import ColumnComparison
 from core.present.numbers import format_number, format_when, plain_integers
 
-__all__ = ["centre_text", "values_plain"]
+__all__ = ["centre_text", "no_drift_reason", "values_plain"]
 
 
 def values_plain(column: ColumnComparison) -> bool:
@@ -42,3 +42,18 @@ def centre_text(column: ColumnComparison, *, digits: int = 3) -> tuple[str, str]
         for v in (centre["a"], centre["b"])
     )
     return a, b
+
+
+def no_drift_reason(column: ColumnComparison) -> str:
+    """Why a column has no drift statistics (its ``drift`` is None), in a few words."""
+    kinds = column["kind"]
+    if kinds["a"] != kinds["b"] and column["dtype"]["a"] != column["dtype"]["b"]:
+        return "the sides hold different kinds of values"
+    empty = [side.upper() for side in ("a", "b") if not column["count"][side]]
+    if len(empty) == 2:
+        return "neither side has values"
+    if empty:
+        return f"side {empty[0]} has no values"
+    if kinds["a"] in ("numeric", "datetime", "date", "time", "duration"):
+        return "a side has no finite values"
+    return f"{kinds['a']} values are not measured"

@@ -20,7 +20,7 @@ from typing import Any
 from core.compare.document import Change, ColumnComparison, Comparison, CorrelationChange, Side
 from core.output import write_text
 from core.present.compare_charts import correlation_change_heatmap, overlay_figure
-from core.present.compare_numbers import centre_text, values_plain
+from core.present.compare_numbers import centre_text, no_drift_reason, values_plain
 from core.present.figures import FigureStore
 from core.present.markup import alert_list, stats_table
 from core.present.markup import escape as _e
@@ -192,14 +192,20 @@ def _figure_change(change: Change, column: ColumnComparison) -> tuple[str, str, 
     Dates and times show as a grid shows them, their change as a duration;
     whole numbers within ±9999 (years) without separators.
     """
-    kind = str(column["kind"]["b"])
+    kinds = [str(column["kind"][side]) for side in ("a", "b")]
     moved = change["difference"]
-    if kind in _TEMPORAL:
+    if any(kind in _TEMPORAL for kind in kinds):
+        # Each side in its own kind's terms: a number that became a date stays a number.
         sides = [
-            _e(format_when(v)) if isinstance(v, str) else _e(format_duration(v))
-            for v in (change["a"], change["b"])
+            _e(format_when(v))
+            if isinstance(v, str)
+            else _e(format_duration(v))
+            if kind in _TEMPORAL
+            else _number(v)
+            for v, kind in zip((change["a"], change["b"]), kinds, strict=True)
         ]
-        shift = "—" if moved is None else _signed(_e(format_duration(moved)), moved)
+        same = kinds[0] == kinds[1]
+        shift = "—" if moved is None or not same else _signed(_e(format_duration(moved)), moved)
         return sides[0], sides[1], shift
     separators = not values_plain(column)
     return (
@@ -427,7 +433,7 @@ def _drift_stats(column: ColumnComparison) -> str:
     """The column's drift statistics, named and explained on hover."""
     drift = column["drift"]
     if drift is None:
-        return '<p class="dim">No drift measured: the sides hold different kinds of values.</p>'
+        return f'<p class="dim">No drift measured: {_e(no_drift_reason(column))}.</p>'
     n = drift["buckets"]
     how = (
         f"over {n:,} {'category' if n == 1 else 'categories'} (the rest as other)"

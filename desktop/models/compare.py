@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.compare.document import Change, ColumnComparison, Comparison
-from core.present.compare_numbers import centre_text, values_plain
+from core.present.compare_numbers import centre_text, no_drift_reason, values_plain
 from core.present.markup import escape
 from core.present.numbers import format_duration, format_number, format_share, format_when
 from core.profiling.document import Severity
@@ -266,6 +266,8 @@ def detail_rows(column: ColumnComparison) -> list[DetailRow]:
             rows.append(
                 DetailRow("Wasserstein (std of a)", "", "", _number(drift["wasserstein_std"]))
             )
+    else:
+        rows.append(DetailRow("drift", "", "", f"not measured: {no_drift_reason(column)}"))
     return rows
 
 

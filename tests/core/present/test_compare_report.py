@@ -169,3 +169,21 @@ def test_renames_are_suggestions_and_estimates_are_marked() -> None:
     assert all(("≈" in rows[name]) == (name in estimated) for name in rows)
     in_order = [c["name"] for c in comparison["columns"] if c["name"] in estimated]
     assert f"estimated from a digest for {', '.join(in_order)}; exact for the others" in page
+
+
+def test_a_number_that_became_a_date_and_columns_without_drift_say_so() -> None:
+    a = pl.DataFrame({"v": list(range(30)), "gone": [1.0] * 30, "x": [float("nan")] * 30})
+    b = pl.DataFrame(
+        {
+            "v": [dt.datetime(2024, 1, 1) + dt.timedelta(days=i) for i in range(30)],
+            "gone": pl.Series([None] * 30, dtype=pl.Float64),
+            "x": [1.0] * 30,
+        }
+    )
+    page = render_compare_report(compare_profiles(profile_of(a), profile_of(b), CompareConfig()))
+    v = page.split('id="col-0"', 1)[1].split('<section class="column"', 1)[0]
+    # A's numbers stay numbers beside B's dates; no shift between the two.
+    assert ">29<" in v and "2024-01-30" in v and " µs" not in v
+    assert "No drift measured: the sides hold different kinds of values." in v
+    assert "No drift measured: side B has no values." in page
+    assert "No drift measured: side A has no values." in page
