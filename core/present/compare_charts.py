@@ -190,6 +190,8 @@ def _with_legend(fig: go.Figure) -> go.Figure:
     return fig.update_layout(
         showlegend=True,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
+        # The title at the very top, so a legend on two lines (narrow panes) stays below it.
+        title={"y": 0.995, "yanchor": "top", "yref": "container"},
         margin={"t": 84},
     )
 
