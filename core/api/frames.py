@@ -28,14 +28,18 @@ unnamed) unless it is a plain unnamed ``RangeIndex``, or ``index=False``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 import polars as pl
 
-from core.errors import OptionError
+from core.errors import Cancelled, OptionError
 
-__all__ = ["InMemory", "describe", "in_memory", "is_in_memory", "to_frame"]
+__all__ = ["BATCH_ROWS", "InMemory", "describe", "in_memory", "is_in_memory", "to_frame"]
+
+#: Rows per record batch read from a DuckDB result (Ctrl-C is honoured between batches).
+BATCH_ROWS = 131_072
 
 
 @dataclass(frozen=True)
@@ -98,51 +102,92 @@ def in_memory(obj: object) -> InMemory:
     )
 
 
-def to_frame(data: InMemory, *, index: bool | None = None) -> pl.DataFrame | pl.LazyFrame:
+def to_frame(
+    data: InMemory,
+    *,
+    index: bool | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> pl.DataFrame | pl.LazyFrame:
     """``data`` as a Polars frame (lazy for a LazyFrame, so the caller collects it).
 
     Args:
         data: recognised data (see :func:`in_memory`).
         index: for pandas, profile the index as columns (None: unless it is a
             plain unnamed RangeIndex).
+        cancel: polled between the record batches of a DuckDB result or an Arrow
+            reader, and between pandas columns.
 
     Raises:
         OptionError: column names that clash, or an index on data that has none.
+        Cancelled: ``cancel()`` said so.
     """
+    stop = cancel or _never
     obj = data.data
     if index and data.library != "pandas":
         raise OptionError(f"{data.label}: only pandas data has an index to profile")
     match data.library:
         case "pandas":
-            return _from_pandas(obj, index)
+            return _from_pandas(obj, index, stop)
         case "polars":
             return obj.to_frame() if isinstance(obj, pl.Series) else obj
         case "arrow":
             if type(obj).__name__ == "RecordBatch":
                 return pl.DataFrame(obj)
+            if type(obj).__name__ == "RecordBatchReader":
+                return _from_batches(obj, stop)
             frame = pl.from_arrow(obj, rechunk=False)
             return frame if isinstance(frame, pl.DataFrame) else frame.to_frame()
         case "duckdb":
-            # The relation's result as an Arrow stream: Polars takes its batches as they are.
-            return pl.DataFrame(obj.arrow())
+            # The relation's result as a stream of record batches, read one at a time so
+            # that Ctrl-C is honoured between them (DuckDB computes the first batch in one
+            # call: a query that takes long before its first rows runs that long).
+            to_reader = getattr(obj, "to_arrow_reader", None) or obj.fetch_arrow_reader
+            return _from_batches(to_reader(BATCH_ROWS), stop)
     return pl.DataFrame(obj)
+
+
+def _never() -> bool:
+    """A ``cancel`` that never cancels."""
+    return False
+
+
+def _from_batches(reader: Any, cancel: Callable[[], bool]) -> pl.DataFrame:
+    """A pyarrow RecordBatchReader's batches as one frame, polling ``cancel`` between them."""
+    import pyarrow as pa
+
+    batches = []
+    while not cancel():
+        try:
+            batches.append(reader.read_next_batch())
+        except StopIteration:
+            frame = pl.from_arrow(
+                pa.Table.from_batches(batches, schema=reader.schema), rechunk=False
+            )
+            return frame if isinstance(frame, pl.DataFrame) else frame.to_frame()
+    reader.close()
+    raise Cancelled("profiling cancelled")
 
 
 # -- pandas ----------------------------------------------------------------------------
 
 
-def _from_pandas(obj: Any, index: bool | None) -> pl.DataFrame:
-    """A pandas DataFrame (or Series) as a Polars frame, column by column."""
+def _from_pandas(obj: Any, index: bool | None, cancel: Callable[[], bool]) -> pl.DataFrame:
+    """A pandas DataFrame (or Series) as a Polars frame, column by column (``cancel`` between)."""
     frame = obj.to_frame() if type(obj).__name__ == "Series" else obj
     keep_index = _keeps_index(frame.index) if index is None else index
     names = [str(name) for name in frame.columns]
-    columns: list[pl.Series] = []
+    parts: list[tuple[str, Any]] = []
     if keep_index:
         levels = list(frame.index.names)
         for level, level_name in enumerate(levels):
             name = str(level_name) if level_name is not None else _index_name(level, levels)
-            columns.append(_column(name, frame.index.get_level_values(level)))
-    columns += [_column(name, frame.iloc[:, i]) for i, name in enumerate(names)]
+            parts.append((name, frame.index.get_level_values(level)))
+    parts += [(name, frame.iloc[:, i]) for i, name in enumerate(names)]
+    columns: list[pl.Series] = []
+    for name, values in parts:
+        if cancel():
+            raise Cancelled("profiling cancelled")
+        columns.append(_column(name, values))
     seen: set[str] = set()
     for series in columns:
         if series.name in seen:

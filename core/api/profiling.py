@@ -163,7 +163,7 @@ def _profile_memory(
 
     report("reading", 0.0)
     with failing_reads(data.label):
-        frame = to_frame(data, index=index)
+        frame = to_frame(data, index=index, cancel=cancel)
         if isinstance(frame, pl.LazyFrame):
             if config.sample is not None:
                 frame = frame.head(config.sample)

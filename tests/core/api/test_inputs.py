@@ -210,3 +210,48 @@ def test_arrow_numbers_are_not_copied() -> None:
     reader = table.to_reader(max_chunksize=500_000)
     streamed = to_frame(in_memory(reader))
     assert isinstance(streamed, pl.DataFrame) and streamed.n_chunks() == 4
+
+
+def _cancel_after(polls: int) -> tuple[list[int], Any]:
+    """A cancel callable that says stop at its ``polls``-th call, and the calls seen."""
+    seen: list[int] = []
+
+    def cancel() -> bool:
+        seen.append(1)
+        return len(seen) >= polls
+
+    return seen, cancel
+
+
+@pytest.mark.parametrize("kind", ["duckdb relation", "pyarrow RecordBatchReader"])
+def test_reading_a_stream_stops_between_batches_when_cancelled(
+    kind: str, january_parquet: Path
+) -> None:
+    from core.api.frames import BATCH_ROWS, in_memory, to_frame
+    from core.errors import Cancelled
+
+    data = in_memory(_inputs(january_parquet)[kind])
+    seen, cancel = _cancel_after(10**9)
+    frame = to_frame(data, cancel=cancel)
+    assert frame.height == 27_004
+    # Polled before each batch and at the end: the reader's batches hold 4,096 rows,
+    # DuckDB's at most BATCH_ROWS.
+    if kind.startswith("pyarrow"):
+        assert len(seen) == -(-27_004 // 4096) + 1
+    else:
+        assert len(seen) >= -(-27_004 // BATCH_ROWS) + 1
+    data = in_memory(_inputs(january_parquet)[kind])
+    seen, cancel = _cancel_after(1)
+    with pytest.raises(Cancelled):
+        to_frame(data, cancel=cancel)
+
+
+def test_converting_pandas_stops_between_columns_when_cancelled(january_parquet: Path) -> None:
+    from core.api.frames import in_memory, to_frame
+    from core.errors import Cancelled
+
+    frame = pl.read_parquet(january_parquet).to_pandas()
+    seen, cancel = _cancel_after(3)
+    with pytest.raises(Cancelled):
+        to_frame(in_memory(frame), cancel=cancel)
+    assert len(seen) == 3  # the third column was not converted
