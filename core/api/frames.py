@@ -134,7 +134,14 @@ def to_frame(
             if type(obj).__name__ == "RecordBatch":
                 return pl.DataFrame(obj)
             if type(obj).__name__ == "RecordBatchReader":
-                return _from_batches(obj, stop)
+                read = _from_batches(obj, stop)
+                if not read.height:
+                    # A reader is read once; pyarrow cannot tell a read one from an empty one.
+                    raise OptionError(
+                        f"{data.label}: the reader gave no rows: it was already read, or is "
+                        "empty (a reader is read once: make a new one, or profile the Table)"
+                    )
+                return read
             frame = pl.from_arrow(obj, rechunk=False)
             return frame if isinstance(frame, pl.DataFrame) else frame.to_frame()
         case "duckdb":

@@ -18,12 +18,12 @@ from typing import Any
 
 import polars as pl
 
-from core.api.frames import InMemory, in_memory, to_frame
+from core.api.frames import InMemory, describe, in_memory, to_frame
 from core.api.profile import Profile, document_of
 from core.api.reading import read_options
 from core.api.running import Cancel, Progress, check, run_interruptible
-from core.errors import Cancelled, OptionError
-from core.profiling.config import ProfileConfig, config_of, load_config
+from core.errors import Cancelled, FileAccessError, OptionError, first_line
+from core.profiling.config import ProfileConfig, checked_settings, config_of, load_config
 from core.profiling.document import Source
 from core.read.guard import reading as failing_reads
 
@@ -48,6 +48,8 @@ def profile_config(
     Raises:
         OptionError: an unknown setting, a value of the wrong type, an unreadable file.
     """
+    given = {k: v for k, v in (("engine", engine), ("sample", sample)) if v is not None}
+    checked_settings(ProfileConfig, given)
     if isinstance(config, ProfileConfig):
         if engine is not None:
             config = replace(config, engine=engine)
@@ -167,7 +169,11 @@ def _profile_memory(
         if isinstance(frame, pl.LazyFrame):
             if config.sample is not None:
                 frame = frame.head(config.sample)
-            frame = _collect(frame, cancel)
+            try:
+                frame = _collect(frame, cancel)
+            except OSError as exc:
+                # A scan of a missing or unreadable file: Polars' message names it.
+                raise FileAccessError(data.label, first_line(exc)) from None
         check(cancel)
         size = int(frame.estimated_size())
         engine = engine_for_file(size, compressed=False, config=config)
@@ -230,8 +236,19 @@ def merge(*profiles: Profile | str | os.PathLike[str], config: ConfigLike = None
 
 
 def _profile_of(item: Profile | str | os.PathLike[str]) -> Profile:
-    """A profile in hand, or loaded from its file."""
-    return item if isinstance(item, Profile) else load(item)
+    """A profile in hand, or loaded from its file.
+
+    Raises:
+        OptionError: neither a profile nor a path.
+    """
+    if isinstance(item, Profile):
+        return item
+    if not isinstance(item, str | os.PathLike):
+        raise OptionError(
+            f"merge takes profiles or the paths of saved profiles, not a {describe(item)}: "
+            "profile it first with loupe.profile()"
+        )
+    return load(item)
 
 
 def load(path: str | os.PathLike[str]) -> Profile:

@@ -255,3 +255,33 @@ def test_converting_pandas_stops_between_columns_when_cancelled(january_parquet:
     with pytest.raises(Cancelled):
         to_frame(in_memory(frame), cancel=cancel)
     assert len(seen) == 3  # the third column was not converted
+
+
+def test_wrong_values_and_spent_data_are_one_line_loupe_errors(
+    january_csv: Path, january_parquet: Path, tmp_path: Path
+) -> None:
+    table = pq.read_table(january_parquet)
+    reader = table.to_reader()
+    assert loupe.profile(reader, progress=False).rows == 27_004
+    cases: list[tuple[type[Exception], str, Any]] = [
+        (OptionError, "already read", lambda: loupe.profile(reader, progress=False)),
+        (
+            FileAccessError,
+            r"nowhere\.csv",
+            lambda: loupe.profile(pl.scan_csv(tmp_path / "nowhere.csv"), progress=False),
+        ),
+        (OptionError, "'sample' must be int", lambda: loupe.profile(table, sample="10")),
+        (OptionError, "'engine' must be str", lambda: loupe.profile(table, engine=1)),
+        (
+            OptionError,
+            "'skip_rows' must be int",
+            lambda: loupe.profile(january_csv, reading={"skip_rows": "x"}, progress=False),
+        ),
+        (OptionError, "'types' must be mapping", lambda: loupe.read(january_csv, types=["b"])),
+        (OptionError, "'na' must be", lambda: loupe.read(january_csv, na=[1])),
+        (OptionError, r"not a pyarrow\.Table", lambda: loupe.merge(table)),
+    ]
+    for kind, message, call in cases:
+        with pytest.raises(kind, match=message) as error:
+            call()
+        assert "\n" not in str(error.value)
