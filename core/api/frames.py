@@ -19,6 +19,7 @@ period[freq]                          datetime: the start of each period
 interval                              text, such as ``(0, 1]``
 category of intervals (``pd.cut``)    categorical, named as they print
 object of mixed Python values         text: each value as ``str()`` shows it
+complex (and other types Arrow lacks)  text: each value as ``str()`` shows it
 object holding nothing but None/NaN   empty (no value at all)
 ====================================  ================================================
 
@@ -89,7 +90,12 @@ def in_memory(obj: object) -> InMemory:
         return InMemory(obj, "pandas", label)
     if isinstance(obj, pl.DataFrame | pl.LazyFrame | pl.Series):
         return InMemory(obj, "polars", label)
-    if module == "pyarrow" and name in ("Table", "RecordBatch", "RecordBatchReader"):
+    if module == "pyarrow" and name in (
+        "Table",
+        "RecordBatch",
+        "RecordBatchReader",
+        "ChunkedArray",
+    ):
         return InMemory(obj, "arrow", label)
     if module == "duckdb" and hasattr(obj, "arrow"):
         return InMemory(obj, "duckdb", label)
@@ -97,7 +103,8 @@ def in_memory(obj: object) -> InMemory:
         return InMemory(obj, "arrow-stream", label)
     raise OptionError(
         f"cannot profile a {describe(obj)}: give a file path, a pandas or Polars DataFrame, "
-        "a Polars LazyFrame, a pyarrow Table or RecordBatchReader, a DuckDB relation, "
+        "a Polars LazyFrame, a pyarrow Table, RecordBatchReader or ChunkedArray, "
+        "a DuckDB relation, "
         "or an object with __arrow_c_stream__"
     )
 
@@ -143,7 +150,10 @@ def to_frame(
                     )
                 return read
             frame = pl.from_arrow(obj, rechunk=False)
-            return frame if isinstance(frame, pl.DataFrame) else frame.to_frame()
+            if isinstance(frame, pl.DataFrame):
+                return frame
+            # A ChunkedArray: a frame of one column, ``values`` when unnamed.
+            return frame.rename(frame.name or "values").to_frame()
         case "duckdb":
             # The relation's result as a stream of record batches, read one at a time so
             # that Ctrl-C is honoured between them (DuckDB computes the first batch in one
@@ -232,6 +242,9 @@ def _column(name: str, values: Any) -> pl.Series:
         values = values.cat.rename_categories([str(c) for c in values.cat.categories])
     try:
         series = cast(pl.Series, pl.from_pandas(_series(values)))
+    except NotImplementedError:
+        # Types Arrow has no counterpart for (complex numbers): text, as they print.
+        return _as_text(name, _series(values))
     except (TypeError, ValueError, pl.exceptions.PolarsError) as exc:
         # pyarrow's ArrowInvalid derives from ValueError.
         raise OptionError(f"column {name!r}: cannot read its {dtype} values ({exc})") from None

@@ -81,9 +81,10 @@ def profile(
 
     Args:
         data: a file path (read as ``loupe profile`` reads it), a pandas DataFrame,
-            a Polars DataFrame or LazyFrame, a pyarrow Table or RecordBatchReader,
-            a DuckDB relation, or any object with the Arrow PyCapsule interface
-            (``__arrow_c_stream__``). Arrow data is not copied where Arrow allows.
+            a Polars DataFrame or LazyFrame, a pyarrow Table, RecordBatchReader or
+            ChunkedArray (one column), a DuckDB relation, or any object with the Arrow
+            PyCapsule interface (``__arrow_c_stream__``). Arrow data is not copied where
+            Arrow allows.
         engine: ``auto`` (default: by size and free memory), ``memory`` or ``streaming``.
         config: settings and alert thresholds: a :class:`ProfileConfig`, a mapping
             of settings, or the path of a TOML or JSON settings file.

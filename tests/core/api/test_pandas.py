@@ -153,3 +153,22 @@ def test_same_figures_as_the_cli_on_its_parquet_file(tmp_path: Path) -> None:
     found = loupe.profile(frame, progress=False).to_dict()
     assert found["columns"] == expected["columns"]
     assert found["dataset"] == expected["dataset"]
+
+
+def test_complex_numbers_are_text_and_a_chunked_array_is_one_column(frame: pd.DataFrame) -> None:
+    import pyarrow as pa
+
+    # Complex numbers, which Arrow has no type for, made of the flights' delays.
+    delays = frame["delay"].dropna().astype(float).head(1000).to_numpy()
+    signal = pd.DataFrame({"z": delays + 1j * delays[::-1]})
+    column = loupe.profile(signal, progress=False).columns["z"]
+    assert column.dtype == "String" and column.count == 1000
+    counts = signal["z"].astype(str).value_counts()
+    top = column.top_values[0]
+    assert top.count == counts.iloc[0] and top.value in counts[counts == top.count].index
+    carriers = pa.chunked_array(
+        [frame["carrier"].astype(str).iloc[:10_000], frame["carrier"].astype(str).iloc[10_000:]]
+    )
+    chunked = loupe.profile(carriers, progress=False)
+    assert list(chunked.columns) == ["values"] and chunked.rows == len(frame)
+    assert chunked.columns["values"].distinct == frame["carrier"].nunique()
