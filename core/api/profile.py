@@ -186,8 +186,10 @@ class Profile:
         from core.present.notebook import profile_summary
 
         first = not _plotly_shown.is_set()
+        html = profile_summary(self._document, include_plotly=first or _outputs_apart())
+        # Only once a summary carrying plotly.js exists: a failed one leaves none on the page.
         _plotly_shown.set()
-        return profile_summary(self._document, include_plotly=first or _outputs_apart())
+        return html
 
 
 class NotebookReport:

@@ -20,16 +20,17 @@ function inflate(carrier){
 function plotly(){
   if(window.Plotly)return Promise.resolve(window.Plotly);
   if(window.loupePlotly)return window.loupePlotly;
+  // plotly.js travels compressed: a browser that cannot inflate it cannot draw, whoever carries it.
+  if(!('DecompressionStream' in window))return Promise.reject(new Error('This browser cannot draw the charts (it lacks DecompressionStream).'));
   var carrier=root.querySelector('script.loupe-plotly');
-  if(carrier){
-    if(!('DecompressionStream' in window))return Promise.reject(new Error('This browser cannot draw the charts (it lacks DecompressionStream).'));
-    window.loupePlotly=inflate(carrier);return window.loupePlotly;
-  }
-  // An earlier output of this kernel carries plotly.js: wait for it.
-  return new Promise(function(resolve,reject){
+  if(carrier){window.loupePlotly=inflate(carrier);return window.loupePlotly;}
+  // An earlier output of this kernel carries plotly.js and starts loading it as soon as it
+  // runs: when it has not within a few seconds, it is not on the page; say so, and still
+  // draw if it comes later.
+  return new Promise(function(resolve){
     var waited=0;var timer=setInterval(function(){
       if(window.Plotly||window.loupePlotly){clearInterval(timer);resolve(plotly());}
-      else if((waited+=200)>=60000){clearInterval(timer);reject(new Error('__LOUPE_WAIT__'));}
+      else if((waited+=200)===__LOUPE_WAIT_MS__){status.textContent='__LOUPE_WAIT__';}
     },200);
   });
 }
