@@ -68,6 +68,10 @@ class Profile:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Profile) and other._document == self._document
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled as its document and time: the column views are rebuilt from it.
+        return (_rebuild, (self._document, self._seconds))
+
     __hash__ = None  # type: ignore[assignment]
 
     # -- figures -------------------------------------------------------------------------
@@ -215,6 +219,11 @@ class NotebookReport:
             seconds=self._profile.seconds,
             include_samples=self._include_samples,
         )
+
+
+def _rebuild(document: ProfileDocument, seconds: float | None) -> Profile:
+    """A pickled profile, unpickled."""
+    return Profile(document, seconds=seconds)
 
 
 def _outputs_apart() -> bool:

@@ -113,3 +113,20 @@ def test_profile_of_frame_fed_to_compare(january: pl.DataFrame) -> None:
     comparison = loupe.compare(first, second)
     drift = {d.column: d for d in comparison.drift}
     assert drift["day"].ks == 1 and drift["year"].psi == 0
+
+
+def test_profiles_and_comparisons_pickle(january: pl.DataFrame) -> None:
+    import copy
+    import pickle
+
+    first = loupe.profile(january.filter(pl.col("day") <= 15), progress=False)
+    assert first.seconds is not None
+    for made in (pickle.loads(pickle.dumps(first)), copy.deepcopy(first), copy.copy(first)):
+        assert made == first and made.seconds == first.seconds
+        assert made.columns["dep_delay"].mean == first.columns["dep_delay"].mean
+        assert repr(made) == repr(first)
+    second = loupe.profile(january.filter(pl.col("day") > 15), progress=False)
+    comparison = loupe.compare(first, second)
+    back = pickle.loads(pickle.dumps(comparison))
+    assert back == comparison and repr(back) == repr(comparison)
+    assert back.drift == comparison.drift
