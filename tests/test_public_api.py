@@ -29,7 +29,8 @@ SIGNATURES = {
     "na: 'str | Iterable[str] | None' = None, keep_na: 'bool' = False) -> 'pl.LazyFrame'",
     "merge": "(*profiles: 'Profile | str | os.PathLike[str]', config: 'ConfigLike' = None) "
     "-> 'Profile'",
-    "compare": "(a: 'Any', b: 'Any', *, config: 'CompareConfigLike' = None) -> 'Comparison'",
+    "compare": "(a: 'Any', b: 'Any', *, config: 'CompareConfigLike' = None, "
+    "names: 'tuple[str, str] | None' = None) -> 'Comparison'",
     "load": "(path: 'str | os.PathLike[str]') -> 'Profile'",
 }
 

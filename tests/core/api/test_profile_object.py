@@ -115,6 +115,24 @@ def test_profile_of_frame_fed_to_compare(january: pl.DataFrame) -> None:
     assert drift["day"].ks == 1 and drift["year"].psi == 0
 
 
+def test_the_sides_of_a_comparison_are_told_apart(january: pl.DataFrame, tmp_path: Path) -> None:
+    first = january.filter(pl.col("day") <= 15).to_pandas()
+    second = january.filter(pl.col("day") > 15).to_pandas()
+    # Two DataFrames: both "pandas DataFrame" by their kind, so "a" and "b" by their places.
+    plain = loupe.compare(first, second)
+    assert repr(plain).startswith("<loupe.Comparison 'a' (")
+    assert (plain.to_dict()["a"]["name"], plain.to_dict()["b"]["name"]) == ("a", "b")
+    assert "· a → b</div>" in plain._repr_html_()
+    named = loupe.compare(first, second, names=("first half", "second half"))
+    assert "'first half' (13," in repr(named) and "'second half'" in repr(named)
+    assert "first half → second half" in named._repr_html_()
+    page = named.to_html(tmp_path / "halves.html").read_text("utf-8")
+    assert "first half" in page and "second half" in page
+    assert named.drift == plain.drift
+    with pytest.raises(loupe.OptionError, match="names must be two names"):
+        loupe.compare(first, second, names=("only one",))  # type: ignore[arg-type]
+
+
 def test_profiles_and_comparisons_pickle(january: pl.DataFrame) -> None:
     import copy
     import pickle
