@@ -134,10 +134,15 @@ def to_frame(
         raise OptionError(f"{data.label}: only pandas data has an index to profile")
     match data.library:
         case "pandas":
-            return _from_pandas(obj, index, stop)
+            converted = _from_pandas(obj, index, stop)
+            if not converted.width:
+                _check_columns(data, len(obj))
+            return converted
         case "polars":
             return obj.to_frame() if isinstance(obj, pl.Series) else obj
         case "arrow":
+            if type(obj).__name__ in ("Table", "RecordBatch") and not obj.num_columns:
+                _check_columns(data, obj.num_rows)
             if type(obj).__name__ == "RecordBatch":
                 return pl.DataFrame(obj)
             if type(obj).__name__ == "RecordBatchReader":
@@ -161,6 +166,17 @@ def to_frame(
             to_reader = getattr(obj, "to_arrow_reader", None) or obj.fetch_arrow_reader
             return _from_batches(to_reader(BATCH_ROWS), stop)
     return pl.DataFrame(obj)
+
+
+def _check_columns(data: InMemory, rows: int) -> None:
+    """Refuse rows without columns: a frame of no columns has no rows to count.
+
+    Raises:
+        OptionError: ``rows`` rows and no column.
+    """
+    if rows:
+        hint = " (index=True profiles its index)" if data.library == "pandas" else ""
+        raise OptionError(f"{data.label}: {rows:,} rows but no columns to profile{hint}")
 
 
 def _never() -> bool:

@@ -172,3 +172,20 @@ def test_complex_numbers_are_text_and_a_chunked_array_is_one_column(frame: pd.Da
     chunked = loupe.profile(carriers, progress=False)
     assert list(chunked.columns) == ["values"] and chunked.rows == len(frame)
     assert chunked.columns["values"].distinct == frame["carrier"].nunique()
+
+
+def test_rows_without_columns_are_refused_with_their_count(frame: pd.DataFrame) -> None:
+    import pyarrow as pa
+
+    rows = len(frame)
+    no_columns = frame.drop(columns=list(frame.columns))
+    assert no_columns.shape == (rows, 0)
+    with pytest.raises(loupe.OptionError, match=rf"{rows:,} rows but no columns to profile"):
+        loupe.profile(no_columns, progress=False)
+    table = pa.Table.from_pandas(frame[["delay"]], preserve_index=False).drop_columns(["delay"])
+    with pytest.raises(loupe.OptionError, match=rf"{rows:,} rows but no columns"):
+        loupe.profile(table, progress=False)
+    # The index, when profiled, is a column: its rows are counted.
+    assert loupe.profile(no_columns, index=True, progress=False).rows == rows
+    # No rows and no columns: an empty profile, as before.
+    assert loupe.profile(pd.DataFrame(), progress=False).rows == 0
