@@ -58,6 +58,9 @@ FIELDS = {
     "TopValue": ["value", "count"],
 }
 
+# The types of fields that are enumerations (compared as text, but typed).
+FIELD_TYPES = {"Alert.severity": "Severity", "DriftRow.severity": "Severity | None"}
+
 METHODS = {
     "Profile.to_json": "(self, path: 'str | Path | None' = None) -> 'str | Path'",
     "Profile.to_html": "(self, path: 'str | Path', *, include_samples: 'bool' = True, "
@@ -104,3 +107,10 @@ def test_every_public_name_is_documented() -> None:
         assert inspect.getdoc(obj), name
         for attribute in ATTRIBUTES.get(name, []):
             assert inspect.getdoc(getattr(obj, attribute)), f"{name}.{attribute}"
+
+
+def test_field_types() -> None:
+    for qualified, expected in FIELD_TYPES.items():
+        owner, name = qualified.split(".")
+        found = {f.name: f.type for f in dataclasses.fields(getattr(loupe, owner))}
+        assert found[name] == expected, qualified

@@ -28,6 +28,7 @@ from core.compare.config import compare_config_of
 from core.compare.document import Comparison as ComparisonDocument
 from core.errors import OptionError
 from core.output import write_text
+from core.profiling.document import Severity
 from core.profiling.profile import dumps
 
 __all__ = ["Comparison", "DriftRow", "NotebookCompareReport", "compare"]
@@ -43,7 +44,8 @@ class DriftRow:
     Attributes:
         column: the column's name.
         kind: its kind in the reference.
-        severity: ``critical``, ``warning`` or ``info``; None below the thresholds.
+        severity: ``critical``, ``warning`` or ``info`` (a :class:`Severity`, a ``str``);
+            None below the thresholds.
         js_distance: Jensen-Shannon distance (0 to 1), None when not measured.
         psi: population stability index, None when not measured.
         ks: Kolmogorov-Smirnov statistic, None for categories.
@@ -52,7 +54,7 @@ class DriftRow:
 
     column: str
     kind: str
-    severity: str | None
+    severity: Severity | None
     js_distance: float | None
     psi: float | None
     ks: float | None
@@ -104,7 +106,7 @@ class Comparison:
             DriftRow(
                 column=d["column"],
                 kind=d["kind"],
-                severity=d["severity"],
+                severity=Severity(d["severity"]) if d["severity"] else None,
                 js_distance=d["js_distance"],
                 psi=d["psi"],
                 ks=d["ks"],

@@ -263,6 +263,9 @@ def comparison_summary(comparison: Comparison, *, names: Sequence[str | None] = 
         f"<td>{_number(d['psi'])}</td><td>{_number(d['ks'])}</td></tr>"
         for d in comparison["drift"][:_COLUMNS]
     )
+    if len(comparison["drift"]) > _COLUMNS:
+        more = len(comparison["drift"]) - _COLUMNS
+        rows += f'<tr><td colspan=6 class="loupe-dim">… and {more:,} more columns</td></tr>'
     table = (
         '<div class="loupe-scroll"><table class="loupe-columns"><tr><th>column</th><th>kind</th>'
         "<th>drift</th><th>JS distance</th><th>PSI</th><th>KS</th></tr>"

@@ -148,3 +148,23 @@ def test_profiles_and_comparisons_pickle(january: pl.DataFrame) -> None:
     back = pickle.loads(pickle.dumps(comparison))
     assert back == comparison and repr(back) == repr(comparison)
     assert back.drift == comparison.drift
+
+
+def test_a_long_drift_table_says_how_many_more_and_severities_are_typed(
+    january: pl.DataFrame,
+) -> None:
+    # The flights' integer columns, 40 times over: more columns than the summary lists.
+    numbers = january.select(pl.col(pl.Int64)).head(2000)
+    wide = pl.concat(
+        [numbers.rename({c: f"{c}_{i}" for c in numbers.columns}) for i in range(40)],
+        how="horizontal",
+    )
+    assert wide.width > 200
+    later = wide.with_columns(pl.all() * 2)
+    comparison = loupe.compare(wide, later)
+    html = comparison._repr_html_()
+    shown = html.count("<tr>") - 1  # the header row
+    assert shown == 200 + 1 and f"… and {wide.width - 200:,} more columns" in html
+    severities = {d.severity for d in comparison.drift}
+    assert loupe.Severity.CRITICAL in severities
+    assert all(s is None or isinstance(s, loupe.Severity) for s in severities)
