@@ -194,6 +194,8 @@ def test_a_summary_alone_draws_and_one_without_plotly_says_why(tmp_path: Path) -
     ).stdout
     assert 'data-plotly="ready"' not in orphan and 'class="main-svg"' not in orphan
     assert "No charts: they need plotly.js" in orphan and ".to_notebook()" in orphan
+    # The room kept for the charts is folded away, so the reason shows under the table.
+    assert 'class="loupe-plots" style="display: none;"' in orphan
     # Shown before the one that carries plotly.js (a page put together in another order),
     # a later summary still draws once plotly.js comes.
     both = _browser(["--dump-dom"], _page(tmp_path, "both.html", [later, first]), tmp_path)
