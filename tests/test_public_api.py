@@ -29,7 +29,8 @@ SIGNATURES = {
     "na: 'str | Iterable[str] | None' = None, keep_na: 'bool' = False) -> 'pl.LazyFrame'",
     "merge": "(*profiles: 'Profile | str | os.PathLike[str]', config: 'ConfigLike' = None) "
     "-> 'Profile'",
-    "compare": "(a: 'Any', b: 'Any', *, config: 'CompareConfigLike' = None) -> 'Comparison'",
+    "compare": "(a: 'Any', b: 'Any', *, config: 'CompareConfigLike' = None, "
+    "names: 'tuple[str, str] | None' = None) -> 'Comparison'",
     "load": "(path: 'str | os.PathLike[str]') -> 'Profile'",
 }
 
@@ -56,6 +57,9 @@ FIELDS = {
     "DriftRow": ["column", "kind", "severity", "js_distance", "psi", "ks", "exact"],
     "TopValue": ["value", "count"],
 }
+
+# The types of fields that are enumerations (compared as text, but typed).
+FIELD_TYPES = {"Alert.severity": "Severity", "DriftRow.severity": "Severity | None"}
 
 METHODS = {
     "Profile.to_json": "(self, path: 'str | Path | None' = None) -> 'str | Path'",
@@ -103,3 +107,10 @@ def test_every_public_name_is_documented() -> None:
         assert inspect.getdoc(obj), name
         for attribute in ATTRIBUTES.get(name, []):
             assert inspect.getdoc(getattr(obj, attribute)), f"{name}.{attribute}"
+
+
+def test_field_types() -> None:
+    for qualified, expected in FIELD_TYPES.items():
+        owner, name = qualified.split(".")
+        found = {f.name: f.type for f in dataclasses.fields(getattr(loupe, owner))}
+        assert found[name] == expected, qualified

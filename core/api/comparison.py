@@ -28,6 +28,7 @@ from core.compare.config import compare_config_of
 from core.compare.document import Comparison as ComparisonDocument
 from core.errors import OptionError
 from core.output import write_text
+from core.profiling.document import Severity
 from core.profiling.profile import dumps
 
 __all__ = ["Comparison", "DriftRow", "NotebookCompareReport", "compare"]
@@ -43,7 +44,8 @@ class DriftRow:
     Attributes:
         column: the column's name.
         kind: its kind in the reference.
-        severity: ``critical``, ``warning`` or ``info``; None below the thresholds.
+        severity: ``critical``, ``warning`` or ``info`` (a :class:`Severity`, a ``str``);
+            None below the thresholds.
         js_distance: Jensen-Shannon distance (0 to 1), None when not measured.
         psi: population stability index, None when not measured.
         ks: Kolmogorov-Smirnov statistic, None for categories.
@@ -52,7 +54,7 @@ class DriftRow:
 
     column: str
     kind: str
-    severity: str | None
+    severity: Severity | None
     js_distance: float | None
     psi: float | None
     ks: float | None
@@ -104,7 +106,7 @@ class Comparison:
             DriftRow(
                 column=d["column"],
                 kind=d["kind"],
-                severity=d["severity"],
+                severity=Severity(d["severity"]) if d["severity"] else None,
                 js_distance=d["js_distance"],
                 psi=d["psi"],
                 ks=d["ks"],
@@ -193,7 +195,13 @@ class NotebookCompareReport:
         return html_frame(render_compare_report(self._document), height=self._height)
 
 
-def compare(a: Any, b: Any, *, config: CompareConfigLike = None) -> Comparison:
+def compare(
+    a: Any,
+    b: Any,
+    *,
+    config: CompareConfigLike = None,
+    names: tuple[str, str] | None = None,
+) -> Comparison:
     """Compare dataset ``b`` with dataset ``a`` (the reference).
 
     Args:
@@ -202,6 +210,8 @@ def compare(a: Any, b: Any, *, config: CompareConfigLike = None) -> Comparison:
         b: the same, compared with ``a``.
         config: comparison settings and thresholds: a :class:`CompareConfig`, a
             mapping of settings, or the path of a TOML or JSON settings file.
+        names: what to call ``a`` and ``b`` (default: their files' or profiles'
+            names; ``a`` and ``b`` when those are the same, as for two DataFrames).
 
     Returns:
         The comparison: schema changes, figures side by side, drift and alerts.
@@ -212,12 +222,27 @@ def compare(a: Any, b: Any, *, config: CompareConfigLike = None) -> Comparison:
         OptionError: a bad setting.
     """
     settings = _compare_config(config)
+    if names is not None and (
+        not isinstance(names, tuple | list)
+        or len(names) != 2
+        or not all(isinstance(n, str) and n for n in names)
+    ):
+        raise OptionError(f"names must be two names, such as ('january', 'july'), not {names!r}")
     sides = [_side(side, label) for side, label in ((a, "a"), (b, "b"))]
-    names = (sides[0][1], sides[1][1])
+    labels = (sides[0][1], sides[1][1])
+    renamed = names is not None or labels[0] == labels[1]
+    if names is not None:
+        labels = (names[0], names[1])
+    elif renamed:
+        # Two sides of the same kind (two pandas DataFrames): told apart by their places.
+        labels = ("a", "b")
     document = compare_profiles(
-        document_of(sides[0][0]), document_of(sides[1][0]), settings, names=names
+        document_of(sides[0][0]), document_of(sides[1][0]), settings, names=labels
     )
-    return Comparison(document, names=names)
+    if renamed:
+        # The reports (to_html, to_notebook) name the sides as the summary does.
+        document["a"]["name"], document["b"]["name"] = labels
+    return Comparison(document, names=labels)
 
 
 def _compare_config(config: CompareConfigLike) -> CompareConfig:

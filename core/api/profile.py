@@ -68,6 +68,10 @@ class Profile:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Profile) and other._document == self._document
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled as its document and time: the column views are rebuilt from it.
+        return (_rebuild, (self._document, self._seconds))
+
     __hash__ = None  # type: ignore[assignment]
 
     # -- figures -------------------------------------------------------------------------
@@ -186,8 +190,10 @@ class Profile:
         from core.present.notebook import profile_summary
 
         first = not _plotly_shown.is_set()
+        html = profile_summary(self._document, include_plotly=first or _outputs_apart())
+        # Only once a summary carrying plotly.js exists: a failed one leaves none on the page.
         _plotly_shown.set()
-        return profile_summary(self._document, include_plotly=first or _outputs_apart())
+        return html
 
 
 class NotebookReport:
@@ -213,6 +219,11 @@ class NotebookReport:
             seconds=self._profile.seconds,
             include_samples=self._include_samples,
         )
+
+
+def _rebuild(document: ProfileDocument, seconds: float | None) -> Profile:
+    """A pickled profile, unpickled."""
+    return Profile(document, seconds=seconds)
 
 
 def _outputs_apart() -> bool:

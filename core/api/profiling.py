@@ -18,12 +18,12 @@ from typing import Any
 
 import polars as pl
 
-from core.api.frames import InMemory, in_memory, to_frame
+from core.api.frames import InMemory, describe, in_memory, to_frame
 from core.api.profile import Profile, document_of
 from core.api.reading import read_options
 from core.api.running import Cancel, Progress, check, run_interruptible
-from core.errors import Cancelled, OptionError
-from core.profiling.config import ProfileConfig, config_of, load_config
+from core.errors import Cancelled, FileAccessError, OptionError, first_line
+from core.profiling.config import ProfileConfig, checked_settings, config_of, load_config
 from core.profiling.document import Source
 from core.read.guard import reading as failing_reads
 
@@ -48,6 +48,8 @@ def profile_config(
     Raises:
         OptionError: an unknown setting, a value of the wrong type, an unreadable file.
     """
+    given = {k: v for k, v in (("engine", engine), ("sample", sample)) if v is not None}
+    checked_settings(ProfileConfig, given)
     if isinstance(config, ProfileConfig):
         if engine is not None:
             config = replace(config, engine=engine)
@@ -79,9 +81,10 @@ def profile(
 
     Args:
         data: a file path (read as ``loupe profile`` reads it), a pandas DataFrame,
-            a Polars DataFrame or LazyFrame, a pyarrow Table or RecordBatchReader,
-            a DuckDB relation, or any object with the Arrow PyCapsule interface
-            (``__arrow_c_stream__``). Arrow data is not copied where Arrow allows.
+            a Polars DataFrame or LazyFrame, a pyarrow Table, RecordBatchReader or
+            ChunkedArray (one column), a DuckDB relation, or any object with the Arrow
+            PyCapsule interface (``__arrow_c_stream__``). Arrow data is not copied where
+            Arrow allows.
         engine: ``auto`` (default: by size and free memory), ``memory`` or ``streaming``.
         config: settings and alert thresholds: a :class:`ProfileConfig`, a mapping
             of settings, or the path of a TOML or JSON settings file.
@@ -163,11 +166,15 @@ def _profile_memory(
 
     report("reading", 0.0)
     with failing_reads(data.label):
-        frame = to_frame(data, index=index)
+        frame = to_frame(data, index=index, cancel=cancel)
         if isinstance(frame, pl.LazyFrame):
             if config.sample is not None:
                 frame = frame.head(config.sample)
-            frame = _collect(frame, cancel)
+            try:
+                frame = _collect(frame, cancel)
+            except OSError as exc:
+                # A scan of a missing or unreadable file: Polars' message names it.
+                raise FileAccessError(data.label, first_line(exc)) from None
         check(cancel)
         size = int(frame.estimated_size())
         engine = engine_for_file(size, compressed=False, config=config)
@@ -230,8 +237,19 @@ def merge(*profiles: Profile | str | os.PathLike[str], config: ConfigLike = None
 
 
 def _profile_of(item: Profile | str | os.PathLike[str]) -> Profile:
-    """A profile in hand, or loaded from its file."""
-    return item if isinstance(item, Profile) else load(item)
+    """A profile in hand, or loaded from its file.
+
+    Raises:
+        OptionError: neither a profile nor a path.
+    """
+    if isinstance(item, Profile):
+        return item
+    if not isinstance(item, str | os.PathLike):
+        raise OptionError(
+            f"merge takes profiles or the paths of saved profiles, not a {describe(item)}: "
+            "profile it first with loupe.profile()"
+        )
+    return load(item)
 
 
 def load(path: str | os.PathLike[str]) -> Profile:

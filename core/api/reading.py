@@ -44,12 +44,14 @@ def read_options(options: Mapping[str, Any] | None = None) -> ReadOptions:
         raise OptionError(
             f"unknown reading option {unknown[0]!r}; known: {', '.join(READING_OPTIONS)}"
         )
+    for name, value in given.items():
+        _check_type(name, value)
     if given.get("delimiter") is not None:
         given["delimiter"] = parse_delimiter(str(given["delimiter"]))
     if given.get("encoding") is not None:
         given["encoding"] = check_encoding(str(given["encoding"]))
     if "skip_rows" in given:
-        given["skip_rows"] = check_skip_rows(int(given["skip_rows"]))
+        given["skip_rows"] = check_skip_rows(given["skip_rows"])
     if given.get("types"):
         types: dict[str, str] = {}
         for name, spec in dict(given["types"]).items():
@@ -64,6 +66,39 @@ def read_options(options: Mapping[str, Any] | None = None) -> ReadOptions:
     else:
         given.pop("na", None)
     return ReadOptions(**given)
+
+
+# The types each reading option takes (None: left to detection), as ``isinstance`` checks them.
+_TYPES: dict[str, tuple[type, ...]] = {
+    "sheet": (str, int),
+    "encoding": (str,),
+    "delimiter": (str,),
+    "has_header": (bool,),
+    "skip_rows": (int,),
+    "lenient": (bool,),
+    "types": (Mapping,),
+    "infer": (bool,),
+    "na": (str, list, tuple),
+    "keep_na": (bool,),
+    "isolate": (bool,),
+}
+_NULLABLE = ("sheet", "encoding", "delimiter", "has_header", "types", "na")
+
+
+def _check_type(name: str, value: Any) -> None:
+    """Raise :class:`OptionError` when reading option ``name`` has a value of the wrong type."""
+    if value is None and name in _NULLABLE:
+        return
+    expected = _TYPES[name]
+    # A bool is an int to Python, but True is no row count or sheet number.
+    wrong_bool = isinstance(value, bool) and bool not in expected
+    if not isinstance(value, expected) or wrong_bool:
+        kinds = " or ".join("mapping" if t is Mapping else t.__name__ for t in expected)
+        raise OptionError(f"reading option {name!r} must be {kinds}, not {value!r}")
+    if isinstance(value, list | tuple) and not all(isinstance(t, str) for t in value):
+        raise OptionError(
+            f"reading option 'na' must be a string or a list of strings, not {value!r}"
+        )
 
 
 def read(

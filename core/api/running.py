@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -112,10 +113,7 @@ def run_interruptible(
                 _move(bar, state)
         except KeyboardInterrupt:
             stop.set()
-            # Interrupted even while the worker was starting: once it runs, it finds
-            # ``stop`` set at its first check.
-            if begun.wait(_START):
-                _wait_out(worker)
+            _wait_out(begun, done)
             raise
         worker.join()
         _move(bar, state)
@@ -140,11 +138,21 @@ def _move(bar: Any, state: dict[str, Any]) -> None:
         bar.update(steps - bar.n)
 
 
-def _wait_out(worker: threading.Thread) -> None:
-    """Wait for cancelled work to end, through further Ctrl-C (it stops at its next check)."""
-    while worker.is_alive():
+def _wait_out(begun: threading.Event, done: threading.Event) -> None:
+    """Wait for cancelled work to end, through further Ctrl-C (it stops at its next check).
+
+    It waits on the work's own ``done`` event, never on ``Thread.join``: in
+    CPython 3.11 an interrupted ``join`` marks the thread stopped while it still
+    runs, and a second Ctrl-C would then leave the work running behind the caller.
+    Work interrupted before its thread began is not waited for once ``_START``
+    has passed: it finds ``stop`` set at its first check.
+    """
+    deadline = time.monotonic() + _START
+    while not done.is_set():
         try:
-            worker.join(_TICK)
+            if not begun.is_set() and time.monotonic() > deadline:
+                return
+            done.wait(_TICK)
         except KeyboardInterrupt:
             continue
 

@@ -6,7 +6,9 @@ figures, the alerts, a table of the columns, and a few of the report's charts
 numeric column up to a limit). It is self-contained and offline: the charts are
 drawn by plotly.js from the installed plotly package, carried compressed (see
 :mod:`core.present.figures`) by the first summary of a kernel only
-(``include_plotly``); later ones wait for the page's ``window.Plotly``. Nothing
+(``include_plotly``); later ones wait for the page's ``window.Plotly`` and,
+when it has not come within a few seconds, say in one line how to get the charts
+(while still drawing them if it comes). Nothing
 is fetched from the network: no CDN, no fonts.
 
 Every name and value is escaped, and the figures' JSON inside ``<script>``
@@ -49,10 +51,13 @@ _COLUMNS = 200
 _ALERTS = 15
 _ASSETS = Path(__file__).with_name("assets")
 _WAIT_MESSAGE = (
-    "The charts wait for plotly.js, which the first Loupe output of this kernel carries and "
-    "which is not on this page (that output was cleared, or is shown elsewhere). Restart the "
-    "kernel and run again, or show the full report with .to_notebook()."
+    "No charts: they need plotly.js, which only the first Loupe summary of a kernel carries, "
+    "and that output is not on this page (cleared, or the notebook was reopened). Restart "
+    "the kernel and run the cells again, or show the full report with .to_notebook()."
 )
+# How long a summary without plotly.js waits for another output's before saying so (ms):
+# the output that carries it starts loading it as soon as its script runs.
+_WAIT_MS = 3000
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +133,11 @@ def _fragment(uid: str, body: str, figures: FigureStore, *, include_plotly: bool
         else ""
     )
     # The id is ours (hex), the message a constant: both safe inside the script.
-    script = js.replace("__LOUPE_ID__", uid).replace("__LOUPE_WAIT__", _WAIT_MESSAGE)
+    script = (
+        js.replace("__LOUPE_ID__", uid)
+        .replace("__LOUPE_WAIT_MS__", str(_WAIT_MS))
+        .replace("__LOUPE_WAIT__", _WAIT_MESSAGE)
+    )
     return (
         f'<div class="loupe-nb" id="{_e(uid)}"><style>{css}</style>{body}'
         f'<script type="application/json" class="loupe-figures">{figures.payload()}</script>'
@@ -254,6 +263,9 @@ def comparison_summary(comparison: Comparison, *, names: Sequence[str | None] = 
         f"<td>{_number(d['psi'])}</td><td>{_number(d['ks'])}</td></tr>"
         for d in comparison["drift"][:_COLUMNS]
     )
+    if len(comparison["drift"]) > _COLUMNS:
+        more = len(comparison["drift"]) - _COLUMNS
+        rows += f'<tr><td colspan=6 class="loupe-dim">… and {more:,} more columns</td></tr>'
     table = (
         '<div class="loupe-scroll"><table class="loupe-columns"><tr><th>column</th><th>kind</th>'
         "<th>drift</th><th>JS distance</th><th>PSI</th><th>KS</th></tr>"

@@ -210,3 +210,78 @@ def test_arrow_numbers_are_not_copied() -> None:
     reader = table.to_reader(max_chunksize=500_000)
     streamed = to_frame(in_memory(reader))
     assert isinstance(streamed, pl.DataFrame) and streamed.n_chunks() == 4
+
+
+def _cancel_after(polls: int) -> tuple[list[int], Any]:
+    """A cancel callable that says stop at its ``polls``-th call, and the calls seen."""
+    seen: list[int] = []
+
+    def cancel() -> bool:
+        seen.append(1)
+        return len(seen) >= polls
+
+    return seen, cancel
+
+
+@pytest.mark.parametrize("kind", ["duckdb relation", "pyarrow RecordBatchReader"])
+def test_reading_a_stream_stops_between_batches_when_cancelled(
+    kind: str, january_parquet: Path
+) -> None:
+    from core.api.frames import BATCH_ROWS, in_memory, to_frame
+    from core.errors import Cancelled
+
+    data = in_memory(_inputs(january_parquet)[kind])
+    seen, cancel = _cancel_after(10**9)
+    frame = to_frame(data, cancel=cancel)
+    assert frame.height == 27_004
+    # Polled before each batch and at the end: the reader's batches hold 4,096 rows,
+    # DuckDB's at most BATCH_ROWS.
+    if kind.startswith("pyarrow"):
+        assert len(seen) == -(-27_004 // 4096) + 1
+    else:
+        assert len(seen) >= -(-27_004 // BATCH_ROWS) + 1
+    data = in_memory(_inputs(january_parquet)[kind])
+    seen, cancel = _cancel_after(1)
+    with pytest.raises(Cancelled):
+        to_frame(data, cancel=cancel)
+
+
+def test_converting_pandas_stops_between_columns_when_cancelled(january_parquet: Path) -> None:
+    from core.api.frames import in_memory, to_frame
+    from core.errors import Cancelled
+
+    frame = pl.read_parquet(january_parquet).to_pandas()
+    seen, cancel = _cancel_after(3)
+    with pytest.raises(Cancelled):
+        to_frame(in_memory(frame), cancel=cancel)
+    assert len(seen) == 3  # the third column was not converted
+
+
+def test_wrong_values_and_spent_data_are_one_line_loupe_errors(
+    january_csv: Path, january_parquet: Path, tmp_path: Path
+) -> None:
+    table = pq.read_table(january_parquet)
+    reader = table.to_reader()
+    assert loupe.profile(reader, progress=False).rows == 27_004
+    cases: list[tuple[type[Exception], str, Any]] = [
+        (OptionError, "already read", lambda: loupe.profile(reader, progress=False)),
+        (
+            FileAccessError,
+            r"nowhere\.csv",
+            lambda: loupe.profile(pl.scan_csv(tmp_path / "nowhere.csv"), progress=False),
+        ),
+        (OptionError, "'sample' must be int", lambda: loupe.profile(table, sample="10")),
+        (OptionError, "'engine' must be str", lambda: loupe.profile(table, engine=1)),
+        (
+            OptionError,
+            "'skip_rows' must be int",
+            lambda: loupe.profile(january_csv, reading={"skip_rows": "x"}, progress=False),
+        ),
+        (OptionError, "'types' must be mapping", lambda: loupe.read(january_csv, types=["b"])),
+        (OptionError, "'na' must be", lambda: loupe.read(january_csv, na=[1])),
+        (OptionError, r"not a pyarrow\.Table", lambda: loupe.merge(table)),
+    ]
+    for kind, message, call in cases:
+        with pytest.raises(kind, match=message) as error:
+            call()
+        assert "\n" not in str(error.value)

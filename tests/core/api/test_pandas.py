@@ -153,3 +153,39 @@ def test_same_figures_as_the_cli_on_its_parquet_file(tmp_path: Path) -> None:
     found = loupe.profile(frame, progress=False).to_dict()
     assert found["columns"] == expected["columns"]
     assert found["dataset"] == expected["dataset"]
+
+
+def test_complex_numbers_are_text_and_a_chunked_array_is_one_column(frame: pd.DataFrame) -> None:
+    import pyarrow as pa
+
+    # Complex numbers, which Arrow has no type for, made of the flights' delays.
+    delays = frame["delay"].dropna().astype(float).head(1000).to_numpy()
+    signal = pd.DataFrame({"z": delays + 1j * delays[::-1]})
+    column = loupe.profile(signal, progress=False).columns["z"]
+    assert column.dtype == "String" and column.count == 1000
+    counts = signal["z"].astype(str).value_counts()
+    top = column.top_values[0]
+    assert top.count == counts.iloc[0] and top.value in counts[counts == top.count].index
+    carriers = pa.chunked_array(
+        [frame["carrier"].astype(str).iloc[:10_000], frame["carrier"].astype(str).iloc[10_000:]]
+    )
+    chunked = loupe.profile(carriers, progress=False)
+    assert list(chunked.columns) == ["values"] and chunked.rows == len(frame)
+    assert chunked.columns["values"].distinct == frame["carrier"].nunique()
+
+
+def test_rows_without_columns_are_refused_with_their_count(frame: pd.DataFrame) -> None:
+    import pyarrow as pa
+
+    rows = len(frame)
+    no_columns = frame.drop(columns=list(frame.columns))
+    assert no_columns.shape == (rows, 0)
+    with pytest.raises(loupe.OptionError, match=rf"{rows:,} rows but no columns to profile"):
+        loupe.profile(no_columns, progress=False)
+    table = pa.Table.from_pandas(frame[["delay"]], preserve_index=False).drop_columns(["delay"])
+    with pytest.raises(loupe.OptionError, match=rf"{rows:,} rows but no columns"):
+        loupe.profile(table, progress=False)
+    # The index, when profiled, is a column: its rows are counted.
+    assert loupe.profile(no_columns, index=True, progress=False).rows == rows
+    # No rows and no columns: an empty profile, as before.
+    assert loupe.profile(pd.DataFrame(), progress=False).rows == 0

@@ -113,3 +113,58 @@ def test_profile_of_frame_fed_to_compare(january: pl.DataFrame) -> None:
     comparison = loupe.compare(first, second)
     drift = {d.column: d for d in comparison.drift}
     assert drift["day"].ks == 1 and drift["year"].psi == 0
+
+
+def test_the_sides_of_a_comparison_are_told_apart(january: pl.DataFrame, tmp_path: Path) -> None:
+    first = january.filter(pl.col("day") <= 15).to_pandas()
+    second = january.filter(pl.col("day") > 15).to_pandas()
+    # Two DataFrames: both "pandas DataFrame" by their kind, so "a" and "b" by their places.
+    plain = loupe.compare(first, second)
+    assert repr(plain).startswith("<loupe.Comparison 'a' (")
+    assert (plain.to_dict()["a"]["name"], plain.to_dict()["b"]["name"]) == ("a", "b")
+    assert "· a → b</div>" in plain._repr_html_()
+    named = loupe.compare(first, second, names=("first half", "second half"))
+    assert "'first half' (13," in repr(named) and "'second half'" in repr(named)
+    assert "first half → second half" in named._repr_html_()
+    page = named.to_html(tmp_path / "halves.html").read_text("utf-8")
+    assert "first half" in page and "second half" in page
+    assert named.drift == plain.drift
+    with pytest.raises(loupe.OptionError, match="names must be two names"):
+        loupe.compare(first, second, names=("only one",))  # type: ignore[arg-type]
+
+
+def test_profiles_and_comparisons_pickle(january: pl.DataFrame) -> None:
+    import copy
+    import pickle
+
+    first = loupe.profile(january.filter(pl.col("day") <= 15), progress=False)
+    assert first.seconds is not None
+    for made in (pickle.loads(pickle.dumps(first)), copy.deepcopy(first), copy.copy(first)):
+        assert made == first and made.seconds == first.seconds
+        assert made.columns["dep_delay"].mean == first.columns["dep_delay"].mean
+        assert repr(made) == repr(first)
+    second = loupe.profile(january.filter(pl.col("day") > 15), progress=False)
+    comparison = loupe.compare(first, second)
+    back = pickle.loads(pickle.dumps(comparison))
+    assert back == comparison and repr(back) == repr(comparison)
+    assert back.drift == comparison.drift
+
+
+def test_a_long_drift_table_says_how_many_more_and_severities_are_typed(
+    january: pl.DataFrame,
+) -> None:
+    # The flights' integer columns, 40 times over: more columns than the summary lists.
+    numbers = january.select(pl.col(pl.Int64)).head(2000)
+    wide = pl.concat(
+        [numbers.rename({c: f"{c}_{i}" for c in numbers.columns}) for i in range(40)],
+        how="horizontal",
+    )
+    assert wide.width > 200
+    later = wide.with_columns(pl.all() * 2)
+    comparison = loupe.compare(wide, later)
+    html = comparison._repr_html_()
+    shown = html.count("<tr>") - 1  # the header row
+    assert shown == 200 + 1 and f"… and {wide.width - 200:,} more columns" in html
+    severities = {d.severity for d in comparison.drift}
+    assert loupe.Severity.CRITICAL in severities
+    assert all(s is None or isinstance(s, loupe.Severity) for s in severities)

@@ -124,3 +124,54 @@ def test_what_the_reader_warns_about_is_a_warning_naming_the_file(tmp_path: Path
     with pytest.warns(UserWarning, match=r"ragged\.csv: ragged rows read leniently"):
         profile = loupe.profile(ragged, reading={"lenient": True}, name="Ragged", progress=False)
     assert profile.name == "Ragged" and profile.columns["b"].missing == 1
+
+
+SLOW_STEP = """
+import signal, sys, threading
+from core.api.running import run_interruptible
+seen = []
+release = threading.Event()
+def on_interrupt(number, frame):
+    seen.append(number)
+    print(f"interrupt {len(seen)}", flush=True)
+    if len(seen) == 2:
+        # The slow step ends a little after the second Ctrl-C.
+        threading.Timer(0.5, release.set).start()
+    raise KeyboardInterrupt
+signal.signal(signal.SIGINT, on_interrupt)
+def work(report, cancel):
+    print("working", flush=True)
+    release.wait()  # a step that does not poll cancel (a library call)
+    return "done"
+try:
+    run_interruptible(work, progress=False, description="test")
+except KeyboardInterrupt:
+    alive = [t.name for t in threading.enumerate() if t.name == "loupe-work"]
+    print("interrupted", alive, flush=True)
+    sys.exit(0)
+print("finished", flush=True)
+"""
+
+
+def test_a_second_ctrl_c_waits_for_the_work_it_cancelled() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_STEP],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "working"
+    child.send_signal(signal.SIGINT)
+    assert child.stdout.readline().strip() == "interrupt 1"
+    child.send_signal(signal.SIGINT)
+    assert child.stdout.readline().strip() == "interrupt 2"
+    try:
+        out, err = child.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        pytest.fail("the interrupted work was never waited out")
+    # Nothing keeps running once KeyboardInterrupt reaches the caller.
+    assert out.strip() == "interrupted []", err
+    assert child.returncode == 0, err
