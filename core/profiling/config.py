@@ -41,6 +41,7 @@ mixed_types         0.10     share of a text column's values that read as number
 from __future__ import annotations
 
 import json
+import numbers
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -112,6 +113,23 @@ class ProfileConfig:
     thresholds: Thresholds = field(default_factory=Thresholds)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.engine, str):
+            raise OptionError(f"engine must be text, not {self.engine!r}")
+        for name in (
+            "sample",
+            "chunk_rows",
+            "correlation_sample",
+            "max_correlation_columns",
+            "max_categories",
+            "exact_distinct_limit",
+            "top_values",
+            "histogram_bins",
+        ):
+            value = getattr(self, name)
+            if (value is not None or name != "sample") and (
+                not isinstance(value, numbers.Integral) or isinstance(value, bool)
+            ):
+                raise OptionError(f"{name} must be a whole number, not {value!r}")
         if self.engine not in ENGINES:
             raise OptionError(f"unknown engine {self.engine!r}; use one of {', '.join(ENGINES)}")
         for name in ("chunk_rows", "correlation_sample", "top_values", "histogram_bins"):
