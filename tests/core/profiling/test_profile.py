@@ -635,3 +635,25 @@ def test_cramers_v_does_not_depend_on_column_names() -> None:
     for a, b in itertools.combinations(renamed, 2):
         expected = cramers_v(plain, renamed[a], renamed[b])
         assert expected is not None and cramers_v(named, a, b) == expected
+
+
+@pytest.mark.parametrize(
+    ("limit_name", "usage_name", "idle_key"),
+    [
+        ("memory.max", "memory.current", "inactive_file"),
+        ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"),
+    ],
+)
+def test_a_cgroups_headroom_is_its_limit_less_what_it_holds(
+    tmp_path: Path, limit_name: str, usage_name: str, idle_key: str
+) -> None:
+    from core.read.memory import _cgroup_in_use
+
+    limit = tmp_path / limit_name
+    limit.write_text(str(1 << 30))
+    assert _cgroup_in_use(limit) == 0  # nothing known: nothing taken away
+    (tmp_path / usage_name).write_text(str(700 << 20))
+    (tmp_path / "memory.stat").write_text(f"cache 1\n{idle_key} {200 << 20}\nactive_file 5\n")
+    assert _cgroup_in_use(limit) == 500 << 20  # idle file cache is given back first
+    (tmp_path / "memory.stat").write_text(f"{idle_key} {900 << 20}\n")
+    assert _cgroup_in_use(limit) == 0
