@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from core.cli.exits import EXIT_OK
+from core.cli.outputs import add_outputs
 from core.output import write_text
 from core.profiling.config import ENGINES, load_config
 from core.profiling.document import Profile
@@ -30,15 +31,7 @@ def add_parser(
     )
     parser.add_argument("a", metavar="A", help="the reference: a table or a saved profile")
     parser.add_argument("b", metavar="B", help="the table or saved profile compared with A")
-    parser.add_argument(
-        "--json", metavar="PATH", help="write the comparison as JSON to PATH ('-' for stdout)"
-    )
-    parser.add_argument(
-        "--html", metavar="PATH", help="write the comparison as one offline HTML report"
-    )
-    parser.add_argument(
-        "--theme", choices=("light", "dark"), default="light", help="HTML report theme"
-    )
+    add_outputs(parser, "the comparison")
     parser.add_argument(
         "--config", metavar="PATH", help="TOML or JSON file of comparison settings and thresholds"
     )

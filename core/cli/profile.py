@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from core.cli.exits import EXIT_OK
+from core.cli.outputs import add_outputs
 from core.errors import OptionError
 from core.output import write_text
 from core.profiling.config import ENGINES, ProfileConfig, load_config
@@ -31,17 +32,11 @@ def add_parser(
         description="Profile a table and print a summary, or write the profile as JSON.",
     )
     parser.add_argument("file", nargs="?", help="the table (leave out with --merge)")
-    parser.add_argument(
-        "--json", metavar="PATH", help="write the profile as JSON to PATH ('-' for stdout)"
-    )
-    parser.add_argument("--html", metavar="PATH", help="write the report as one offline HTML file")
+    add_outputs(parser, "the profile")
     parser.add_argument(
         "--no-samples",
         action="store_true",
         help="leave the first and last rows out of the HTML report (privacy)",
-    )
-    parser.add_argument(
-        "--theme", choices=("light", "dark"), default="light", help="HTML report theme"
     )
     parser.add_argument("--engine", choices=ENGINES, help="memory, streaming or auto (default)")
     parser.add_argument("--sample", type=int, metavar="N", help="profile only the first N rows")
