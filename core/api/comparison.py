@@ -170,9 +170,13 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         """A compact summary for notebooks: the sides, the alerts and the drift table."""
+        from core.api.profile import plotly_carried
         from core.present.notebook import comparison_summary
 
-        return comparison_summary(self._document, names=self._names)
+        with plotly_carried() as include_plotly:
+            return comparison_summary(
+                self._document, names=self._names, include_plotly=include_plotly
+            )
 
 
 class NotebookCompareReport:

@@ -9,10 +9,11 @@ In a notebook it shows as a compact summary (:meth:`Profile._repr_html_`);
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import overload
@@ -189,11 +190,8 @@ class Profile:
         """The compact summary a notebook shows: dataset, alerts, columns and a few charts."""
         from core.present.notebook import profile_summary
 
-        first = not _plotly_shown.is_set()
-        html = profile_summary(self._document, include_plotly=first or _outputs_apart())
-        # Only once a summary carrying plotly.js exists: a failed one leaves none on the page.
-        _plotly_shown.set()
-        return html
+        with plotly_carried() as include_plotly:
+            return profile_summary(self._document, include_plotly=include_plotly)
 
 
 class NotebookReport:
@@ -219,6 +217,17 @@ class NotebookReport:
             seconds=self._profile.seconds,
             include_samples=self._include_samples,
         )
+
+
+@contextlib.contextmanager
+def plotly_carried() -> Iterator[bool]:
+    """Whether the summary about to be made carries plotly.js: the first of a kernel does.
+
+    Counted as carried only once the summary is made: a failed one leaves none on
+    the page. Where each output is a page of its own (Google Colab) every one does.
+    """
+    yield not _plotly_shown.is_set() or _outputs_apart()
+    _plotly_shown.set()
 
 
 def _rebuild(document: ProfileDocument, seconds: float | None) -> Profile:

@@ -28,6 +28,7 @@ from typing import Any
 
 from core.compare.document import Comparison
 from core.present import charts
+from core.present.compare_charts import overlay_figure
 from core.present.figures import FigureStore, plotly_gzip_b64
 from core.present.markup import escape as _e
 from core.present.markup import number as _number
@@ -38,6 +39,7 @@ from core.profiling.document import Alert, ColumnProfile, Profile
 
 __all__ = [
     "HISTOGRAMS",
+    "OVERLAYS",
     "comparison_summary",
     "html_frame",
     "profile_summary",
@@ -46,6 +48,8 @@ __all__ = [
 
 #: Numeric columns at most that get a histogram in the summary.
 HISTOGRAMS = 6
+#: Drifted columns at most whose overlay a comparison's summary draws.
+OVERLAYS = 4
 # Columns at most listed in the summary's table, and alerts at most shown.
 _COLUMNS = 200
 _ALERTS = 15
@@ -230,12 +234,23 @@ def html_frame(page: str, *, height: int = 800) -> str:
     )
 
 
-def comparison_summary(comparison: Comparison, *, names: Sequence[str | None] = ()) -> str:
-    """A comparison's compact summary: sides, alerts and the columns sorted by drift.
+def comparison_summary(
+    comparison: Comparison,
+    *,
+    names: Sequence[str | None] = (),
+    include_plotly: bool = True,
+    overlays: int = OVERLAYS,
+    element_id: str | None = None,
+) -> str:
+    """A comparison's compact summary: sides, alerts, the columns sorted by drift, and charts.
 
     Args:
         comparison: a comparison document.
         names: what to call the sides (default: their sources' names).
+        include_plotly: carry plotly.js (see :func:`profile_summary`).
+        overlays: the most drifted columns at most (those with a drift alert) whose
+            two distributions are drawn over each other.
+        element_id: the id of the summary's element (a new unique one by default).
     """
     sides = [comparison["a"], comparison["b"]]
     labels = [
@@ -271,10 +286,25 @@ def comparison_summary(comparison: Comparison, *, names: Sequence[str | None] = 
         "<th>drift</th><th>JS distance</th><th>PSI</th><th>KS</th></tr>"
         f"{rows}</table></div>"
     )
-    css, _ = _assets()
-    return (
-        f'<div class="loupe-nb"><style>{css}</style>{head}'
-        f"{_alerts(comparison['alerts'])}{table}</div>"
+    uid = element_id or f"loupe-{uuid.uuid4().hex[:12]}"
+    figures = FigureStore("light")
+    columns = {c["name"]: c for c in comparison["columns"]}
+    drifted = [d["column"] for d in comparison["drift"] if d["severity"]][:overlays]
+    plots = "".join(
+        figures.add(overlay_figure(columns[name], "light", names=labels), f"{uid}-overlay-{i}")
+        for i, name in enumerate(drifted)
+    )
+    body = head + _alerts(comparison["alerts"]) + table
+    if not plots:
+        css, _ = _assets()
+        return f'<div class="loupe-nb" id="{uid}"><style>{css}</style>{body}</div>'
+    return _fragment(
+        uid,
+        body
+        + f'<div class="loupe-plots">{plots}</div>'
+        + '<p class="loupe-status">drawing charts…</p>',
+        figures,
+        include_plotly=include_plotly,
     )
 
 

@@ -224,3 +224,23 @@ def test_a_summary_that_fails_to_render_leaves_plotly_for_the_next(
             profile._repr_html_()
     assert profile._repr_html_().count('class="loupe-plotly"') == 1
     assert 'class="loupe-plotly"' not in profile._repr_html_()
+
+
+def test_a_comparison_after_a_profile_draws_its_overlays_with_the_same_plotly(
+    tmp_path: Path,
+) -> None:
+    if _chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing on CI: .ci/run must install Debian's chromium")
+        pytest.skip("Chromium is not installed (Debian: apt install chromium); cannot draw")
+    profile_module._plotly_shown.clear()
+    frame = pl.DataFrame({"x": [float(i % 50) for i in range(2000)], "k": ["a", "b"] * 1000})
+    moved = frame.with_columns(pl.col("x") * 3 + 40, k=pl.lit("c"))
+    first = loupe.profile(frame, progress=False)._repr_html_()
+    comparison = loupe.compare(frame, moved)._repr_html_()
+    assert 'class="loupe-plotly"' in first and 'class="loupe-plotly"' not in comparison
+    assert comparison.count('<div class="plot"') == 2  # x and k drifted
+    dom = _browser(["--dump-dom"], _page(tmp_path, "cmp.html", [first, comparison]), tmp_path)
+    assert dom.stdout.count('data-plotly="ready"') == 2
+    drawn = dom.stdout.split("Loupe comparison", 1)[1].count('class="main-svg"')
+    assert drawn >= 4  # two layers a chart

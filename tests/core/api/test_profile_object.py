@@ -89,7 +89,18 @@ def test_compare_gives_the_cli_comparison(
     assert comparison.drift[0].js_distance == max(d.js_distance or 0 for d in comparison.drift)
     assert [a.message for a in comparison.alerts] == [a["message"] for a in expected["alerts"]]
     html = comparison._repr_html_()
-    assert "Loupe comparison" in html and "month" in html and "<script" not in html
+    assert "Loupe comparison" in html and "month" in html
+    # The drifted columns' overlays (at most four, most drifted first), and the page's own
+    # scripts only: figures' data, and plotly.js unless an earlier summary carried it.
+    overlays = re.findall(r'<div class="plot" id="(loupe-[0-9a-f]+-overlay-\d)"', html)
+    assert [o.rsplit("-", 1)[1] for o in overlays] == ["0", "1", "2", "3"]
+    data = html.split('class="loupe-figures">', 1)[1].split("</script>", 1)[0]
+    figures = json.loads(data)["figures"]
+    assert [figures[o]["layout"]["title"]["text"] for o in overlays][:2] == [
+        "month: distribution",
+        "time_hour: distribution",
+    ]
+    assert html.count("<script") in (2, 3)
     # The full report: the CLI's (but for the moment it was made), and in a frame.
     subprocess.run(
         [sys.executable, "-m", "core.cli", "compare", str(january_csv), str(july),
