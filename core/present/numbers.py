@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "format_dtype",
     "format_duration",
     "format_figure",
     "format_number",
@@ -28,6 +30,20 @@ def format_when(text: str) -> str:
         return dt.datetime.fromisoformat(text).isoformat(sep=" ")
     except ValueError:
         return text
+
+
+_DTYPE_ARGS = re.compile(r"^(\w+)\(((?:\w+=[^,()]+(?:, )?)+)\)$")
+
+
+def format_dtype(text: str) -> str:
+    """A Polars type as a short label: ``Datetime(time_unit='us', time_zone='UTC')`` is
+    ``Datetime[us, UTC]``; types without named arguments (``List(Int64)``) stay as they are.
+    """
+    found = _DTYPE_ARGS.match(text)
+    if found is None:
+        return text
+    values = [part.split("=", 1)[1].strip("'\"") for part in found.group(2).split(", ")]
+    return f"{found.group(1)}[{', '.join(v for v in values if v != 'None')}]"
 
 
 def format_number(

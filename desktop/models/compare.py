@@ -17,7 +17,13 @@ from typing import Any
 from core.compare.document import Change, ColumnComparison, Comparison
 from core.present.compare_numbers import centre_text, no_drift_reason, values_plain
 from core.present.markup import escape
-from core.present.numbers import format_duration, format_number, format_share, format_when
+from core.present.numbers import (
+    format_dtype,
+    format_duration,
+    format_number,
+    format_share,
+    format_when,
+)
 from core.profiling.document import Severity
 
 __all__ = [
@@ -202,9 +208,15 @@ def detail_rows(column: ColumnComparison) -> list[DetailRow]:
     # A kind or type that stays is said once.
     rows = [
         DetailRow(
-            label, str(change["a"]), "same" if change["a"] == change["b"] else str(change["b"]), ""
+            label,
+            text(change["a"]),
+            "same" if change["a"] == change["b"] else text(change["b"]),
+            "",
         )
-        for label, change in (("kind", column["kind"]), ("type", column["dtype"]))
+        for label, change, text in (
+            ("kind", column["kind"], str),
+            ("type", column["dtype"], lambda v: format_dtype(str(v))),
+        )
     ]
     for label, key in (("values", "count"), ("missing", "missing"), ("distinct", "distinct")):
         change: Change = column[key]  # type: ignore[literal-required]

@@ -7,7 +7,7 @@ import html
 import pytest
 
 from core.present.markup import percent
-from core.present.numbers import format_share
+from core.present.numbers import format_dtype, format_share
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,22 @@ def test_shares_without_decimals_keep_the_rule() -> None:
         ">99%",
         "100%",
     ]
+
+
+@pytest.mark.parametrize(
+    ("dtype", "label"),
+    [
+        ("Datetime(time_unit='us', time_zone='UTC')", "Datetime[us, UTC]"),
+        ("Datetime(time_unit='ns', time_zone=None)", "Datetime[ns]"),
+        ("Duration(time_unit='ms')", "Duration[ms]"),
+        ("Decimal(precision=10, scale=2)", "Decimal[10, 2]"),
+        ("List(Int64)", "List(Int64)"),
+        ("Int64", "Int64"),
+    ],
+)
+def test_types_read_as_short_labels(dtype: str, label: str) -> None:
+    import polars as pl
+
+    assert format_dtype(dtype) == label
+    if dtype.startswith("Datetime"):  # the text is Polars' own
+        assert format_dtype(str(pl.Datetime("us", "UTC"))) == "Datetime[us, UTC]"
