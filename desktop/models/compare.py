@@ -133,6 +133,7 @@ def drift_lines(comparison: Comparison) -> list[DriftLine]:
         column = columns[row["column"]]
         missing = column["missing_fraction"]
         centre = centre_text(column, digits=2)
+        mean = column["stats"].get("mean") is not None
         approx = "" if row["exact"] in (True, None) else " ≈"
         js = "–" if row["js_distance"] is None else _number(row["js_distance"]) + approx
         cells = (
@@ -142,9 +143,12 @@ def drift_lines(comparison: Comparison) -> list[DriftLine]:
             _number(row["psi"]),
             _number(row["ks"]),
             f"{format_share(missing['a'])} → {format_share(missing['b'])}",
-            f"{centre[0]} → {centre[1]}" if centre else "",
+            f"{centre[0]} → {centre[1]}" if centre and mean else "",
         )
         tip = f"{row['column']} ({row['kind']})"
+        if centre and not mean:
+            # Dates would widen the column past the pane: their median shows here.
+            tip += f"\nmedian: {centre[0]} → {centre[1]}"
         if approx:
             tip += "\nestimated from a side's digest or frequent values"
         lines.append(DriftLine(row["column"], row["severity"], cells, tip))

@@ -51,6 +51,11 @@ def test_a_tab_against_a_file(months: dict[str, Path], tmp_path: Path) -> None:
     ]
     mean = [f.title for f in DRIFT_FIELDS].index("Mean a → b")
     assert table.text(table.row_of("year"), mean) == "2013 → 2013"  # type: ignore[arg-type]
+    # Dates keep the column narrow: their median is in the row's tooltip.
+    hours = table.shown[table.row_of("time_hour")]  # type: ignore[index]
+    assert (
+        hours.cells[mean] == "" and "\nmedian: 2013-01-16 17:00 → 2013-07-16 21:00" in hours.tooltip
+    )
     table.narrow("DELAY")
     assert sorted(table.name(i) for i in range(len(table))) == ["arr_delay", "dep_delay"]
 
